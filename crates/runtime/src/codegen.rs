@@ -1,0 +1,15 @@
+//! The one door generated code uses into the runtime: re-exports only, nothing defined here.
+
+pub use crate::blob::Blob;
+pub use crate::json::{self, Object};
+pub use crate::number::BigNumber;
+pub use crate::operation::{
+    DecodeError, ErrorShape, Fault, Operation, Protocol, RequestContext, UnknownEnumValue,
+};
+pub use crate::pattern::Pattern;
+pub use crate::reply::Reply;
+pub use crate::timestamp::{Timestamp, TimestampFormat};
+pub use crate::validation::{Dialect, Path, ValueText, Violations, has_duplicates};
+pub use crate::write::{ArrayWriter, JsonWriter, ObjectWriter};
+pub use crate::Document;
+pub use serde_json::Value;

@@ -1,0 +1,205 @@
+//! Writing awsJson output straight into bytes: generated serializers drive a [`JsonWriter`], so
+//! no intermediate JSON tree is built.
+
+use std::fmt::Write as _;
+
+use crate::{BigNumber, Blob, Timestamp, TimestampFormat};
+
+/// A growing JSON text.
+#[derive(Debug, Default)]
+pub struct JsonWriter {
+    out: String,
+}
+
+impl JsonWriter {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The JSON text written.
+    pub fn finish(self) -> Vec<u8> {
+        self.out.into_bytes()
+    }
+
+    /// Starts an object; it is closed when the returned writer is dropped.
+    pub fn object(&mut self) -> ObjectWriter<'_> {
+        self.out.push('{');
+        ObjectWriter {
+            writer: self,
+            first: true,
+        }
+    }
+
+    /// Starts an array; it is closed when the returned writer is dropped.
+    pub fn array(&mut self) -> ArrayWriter<'_> {
+        self.out.push('[');
+        ArrayWriter {
+            writer: self,
+            first: true,
+        }
+    }
+
+    /// A string, escaped.
+    pub fn string(&mut self, text: &str) {
+        self.out.push('"');
+        let mut start = 0;
+        for (at, byte) in text.bytes().enumerate() {
+            let escape = match byte {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            self.out.push_str(&text[start..at]);
+            if escape.is_empty() {
+                let _ = write!(self.out, "\\u{byte:04x}");
+            } else {
+                self.out.push_str(escape);
+            }
+            start = at + 1;
+        }
+        self.out.push_str(&text[start..]);
+        self.out.push('"');
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self, value: bool) {
+        self.out.push_str(if value { "true" } else { "false" });
+    }
+
+    /// Any integer type.
+    pub fn integer(&mut self, value: impl Into<i64>) {
+        let _ = write!(self.out, "{}", value.into());
+    }
+
+    /// A `double`; `NaN` and the infinities become strings, as awsJson requires.
+    pub fn double(&mut self, value: f64) {
+        if value.is_nan() {
+            self.string("NaN");
+        } else if value.is_infinite() {
+            self.string(if value > 0.0 { "Infinity" } else { "-Infinity" });
+        } else {
+            let _ = write!(self.out, "{value}");
+        }
+    }
+
+    /// A `float`, written with the shortest text that reads back as the same `f32`.
+    pub fn float(&mut self, value: f32) {
+        if value.is_finite() {
+            let _ = write!(self.out, "{value}");
+        } else {
+            self.double(f64::from(value));
+        }
+    }
+
+    /// A `bigInteger` or `bigDecimal`, digit for digit.
+    pub fn big_number(&mut self, value: &BigNumber) {
+        self.out.push_str(value.as_str());
+    }
+
+    /// A `blob`, as base64.
+    pub fn blob(&mut self, value: &Blob) {
+        self.string(&value.to_base64());
+    }
+
+    /// A `timestamp`, in the member's format.
+    pub fn timestamp(&mut self, value: &Timestamp, format: TimestampFormat) {
+        match format {
+            TimestampFormat::EpochSeconds => self.out.push_str(&value.format_epoch_seconds()),
+            TimestampFormat::DateTime => self.string(&value.format_date_time()),
+            TimestampFormat::HttpDate => self.string(&value.format_http_date()),
+        }
+    }
+
+    /// A `document`, as it is.
+    pub fn document(&mut self, value: &serde_json::Value) {
+        let _ = write!(self.out, "{value}");
+    }
+
+    /// `null` (items of sparse lists and maps).
+    pub fn null(&mut self) {
+        self.out.push_str("null");
+    }
+}
+
+/// An open JSON object.
+#[derive(Debug)]
+pub struct ObjectWriter<'a> {
+    writer: &'a mut JsonWriter,
+    first: bool,
+}
+
+impl ObjectWriter<'_> {
+    /// Writes a key; the value goes into the returned writer.
+    pub fn key(&mut self, name: &str) -> &mut JsonWriter {
+        if !self.first {
+            self.writer.out.push(',');
+        }
+        self.first = false;
+        self.writer.string(name);
+        self.writer.out.push(':');
+        self.writer
+    }
+}
+
+impl Drop for ObjectWriter<'_> {
+    fn drop(&mut self) {
+        self.writer.out.push('}');
+    }
+}
+
+/// An open JSON array.
+#[derive(Debug)]
+pub struct ArrayWriter<'a> {
+    writer: &'a mut JsonWriter,
+    first: bool,
+}
+
+impl ArrayWriter<'_> {
+    /// Starts the next item; it goes into the returned writer.
+    pub fn item(&mut self) -> &mut JsonWriter {
+        if !self.first {
+            self.writer.out.push(',');
+        }
+        self.first = false;
+        self.writer
+    }
+}
+
+impl Drop for ArrayWriter<'_> {
+    fn drop(&mut self) {
+        self.writer.out.push(']');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_nested_json_that_serde_reads_back() {
+        let mut w = JsonWriter::new();
+        {
+            let mut o = w.object();
+            o.key("s").string("a\"b\\c\n\u{1}é");
+            o.key("n").integer(-5_i32);
+            o.key("f").double(f64::NAN);
+            o.key("x").float(1.1);
+            let mut items = o.key("l").array();
+            items.item().boolean(true);
+            items.item().null();
+        }
+        let text = String::from_utf8(w.finish()).unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"s": "a\"b\\c\n\u{1}é", "n": -5, "f": "NaN", "x": 1.1, "l": [true, null]})
+        );
+    }
+}
