@@ -1,1 +1,135 @@
-//! placeholder
+//! Generates a Rust server crate from a Smithy JSON AST model: one type per structure, union and
+//! enum; a validator for every constraint trait that reports all violations at once; one error
+//! enum per operation; and a service trait with the dispatch that routes requests to it.
+//!
+//! Four stages, each its own module: [`load`] (the JSON AST) → [`lower`] (the [`ir`], every
+//! name decided) → `emit` (tokens) → [`render`] (prettyplease). Only callers touch files: the
+//! project's `xtask`, or a user's `build.rs`:
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let model = std::fs::read_to_string("model/service.json")?;
+//! let generated = smithy_server_codegen::generate(&model, &smithy_server_codegen::Settings::default())?;
+//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("generated.rs");
+//! std::fs::write(out, generated.source)?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! and in the crate: `mod generated { include!(concat!(env!("OUT_DIR"), "/generated.rs")); }`.
+
+pub mod docs;
+mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod pattern;
+pub mod render;
+
+pub use error::{Error, Result};
+pub use ir::Protocol;
+
+/// What to generate, and how to label it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The service shape id; `None` picks the model's only service.
+    pub service: Option<String>,
+    /// Serve the service with this protocol whatever its traits say.
+    pub protocol_override: Option<Protocol>,
+    /// The name the runtime crate is imported under.
+    pub runtime_crate: String,
+    /// The model, as named in the generated-file header.
+    pub source: String,
+    /// The command that regenerates the output, as named in the header.
+    pub command: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            service: None,
+            protocol_override: None,
+            runtime_crate: "smithy_server_runtime".to_owned(),
+            source: "a Smithy model".to_owned(),
+            command: "smithy-server-codegen".to_owned(),
+        }
+    }
+}
+
+/// The generated code for one service.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The service's shape id.
+    pub service_id: String,
+    /// The service trait's name.
+    pub trait_name: String,
+    /// The Rust source: modules `model`, `error`, `operation`, `server` (and a private `json`).
+    pub source: String,
+    /// Operations left out, each with the reason.
+    pub skipped: Vec<String>,
+    /// How many shapes the service reaches.
+    pub shape_count: usize,
+}
+
+/// Generates the Rust source for a model's service.
+pub fn generate(model_json: &str, settings: &Settings) -> Result<Generated> {
+    let (version, shapes) = load::load(model_json)?;
+    let options = lower::LowerOptions {
+        service: settings.service.clone(),
+        protocol_override: settings.protocol_override,
+    };
+    let service = lower::lower(version, shapes, &options)?;
+    let tokens = emit::emit(&service, &settings.runtime_crate);
+    let header = render::header(&settings.source, &settings.command, "//");
+    let source = render::render(&service.id, tokens, &header)?;
+    Ok(Generated {
+        service_id: service.id.clone(),
+        trait_name: service.trait_name.clone(),
+        source,
+        skipped: service.skipped.clone(),
+        shape_count: service.shapes.len(),
+    })
+}
+
+/// How to package generated code as a crate.
+#[derive(Debug, Clone)]
+pub struct CrateSettings {
+    /// The package name.
+    pub package: String,
+    /// The runtime crate's path, relative to the generated crate.
+    pub runtime_path: String,
+    /// Inside this project's workspace (inherit its lints), or a workspace of its own.
+    pub in_workspace: bool,
+}
+
+/// The files of a crate around generated code: `Cargo.toml`, `src/lib.rs`, `src/generated.rs`.
+pub fn crate_files(
+    generated: &Generated,
+    settings: &Settings,
+    krate: &CrateSettings,
+) -> Vec<(String, String)> {
+    let toml_header = render::header(&settings.source, &settings.command, "#");
+    let workspace = if krate.in_workspace {
+        "\n[lints]\nworkspace = true\n".to_owned()
+    } else {
+        "\n# A workspace of its own, so it builds wherever it is written.\n[workspace]\n".to_owned()
+    };
+    let cargo_toml = format!(
+        "{toml_header}[package]\nname = \"{package}\"\nversion = \"0.1.0\"\ndescription = \"Server SDK for {service}, generated from its Smithy model\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nsmithy-server-runtime = {{ path = \"{runtime}\" }}\n{workspace}",
+        package = krate.package,
+        service = generated.service_id,
+        runtime = krate.runtime_path,
+    );
+    let rust_header = render::header(&settings.source, &settings.command, "//");
+    let lib_rs = format!(
+        "{rust_header}//! Server SDK for `{service}`, generated from its Smithy model: the shapes (`model`,\n//! `error`), the operations (`operation`), and the trait to implement with the dispatch that\n//! calls it (`server`).\n\n#[rustfmt::skip]\nmod generated;\n\npub use generated::*;\n",
+        service = generated.service_id,
+    );
+    vec![
+        ("Cargo.toml".to_owned(), cargo_toml),
+        ("src/lib.rs".to_owned(), lib_rs),
+        ("src/generated.rs".to_owned(), generated.source.clone()),
+    ]
+}

@@ -1,5 +1,6 @@
 //! The one door generated code uses into the runtime: re-exports only, nothing defined here.
 
+pub use crate::Document;
 pub use crate::blob::Blob;
 pub use crate::json::{self, Object};
 pub use crate::number::BigNumber;
@@ -11,5 +12,4 @@ pub use crate::reply::Reply;
 pub use crate::timestamp::{Timestamp, TimestampFormat};
 pub use crate::validation::{Dialect, Path, ValueText, Violations, has_duplicates};
 pub use crate::write::{ArrayWriter, JsonWriter, ObjectWriter};
-pub use crate::Document;
 pub use serde_json::Value;

@@ -37,7 +37,10 @@ fn kind(value: &Value) -> &'static str {
 }
 
 fn mismatch<T>(value: &Value, expected: &str, path: &Path<'_>, v: &mut Violations) -> Option<T> {
-    v.malformed(path, format_args!("expected {expected} but found {}", kind(value)));
+    v.malformed(
+        path,
+        format_args!("expected {expected} but found {}", kind(value)),
+    );
     None
 }
 
@@ -73,7 +76,12 @@ pub fn boolean(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<bool
     }
 }
 
-fn integer<T: TryFrom<i64>>(value: Value, name: &str, path: &Path<'_>, v: &mut Violations) -> Option<T> {
+fn integer<T: TryFrom<i64>>(
+    value: Value,
+    name: &str,
+    path: &Path<'_>,
+    v: &mut Violations,
+) -> Option<T> {
     let number = match &value {
         Value::Number(number) => number,
         other => return mismatch(other, name, path, v),
@@ -110,7 +118,9 @@ pub fn long(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<i64> {
 /// A `double`: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`.
 pub fn double(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<f64> {
     match &value {
-        Value::Number(number) => number.as_f64().or_else(|| mismatch(&value, "a double", path, v)),
+        Value::Number(number) => number
+            .as_f64()
+            .or_else(|| mismatch(&value, "a double", path, v)),
         Value::String(text) => match text.as_str() {
             "NaN" => Some(f64::NAN),
             "Infinity" => Some(f64::INFINITY),
@@ -159,7 +169,12 @@ pub fn blob(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<Blob> {
 }
 
 /// A `timestamp` in the member's format.
-pub fn timestamp(value: Value, format: TimestampFormat, path: &Path<'_>, v: &mut Violations) -> Option<Timestamp> {
+pub fn timestamp(
+    value: Value,
+    format: TimestampFormat,
+    path: &Path<'_>,
+    v: &mut Violations,
+) -> Option<Timestamp> {
     let parsed = match (&value, format) {
         (Value::Number(number), TimestampFormat::EpochSeconds) => {
             Timestamp::parse_epoch_seconds(&number.to_string())
@@ -179,15 +194,26 @@ pub fn timestamp(value: Value, format: TimestampFormat, path: &Path<'_>, v: &mut
     parsed
 }
 
-/// A `document`: any JSON value.
-pub fn document(value: Value) -> Value {
-    value
+/// A `document`: any JSON value (the path and violations are unused; the signature matches
+/// the other readers so generated code treats every type alike).
+pub fn document(value: Value, _path: &Path<'_>, _v: &mut Violations) -> Option<Value> {
+    Some(value)
+}
+
+/// A JSON value written in the model (a `@default` document); the generator has checked it.
+pub fn literal(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
 /// Rejects `null` in a dense list or map.
 pub fn not_null(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<Value> {
     match value {
-        Value::Null => mismatch(&Value::Null, "a value (the collection is not sparse)", path, v),
+        Value::Null => mismatch(
+            &Value::Null,
+            "a value (the collection is not sparse)",
+            path,
+            v,
+        ),
         value => Some(value),
     }
 }
@@ -202,7 +228,10 @@ mod tests {
         let root = Path::root();
         assert_eq!(int(serde_json::json!("1"), &root.member("n"), &mut v), None);
         assert_eq!(v.count(), 0);
-        assert_eq!(v.malformed_reason(), Some("expected an integer but found a string at '/n'"));
+        assert_eq!(
+            v.malformed_reason(),
+            Some("expected an integer but found a string at '/n'")
+        );
     }
 
     #[test]
@@ -220,8 +249,15 @@ mod tests {
     fn special_floats_travel_as_strings() {
         let mut v = Violations::new();
         let root = Path::root();
-        assert!(double(serde_json::json!("NaN"), &root, &mut v).unwrap().is_nan());
-        assert_eq!(float(serde_json::json!("-Infinity"), &root, &mut v), Some(f32::NEG_INFINITY));
+        assert!(
+            double(serde_json::json!("NaN"), &root, &mut v)
+                .unwrap()
+                .is_nan()
+        );
+        assert_eq!(
+            float(serde_json::json!("-Infinity"), &root, &mut v),
+            Some(f32::NEG_INFINITY)
+        );
         assert!(v.is_empty());
     }
 

@@ -6,6 +6,12 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct BigNumber(String);
 
+impl Default for BigNumber {
+    fn default() -> Self {
+        Self("0".to_owned())
+    }
+}
+
 impl BigNumber {
     /// Accepts JSON number syntax only (optional minus, digits, fraction, exponent).
     pub fn parse(text: &str) -> Option<Self> {

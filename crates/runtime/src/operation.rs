@@ -70,6 +70,9 @@ impl DecodeError {
     pub fn from_violations(violations: Violations) -> Self {
         match violations.malformed_reason() {
             Some(reason) => DecodeError::Malformed(reason.to_owned()),
+            None if violations.is_empty() => {
+                DecodeError::Malformed("the input could not be read".to_owned())
+            }
             None => DecodeError::Invalid(violations),
         }
     }

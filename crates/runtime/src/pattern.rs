@@ -77,9 +77,13 @@ impl Pattern {
 
     fn compile(&self) -> Compiled {
         match self.engine {
-            Engine::Linear => regex::Regex::new(self.translated).map_or(Compiled::Invalid, Compiled::Linear),
+            Engine::Linear => {
+                regex::Regex::new(self.translated).map_or(Compiled::Invalid, Compiled::Linear)
+            }
             Engine::Backtracking => fancy_regex::Regex::new(self.translated)
-                .map_or(Compiled::Invalid, |regex| Compiled::Backtracking(Box::new(regex))),
+                .map_or(Compiled::Invalid, |regex| {
+                    Compiled::Backtracking(Box::new(regex))
+                }),
         }
     }
 }

@@ -71,7 +71,9 @@ impl Reply {
     /// that error instead).
     pub fn decode_failure(error: &DecodeError) -> Self {
         match error {
-            DecodeError::Malformed(reason) => Self::framework_error(400, "SerializationException", reason),
+            DecodeError::Malformed(reason) => {
+                Self::framework_error(400, "SerializationException", reason)
+            }
             DecodeError::Invalid(violations) => {
                 Self::framework_error(400, "ValidationException", &violations.aws_message())
             }

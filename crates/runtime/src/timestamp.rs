@@ -45,7 +45,10 @@ impl Timestamp {
 
     /// Milliseconds since 1970.
     pub fn from_millis(millis: i64) -> Self {
-        Self::new(millis.div_euclid(1000), (millis.rem_euclid(1000) * 1_000_000) as u32)
+        Self::new(
+            millis.div_euclid(1000),
+            (millis.rem_euclid(1000) * 1_000_000) as u32,
+        )
     }
 
     /// The current time.
@@ -123,7 +126,8 @@ impl Timestamp {
         if self.nanos == 0 {
             return self.seconds.to_string();
         }
-        let total = i128::from(self.seconds) * i128::from(NANOS_PER_SECOND) + i128::from(self.nanos);
+        let total =
+            i128::from(self.seconds) * i128::from(NANOS_PER_SECOND) + i128::from(self.nanos);
         let sign = if total < 0 { "-" } else { "" };
         let magnitude = total.unsigned_abs();
         let whole = magnitude / 1_000_000_000;
@@ -267,9 +271,29 @@ fn digits(bytes: &[u8]) -> Option<i64> {
 }
 
 /// Seconds since 1970 of a proleptic Gregorian date and time, checking every field's range.
-fn civil_seconds(year: i64, month: i64, day: i64, hour: i64, minute: i64, second: i64) -> Option<i64> {
+fn civil_seconds(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+) -> Option<i64> {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&month) || day < 1 || day > month_days[(month - 1) as usize] {
         return None;
     }
@@ -297,13 +321,25 @@ fn civil_from_seconds(seconds: i64) -> (i64, i64, i64, i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day, of_day / 3600, of_day % 3600 / 60, of_day % 60)
+    (
+        year,
+        month,
+        day,
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60,
+    )
 }
 
 #[cfg(test)]
@@ -316,7 +352,10 @@ mod tests {
         assert_eq!((t.secs(), t.subsec_nanos()), (1_515_531_081, 123_000_000));
         assert_eq!(t.format_epoch_seconds(), "1515531081.123");
         let negative = Timestamp::parse_epoch_seconds("-1.5").unwrap();
-        assert_eq!((negative.secs(), negative.subsec_nanos()), (-2, 500_000_000));
+        assert_eq!(
+            (negative.secs(), negative.subsec_nanos()),
+            (-2, 500_000_000)
+        );
         assert_eq!(negative.format_epoch_seconds(), "-1.5");
         assert_eq!(Timestamp::parse_epoch_seconds("1e3").unwrap().secs(), 1000);
         assert!(Timestamp::parse_epoch_seconds("abc").is_none());
@@ -339,7 +378,10 @@ mod tests {
         assert_eq!(t.secs(), 946_845_296);
         assert_eq!(t.format_http_date(), "Sun, 02 Jan 2000 20:34:56 GMT");
         let fractional = Timestamp::parse_http_date("Sun, 02 Jan 2000 20:34:56.123 GMT").unwrap();
-        assert_eq!(fractional.format_http_date(), "Sun, 02 Jan 2000 20:34:56.123 GMT");
+        assert_eq!(
+            fractional.format_http_date(),
+            "Sun, 02 Jan 2000 20:34:56.123 GMT"
+        );
         assert!(Timestamp::parse_http_date("Mon, 02 Jan 2000 20:34:56 GMT").is_some());
         assert!(Timestamp::parse_http_date("Sun 02 Jan 2000 20:34:56 GMT").is_none());
     }

@@ -16,7 +16,6 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-
 /// The most violations kept for one request; the count in the message still says how many
 /// there were.
 pub const MAX_REPORTED: usize = 100;
@@ -228,11 +227,11 @@ impl Violations {
         actual: usize,
         min: Option<u64>,
         max: Option<u64>,
-        value: &dyn ValueText,
+        value: Option<&dyn ValueText>,
     ) {
         let actual = actual as u64;
         if min.is_some_and(|min| actual < min) || max.is_some_and(|max| actual > max) {
-            self.push(path, Constraint::Length { min, max, actual }, Some(value));
+            self.push(path, Constraint::Length { min, max, actual }, value);
         }
     }
 
@@ -243,24 +242,34 @@ impl Violations {
         min: Option<&'static str>,
         max: Option<&'static str>,
         below: bool,
-        value: &dyn ValueText,
+        value: Option<&dyn ValueText>,
     ) {
-        self.push(path, Constraint::Range { min, max, below }, Some(value));
+        self.push(path, Constraint::Range { min, max, below }, value);
     }
 
     /// Records a string that does not match its `@pattern`.
-    pub fn pattern(&mut self, path: &Path<'_>, pattern: &'static str, value: &dyn ValueText) {
-        self.push(path, Constraint::Pattern(pattern), Some(value));
+    pub fn pattern(
+        &mut self,
+        path: &Path<'_>,
+        pattern: &'static str,
+        value: Option<&dyn ValueText>,
+    ) {
+        self.push(path, Constraint::Pattern(pattern), value);
     }
 
     /// Records a value outside its enum's set.
-    pub fn enumeration(&mut self, path: &Path<'_>, allowed: &'static [&'static str], value: &dyn ValueText) {
-        self.push(path, Constraint::Enum(allowed), Some(value));
+    pub fn enumeration(
+        &mut self,
+        path: &Path<'_>,
+        allowed: &'static [&'static str],
+        value: Option<&dyn ValueText>,
+    ) {
+        self.push(path, Constraint::Enum(allowed), value);
     }
 
     /// Records a list with repeated items.
-    pub fn unique_items(&mut self, path: &Path<'_>, value: &dyn ValueText) {
-        self.push(path, Constraint::UniqueItems, Some(value));
+    pub fn unique_items(&mut self, path: &Path<'_>, value: Option<&dyn ValueText>) {
+        self.push(path, Constraint::UniqueItems, value);
     }
 
     fn push(&mut self, path: &Path<'_>, constraint: Constraint, value: Option<&dyn ValueText>) {
@@ -368,7 +377,9 @@ impl Violations {
             .iter()
             .map(|violation| {
                 let path = match violation.path.last() {
-                    Some(OwnedSegment::Key(_)) => pointer(&violation.path[..violation.path.len() - 1]),
+                    Some(OwnedSegment::Key(_)) => {
+                        pointer(&violation.path[..violation.path.len() - 1])
+                    }
                     _ => pointer(&violation.path),
                 };
                 let value = match violation.constraint {
@@ -383,7 +394,11 @@ impl Violations {
             })
             .collect();
         let messages: Vec<&str> = fields.iter().map(|(_, message)| message.as_str()).collect();
-        let message = format!("{} detected. {}", count_text(self.total), messages.join("; "));
+        let message = format!(
+            "{} detected. {}",
+            count_text(self.total),
+            messages.join("; ")
+        );
         (message, fields)
     }
 }
@@ -469,12 +484,17 @@ fn aws_rule(constraint: &Constraint) -> String {
             format!("Member must satisfy regular expression pattern: {pattern}")
         }
         Constraint::Range { min, max, below } => match (min, max, below) {
-            (Some(min), _, true) => format!("Member must have value greater than or equal to {min}"),
+            (Some(min), _, true) => {
+                format!("Member must have value greater than or equal to {min}")
+            }
             (_, Some(max), _) => format!("Member must have value less than or equal to {max}"),
             _ => "Member must have a value in range".to_owned(),
         },
         Constraint::Enum(values) => {
-            format!("Member must satisfy enum value set: [{}]", values.join(", "))
+            format!(
+                "Member must satisfy enum value set: [{}]",
+                values.join(", ")
+            )
         }
         Constraint::UniqueItems => "Member must have unique values".to_owned(),
     }
@@ -483,7 +503,9 @@ fn aws_rule(constraint: &Constraint) -> String {
 fn smithy_rule(constraint: &Constraint) -> String {
     match constraint {
         Constraint::Length { min, max, .. } => match (min, max) {
-            (Some(min), Some(max)) => format!("Member must have length between {min} and {max}, inclusive"),
+            (Some(min), Some(max)) => {
+                format!("Member must have length between {min} and {max}, inclusive")
+            }
             (Some(min), None) => format!("Member must have length greater than or equal to {min}"),
             (None, Some(max)) => format!("Member must have length less than or equal to {max}"),
             (None, None) => "Member must have a valid length".to_owned(),
@@ -526,7 +548,17 @@ macro_rules! display_text {
         }
     )*};
 }
-display_text!(bool, i8, i16, i32, i64, f32, f64, crate::Timestamp, crate::BigNumber);
+display_text!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    crate::Timestamp,
+    crate::BigNumber
+);
 
 impl ValueText for crate::Blob {
     fn write_text(&self, out: &mut String) {
@@ -602,8 +634,8 @@ mod tests {
         let mut v = Violations::new();
         let root = Path::root();
         let id = root.member("CollectionId");
-        v.pattern(&id, "^[a-z]+$", &"bad id!");
-        v.length(&id, 300, Some(1), Some(255), &"x");
+        v.pattern(&id, "^[a-z]+$", Some(&"bad id!"));
+        v.length(&id, 300, Some(1), Some(255), Some(&"x"));
         let source = root.member("DatasetSource");
         let object = source.member("S3Object");
         v.required(&object.member("Bucket"));
@@ -624,8 +656,8 @@ mod tests {
         let tags = root.member("Tags");
         let mark = v.mark();
         let key = tags.key("aws:x");
-        v.pattern(&key, "^(?!aws:).*$", &"aws:x");
-        v.length(&key, 200, Some(1), Some(128), &"aws:x");
+        v.pattern(&key, "^(?!aws:).*$", Some(&"aws:x"));
+        v.length(&key, 200, Some(1), Some(128), Some(&"aws:x"));
         let mut map = HashMap::new();
         map.insert("aws:x".to_owned(), "v".to_owned());
         v.describe_container(mark, &map);
@@ -642,9 +674,9 @@ mod tests {
         let mut v = Violations::new();
         let root = Path::root();
         let list = root.member("list");
-        v.length(&list.index(0), 1, Some(2), Some(8), &"a");
+        v.length(&list.index(0), 1, Some(2), Some(8), Some(&"a"));
         let secret = root.member("secret").sensitive();
-        v.pattern(&secret, "^[a-m]+$", &"hunter2");
+        v.pattern(&secret, "^[a-m]+$", Some(&"hunter2"));
         let (message, fields) = v.smithy_report();
         assert_eq!(
             fields[0],
@@ -666,7 +698,10 @@ mod tests {
             v.required(&root.member("x"));
         }
         assert_eq!(v.count(), MAX_REPORTED + 20);
-        assert!(v.aws_message().starts_with(&format!("{} validation errors", MAX_REPORTED + 20)));
+        assert!(
+            v.aws_message()
+                .starts_with(&format!("{} validation errors", MAX_REPORTED + 20))
+        );
     }
 
     #[test]
@@ -674,6 +709,9 @@ mod tests {
         let items: Vec<serde_json::Value> =
             serde_json::from_str(r#"[{"a": 1, "b": 2}, {"b": 2, "a": 1}]"#).unwrap();
         assert!(has_duplicates(&items));
-        assert!(!has_duplicates(&[serde_json::json!(1), serde_json::json!(2)]));
+        assert!(!has_duplicates(&[
+            serde_json::json!(1),
+            serde_json::json!(2)
+        ]));
     }
 }

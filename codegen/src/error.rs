@@ -1,0 +1,60 @@
+//! Everything that can stop generation, each naming the shape at fault and why.
+
+/// Why a model could not be turned into Rust.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is not a Smithy JSON AST.
+    #[error("the model is not a valid Smithy JSON AST: {0}")]
+    Syntax(#[from] serde_json::Error),
+    /// A Smithy version this generator does not read.
+    #[error("unsupported Smithy version {0:?} (1.0 and 2.0 are read)")]
+    Version(String),
+    /// A shape refers to a shape the model does not define.
+    #[error("{shape}: refers to {target}, which the model does not define")]
+    MissingShape {
+        /// The referring shape.
+        shape: String,
+        /// The missing shape.
+        target: String,
+    },
+    /// A shape is of a kind, or uses a feature, the generator does not support.
+    #[error("{shape}: {reason}")]
+    Unsupported {
+        /// The shape at fault.
+        shape: String,
+        /// What is not supported.
+        reason: String,
+    },
+    /// No service, or more than one, to generate for.
+    #[error("{0}")]
+    Service(String),
+    /// Two shapes end up with the same Rust name.
+    #[error(
+        "{first} and {second} both become the Rust name `{name}`; add a `rename` to the service"
+    )]
+    NameCollision {
+        /// The first shape.
+        first: String,
+        /// The second shape.
+        second: String,
+        /// The name both would get.
+        name: String,
+    },
+    /// A `@pattern` the generator cannot translate.
+    #[error("{shape}: pattern {pattern:?}: {reason}")]
+    Pattern {
+        /// The shape or member with the pattern.
+        shape: String,
+        /// The pattern.
+        pattern: String,
+        /// What in it is not supported.
+        reason: String,
+    },
+    /// Generated tokens did not parse back as Rust (a generator bug, reported instead of
+    /// writing broken code).
+    #[error("generated code for {0} is not valid Rust: {1}")]
+    Emit(String, String),
+}
+
+/// Generation's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

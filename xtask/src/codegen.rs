@@ -1,0 +1,183 @@
+//! `cargo xtask codegen`: regenerates the committed generated crates, checks them for
+//! staleness, or generates a standalone crate for any model.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use smithy_server_codegen::{CrateSettings, Protocol, Settings};
+
+use crate::{Flags, project_root, shared_dir};
+
+const COMMAND: &str = "cargo xtask codegen";
+
+/// A generated crate kept in this repository.
+struct Target {
+    /// The model, relative to the project root.
+    model: PathBuf,
+    /// How the header names the model.
+    model_label: &'static str,
+    service: Option<&'static str>,
+    protocol_override: Option<Protocol>,
+    /// The crate folder, relative to the project root.
+    out: &'static str,
+    package: &'static str,
+}
+
+fn targets() -> Vec<Target> {
+    let protocol_tests = shared_dir()
+        .join("protocol-tests")
+        .join("aws-protocol-tests.json");
+    vec![
+        Target {
+            model: project_root().join("model").join("rekognition.json"),
+            model_label: "model/rekognition.json",
+            service: Some("com.amazonaws.rekognition#RekognitionService"),
+            protocol_override: None,
+            out: "crates/rekognition-server-sdk",
+            package: "rekognition-server-sdk",
+        },
+        Target {
+            model: protocol_tests.clone(),
+            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            service: Some("aws.protocoltests.json#JsonProtocol"),
+            protocol_override: None,
+            out: "tests/protocol/json-protocol-server-sdk",
+            package: "json-protocol-server-sdk",
+        },
+        Target {
+            model: protocol_tests,
+            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            service: Some("aws.protocoltests.json10#JsonRpc10"),
+            protocol_override: None,
+            out: "tests/protocol/json-rpc10-server-sdk",
+            package: "json-rpc10-server-sdk",
+        },
+    ]
+}
+
+pub(crate) fn run(flags: &Flags) -> Result<()> {
+    flags.expect_only(&["check", "model", "out", "service", "package"])?;
+    if let Some(model) = flags.value("model") {
+        let out = flags.value("out").context("--model needs --out DIR")?;
+        return standalone(
+            Path::new(model),
+            flags.value("service"),
+            Path::new(out),
+            flags.value("package"),
+        );
+    }
+    let check = flags.has("check");
+    let mut stale = Vec::new();
+    for target in targets() {
+        let json = std::fs::read_to_string(&target.model)
+            .with_context(|| format!("reading {}", target.model.display()))?;
+        let settings = Settings {
+            service: target.service.map(str::to_owned),
+            protocol_override: target.protocol_override,
+            source: target.model_label.to_owned(),
+            command: COMMAND.to_owned(),
+            ..Settings::default()
+        };
+        let generated = smithy_server_codegen::generate(&json, &settings)
+            .with_context(|| format!("generating {}", target.out))?;
+        let depth = Path::new(target.out).components().count();
+        let runtime_path = format!("{}crates/runtime", "../".repeat(depth));
+        let krate = CrateSettings {
+            package: target.package.to_owned(),
+            runtime_path,
+            in_workspace: true,
+        };
+        for (relative, contents) in
+            smithy_server_codegen::crate_files(&generated, &settings, &krate)
+        {
+            let path = project_root().join(target.out).join(relative);
+            if ensure_file_contents(&path, &contents, check)? {
+                stale.push(path);
+            }
+        }
+    }
+    if !stale.is_empty() {
+        let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
+        bail!(
+            "generated code is stale:\n{}\nrun `{COMMAND}` and commit the result",
+            list.join("\n")
+        );
+    }
+    Ok(())
+}
+
+/// Writes `contents` to `path` if it differs. In check mode nothing is written and the return
+/// value says whether the file is stale.
+fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(false);
+    }
+    if check {
+        return Ok(true);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("updated {}", path.display());
+    Ok(false)
+}
+
+fn standalone(
+    model: &Path,
+    service: Option<&str>,
+    out: &Path,
+    package: Option<&str>,
+) -> Result<()> {
+    let json =
+        std::fs::read_to_string(model).with_context(|| format!("reading {}", model.display()))?;
+    let settings = Settings {
+        service: service.map(str::to_owned),
+        source: model.display().to_string(),
+        command: format!("{COMMAND} --model {}", model.display()),
+        ..Settings::default()
+    };
+    let started = std::time::Instant::now();
+    let generated = smithy_server_codegen::generate(&json, &settings)?;
+    let elapsed = started.elapsed();
+    std::fs::create_dir_all(out)?;
+    let out = out.canonicalize()?;
+    let runtime = project_root()
+        .join("crates")
+        .join("runtime")
+        .canonicalize()?;
+    let package = match package {
+        Some(name) => name.to_owned(),
+        None => default_package(&generated.trait_name),
+    };
+    let krate = CrateSettings {
+        package,
+        runtime_path: runtime.display().to_string(),
+        in_workspace: false,
+    };
+    for (relative, contents) in smithy_server_codegen::crate_files(&generated, &settings, &krate) {
+        ensure_file_contents(&out.join(relative), &contents, false)?;
+    }
+    for skipped in &generated.skipped {
+        eprintln!("skipped operation {skipped}");
+    }
+    eprintln!(
+        "generated {} ({} shapes) into {} in {:.0?}",
+        generated.service_id,
+        generated.shape_count,
+        out.display(),
+        elapsed
+    );
+    Ok(())
+}
+
+fn default_package(trait_name: &str) -> String {
+    let mut name = String::new();
+    for (i, c) in trait_name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            name.push('-');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    format!("{name}-server-sdk")
+}
