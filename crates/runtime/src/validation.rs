@@ -180,6 +180,9 @@ pub struct Violation {
 pub struct Violations {
     kept: Vec<Violation>,
     total: usize,
+    /// Violations past the cap that the AWS dialect would not have merged into the last kept
+    /// one's message (items, keys or values of the same list or map are one message there).
+    overflow: usize,
     malformed: Option<String>,
 }
 
@@ -275,6 +278,14 @@ impl Violations {
     fn push(&mut self, path: &Path<'_>, constraint: Constraint, value: Option<&dyn ValueText>) {
         self.total += 1;
         if self.kept.len() >= MAX_REPORTED {
+            let segments = path.segments();
+            let merges = match (self.kept.last(), group_of(&segments, &constraint)) {
+                (Some(last), Some(group)) => group_of(&last.path, &last.constraint) == Some(group),
+                _ => false,
+            };
+            if !merges {
+                self.overflow += 1;
+            }
             return;
         }
         let value = match value {
@@ -318,16 +329,7 @@ impl Violations {
     pub fn aws_message(&self) -> String {
         let mut parts: Vec<(String, Vec<String>, Option<&Violation>)> = Vec::new();
         for violation in &self.kept {
-            let grouped = match violation.path.last() {
-                Some(OwnedSegment::Index(_)) if is_scalar(&violation.constraint) => {
-                    Some("Member must satisfy constraint")
-                }
-                Some(OwnedSegment::Key(_)) => Some("Map keys must satisfy constraint"),
-                Some(OwnedSegment::Value(_)) if is_scalar(&violation.constraint) => {
-                    Some("Map value must satisfy constraint")
-                }
-                _ => None,
-            };
+            let grouped = group_of(&violation.path, &violation.constraint).map(|(_, kind)| kind);
             let rule = aws_rule(&violation.constraint);
             match grouped {
                 Some(kind) => {
@@ -366,7 +368,7 @@ impl Violations {
                 None => format!("{head}: [{}]", rules.join(", ")),
             })
             .collect();
-        let total = self.total - self.kept.len() + texts.len();
+        let total = texts.len() + self.overflow;
         format!("{} detected: {}", count_text(total), texts.join("; "))
     }
 
@@ -403,8 +405,21 @@ impl Violations {
     }
 }
 
-fn is_scalar(constraint: &Constraint) -> bool {
-    !matches!(constraint, Constraint::Required)
+/// The list or map a violation is reported at in the AWS dialect, with the wording of that
+/// message, when it concerns an item, key or value rather than a member of its own.
+fn group_of<'a>(
+    path: &'a [OwnedSegment],
+    constraint: &Constraint,
+) -> Option<(&'a [OwnedSegment], &'static str)> {
+    let scalar = !matches!(constraint, Constraint::Required);
+    let (last, container) = path.split_last()?;
+    let kind = match last {
+        OwnedSegment::Index(_) if scalar => "Member must satisfy constraint",
+        OwnedSegment::Key(_) => "Map keys must satisfy constraint",
+        OwnedSegment::Value(_) if scalar => "Map value must satisfy constraint",
+        _ => return None,
+    };
+    Some((container, kind))
 }
 
 fn count_text(total: usize) -> String {
@@ -688,6 +703,24 @@ mod tests {
         assert!(message.starts_with("2 validation errors detected. Value with length 1"));
         assert!(!message.contains("hunter2"));
         assert!(!v.aws_message().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_huge_map_past_the_cap_is_still_one_aws_message() {
+        let mut v = Violations::new();
+        let root = Path::root();
+        let tags = root.member("Tags");
+        let keys: Vec<String> = (0..150).map(|i| format!("aws:{i}")).collect();
+        for key in &keys {
+            v.pattern(&tags.key(key), "^(?!aws:)", Some(key));
+        }
+        assert_eq!(v.count(), 150);
+        assert!(v.aws_message().starts_with("1 validation error detected"));
+        assert!(
+            v.smithy_report()
+                .0
+                .starts_with("150 validation errors detected")
+        );
     }
 
     #[test]

@@ -1,0 +1,181 @@
+//! The generated dispatch routes a target to the service trait and turns outputs, modeled
+//! errors, validation failures and unknown targets into awsJson replies.
+
+use integration_tests::block_on;
+use rekognition_server_sdk::error::{
+    CreateCollectionError, CreateDatasetError, DeleteCollectionError, ListCollectionsError,
+    ResourceAlreadyExistsException,
+};
+use rekognition_server_sdk::model::{
+    CreateCollectionRequest, CreateCollectionResponse, CreateDatasetRequest, CreateDatasetResponse,
+    DeleteCollectionRequest, DeleteCollectionResponse, ListCollectionsRequest,
+    ListCollectionsResponse,
+};
+use rekognition_server_sdk::server::{RekognitionService, TARGETS, dispatch};
+use smithy_server_runtime::{Reply, RequestContext};
+
+/// Answers from the request alone: a collection named `taken` already exists.
+struct Fixed;
+
+impl RekognitionService for Fixed {
+    async fn create_collection(
+        &self,
+        input: CreateCollectionRequest,
+        context: RequestContext,
+    ) -> Result<CreateCollectionResponse, CreateCollectionError> {
+        if input.collection_id == "taken" {
+            return Err(ResourceAlreadyExistsException {
+                message: Some(format!(
+                    "The collection id: {} already exists",
+                    input.collection_id
+                )),
+                code: None,
+                logref: None,
+            }
+            .into());
+        }
+        Ok(CreateCollectionResponse {
+            status_code: Some(200),
+            collection_arn: Some(format!(
+                "aws:rekognition:{}:{}:collection/{}",
+                context.region, context.account_id, input.collection_id
+            )),
+            face_model_version: Some("7.0".to_owned()),
+        })
+    }
+
+    async fn create_dataset(
+        &self,
+        _input: CreateDatasetRequest,
+        _context: RequestContext,
+    ) -> Result<CreateDatasetResponse, CreateDatasetError> {
+        Ok(CreateDatasetResponse::default())
+    }
+
+    async fn delete_collection(
+        &self,
+        _input: DeleteCollectionRequest,
+        _context: RequestContext,
+    ) -> Result<DeleteCollectionResponse, DeleteCollectionError> {
+        Ok(DeleteCollectionResponse {
+            status_code: Some(200),
+        })
+    }
+
+    async fn list_collections(
+        &self,
+        _input: ListCollectionsRequest,
+        _context: RequestContext,
+    ) -> Result<ListCollectionsResponse, ListCollectionsError> {
+        Ok(ListCollectionsResponse {
+            collection_ids: Some(vec!["a".to_owned(), "b\"quoted\"".to_owned()]),
+            next_token: None,
+            face_model_versions: Some(vec!["7.0".to_owned(), "7.0".to_owned()]),
+        })
+    }
+}
+
+fn call(target: &str, body: &str) -> (Reply, serde_json::Value) {
+    let context = RequestContext {
+        request_id: "0f0e0d0c-0000-4000-8000-000000000000".to_owned(),
+        account_id: "123456789012".to_owned(),
+        region: "us-east-1".to_owned(),
+        caller: None,
+    };
+    let reply = block_on(dispatch(&Fixed, target, body.as_bytes(), context));
+    let json = if reply.body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&reply.body).unwrap()
+    };
+    (reply, json)
+}
+
+#[test]
+fn routes_every_operation_by_target() {
+    assert_eq!(
+        TARGETS,
+        [
+            "RekognitionService.CreateCollection",
+            "RekognitionService.CreateDataset",
+            "RekognitionService.DeleteCollection",
+            "RekognitionService.ListCollections",
+        ]
+    );
+    let (reply, json) = call(
+        "RekognitionService.CreateCollection",
+        r#"{"CollectionId":"photos"}"#,
+    );
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "StatusCode": 200,
+            "CollectionArn": "aws:rekognition:us-east-1:123456789012:collection/photos",
+            "FaceModelVersion": "7.0"
+        })
+    );
+    let (reply, json) = call("RekognitionService.ListCollections", "");
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        json["CollectionIds"],
+        serde_json::json!(["a", "b\"quoted\""])
+    );
+}
+
+#[test]
+fn modeled_errors_carry_type_code_and_logref() {
+    let (reply, json) = call(
+        "RekognitionService.CreateCollection",
+        r#"{"CollectionId":"taken"}"#,
+    );
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.error_type.as_deref(),
+        Some("ResourceAlreadyExistsException")
+    );
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "__type": "ResourceAlreadyExistsException",
+            "Message": "The collection id: taken already exists",
+            "Code": "ResourceAlreadyExistsException",
+            "Logref": "0f0e0d0c-0000-4000-8000-000000000000"
+        })
+    );
+}
+
+#[test]
+fn validation_failures_never_reach_the_service() {
+    let (reply, json) = call(
+        "RekognitionService.CreateCollection",
+        r#"{"CollectionId":"taken!"}"#,
+    );
+    assert_eq!(reply.status, 400);
+    assert_eq!(json["__type"], "ValidationException");
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 validation error detected: Value 'taken!'")
+    );
+    let (reply, json) = call(
+        "RekognitionService.DeleteCollection",
+        r#"{"CollectionId":7}"#,
+    );
+    assert_eq!(reply.status, 400);
+    assert_eq!(json["__type"], "SerializationException");
+}
+
+#[test]
+fn unknown_targets_get_a_json_error() {
+    for target in [
+        "RekognitionService.IndexFaces",
+        "Other.CreateCollection",
+        "",
+    ] {
+        let (reply, json) = call(target, "{}");
+        assert_eq!(reply.status, 400, "{target}");
+        assert_eq!(json["__type"], "UnknownOperationException", "{target}");
+    }
+}
