@@ -51,7 +51,11 @@ impl Markdown {
         }
         let mut pending_space = decoded.starts_with(char::is_whitespace);
         for word in decoded.split_whitespace() {
-            if pending_space && !self.line.is_empty() && !self.line.ends_with([' ', '`', '(', '['])
+            let just_opened_code = self.in_code && self.line.ends_with('`');
+            if pending_space
+                && !self.line.is_empty()
+                && !self.line.ends_with([' ', '(', '['])
+                && !just_opened_code
             {
                 self.line.push(' ');
             }

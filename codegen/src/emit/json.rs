@@ -461,11 +461,7 @@ impl Emitter<'_> {
                 .position(|p| p.source == pattern.source)
                 .unwrap_or(0);
             let name = format_ident!("PATTERN_{index}");
-            out.extend(quote! {
-                if !#name.is_match(#value) {
-                    v.pattern(&path, #name.source(), #shown);
-                }
-            });
+            out.extend(quote!(v.pattern(&path, &#name, #value, #shown);));
         }
         if let (Some((min, max)), Kind::Simple(simple)) = (&member.range, &target.kind) {
             out.extend(self.range_check(*simple, min.as_deref(), max.as_deref(), value, shown));
@@ -494,40 +490,33 @@ impl Emitter<'_> {
         let use_integers = integral
             && min.is_none_or(|b| as_integer(b).is_some())
             && max.is_none_or(|b| as_integer(b).is_some());
+        let (min_text, max_text) = (option_str(min), option_str(max));
+        if use_integers {
+            let bound = |b: Option<&str>| match b.and_then(as_integer) {
+                Some(n) => {
+                    let lit = Literal::i128_suffixed(n);
+                    quote!(::std::option::Option::Some(#lit))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let (low, high) = (bound(min), bound(max));
+            return quote!(v.range_integer(&path, i128::from(*#value), (#low, #high), (#min_text, #max_text), #shown););
+        }
         let number = match simple {
-            _ if use_integers => quote!(i128::from(*#value)),
+            Simple::Double => quote!(*#value),
             Simple::Float => quote!(f64::from(*#value)),
             Simple::BigInteger | Simple::BigDecimal => quote!(#value.to_f64()),
             _ => quote!((*#value as f64)),
         };
-        let literal = |bound: &str| {
-            if use_integers {
-                let lit = Literal::i128_suffixed(as_integer(bound).unwrap_or_default());
-                quote!(#lit)
-            } else {
-                let lit = Literal::f64_suffixed(bound.parse::<f64>().unwrap_or_default());
-                quote!(#lit)
+        let bound = |b: Option<&str>| match b.and_then(|b| b.parse::<f64>().ok()) {
+            Some(n) => {
+                let lit = Literal::f64_suffixed(n);
+                quote!(::std::option::Option::Some(#lit))
             }
+            None => quote!(::std::option::Option::None),
         };
-        let min_text = option_str(min);
-        let max_text = option_str(max);
-        let below = min.map(|bound| {
-            let bound = literal(bound);
-            quote! {
-                if #number < #bound {
-                    v.range(&path, #min_text, #max_text, true, #shown);
-                }
-            }
-        });
-        let above = max.map(|bound| {
-            let bound = literal(bound);
-            quote! {
-                if #number > #bound {
-                    v.range(&path, #min_text, #max_text, false, #shown);
-                }
-            }
-        });
-        quote!(#below #above)
+        let (low, high) = (bound(min), bound(max));
+        quote!(v.range_float(&path, #number, (#low, #high), (#min_text, #max_text), #shown);)
     }
 
     fn timestamp_format(&self, format: TimestampFormat) -> TokenStream {

@@ -37,7 +37,7 @@ pub mod model {
         /// The ARN of the new dataset.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
     }
-    /// The source of a new dataset's entries. Give exactly one of `GroundTruthManifest`and `DatasetArn`.
+    /// The source of a new dataset's entries. Give exactly one of `GroundTruthManifest` and `DatasetArn`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatasetSource {
         /// A SageMaker Ground Truth manifest file to read the dataset from.
@@ -120,7 +120,7 @@ pub mod model {
         >,
         /// Present when more IDs remain: pass it to the next call.
         pub next_token: ::std::option::Option<::std::string::String>,
-        /// The face model version of each collection: `FaceModelVersions[i]`belongs to `CollectionIds[i]`.
+        /// The face model version of each collection: `FaceModelVersions[i]` belongs to `CollectionIds[i]`.
         pub face_model_versions: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -1559,7 +1559,7 @@ pub mod operation {
     ///
     /// A new collection uses the latest version of the face model. Collection IDs are case-sensitive.
     ///
-    /// Calling it requires permission for the `rekognition:CreateCollection`action; tagging the new collection also requires `rekognition:TagResource`.
+    /// Calling it requires permission for the `rekognition:CreateCollection` action; tagging the new collection also requires `rekognition:TagResource`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct CreateCollection;
     impl ::smithy_server_runtime::codegen::Operation for CreateCollection {
@@ -1603,9 +1603,9 @@ pub mod operation {
     }
     /// Creates an Amazon Rekognition Custom Labels dataset for a project: its training dataset (`TRAIN`) or its test dataset (`TEST`). The dataset starts empty, copies the entries of an existing dataset, or reads a SageMaker Ground Truth manifest from Amazon S3.
     ///
-    /// Creation continues after the call returns: the dataset's status is `CREATE_IN_PROGRESS`until it becomes `CREATE_COMPLETE`or `CREATE_FAILED`; `DescribeDataset`reports it.
+    /// Creation continues after the call returns: the dataset's status is `CREATE_IN_PROGRESS` until it becomes `CREATE_COMPLETE` or `CREATE_FAILED`; `DescribeDataset` reports it.
     ///
-    /// Calling it requires permission for the `rekognition:CreateDataset`action; copying a dataset also requires `rekognition:ListDatasetEntries`.
+    /// Calling it requires permission for the `rekognition:CreateDataset` action; copying a dataset also requires `rekognition:ListDatasetEntries`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct CreateDataset;
     impl ::smithy_server_runtime::codegen::Operation for CreateDataset {
@@ -1649,7 +1649,7 @@ pub mod operation {
     }
     /// Deletes a collection and every face stored in it.
     ///
-    /// Calling it requires permission for the `rekognition:DeleteCollection`action.
+    /// Calling it requires permission for the `rekognition:DeleteCollection` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DeleteCollection;
     impl ::smithy_server_runtime::codegen::Operation for DeleteCollection {
@@ -1691,9 +1691,9 @@ pub mod operation {
             writer.finish()
         }
     }
-    /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken`to pass to the next call.
+    /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken` to pass to the next call.
     ///
-    /// Calling it requires permission for the `rekognition:ListCollections`action.
+    /// Calling it requires permission for the `rekognition:ListCollections` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListCollections;
     impl ::smithy_server_runtime::codegen::Operation for ListCollections {
@@ -1755,7 +1755,7 @@ pub mod server {
         ///
         /// A new collection uses the latest version of the face model. Collection IDs are case-sensitive.
         ///
-        /// Calling it requires permission for the `rekognition:CreateCollection`action; tagging the new collection also requires `rekognition:TagResource`.
+        /// Calling it requires permission for the `rekognition:CreateCollection` action; tagging the new collection also requires `rekognition:TagResource`.
         fn create_collection(
             &self,
             input: super::model::CreateCollectionRequest,
@@ -1768,9 +1768,9 @@ pub mod server {
         > + ::std::marker::Send;
         /// Creates an Amazon Rekognition Custom Labels dataset for a project: its training dataset (`TRAIN`) or its test dataset (`TEST`). The dataset starts empty, copies the entries of an existing dataset, or reads a SageMaker Ground Truth manifest from Amazon S3.
         ///
-        /// Creation continues after the call returns: the dataset's status is `CREATE_IN_PROGRESS`until it becomes `CREATE_COMPLETE`or `CREATE_FAILED`; `DescribeDataset`reports it.
+        /// Creation continues after the call returns: the dataset's status is `CREATE_IN_PROGRESS` until it becomes `CREATE_COMPLETE` or `CREATE_FAILED`; `DescribeDataset` reports it.
         ///
-        /// Calling it requires permission for the `rekognition:CreateDataset`action; copying a dataset also requires `rekognition:ListDatasetEntries`.
+        /// Calling it requires permission for the `rekognition:CreateDataset` action; copying a dataset also requires `rekognition:ListDatasetEntries`.
         fn create_dataset(
             &self,
             input: super::model::CreateDatasetRequest,
@@ -1783,7 +1783,7 @@ pub mod server {
         > + ::std::marker::Send;
         /// Deletes a collection and every face stored in it.
         ///
-        /// Calling it requires permission for the `rekognition:DeleteCollection`action.
+        /// Calling it requires permission for the `rekognition:DeleteCollection` action.
         fn delete_collection(
             &self,
             input: super::model::DeleteCollectionRequest,
@@ -1794,9 +1794,9 @@ pub mod server {
                 super::error::DeleteCollectionError,
             >,
         > + ::std::marker::Send;
-        /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken`to pass to the next call.
+        /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken` to pass to the next call.
         ///
-        /// Calling it requires permission for the `rekognition:ListCollections`action.
+        /// Calling it requires permission for the `rekognition:ListCollections` action.
         fn list_collections(
             &self,
             input: super::model::ListCollectionsRequest,
@@ -2011,13 +2011,12 @@ mod json {
                             ::std::option::Option::Some(255u64),
                             ::std::option::Option::Some(value),
                         );
-                        if !PATTERN_5.is_match(value) {
-                            v.pattern(
-                                &path,
-                                PATTERN_5.source(),
-                                ::std::option::Option::Some(value),
-                            );
-                        }
+                        v.pattern(
+                            &path,
+                            &PATTERN_5,
+                            value,
+                            ::std::option::Option::Some(value),
+                        );
                     }
                     parsed
                 }
@@ -2137,13 +2136,12 @@ mod json {
                             ::std::option::Option::Some(2048u64),
                             ::std::option::Option::Some(value),
                         );
-                        if !PATTERN_2.is_match(value) {
-                            v.pattern(
-                                &path,
-                                PATTERN_2.source(),
-                                ::std::option::Option::Some(value),
-                            );
-                        }
+                        v.pattern(
+                            &path,
+                            &PATTERN_2,
+                            value,
+                            ::std::option::Option::Some(value),
+                        );
                     }
                     parsed
                 }
@@ -2232,13 +2230,12 @@ mod json {
                             ::std::option::Option::Some(2048u64),
                             ::std::option::Option::Some(value),
                         );
-                        if !PATTERN_3.is_match(value) {
-                            v.pattern(
-                                &path,
-                                PATTERN_3.source(),
-                                ::std::option::Option::Some(value),
-                            );
-                        }
+                        v.pattern(
+                            &path,
+                            &PATTERN_3,
+                            value,
+                            ::std::option::Option::Some(value),
+                        );
                     }
                     parsed
                 }
@@ -2276,13 +2273,12 @@ mod json {
                             ::std::option::Option::Some(255u64),
                             ::std::option::Option::Some(value),
                         );
-                        if !PATTERN_5.is_match(value) {
-                            v.pattern(
-                                &path,
-                                PATTERN_5.source(),
-                                ::std::option::Option::Some(value),
-                            );
-                        }
+                        v.pattern(
+                            &path,
+                            &PATTERN_5,
+                            value,
+                            ::std::option::Option::Some(value),
+                        );
                     }
                     parsed
                 }
@@ -2452,24 +2448,19 @@ mod json {
                         v,
                     );
                     if let ::std::option::Option::Some(value) = &parsed {
-                        if i128::from(*value) < 0i128 {
-                            v.range(
-                                &path,
+                        v.range_integer(
+                            &path,
+                            i128::from(*value),
+                            (
+                                ::std::option::Option::Some(0i128),
+                                ::std::option::Option::Some(4096i128),
+                            ),
+                            (
                                 ::std::option::Option::Some("0"),
                                 ::std::option::Option::Some("4096"),
-                                true,
-                                ::std::option::Option::Some(value),
-                            );
-                        }
-                        if i128::from(*value) > 4096i128 {
-                            v.range(
-                                &path,
-                                ::std::option::Option::Some("0"),
-                                ::std::option::Option::Some("4096"),
-                                false,
-                                ::std::option::Option::Some(value),
-                            );
-                        }
+                            ),
+                            ::std::option::Option::Some(value),
+                        );
                     }
                     parsed
                 }
@@ -2567,13 +2558,12 @@ mod json {
                             ::std::option::Option::Some(255u64),
                             ::std::option::Option::Some(value),
                         );
-                        if !PATTERN_4.is_match(value) {
-                            v.pattern(
-                                &path,
-                                PATTERN_4.source(),
-                                ::std::option::Option::Some(value),
-                            );
-                        }
+                        v.pattern(
+                            &path,
+                            &PATTERN_4,
+                            value,
+                            ::std::option::Option::Some(value),
+                        );
                     }
                     parsed
                 }
@@ -2667,13 +2657,7 @@ mod json {
                     ::std::option::Option::Some(128u64),
                     ::std::option::Option::Some(value),
                 );
-                if !PATTERN_0.is_match(value) {
-                    v.pattern(
-                        &path,
-                        PATTERN_0.source(),
-                        ::std::option::Option::Some(value),
-                    );
-                }
+                v.pattern(&path, &PATTERN_0, value, ::std::option::Option::Some(value));
             }
             let parsed_value = {
                 let path = path.value(&key);
@@ -2692,13 +2676,12 @@ mod json {
                                 ::std::option::Option::Some(256u64),
                                 ::std::option::Option::Some(value),
                             );
-                            if !PATTERN_1.is_match(value) {
-                                v.pattern(
-                                    &path,
-                                    PATTERN_1.source(),
-                                    ::std::option::Option::Some(value),
-                                );
-                            }
+                            v.pattern(
+                                &path,
+                                &PATTERN_1,
+                                value,
+                                ::std::option::Option::Some(value),
+                            );
                         }
                         parsed
                     }

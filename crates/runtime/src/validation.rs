@@ -16,6 +16,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::pattern::Pattern;
+
 /// The most violations kept for one request; the count in the message still says how many
 /// there were.
 pub const MAX_REPORTED: usize = 100;
@@ -238,26 +240,53 @@ impl Violations {
         }
     }
 
-    /// Records a value outside its `@range` (the comparison is generated inline, typed exactly).
-    pub fn range(
+    /// Checks an integer against `@range` bounds, compared exactly; `text` is the bounds as the
+    /// model wrote them, for the message.
+    #[inline]
+    pub fn range_integer(
         &mut self,
         path: &Path<'_>,
-        min: Option<&'static str>,
-        max: Option<&'static str>,
-        below: bool,
+        number: i128,
+        bounds: (Option<i128>, Option<i128>),
+        text: (Option<&'static str>, Option<&'static str>),
         value: Option<&dyn ValueText>,
     ) {
-        self.push(path, Constraint::Range { min, max, below }, value);
+        let below = bounds.0.is_some_and(|min| number < min);
+        if below || bounds.1.is_some_and(|max| number > max) {
+            let (min, max) = text;
+            self.push(path, Constraint::Range { min, max, below }, value);
+        }
     }
 
-    /// Records a string that does not match its `@pattern`.
+    /// Checks a floating-point number (or a big number's nearest `f64`) against `@range` bounds.
+    #[inline]
+    pub fn range_float(
+        &mut self,
+        path: &Path<'_>,
+        number: f64,
+        bounds: (Option<f64>, Option<f64>),
+        text: (Option<&'static str>, Option<&'static str>),
+        value: Option<&dyn ValueText>,
+    ) {
+        let below = bounds.0.is_some_and(|min| number < min);
+        if below || bounds.1.is_some_and(|max| number > max) {
+            let (min, max) = text;
+            self.push(path, Constraint::Range { min, max, below }, value);
+        }
+    }
+
+    /// Checks a string against its `@pattern`.
+    #[inline]
     pub fn pattern(
         &mut self,
         path: &Path<'_>,
-        pattern: &'static str,
+        pattern: &Pattern,
+        text: &str,
         value: Option<&dyn ValueText>,
     ) {
-        self.push(path, Constraint::Pattern(pattern), value);
+        if !pattern.is_match(text) {
+            self.push(path, Constraint::Pattern(pattern.source()), value);
+        }
     }
 
     /// Records a value outside its enum's set.
@@ -644,12 +673,16 @@ pub fn has_duplicates(items: &[serde_json::Value]) -> bool {
 mod tests {
     use super::*;
 
+    static LOWER: Pattern = Pattern::linear("^[a-z]+$", "^[a-z]+$");
+    static NOT_AWS: Pattern = Pattern::backtracking("^(?!aws:).*$", "^(?!aws:).*$");
+    static A_TO_M: Pattern = Pattern::linear("^[a-m]+$", "^[a-m]+$");
+
     #[test]
     fn aws_message_lists_every_violation_with_camel_case_paths() {
         let mut v = Violations::new();
         let root = Path::root();
         let id = root.member("CollectionId");
-        v.pattern(&id, "^[a-z]+$", Some(&"bad id!"));
+        v.pattern(&id, &LOWER, "bad id!", Some(&"bad id!"));
         v.length(&id, 300, Some(1), Some(255), Some(&"x"));
         let source = root.member("DatasetSource");
         let object = source.member("S3Object");
@@ -671,7 +704,7 @@ mod tests {
         let tags = root.member("Tags");
         let mark = v.mark();
         let key = tags.key("aws:x");
-        v.pattern(&key, "^(?!aws:).*$", Some(&"aws:x"));
+        v.pattern(&key, &NOT_AWS, "aws:x", Some(&"aws:x"));
         v.length(&key, 200, Some(1), Some(128), Some(&"aws:x"));
         let mut map = HashMap::new();
         map.insert("aws:x".to_owned(), "v".to_owned());
@@ -691,7 +724,7 @@ mod tests {
         let list = root.member("list");
         v.length(&list.index(0), 1, Some(2), Some(8), Some(&"a"));
         let secret = root.member("secret").sensitive();
-        v.pattern(&secret, "^[a-m]+$", Some(&"hunter2"));
+        v.pattern(&secret, &A_TO_M, "hunter2", Some(&"hunter2"));
         let (message, fields) = v.smithy_report();
         assert_eq!(
             fields[0],
@@ -712,7 +745,7 @@ mod tests {
         let tags = root.member("Tags");
         let keys: Vec<String> = (0..150).map(|i| format!("aws:{i}")).collect();
         for key in &keys {
-            v.pattern(&tags.key(key), "^(?!aws:)", Some(key));
+            v.pattern(&tags.key(key), &NOT_AWS, key, Some(key));
         }
         assert_eq!(v.count(), 150);
         assert!(v.aws_message().starts_with("1 validation error detected"));

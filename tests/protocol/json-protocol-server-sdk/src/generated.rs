@@ -1158,7 +1158,7 @@ pub mod error {
 }
 /// One marker type per operation: its name, wire target, input, output and errors.
 pub mod operation {
-    /// The example tests how servers must support requests containing a \`Content-Type\`header with parameters.
+    /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ContentTypeParameters;
     impl ::smithy_server_runtime::codegen::Operation for ContentTypeParameters {
@@ -1958,7 +1958,7 @@ pub mod server {
     ];
     /// The `JsonProtocol` service: implement one method per operation.
     pub trait JsonProtocol: ::std::marker::Send + ::std::marker::Sync + 'static {
-        /// The example tests how servers must support requests containing a \`Content-Type\`header with parameters.
+        /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
         fn content_type_parameters(
             &self,
             input: super::model::ContentTypeParametersInput,
