@@ -174,6 +174,8 @@ pub struct EnumValue {
     pub variant: String,
     /// Wire value.
     pub value: String,
+    /// `@internal` (or the 1.0 `internal` tag): accepted, but not listed in messages.
+    pub internal: bool,
     /// Markdown lines.
     pub docs: Vec<String>,
 }

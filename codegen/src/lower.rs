@@ -523,6 +523,7 @@ impl Lowering<'_> {
             values.push(EnumValue {
                 variant: naming::variant_name(name),
                 value,
+                internal: member.traits.contains_key("smithy.api#internal"),
                 docs: docs(&member.traits),
             });
         }
@@ -707,9 +708,11 @@ fn legacy_enum(id: &str, traits: &BTreeMap<String, Value>) -> Result<Vec<EnumVal
                     reason: "an @enum entry needs a string value".into(),
                 })?;
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(value);
+        let tags = entry.get("tags").and_then(Value::as_array);
         values.push(EnumValue {
             variant: naming::variant_name(name),
             value: value.to_owned(),
+            internal: tags.is_some_and(|tags| tags.iter().any(|t| t == "internal")),
             docs: entry
                 .get("documentation")
                 .and_then(Value::as_str)

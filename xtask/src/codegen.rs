@@ -45,12 +45,22 @@ fn targets() -> Vec<Target> {
             package: "json-protocol-server-sdk",
         },
         Target {
-            model: protocol_tests,
+            model: protocol_tests.clone(),
             model_label: "../shared/protocol-tests/aws-protocol-tests.json",
             service: Some("aws.protocoltests.json10#JsonRpc10"),
             protocol_override: None,
             out: "tests/protocol/json-rpc10-server-sdk",
             package: "json-rpc10-server-sdk",
+        },
+        // The suite's validation cases are written for restJson1, but their operations take
+        // plain JSON bodies: served as awsJson, every constraint case applies.
+        Target {
+            model: protocol_tests,
+            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            service: Some("aws.protocoltests.restjson.validation#RestJsonValidation"),
+            protocol_override: Some(Protocol::AwsJson1_1),
+            out: "tests/protocol/rest-json-validation-server-sdk",
+            package: "rest-json-validation-server-sdk",
         },
     ]
 }
@@ -180,4 +190,15 @@ fn default_package(trait_name: &str) -> String {
         name.push(c.to_ascii_lowercase());
     }
     format!("{name}-server-sdk")
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test` fails when a committed generated crate is stale.
+    #[test]
+    fn generated_code_is_fresh() {
+        if let Err(error) = super::run(&crate::Flags::default().with_check()) {
+            panic!("{error:#}");
+        }
+    }
 }

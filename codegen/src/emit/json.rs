@@ -282,7 +282,7 @@ impl Emitter<'_> {
                         match key.parse::<#ty>() {
                             ::std::result::Result::Ok(parsed) => ::std::option::Option::Some(parsed),
                             ::std::result::Result::Err(_) => {
-                                v.enumeration(&path, #ty::VALUES, ::std::option::Option::Some(&key));
+                                v.enumeration(&path, #ty::ADVERTISED_VALUES, ::std::option::Option::Some(&key));
                                 ::std::option::Option::None
                             }
                         }
@@ -385,7 +385,7 @@ impl Emitter<'_> {
                     #rt::json::string(value, &path, v).and_then(|text| match text.parse::<#ty>() {
                         ::std::result::Result::Ok(parsed) => ::std::option::Option::Some(parsed),
                         ::std::result::Result::Err(_) => {
-                            v.enumeration(&path, #ty::VALUES, ::std::option::Option::Some(&text));
+                            v.enumeration(&path, #ty::ADVERTISED_VALUES, ::std::option::Option::Some(&text));
                             ::std::option::Option::None
                         }
                     })
@@ -397,7 +397,7 @@ impl Emitter<'_> {
                     #rt::json::int(value, &path, v).and_then(|number| match #ty::from_value(number) {
                         ::std::option::Option::Some(parsed) => ::std::option::Option::Some(parsed),
                         ::std::option::Option::None => {
-                            v.enumeration(&path, #ty::VALUES, ::std::option::Option::Some(&number));
+                            v.enumeration(&path, #ty::ADVERTISED_VALUES, ::std::option::Option::Some(&number));
                             ::std::option::Option::None
                         }
                     })

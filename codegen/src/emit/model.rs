@@ -146,6 +146,7 @@ impl Emitter<'_> {
             }
         });
         let wires: Vec<&String> = values.iter().map(|v| &v.value).collect();
+        let advertised = values.iter().filter(|v| !v.internal).map(|v| &v.value);
         let idents: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
         let as_str = if values.is_empty() {
             quote!(match *self {})
@@ -161,6 +162,10 @@ impl Emitter<'_> {
             impl #name {
                 /// Every value, as sent on the wire.
                 pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+                /// The values validation messages list (`@internal` ones are accepted but
+                /// not advertised).
+                pub const ADVERTISED_VALUES: &'static [&'static str] = &[#(#advertised),*];
 
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &'static str {
@@ -222,8 +227,11 @@ impl Emitter<'_> {
                 #(#variants)*
             }
             impl #name {
-                /// Every value, as text (for validation messages).
+                /// Every value, as text.
                 pub const VALUES: &'static [&'static str] = &[#(#texts),*];
+
+                /// The values validation messages list: all of them.
+                pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
 
                 /// The value as sent on the wire.
                 pub fn value(&self) -> i32 {

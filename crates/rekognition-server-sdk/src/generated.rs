@@ -57,6 +57,9 @@ pub mod model {
     impl DatasetType {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["TRAIN", "TEST"];
+        /// The values validation messages list (`@internal` ones are accepted but
+        /// not advertised).
+        pub const ADVERTISED_VALUES: &'static [&'static str] = &["TRAIN", "TEST"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -2103,7 +2106,7 @@ mod json {
                             ::std::result::Result::Err(_) => {
                                 v.enumeration(
                                     &path,
-                                    super::model::DatasetType::VALUES,
+                                    super::model::DatasetType::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&text),
                                 );
                                 ::std::option::Option::None

@@ -211,6 +211,15 @@ pub mod model {
     impl FooEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["Foo", "Baz", "Bar", "1", "0"];
+        /// The values validation messages list (`@internal` ones are accepted but
+        /// not advertised).
+        pub const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "Foo",
+            "Baz",
+            "Bar",
+            "1",
+            "0",
+        ];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -264,8 +273,10 @@ pub mod model {
         C,
     }
     impl IntegerEnum {
-        /// Every value, as text (for validation messages).
+        /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2", "3"];
+        /// The values validation messages list: all of them.
+        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -2870,7 +2881,7 @@ mod json {
                             ::std::result::Result::Err(_) => {
                                 v.enumeration(
                                     &path,
-                                    super::model::FooEnum::VALUES,
+                                    super::model::FooEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&text),
                                 );
                                 ::std::option::Option::None
@@ -2892,7 +2903,7 @@ mod json {
                             ::std::result::Result::Err(_) => {
                                 v.enumeration(
                                     &path,
-                                    super::model::FooEnum::VALUES,
+                                    super::model::FooEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&text),
                                 );
                                 ::std::option::Option::None
@@ -2914,7 +2925,7 @@ mod json {
                             ::std::result::Result::Err(_) => {
                                 v.enumeration(
                                     &path,
-                                    super::model::FooEnum::VALUES,
+                                    super::model::FooEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&text),
                                 );
                                 ::std::option::Option::None
@@ -3013,7 +3024,7 @@ mod json {
                             ::std::option::Option::None => {
                                 v.enumeration(
                                     &path,
-                                    super::model::IntegerEnum::VALUES,
+                                    super::model::IntegerEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&number),
                                 );
                                 ::std::option::Option::None
@@ -3037,7 +3048,7 @@ mod json {
                             ::std::option::Option::None => {
                                 v.enumeration(
                                     &path,
-                                    super::model::IntegerEnum::VALUES,
+                                    super::model::IntegerEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&number),
                                 );
                                 ::std::option::Option::None
@@ -3061,7 +3072,7 @@ mod json {
                             ::std::option::Option::None => {
                                 v.enumeration(
                                     &path,
-                                    super::model::IntegerEnum::VALUES,
+                                    super::model::IntegerEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&number),
                                 );
                                 ::std::option::Option::None
@@ -4030,7 +4041,7 @@ mod json {
                         ::std::result::Result::Err(_) => {
                             v.enumeration(
                                 &path,
-                                super::model::FooEnum::VALUES,
+                                super::model::FooEnum::ADVERTISED_VALUES,
                                 ::std::option::Option::Some(&text),
                             );
                             ::std::option::Option::None
@@ -4466,7 +4477,7 @@ mod json {
                     ::std::result::Result::Err(_) => {
                         v.enumeration(
                             &path,
-                            super::model::FooEnum::VALUES,
+                            super::model::FooEnum::ADVERTISED_VALUES,
                             ::std::option::Option::Some(&text),
                         );
                         ::std::option::Option::None
@@ -4512,7 +4523,7 @@ mod json {
                                 ::std::result::Result::Err(_) => {
                                     v.enumeration(
                                         &path,
-                                        super::model::FooEnum::VALUES,
+                                        super::model::FooEnum::ADVERTISED_VALUES,
                                         ::std::option::Option::Some(&text),
                                     );
                                     ::std::option::Option::None
@@ -4576,7 +4587,7 @@ mod json {
                     ::std::result::Result::Err(_) => {
                         v.enumeration(
                             &path,
-                            super::model::FooEnum::VALUES,
+                            super::model::FooEnum::ADVERTISED_VALUES,
                             ::std::option::Option::Some(&text),
                         );
                         ::std::option::Option::None
@@ -4661,7 +4672,7 @@ mod json {
                     ::std::option::Option::None => {
                         v.enumeration(
                             &path,
-                            super::model::IntegerEnum::VALUES,
+                            super::model::IntegerEnum::ADVERTISED_VALUES,
                             ::std::option::Option::Some(&number),
                         );
                         ::std::option::Option::None
@@ -4708,7 +4719,7 @@ mod json {
                                 ::std::option::Option::None => {
                                     v.enumeration(
                                         &path,
-                                        super::model::IntegerEnum::VALUES,
+                                        super::model::IntegerEnum::ADVERTISED_VALUES,
                                         ::std::option::Option::Some(&number),
                                     );
                                     ::std::option::Option::None
@@ -4772,7 +4783,7 @@ mod json {
                     ::std::option::Option::None => {
                         v.enumeration(
                             &path,
-                            super::model::IntegerEnum::VALUES,
+                            super::model::IntegerEnum::ADVERTISED_VALUES,
                             ::std::option::Option::Some(&number),
                         );
                         ::std::option::Option::None

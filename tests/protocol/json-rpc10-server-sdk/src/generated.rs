@@ -216,6 +216,9 @@ pub mod model {
     impl RequiredEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
+        /// The values validation messages list (`@internal` ones are accepted but
+        /// not advertised).
+        pub const ADVERTISED_VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -259,8 +262,10 @@ pub mod model {
         Two,
     }
     impl RequiredIntEnum {
-        /// Every value, as text (for validation messages).
+        /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2"];
+        /// The values validation messages list: all of them.
+        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -304,6 +309,9 @@ pub mod model {
     impl TestEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
+        /// The values validation messages list (`@internal` ones are accepted but
+        /// not advertised).
+        pub const ADVERTISED_VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -347,8 +355,10 @@ pub mod model {
         Two,
     }
     impl TestIntEnum {
-        /// Every value, as text (for validation messages).
+        /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2"];
+        /// The values validation messages list: all of them.
+        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -395,6 +405,15 @@ pub mod model {
     impl FooEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["Foo", "Baz", "Bar", "1", "0"];
+        /// The values validation messages list (`@internal` ones are accepted but
+        /// not advertised).
+        pub const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "Foo",
+            "Baz",
+            "Bar",
+            "1",
+            "0",
+        ];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -448,8 +467,10 @@ pub mod model {
         C,
     }
     impl IntegerEnum {
-        /// Every value, as text (for validation messages).
+        /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2", "3"];
+        /// The values validation messages list: all of them.
+        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -2828,7 +2849,7 @@ mod json {
                             ::std::result::Result::Err(_) => {
                                 v.enumeration(
                                     &path,
-                                    super::model::TestEnum::VALUES,
+                                    super::model::TestEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&text),
                                 );
                                 ::std::option::Option::None
@@ -2857,7 +2878,7 @@ mod json {
                             ::std::option::Option::None => {
                                 v.enumeration(
                                     &path,
-                                    super::model::TestIntEnum::VALUES,
+                                    super::model::TestIntEnum::ADVERTISED_VALUES,
                                     ::std::option::Option::Some(&number),
                                 );
                                 ::std::option::Option::None
@@ -3349,7 +3370,7 @@ mod json {
                         ::std::result::Result::Err(_) => {
                             v.enumeration(
                                 &path,
-                                super::model::FooEnum::VALUES,
+                                super::model::FooEnum::ADVERTISED_VALUES,
                                 ::std::option::Option::Some(&text),
                             );
                             ::std::option::Option::None
@@ -3369,7 +3390,7 @@ mod json {
                         ::std::option::Option::None => {
                             v.enumeration(
                                 &path,
-                                super::model::IntegerEnum::VALUES,
+                                super::model::IntegerEnum::ADVERTISED_VALUES,
                                 ::std::option::Option::Some(&number),
                             );
                             ::std::option::Option::None
