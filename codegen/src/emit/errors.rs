@@ -9,23 +9,26 @@ use crate::ir::{Kind, Operation, Shape, Simple};
 
 impl Emitter<'_> {
     pub(super) fn error_module(&self) -> TokenStream {
-        let structs = self
+        let items: TokenStream = self
             .service
             .shapes
             .values()
             .filter(|shape| shape.error.is_some())
-            .map(|shape| self.error_struct(shape));
-        let enums = self
-            .service
-            .operations
-            .iter()
-            .map(|op| self.operation_error(op));
+            .map(|shape| self.error_struct(shape))
+            .chain(
+                self.service
+                    .operations
+                    .iter()
+                    .map(|op| self.operation_error(op)),
+            )
+            .collect();
+        let runtime = self.runtime_use_for(&items);
         quote! {
             /// Modeled errors, and one enum per operation of the errors it can return.
             #[allow(clippy::large_enum_variant)]
             pub mod error {
-                #(#structs)*
-                #(#enums)*
+                #runtime
+                #items
             }
         }
     }

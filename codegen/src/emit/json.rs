@@ -2,6 +2,9 @@
 //! JSON and checks every constraint on the way (recording all violations, never stopping at the
 //! first); for every shape an output or error reaches, a function that writes it. Patterns are
 //! statics here, compiled once on first use.
+//!
+//! This module defines nothing but `de_*` and `ser_*` functions and `PATTERN_*` statics, so
+//! prelude names (`Some`, `Ok`, `Vec`) cannot be shadowed here and are used bare.
 
 use std::collections::BTreeSet;
 
@@ -40,8 +43,10 @@ impl Emitter<'_> {
                 functions.push(self.serializer(shape, written.contains(&shape.id)));
             }
         }
+        let runtime = &self.runtime_use;
         quote! {
             mod json {
+                #runtime
                 #(#patterns)*
                 #(#functions)*
             }
@@ -113,7 +118,7 @@ impl Emitter<'_> {
         if members.is_empty() {
             return quote! {
                 #rt::json::object(value, path, v)?;
-                ::std::option::Option::Some(#ty {})
+                Some(#ty {})
             };
         }
         let locals: Vec<_> = members
@@ -126,21 +131,21 @@ impl Emitter<'_> {
             let read = self.read_value(member);
             let absent = if let Some(default) = &member.default {
                 let default = self.default_value(member, default);
-                quote!(::std::option::Option::Some(#default))
+                quote!(Some(#default))
             } else if member.required {
                 quote! {{
                     v.required(&path);
-                    ::std::option::Option::None
+                    None
                 }}
             } else {
-                quote!(::std::option::Option::None)
+                quote!(None)
             };
             quote! {
                 let #local = {
                     let path = #member_path;
                     match #rt::json::take(&mut object, #key) {
-                        ::std::option::Option::Some(value) => #read,
-                        ::std::option::Option::None => #absent,
+                        Some(value) => #read,
+                        None => #absent,
                     }
                 };
             }
@@ -156,7 +161,7 @@ impl Emitter<'_> {
         quote! {
             let mut object = #rt::json::object(value, path, v)?;
             #(#reads)*
-            ::std::option::Option::Some(#ty { #(#fields)* })
+            Some(#ty { #(#fields)* })
         }
     }
 
@@ -188,15 +193,15 @@ impl Emitter<'_> {
             let mut object = #rt::json::object(value, path, v)?;
             object.remove("__type");
             let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-            let (::std::option::Option::Some((name, value)), ::std::option::Option::None) = (set.next(), set.next()) else {
+            let (Some((name, value)), None) = (set.next(), set.next()) else {
                 v.malformed(path, "a union must have exactly one member set");
-                return ::std::option::Option::None;
+                return None;
             };
             match name.as_str() {
                 #(#arms)*
                 _ => {
                     v.malformed(path, format_args!("unknown union member {name:?}"));
-                    ::std::option::Option::None
+                    None
                 }
             }
         }
@@ -208,7 +213,7 @@ impl Emitter<'_> {
         let unique = unique.then(|| {
             quote! {
                 if #rt::has_duplicates(&items) {
-                    v.unique_items(path, ::std::option::Option::Some(&items));
+                    v.unique_items(path, Some(&items));
                 }
             }
         });
@@ -224,19 +229,19 @@ impl Emitter<'_> {
         let push = if sparse {
             quote! {
                 if value.is_null() {
-                    list.push(::std::option::Option::None);
+                    list.push(None);
                     continue;
                 }
-                if let ::std::option::Option::Some(item) = #read {
-                    list.push(::std::option::Option::Some(item));
+                if let Some(item) = #read {
+                    list.push(Some(item));
                 }
             }
         } else {
             quote! {
-                let ::std::option::Option::Some(value) = #rt::json::not_null(value, &path, v) else {
+                let Some(value) = #rt::json::not_null(value, &path, v) else {
                     continue;
                 };
-                if let ::std::option::Option::Some(item) = #read {
+                if let Some(item) = #read {
                     list.push(item);
                 }
             }
@@ -249,14 +254,14 @@ impl Emitter<'_> {
         quote! {
             let items = #rt::json::array(value, path, v)?;
             #unique
-            let mut list = ::std::vec::Vec::with_capacity(items.len());
+            let mut list = Vec::with_capacity(items.len());
             #mark
             for (index, value) in items.into_iter().enumerate() {
                 let path = #item_path;
                 #push
             }
             #describe
-            ::std::option::Option::Some(list)
+            Some(list)
         }
     }
 
@@ -280,10 +285,10 @@ impl Emitter<'_> {
                     let parsed_key = {
                         let path = #key_path;
                         match key.parse::<#ty>() {
-                            ::std::result::Result::Ok(parsed) => ::std::option::Option::Some(parsed),
-                            ::std::result::Result::Err(_) => {
-                                v.enumeration(&path, #ty::ADVERTISED_VALUES, ::std::option::Option::Some(&key));
-                                ::std::option::Option::None
+                            Ok(parsed) => Some(parsed),
+                            Err(_) => {
+                                v.enumeration(&path, #ty::ADVERTISED_VALUES, Some(&key));
+                                None
                             }
                         }
                     };
@@ -301,22 +306,22 @@ impl Emitter<'_> {
                     }
                 }
             });
-            (quote!(#check), quote!(::std::option::Option::Some(key)))
+            (quote!(#check), quote!(Some(key)))
         };
         let read = self.read_value(value);
         let read_value = if sparse {
             quote! {
                 if value.is_null() {
-                    ::std::option::Option::Some(::std::option::Option::None)
+                    Some(None)
                 } else {
-                    #read.map(::std::option::Option::Some)
+                    #read.map(Some)
                 }
             }
         } else {
             quote! {
                 match #rt::json::not_null(value, &path, v) {
-                    ::std::option::Option::Some(value) => #read,
-                    ::std::option::Option::None => ::std::option::Option::None,
+                    Some(value) => #read,
+                    None => None,
                 }
             }
         };
@@ -340,12 +345,12 @@ impl Emitter<'_> {
                     let path = #value_path;
                     #read_value
                 };
-                if let (::std::option::Option::Some(key), ::std::option::Option::Some(value)) = (#key_final, parsed_value) {
+                if let (Some(key), Some(value)) = (#key_final, parsed_value) {
                     map.insert(key, value);
                 }
             }
             #describe
-            ::std::option::Option::Some(map)
+            Some(map)
         }
     }
 
@@ -383,10 +388,10 @@ impl Emitter<'_> {
                 let ty = self.type_path(target);
                 quote! {
                     #rt::json::string(value, &path, v).and_then(|text| match text.parse::<#ty>() {
-                        ::std::result::Result::Ok(parsed) => ::std::option::Option::Some(parsed),
-                        ::std::result::Result::Err(_) => {
-                            v.enumeration(&path, #ty::ADVERTISED_VALUES, ::std::option::Option::Some(&text));
-                            ::std::option::Option::None
+                        Ok(parsed) => Some(parsed),
+                        Err(_) => {
+                            v.enumeration(&path, #ty::ADVERTISED_VALUES, Some(&text));
+                            None
                         }
                     })
                 }
@@ -395,10 +400,10 @@ impl Emitter<'_> {
                 let ty = self.type_path(target);
                 quote! {
                     #rt::json::int(value, &path, v).and_then(|number| match #ty::from_value(number) {
-                        ::std::option::Option::Some(parsed) => ::std::option::Option::Some(parsed),
-                        ::std::option::Option::None => {
-                            v.enumeration(&path, #ty::ADVERTISED_VALUES, ::std::option::Option::Some(&number));
-                            ::std::option::Option::None
+                        Some(parsed) => Some(parsed),
+                        None => {
+                            v.enumeration(&path, #ty::ADVERTISED_VALUES, Some(&number));
+                            None
                         }
                     })
                 }
@@ -423,7 +428,7 @@ impl Emitter<'_> {
         }
         quote! {{
             let parsed = #read;
-            if let ::std::option::Option::Some(value) = &parsed {
+            if let Some(value) = &parsed {
                 #checks
             }
             parsed
@@ -434,9 +439,9 @@ impl Emitter<'_> {
     fn checks(&self, member: &Member, value: TokenStream) -> TokenStream {
         let target = self.shape(&member.target);
         let shown = if self.printable(&member.target) {
-            quote!(::std::option::Option::Some(#value))
+            quote!(Some(#value))
         } else {
-            quote!(::std::option::Option::None)
+            quote!(None)
         };
         let mut out = TokenStream::new();
         if let Some((min, max)) = member.length {
@@ -495,9 +500,9 @@ impl Emitter<'_> {
             let bound = |b: Option<&str>| match b.and_then(as_integer) {
                 Some(n) => {
                     let lit = Literal::i128_suffixed(n);
-                    quote!(::std::option::Option::Some(#lit))
+                    quote!(Some(#lit))
                 }
-                None => quote!(::std::option::Option::None),
+                None => quote!(None),
             };
             let (low, high) = (bound(min), bound(max));
             return quote!(v.range_integer(&path, i128::from(*#value), (#low, #high), (#min_text, #max_text), #shown););
@@ -511,9 +516,9 @@ impl Emitter<'_> {
         let bound = |b: Option<&str>| match b.and_then(|b| b.parse::<f64>().ok()) {
             Some(n) => {
                 let lit = Literal::f64_suffixed(n);
-                quote!(::std::option::Option::Some(#lit))
+                quote!(Some(#lit))
             }
-            None => quote!(::std::option::Option::None),
+            None => quote!(None),
         };
         let (low, high) = (bound(min), bound(max));
         quote!(v.range_float(&path, #number, (#low, #high), (#min_text, #max_text), #shown);)
@@ -632,7 +637,7 @@ impl Emitter<'_> {
                     );
                     if member.optional() {
                         quote! {
-                            if let ::std::option::Option::Some(value) = &input.#field {
+                            if let Some(value) = &input.#field {
                                 #write;
                             }
                         }
@@ -702,8 +707,8 @@ impl Emitter<'_> {
                         quote!(::std::option::Option<#item>),
                         quote! {
                             match item {
-                                ::std::option::Option::Some(item) => { #write; }
-                                ::std::option::Option::None => array.item().null(),
+                                Some(item) => { #write; }
+                                None => array.item().null(),
                             }
                         },
                     )
@@ -735,8 +740,8 @@ impl Emitter<'_> {
                 let body = if *sparse {
                     quote! {
                         match item {
-                            ::std::option::Option::Some(item) => { #write; }
-                            ::std::option::Option::None => object.key(#key_text).null(),
+                            Some(item) => { #write; }
+                            None => object.key(#key_text).null(),
                         }
                     }
                 } else {
@@ -793,14 +798,14 @@ impl Emitter<'_> {
 
 fn option_u64(value: Option<u64>) -> TokenStream {
     match value {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
     }
 }
 
 fn option_str(value: Option<&str>) -> TokenStream {
     match value {
-        Some(text) => quote!(::std::option::Option::Some(#text)),
-        None => quote!(::std::option::Option::None),
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
     }
 }

@@ -13,12 +13,11 @@ use crate::ir::{Kind, Member, Service, Shape, Simple};
 
 /// Emits a service's modules, in order, as one file.
 pub(crate) fn emit(service: &Service, runtime_crate: &str) -> TokenStream {
+    let krate = ident(runtime_crate);
     let emitter = Emitter {
         service,
-        rt: {
-            let krate = ident(runtime_crate);
-            quote!(::#krate::codegen)
-        },
+        rt: quote!(rt),
+        runtime_use: quote!(use ::#krate::codegen as rt;),
     };
     let model = emitter.model_module();
     let errors = emitter.error_module();
@@ -36,8 +35,11 @@ pub(crate) fn emit(service: &Service, runtime_crate: &str) -> TokenStream {
 
 struct Emitter<'a> {
     service: &'a Service,
-    /// Path to the runtime's re-export module.
+    /// Path to the runtime's re-export module, as generated code names it.
     rt: TokenStream,
+    /// The `use` that brings the runtime's re-export module in as `rt`. Model names are
+    /// `UpperCamelCase`, so none can shadow it.
+    runtime_use: TokenStream,
 }
 
 /// An identifier, raw when it is written `r#name`.
@@ -62,6 +64,13 @@ fn docs(lines: &[String]) -> TokenStream {
 }
 
 impl Emitter<'_> {
+    /// The runtime `use` for a module body that needs it.
+    fn runtime_use_for(&self, body: &TokenStream) -> Option<&TokenStream> {
+        body.to_string()
+            .contains("rt ::")
+            .then_some(&self.runtime_use)
+    }
+
     fn shape(&self, id: &str) -> &Shape {
         &self.service.shapes[id]
     }

@@ -10,16 +10,19 @@ const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 impl Emitter<'_> {
     pub(super) fn model_module(&self) -> TokenStream {
-        let items = self
+        let items: TokenStream = self
             .service
             .shapes
             .values()
             .filter(|shape| shape.error.is_none())
-            .map(|shape| self.model_item(shape));
+            .map(|shape| self.model_item(shape))
+            .collect();
+        let runtime = self.runtime_use_for(&items);
         quote! {
             /// Structures, unions and enums of the service's operations.
             pub mod model {
-                #(#items)*
+                #runtime
+                #items
             }
         }
     }

@@ -22,7 +22,7 @@ impl Emitter<'_> {
 
     pub(super) fn operation_module(&self) -> TokenStream {
         let rt = &self.rt;
-        let items = self.service.operations.iter().map(|op| {
+        let items: TokenStream = self.service.operations.iter().map(|op| {
             let name = ident(&op.type_name);
             let doc = docs(&op.docs);
             let op_name = &op.name;
@@ -84,17 +84,20 @@ impl Emitter<'_> {
                     }
                 }
             }
-        });
+        }).collect();
+        let runtime = self.runtime_use_for(&items);
         quote! {
             /// One marker type per operation: its name, wire target, input, output and errors.
             pub mod operation {
-                #(#items)*
+                #runtime
+                #items
             }
         }
     }
 
     pub(super) fn server_module(&self) -> TokenStream {
         let rt = &self.rt;
+        let runtime_use = &self.runtime_use;
         let service = self.service;
         let trait_name = ident(&service.trait_name);
         let doc = docs(&service.docs);
@@ -141,6 +144,7 @@ impl Emitter<'_> {
         quote! {
             /// The service trait to implement, and the dispatch that calls it.
             pub mod server {
+                #runtime_use
                 /// The service shape's name, the prefix of every `X-Amz-Target`.
                 pub const SERVICE_NAME: &str = #service_name;
 
