@@ -98,6 +98,7 @@ impl Emitter<'_> {
     pub(super) fn server_module(&self) -> TokenStream {
         let rt = &self.rt;
         let runtime_use = &self.runtime_use;
+        let router = self.router();
         let service = self.service;
         let trait_name = ident(&service.trait_name);
         let doc = docs(&service.docs);
@@ -173,9 +174,97 @@ impl Emitter<'_> {
                     }
                 }
 
+                #router
+
                 #validation_exception
             }
         }
+    }
+
+    /// `Router`: the generated glue between the service trait and the runtime's HTTP service.
+    fn router(&self) -> TokenStream {
+        let rt = &self.rt;
+        let trait_name = ident(&self.service.trait_name);
+        let internal_error = match self.internal_error_shape() {
+            Some((shape, message_field)) => {
+                let ty = self.type_path(shape);
+                let members = match &shape.kind {
+                    Kind::Structure(members) => members.as_slice(),
+                    _ => &[],
+                };
+                let fields = members.iter().map(|member| {
+                    let field = ident(&member.rust_name);
+                    if Some(&member.rust_name) == message_field.as_ref() {
+                        quote!(#field: ::std::option::Option::Some("Internal server error".to_owned()),)
+                    } else {
+                        quote!(#field: ::std::option::Option::None,)
+                    }
+                });
+                quote!(#rt::Reply::error(PROTOCOL, &#ty { #(#fields)* }, request_id))
+            }
+            None => quote! {{
+                let _ = request_id;
+                #rt::Reply::internal_failure()
+            }},
+        };
+        quote! {
+            /// Routes awsJson requests to an implementation of the service trait: give it to the
+            /// runtime's `http::AwsJsonService`.
+            #[derive(Debug, Clone)]
+            pub struct Router<S>(pub S);
+
+            impl<S: #trait_name> #rt::Dispatch for Router<S> {
+                fn service_name(&self) -> &'static str {
+                    SERVICE_NAME
+                }
+
+                fn protocol(&self) -> #rt::Protocol {
+                    PROTOCOL
+                }
+
+                async fn dispatch(&self, target: &str, body: #rt::Bytes, context: #rt::RequestContext) -> #rt::Reply {
+                    dispatch(&self.0, target, &body, context).await
+                }
+
+                fn internal_error(&self, request_id: &str) -> #rt::Reply {
+                    #internal_error
+                }
+            }
+        }
+    }
+
+    /// The model's own error for a failure of the server (an `@error("server")` structure named
+    /// like one, whose members are all optional), with its message field, if it has one.
+    fn internal_error_shape(&self) -> Option<(&crate::ir::Shape, Option<String>)> {
+        const NAMES: &[&str] = &[
+            "InternalServerError",
+            "InternalServerException",
+            "InternalFailure",
+            "InternalError",
+        ];
+        self.service.shapes.values().find_map(|shape| {
+            let Kind::Structure(members) = &shape.kind else {
+                return None;
+            };
+            let server = shape.error.is_some_and(|e| e.server_fault);
+            if !server
+                || !NAMES.contains(&shape.name.as_str())
+                || !members.iter().all(|m| m.optional())
+            {
+                return None;
+            }
+            let message = members
+                .iter()
+                .find(|m| {
+                    m.name.eq_ignore_ascii_case("message")
+                        && matches!(
+                            self.shape(&m.target).kind,
+                            Kind::Simple(crate::ir::Simple::String)
+                        )
+                })
+                .map(|m| m.rust_name.clone());
+            Some((shape, message))
+        })
     }
 
     fn dispatch_arm(&self, op: &Operation) -> TokenStream {

@@ -1606,6 +1606,39 @@ pub mod server {
             _ => rt::Reply::unknown_operation(target),
         }
     }
+    /// Routes awsJson requests to an implementation of the service trait: give it to the
+    /// runtime's `http::AwsJsonService`.
+    #[derive(Debug, Clone)]
+    pub struct Router<S>(pub S);
+    impl<S: RekognitionService> rt::Dispatch for Router<S> {
+        fn service_name(&self) -> &'static str {
+            SERVICE_NAME
+        }
+        fn protocol(&self) -> rt::Protocol {
+            PROTOCOL
+        }
+        async fn dispatch(
+            &self,
+            target: &str,
+            body: rt::Bytes,
+            context: rt::RequestContext,
+        ) -> rt::Reply {
+            dispatch(&self.0, target, &body, context).await
+        }
+        fn internal_error(&self, request_id: &str) -> rt::Reply {
+            rt::Reply::error(
+                PROTOCOL,
+                &super::error::InternalServerError {
+                    message: ::std::option::Option::Some(
+                        "Internal server error".to_owned(),
+                    ),
+                    code: ::std::option::Option::None,
+                    logref: ::std::option::Option::None,
+                },
+                request_id,
+            )
+        }
+    }
 }
 mod json {
     use ::smithy_server_runtime::codegen as rt;

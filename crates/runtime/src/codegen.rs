@@ -2,6 +2,7 @@
 
 pub use crate::Document;
 pub use crate::blob::Blob;
+pub use crate::http::Dispatch;
 pub use crate::json::{self, Object};
 pub use crate::number::BigNumber;
 pub use crate::operation::{
@@ -12,4 +13,5 @@ pub use crate::reply::Reply;
 pub use crate::timestamp::{Timestamp, TimestampFormat};
 pub use crate::validation::{Dialect, Path, ValueText, Violations, has_duplicates};
 pub use crate::write::{ArrayWriter, JsonWriter, ObjectWriter};
+pub use bytes::Bytes;
 pub use serde_json::Value;

@@ -1,17 +1,21 @@
 //! Runtime for Rust servers generated from Smithy models: the awsJson wire helpers, constraint
-//! validation with both error dialects, patterns, and the traits that tie generated operations and
-//! errors to a transport.
+//! validation with both error dialects, patterns, the traits that tie generated operations and
+//! errors to a transport, and that transport: the awsJson protocol as a tower service served by
+//! hyper.
 //!
 //! Generated code reaches this crate only through [`codegen`], a module of re-exports, so the
 //! runtime can move things around without breaking generated crates.
 
 pub mod blob;
 pub mod codegen;
+pub mod http;
 pub mod json;
 pub mod number;
 pub mod operation;
 pub mod pattern;
 pub mod reply;
+pub mod serve;
+pub mod sigv4;
 pub mod timestamp;
 pub mod validation;
 pub mod write;
