@@ -1,0 +1,163 @@
+//! A local Amazon Rekognition endpoint: the generated `RekognitionService` trait implemented with
+//! the real service's semantics and durable storage, served over awsJson 1.1 so that boto3, the
+//! AWS CLI and the AWS SDKs talk to it as they talk to AWS.
+//!
+//! [`start`] binds, provisions the configured projects and serves until [`Running::shutdown`] (or
+//! the process's SIGINT/SIGTERM, in the binary).
+
+pub mod context;
+pub mod manifest;
+pub mod pagination;
+pub mod service;
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use rekognition_server_sdk::server::Router;
+use smithy_server_runtime::http::{AwsJsonService, HttpSettings};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::context::SigV4Context;
+use crate::manifest::Objects;
+use crate::service::Rekognition;
+use crate::store::{Scope, SqliteStore, Store};
+
+/// Where data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// SQLite (WAL) in this folder.
+    Directory(PathBuf),
+    /// Nothing outlives the process.
+    InMemory,
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// Where data lives.
+    pub storage: Storage,
+    /// The region of unsigned requests, and of provisioned projects.
+    pub region: String,
+    /// The account of unsigned requests and unknown access keys, and of provisioned projects.
+    pub account_id: String,
+    /// Custom Labels projects to provision at start.
+    pub projects: Vec<String>,
+    /// The folder that stands in for S3 (one sub-folder per bucket).
+    pub s3_root: PathBuf,
+    /// Access key id to account id.
+    pub access_keys: BTreeMap<String, String>,
+    /// The largest request body accepted.
+    pub body_limit: usize,
+}
+
+impl Config {
+    /// Defaults for tests and embedding: loopback on any free port, in memory.
+    pub fn in_memory(s3_root: PathBuf) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            storage: Storage::InMemory,
+            region: "us-east-1".to_owned(),
+            account_id: "123456789012".to_owned(),
+            projects: Vec::new(),
+            s3_root,
+            access_keys: BTreeMap::new(),
+            body_limit: HttpSettings::default().body_limit,
+        }
+    }
+}
+
+/// A started server.
+#[derive(Debug)]
+pub struct Running {
+    /// The address it listens on.
+    pub address: SocketAddr,
+    /// Provisioned projects: name and ARN.
+    pub projects: Vec<(String, String)>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// The endpoint URL clients use.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits for that.
+    pub async fn shutdown(mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Waits until the server stops (after `signal` completes).
+    pub async fn serve_until(mut self, signal: impl std::future::Future<Output = ()>) {
+        signal.await;
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Opens storage, provisions projects, resumes interrupted dataset imports, binds and serves.
+pub async fn start(config: Config) -> Result<Running> {
+    let store: Arc<dyn Store> = match &config.storage {
+        Storage::Directory(dir) => {
+            Arc::new(SqliteStore::open(dir).with_context(|| format!("opening {}", dir.display()))?)
+        }
+        Storage::InMemory => Arc::new(SqliteStore::in_memory()?),
+    };
+    let objects = Objects::local(&config.s3_root)
+        .with_context(|| format!("opening the S3 root {}", config.s3_root.display()))?;
+    let rekognition = Rekognition::new(store, objects)?;
+    let mut projects = Vec::new();
+    for name in &config.projects {
+        let scope = Scope {
+            account: config.account_id.clone(),
+            region: config.region.clone(),
+        };
+        let arn = rekognition.ensure_project(scope, name.clone()).await?;
+        projects.push((name.clone(), arn));
+    }
+    let resumed = rekognition.resume_imports().await?;
+    if resumed > 0 {
+        tracing::info!(resumed, "resumed interrupted dataset imports");
+    }
+    let resolver = SigV4Context {
+        access_keys: config.access_keys.clone(),
+        default_account: config.account_id.clone(),
+        default_region: config.region.clone(),
+    };
+    let settings = HttpSettings {
+        body_limit: config.body_limit,
+        ..HttpSettings::default()
+    };
+    let service = AwsJsonService::new(Router(rekognition), resolver, settings);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let address = listener.local_addr()?;
+    let (sender, receiver) = oneshot::channel::<()>();
+    let task = tokio::spawn(smithy_server_runtime::serve::serve(
+        listener,
+        service,
+        async move {
+            let _ = receiver.await;
+        },
+    ));
+    Ok(Running {
+        address,
+        projects,
+        shutdown: Some(sender),
+        task,
+    })
+}

@@ -1,0 +1,667 @@
+//! Durable storage behind a trait, so that a networked engine can stand in for the embedded one.
+//! The embedded engine is SQLite in WAL mode with `synchronous=FULL`: a write is acknowledged only
+//! after its transaction is on disk, so killing the process loses nothing acknowledged.
+//! `--in-memory` runs the same engine on a private in-memory database.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Everything stored belongs to one account in one region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// The account id.
+    pub account: String,
+    /// The region.
+    pub region: String,
+}
+
+/// A collection to create.
+#[derive(Debug, Clone)]
+pub struct NewCollection {
+    /// Its id.
+    pub id: String,
+    /// Its ARN.
+    pub arn: String,
+    /// The face model version it uses.
+    pub face_model_version: String,
+    /// Creation time, milliseconds since 1970.
+    pub created_millis: i64,
+    /// Its tags.
+    pub tags: Vec<(String, String)>,
+}
+
+/// A collection as listed: its position in the listing order, id and face model version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedCollection {
+    /// Position in the stable listing order (creation order), never reused.
+    pub position: i64,
+    /// The collection id.
+    pub id: String,
+    /// The face model version.
+    pub face_model_version: String,
+}
+
+/// A Custom Labels project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// Its name.
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+}
+
+/// A dataset's lifecycle status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatasetStatus {
+    /// Entries are being read.
+    CreateInProgress,
+    /// Ready.
+    CreateComplete,
+    /// Creation failed.
+    CreateFailed,
+}
+
+impl DatasetStatus {
+    /// The name the service uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatasetStatus::CreateInProgress => "CREATE_IN_PROGRESS",
+            DatasetStatus::CreateComplete => "CREATE_COMPLETE",
+            DatasetStatus::CreateFailed => "CREATE_FAILED",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "CREATE_COMPLETE" => DatasetStatus::CreateComplete,
+            "CREATE_FAILED" => DatasetStatus::CreateFailed,
+            _ => DatasetStatus::CreateInProgress,
+        }
+    }
+}
+
+/// A dataset to create.
+#[derive(Debug, Clone)]
+pub struct NewDataset {
+    /// Its ARN.
+    pub arn: String,
+    /// The project it belongs to.
+    pub project_arn: String,
+    /// `TRAIN` or `TEST`.
+    pub dataset_type: String,
+    /// Its status.
+    pub status: DatasetStatus,
+    /// Entries it starts with (copied from another dataset).
+    pub entries: Vec<String>,
+    /// Creation time, milliseconds since 1970.
+    pub created_millis: i64,
+    /// Its tags.
+    pub tags: Vec<(String, String)>,
+    /// Where its entries are read from while it is in progress (a manifest location).
+    pub source: Option<String>,
+}
+
+/// A dataset as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dataset {
+    /// Its ARN.
+    pub arn: String,
+    /// The project it belongs to.
+    pub project_arn: String,
+    /// `TRAIN` or `TEST`.
+    pub dataset_type: String,
+    /// Its status.
+    pub status: DatasetStatus,
+    /// Why it failed, if it did.
+    pub status_message: Option<String>,
+    /// Where its entries are read from while it is in progress (a manifest location).
+    pub source: Option<String>,
+}
+
+/// A dataset entry problem found while importing (one manifest line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryError {
+    /// The 1-based line of the manifest.
+    pub line: i64,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Why a store operation failed.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The thing to create exists already.
+    AlreadyExists,
+    /// The thing to change does not exist.
+    NotFound,
+    /// The engine failed.
+    Internal(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::AlreadyExists => f.write_str("already exists"),
+            StoreError::NotFound => f.write_str("not found"),
+            StoreError::Internal(why) => write!(f, "storage failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error {
+            rusqlite::Error::SqliteFailure(code, _)
+                if code.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::AlreadyExists
+            }
+            other => StoreError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Storage results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What the server stores. Methods block: callers run them off the async executor.
+pub trait Store: Send + Sync + 'static {
+    /// A secret for signing pagination tokens, created once and kept.
+    fn token_key(&self) -> StoreResult<[u8; 32]>;
+    /// Creates a collection; `AlreadyExists` if the id is taken in the scope.
+    fn create_collection(&self, scope: &Scope, collection: &NewCollection) -> StoreResult<()>;
+    /// Deletes a collection; `NotFound` if there is none with that id.
+    fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()>;
+    /// Up to `limit` collections after `after` in listing order.
+    fn list_collections(
+        &self,
+        scope: &Scope,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<ListedCollection>>;
+    /// The project of that name, created with `arn` if it does not exist yet.
+    fn ensure_project(&self, scope: &Scope, name: &str, arn: &str) -> StoreResult<Project>;
+    /// The project with that ARN.
+    fn project(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Project>>;
+    /// Creates a dataset; `AlreadyExists` if its project has one of that type.
+    fn create_dataset(&self, scope: &Scope, dataset: &NewDataset) -> StoreResult<()>;
+    /// The dataset with that ARN.
+    fn dataset(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>>;
+    /// A dataset's entries (JSON Lines), in order.
+    fn dataset_entries(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<String>>;
+    /// A dataset's entry errors.
+    fn dataset_errors(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<EntryError>>;
+    /// Records the outcome of an import: entries, per-line errors, final status.
+    fn finish_dataset(
+        &self,
+        scope: &Scope,
+        arn: &str,
+        status: DatasetStatus,
+        message: Option<&str>,
+        entries: &[String],
+        errors: &[EntryError],
+    ) -> StoreResult<()>;
+    /// Datasets still being created (to resume after a restart).
+    fn datasets_in_progress(&self) -> StoreResult<Vec<(Scope, Dataset)>>;
+}
+
+/// SQLite, on disk or in memory.
+#[derive(Debug)]
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS collections (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    id TEXT NOT NULL,
+    arn TEXT NOT NULL,
+    face_model_version TEXT NOT NULL,
+    created_millis INTEGER NOT NULL,
+    UNIQUE (account, region, id)
+);
+CREATE TABLE IF NOT EXISTS collection_tags (
+    position INTEGER NOT NULL REFERENCES collections (position) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (position, key)
+);
+CREATE TABLE IF NOT EXISTS projects (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    arn TEXT NOT NULL UNIQUE,
+    PRIMARY KEY (account, region, name)
+);
+CREATE TABLE IF NOT EXISTS datasets (
+    arn TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    project_arn TEXT NOT NULL,
+    dataset_type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_message TEXT,
+    source TEXT,
+    created_millis INTEGER NOT NULL,
+    UNIQUE (account, region, project_arn, dataset_type)
+);
+CREATE TABLE IF NOT EXISTS dataset_tags (
+    arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (arn, key)
+);
+CREATE TABLE IF NOT EXISTS dataset_entries (
+    arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    entry TEXT NOT NULL,
+    PRIMARY KEY (arn, line)
+);
+CREATE TABLE IF NOT EXISTS dataset_errors (
+    arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (arn, line)
+);
+";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database in `dir`.
+    pub fn open(dir: &Path) -> StoreResult<Self> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Internal(format!("creating {}: {e}", dir.display())))?;
+        let connection = Connection::open(dir.join("rekognition.sqlite3"))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        Self::init(connection)
+    }
+
+    /// A private database that lives as long as the process.
+    pub fn in_memory() -> StoreResult<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(connection: Connection) -> StoreResult<Self> {
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        connection.execute_batch(SCHEMA)?;
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn with<T>(&self, work: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut connection = self
+            .connection
+            .lock()
+            .map_err(|_| StoreError::Internal("the database lock is poisoned".into()))?;
+        work(&mut connection)
+    }
+}
+
+fn insert_tags(
+    transaction: &rusqlite::Transaction<'_>,
+    sql: &str,
+    owner: &dyn rusqlite::ToSql,
+    tags: &[(String, String)],
+) -> StoreResult<()> {
+    let mut statement = transaction.prepare_cached(sql)?;
+    for (key, value) in tags {
+        statement.execute(params![owner, key, value])?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn token_key(&self) -> StoreResult<[u8; 32]> {
+        self.with(|connection| {
+            let existing: Option<Vec<u8>> = connection
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'token_key'",
+                    [],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let bytes = match existing {
+                Some(bytes) => bytes,
+                None => {
+                    let fresh: [u8; 32] = rand::random();
+                    connection.execute(
+                        "INSERT OR IGNORE INTO meta (key, value) VALUES ('token_key', ?1)",
+                        params![fresh.to_vec()],
+                    )?;
+                    connection.query_row(
+                        "SELECT value FROM meta WHERE key = 'token_key'",
+                        [],
+                        |row| row.get(0),
+                    )?
+                }
+            };
+            bytes
+                .try_into()
+                .map_err(|_| StoreError::Internal("the stored token key is not 32 bytes".into()))
+        })
+    }
+
+    fn create_collection(&self, scope: &Scope, collection: &NewCollection) -> StoreResult<()> {
+        self.with(|connection| {
+            let transaction = connection.transaction()?;
+            transaction.execute(
+                "INSERT INTO collections (account, region, id, arn, face_model_version, created_millis)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    scope.account,
+                    scope.region,
+                    collection.id,
+                    collection.arn,
+                    collection.face_model_version,
+                    collection.created_millis
+                ],
+            )?;
+            let position = transaction.last_insert_rowid();
+            insert_tags(
+                &transaction,
+                "INSERT INTO collection_tags (position, key, value) VALUES (?1, ?2, ?3)",
+                &position,
+                &collection.tags,
+            )?;
+            transaction.commit()?;
+            Ok(())
+        })
+    }
+
+    fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()> {
+        self.with(|connection| {
+            let deleted = connection.execute(
+                "DELETE FROM collections WHERE account = ?1 AND region = ?2 AND id = ?3",
+                params![scope.account, scope.region, id],
+            )?;
+            if deleted == 0 {
+                Err(StoreError::NotFound)
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    fn list_collections(
+        &self,
+        scope: &Scope,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<ListedCollection>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT position, id, face_model_version FROM collections
+                 WHERE account = ?1 AND region = ?2 AND position > ?3
+                 ORDER BY position LIMIT ?4",
+            )?;
+            let rows = statement.query_map(
+                params![
+                    scope.account,
+                    scope.region,
+                    after.unwrap_or(0),
+                    limit as i64
+                ],
+                |row| {
+                    Ok(ListedCollection {
+                        position: row.get(0)?,
+                        id: row.get(1)?,
+                        face_model_version: row.get(2)?,
+                    })
+                },
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn ensure_project(&self, scope: &Scope, name: &str, arn: &str) -> StoreResult<Project> {
+        self.with(|connection| {
+            connection.execute(
+                "INSERT OR IGNORE INTO projects (account, region, name, arn) VALUES (?1, ?2, ?3, ?4)",
+                params![scope.account, scope.region, name, arn],
+            )?;
+            let arn: String = connection.query_row(
+                "SELECT arn FROM projects WHERE account = ?1 AND region = ?2 AND name = ?3",
+                params![scope.account, scope.region, name],
+                |row| row.get(0),
+            )?;
+            Ok(Project {
+                name: name.to_owned(),
+                arn,
+            })
+        })
+    }
+
+    fn project(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Project>> {
+        self.with(|connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT name, arn FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3",
+                    params![scope.account, scope.region, arn],
+                    |row| Ok(Project { name: row.get(0)?, arn: row.get(1)? }),
+                )
+                .optional()?)
+        })
+    }
+
+    fn create_dataset(&self, scope: &Scope, dataset: &NewDataset) -> StoreResult<()> {
+        self.with(|connection| {
+            let transaction = connection.transaction()?;
+            transaction.execute(
+                "INSERT INTO datasets (arn, account, region, project_arn, dataset_type, status, source, created_millis)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    dataset.arn,
+                    scope.account,
+                    scope.region,
+                    dataset.project_arn,
+                    dataset.dataset_type,
+                    dataset.status.as_str(),
+                    dataset.source,
+                    dataset.created_millis
+                ],
+            )?;
+            insert_tags(
+                &transaction,
+                "INSERT INTO dataset_tags (arn, key, value) VALUES (?1, ?2, ?3)",
+                &dataset.arn,
+                &dataset.tags,
+            )?;
+            {
+                let mut statement =
+                    transaction.prepare_cached("INSERT INTO dataset_entries (arn, line, entry) VALUES (?1, ?2, ?3)")?;
+                for (line, entry) in dataset.entries.iter().enumerate() {
+                    statement.execute(params![dataset.arn, line as i64 + 1, entry])?;
+                }
+            }
+            transaction.commit()?;
+            Ok(())
+        })
+    }
+
+    fn dataset(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>> {
+        self.with(|connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT arn, project_arn, dataset_type, status, status_message, source FROM datasets
+                     WHERE account = ?1 AND region = ?2 AND arn = ?3",
+                    params![scope.account, scope.region, arn],
+                    |row| {
+                        Ok(Dataset {
+                            arn: row.get(0)?,
+                            project_arn: row.get(1)?,
+                            dataset_type: row.get(2)?,
+                            status: DatasetStatus::parse(&row.get::<_, String>(3)?),
+                            status_message: row.get(4)?,
+                            source: row.get(5)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+    }
+
+    fn dataset_entries(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<String>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT e.entry FROM dataset_entries e JOIN datasets d ON d.arn = e.arn
+                 WHERE d.account = ?1 AND d.region = ?2 AND e.arn = ?3 ORDER BY e.line",
+            )?;
+            let rows =
+                statement.query_map(params![scope.account, scope.region, arn], |row| row.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        })
+    }
+
+    fn dataset_errors(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<EntryError>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT e.line, e.message FROM dataset_errors e JOIN datasets d ON d.arn = e.arn
+                 WHERE d.account = ?1 AND d.region = ?2 AND e.arn = ?3 ORDER BY e.line",
+            )?;
+            let rows = statement.query_map(params![scope.account, scope.region, arn], |row| {
+                Ok(EntryError {
+                    line: row.get(0)?,
+                    message: row.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn finish_dataset(
+        &self,
+        scope: &Scope,
+        arn: &str,
+        status: DatasetStatus,
+        message: Option<&str>,
+        entries: &[String],
+        errors: &[EntryError],
+    ) -> StoreResult<()> {
+        self.with(|connection| {
+            let transaction = connection.transaction()?;
+            let updated = transaction.execute(
+                "UPDATE datasets SET status = ?1, status_message = ?2 WHERE account = ?3 AND region = ?4 AND arn = ?5",
+                params![status.as_str(), message, scope.account, scope.region, arn],
+            )?;
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            transaction.execute("DELETE FROM dataset_entries WHERE arn = ?1", params![arn])?;
+            transaction.execute("DELETE FROM dataset_errors WHERE arn = ?1", params![arn])?;
+            {
+                let mut statement =
+                    transaction.prepare_cached("INSERT INTO dataset_entries (arn, line, entry) VALUES (?1, ?2, ?3)")?;
+                for (line, entry) in entries.iter().enumerate() {
+                    statement.execute(params![arn, line as i64 + 1, entry])?;
+                }
+                let mut statement =
+                    transaction.prepare_cached("INSERT INTO dataset_errors (arn, line, message) VALUES (?1, ?2, ?3)")?;
+                for error in errors {
+                    statement.execute(params![arn, error.line, error.message])?;
+                }
+            }
+            transaction.commit()?;
+            Ok(())
+        })
+    }
+
+    fn datasets_in_progress(&self) -> StoreResult<Vec<(Scope, Dataset)>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT account, region, arn, project_arn, dataset_type, status, status_message, source FROM datasets
+                 WHERE status = 'CREATE_IN_PROGRESS' ORDER BY created_millis",
+            )?;
+            let rows = statement.query_map([], |row| {
+                Ok((
+                    Scope {
+                        account: row.get(0)?,
+                        region: row.get(1)?,
+                    },
+                    Dataset {
+                        arn: row.get(2)?,
+                        project_arn: row.get(3)?,
+                        dataset_type: row.get(4)?,
+                        status: DatasetStatus::parse(&row.get::<_, String>(5)?),
+                        status_message: row.get(6)?,
+                        source: row.get(7)?,
+                    },
+                ))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(account: &str) -> Scope {
+        Scope {
+            account: account.into(),
+            region: "us-east-1".into(),
+        }
+    }
+
+    fn collection(id: &str) -> NewCollection {
+        NewCollection {
+            id: id.into(),
+            arn: format!("aws:rekognition:us-east-1:1:collection/{id}"),
+            face_model_version: "7.0".into(),
+            created_millis: 0,
+            tags: vec![("k".into(), "v".into())],
+        }
+    }
+
+    #[test]
+    fn collections_are_unique_per_scope_and_listed_in_creation_order() {
+        let store = SqliteStore::in_memory().unwrap();
+        store
+            .create_collection(&scope("a"), &collection("x"))
+            .unwrap();
+        assert!(matches!(
+            store.create_collection(&scope("a"), &collection("x")),
+            Err(StoreError::AlreadyExists)
+        ));
+        store
+            .create_collection(&scope("b"), &collection("x"))
+            .unwrap();
+        store
+            .create_collection(&scope("a"), &collection("w"))
+            .unwrap();
+        let listed: Vec<String> = store
+            .list_collections(&scope("a"), None, 10)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(listed, ["x", "w"]);
+        store.delete_collection(&scope("a"), "x").unwrap();
+        assert!(matches!(
+            store.delete_collection(&scope("a"), "x"),
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            store.list_collections(&scope("b"), None, 10).unwrap().len(),
+            1
+        );
+    }
+
+    #[test]
+    fn token_key_is_kept() {
+        let dir = std::env::temp_dir().join(format!("store-test-{}", std::process::id()));
+        let first = SqliteStore::open(&dir).unwrap().token_key().unwrap();
+        let second = SqliteStore::open(&dir).unwrap().token_key().unwrap();
+        assert_eq!(first, second);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
