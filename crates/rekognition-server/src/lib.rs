@@ -74,14 +74,25 @@ impl Config {
 }
 
 /// A started server.
-#[derive(Debug)]
 pub struct Running {
     /// The address it listens on.
     pub address: SocketAddr,
     /// Provisioned projects: name and ARN.
     pub projects: Vec<(String, String)>,
+    /// The store it serves from, for inspection (dataset status and entries are not in the
+    /// model's operations yet).
+    pub store: Arc<dyn Store>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running")
+            .field("address", &self.address)
+            .field("projects", &self.projects)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Running {
@@ -118,7 +129,7 @@ pub async fn start(config: Config) -> Result<Running> {
     };
     let objects = Objects::local(&config.s3_root)
         .with_context(|| format!("opening the S3 root {}", config.s3_root.display()))?;
-    let rekognition = Rekognition::new(store, objects)?;
+    let rekognition = Rekognition::new(Arc::clone(&store), objects)?;
     let mut projects = Vec::new();
     for name in &config.projects {
         let scope = Scope {
@@ -157,6 +168,7 @@ pub async fn start(config: Config) -> Result<Running> {
     Ok(Running {
         address,
         projects,
+        store,
         shutdown: Some(sender),
         task,
     })
