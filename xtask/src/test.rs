@@ -1,15 +1,19 @@
-//! `cargo xtask test`: installs what the tests need, then every test and check, in the order
-//! that fails fastest.
+//! `cargo xtask test`: installs what the tests need (a JDK for the pattern oracle, a Python venv
+//! with boto3, the AWS CLI and pytest), then every test and check, in the order that fails
+//! fastest.
 
 use std::process::{Command, Stdio};
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 
-use crate::{Flags, run_command};
+use crate::{Flags, project_root, run_command};
+
+const REQUIREMENTS: &str = "tests/python/requirements.txt";
 
 pub(crate) fn run(flags: &Flags) -> Result<()> {
     flags.expect_only(&[])?;
     ensure_java()?;
+    ensure_python_venv()?;
     crate::codegen::run(&Flags::default().with_check())?;
     run_command(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
     run_command(Command::new("cargo").args([
@@ -21,6 +25,21 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
         "warnings",
     ]))?;
     run_command(Command::new("cargo").args(["test", "--workspace"]))?;
+    run_command(Command::new("cargo").args(["build", "-p", "rekognition-server"]))?;
+    let root = project_root();
+    let venv_bin = root.join(".venv").join("bin");
+    let path = std::env::join_paths(std::iter::once(venv_bin.clone()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))?;
+    run_command(
+        Command::new(venv_bin.join("pytest"))
+            .args(["tests/python", "-q"])
+            .env("PATH", path)
+            .env(
+                "REKOGNITION_SERVER_BIN",
+                root.join("target/debug/rekognition-server"),
+            ),
+    )?;
     eprintln!("all tests and checks passed");
     Ok(())
 }
@@ -50,5 +69,30 @@ fn ensure_java() -> Result<()> {
     if !works("java", "-version") {
         bail!("java is still missing after installing openjdk-17-jdk-headless");
     }
+    Ok(())
+}
+
+/// `.venv` with the pinned Python requirements, reinstalled when the requirements change.
+fn ensure_python_venv() -> Result<()> {
+    let root = project_root();
+    let venv = root.join(".venv");
+    let requirements = std::fs::read_to_string(root.join(REQUIREMENTS))
+        .with_context(|| format!("reading {REQUIREMENTS}"))?;
+    let stamp = venv.join("requirements.installed");
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == requirements) {
+        return Ok(());
+    }
+    if !venv.join("bin").join("python").exists() {
+        run_command(Command::new("python3").args(["-m", "venv", ".venv"]))?;
+    }
+    let pip = venv.join("bin").join("pip");
+    run_command(Command::new(&pip).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-r",
+        REQUIREMENTS,
+    ]))?;
+    std::fs::write(&stamp, requirements)?;
     Ok(())
 }
