@@ -65,3 +65,71 @@ pub fn rekognition_client(
         .build();
     aws_sdk_rekognition::Client::from_conf(config)
 }
+
+/// Sends one raw HTTP/1.1 request (with `Connection: close`) and returns the raw response.
+pub async fn raw_exchange(
+    address: std::net::SocketAddr,
+    request_head: &str,
+    body: &[u8],
+) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "{request_head}\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+/// A raw response with what changes from run to run (dates, request ids, the milliseconds in
+/// ARNs) replaced by placeholders, and headers in a stable order.
+pub fn redact(response: &str) -> String {
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((response, ""));
+    let mut lines = head.lines();
+    let status = lines.next().unwrap_or_default().to_owned();
+    let mut headers: Vec<String> = lines
+        .map(|line| {
+            let (name, value) = line.split_once(": ").unwrap_or((line, ""));
+            let name = name.to_ascii_lowercase();
+            let value = match name.as_str() {
+                "date" => "[date]".to_owned(),
+                "x-amzn-requestid" => "[request-id]".to_owned(),
+                _ => value.to_owned(),
+            };
+            format!("{name}: {value}")
+        })
+        .collect();
+    headers.sort();
+    let body = match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(mut json) => {
+            if let Some(logref) = json.get_mut("Logref") {
+                *logref = serde_json::Value::String("[request-id]".to_owned());
+            }
+            let text = serde_json::to_string_pretty(&json).unwrap();
+            redact_millis(&text)
+        }
+        Err(_) => body.to_owned(),
+    };
+    format!("{status}\n{}\n\n{body}", headers.join("\n"))
+}
+
+fn redact_millis(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let digits = part.chars().take_while(char::is_ascii_digit).count();
+        if digits >= 12 {
+            out.push_str("[millis]");
+            out.push_str(&part[digits..]);
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! The runtime's HTTP behaviour around any generated service: a panicking handler becomes a 500
+//! and the server keeps serving, bodies over the limit get a 413, modeled errors carry the
+//! request id, and graceful shutdown lets in-flight requests finish.
+
+use std::time::Duration;
+
+use integration_tests::raw_exchange;
+use rekognition_server_sdk::error::{
+    CreateCollectionError, CreateDatasetError, DeleteCollectionError, ListCollectionsError,
+    ResourceNotFoundException,
+};
+use rekognition_server_sdk::model::*;
+use rekognition_server_sdk::server::{RekognitionService, Router};
+use smithy_server_runtime::RequestContext;
+use smithy_server_runtime::http::{AwsJsonService, FixedContext, HttpSettings};
+
+/// Panics on `boom`, takes a while on `slow`, fails on deletes, succeeds otherwise.
+struct Quirky;
+
+impl RekognitionService for Quirky {
+    async fn create_collection(
+        &self,
+        input: CreateCollectionRequest,
+        _context: RequestContext,
+    ) -> Result<CreateCollectionResponse, CreateCollectionError> {
+        match input.collection_id.as_str() {
+            "boom" => panic!("handler bug"),
+            "slow" => tokio::time::sleep(Duration::from_millis(600)).await,
+            _ => {}
+        }
+        Ok(CreateCollectionResponse {
+            status_code: Some(200),
+            ..Default::default()
+        })
+    }
+
+    async fn create_dataset(
+        &self,
+        _: CreateDatasetRequest,
+        _: RequestContext,
+    ) -> Result<CreateDatasetResponse, CreateDatasetError> {
+        Ok(CreateDatasetResponse::default())
+    }
+
+    async fn delete_collection(
+        &self,
+        _: DeleteCollectionRequest,
+        _: RequestContext,
+    ) -> Result<DeleteCollectionResponse, DeleteCollectionError> {
+        Err(ResourceNotFoundException {
+            message: Some("gone".to_owned()),
+            code: None,
+            logref: None,
+        }
+        .into())
+    }
+
+    async fn list_collections(
+        &self,
+        _: ListCollectionsRequest,
+        _: RequestContext,
+    ) -> Result<ListCollectionsResponse, ListCollectionsError> {
+        Ok(ListCollectionsResponse::default())
+    }
+}
+
+async fn serve(
+    body_limit: usize,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let service = AwsJsonService::new(
+        Router(Quirky),
+        FixedContext {
+            account_id: "123456789012".to_owned(),
+            region: "us-east-1".to_owned(),
+        },
+        HttpSettings {
+            body_limit,
+            ..HttpSettings::default()
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(smithy_server_runtime::serve::serve(
+        listener,
+        service,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    (address, stop, task)
+}
+
+fn post(target: &str) -> String {
+    format!(
+        "POST / HTTP/1.1\r\nX-Amz-Target: RekognitionService.{target}\r\nContent-Type: application/x-amz-json-1.1; charset=utf-8"
+    )
+}
+
+fn body_of(response: &str) -> serde_json::Value {
+    serde_json::from_str(response.split_once("\r\n\r\n").unwrap().1).unwrap()
+}
+
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    response.lines().find_map(|line| {
+        line.split_once(": ")
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panicking_handler_is_a_500_and_the_server_keeps_serving() {
+    let (address, stop, task) = serve(1024).await;
+    let response = raw_exchange(
+        address,
+        &post("CreateCollection"),
+        br#"{"CollectionId":"boom"}"#,
+    )
+    .await;
+    assert!(response.starts_with("HTTP/1.1 500"), "{response}");
+    let body = body_of(&response);
+    assert_eq!(body["__type"], "InternalServerError");
+    assert_eq!(body["Message"], "Internal server error");
+    let response = raw_exchange(
+        address,
+        &post("CreateCollection"),
+        br#"{"CollectionId":"fine"}"#,
+    )
+    .await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let _ = stop.send(());
+    task.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bodies_over_the_limit_get_a_413() {
+    let (address, stop, task) = serve(64).await;
+    let big = format!(r#"{{"CollectionId":"{}"}}"#, "x".repeat(100));
+    let response = raw_exchange(address, &post("CreateCollection"), big.as_bytes()).await;
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert_eq!(
+        body_of(&response)["__type"],
+        "RequestEntityTooLargeException"
+    );
+    let response = raw_exchange(address, &post("ListCollections"), b"{}").await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let _ = stop.send(());
+    task.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn error_logref_is_the_request_id() {
+    let (address, stop, task) = serve(1024).await;
+    let response = raw_exchange(
+        address,
+        &post("DeleteCollection"),
+        br#"{"CollectionId":"x"}"#,
+    )
+    .await;
+    let request_id = header(&response, "x-amzn-requestid").unwrap();
+    assert_eq!(request_id.len(), 36, "a UUID");
+    assert_eq!(body_of(&response)["Logref"], request_id);
+    assert_eq!(
+        header(&response, "content-type"),
+        Some("application/x-amz-json-1.1")
+    );
+    let _ = stop.send(());
+    task.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_lets_in_flight_requests_finish() {
+    let (address, stop, task) = serve(1024).await;
+    let slow = tokio::spawn(async move {
+        raw_exchange(
+            address,
+            &post("CreateCollection"),
+            br#"{"CollectionId":"slow"}"#,
+        )
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let _ = stop.send(());
+    let response = slow.await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    task.await.unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(address).await.is_err(),
+        "the listener is closed after shutdown"
+    );
+}
