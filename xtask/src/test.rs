@@ -1,6 +1,6 @@
 //! `cargo xtask test`: installs what the tests need (a JDK for the pattern oracle, a Python venv
-//! with boto3, the AWS CLI and pytest), then every test and check, in the order that fails
-//! fastest.
+//! with boto3, the AWS CLI and pytest, the JavaScript SDK's node modules), then every test and
+//! check, in the order that fails fastest.
 
 use std::process::{Command, Stdio};
 
@@ -14,6 +14,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     flags.expect_only(&[])?;
     ensure_java()?;
     ensure_python_venv()?;
+    ensure_node_modules()?;
     crate::codegen::run(&Flags::default().with_check())?;
     run_command(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
     run_command(Command::new("cargo").args([
@@ -40,6 +41,10 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
                 root.join("target/debug/rekognition-server"),
             ),
     )?;
+    run_command(Command::new("node").args(["--test", "tests/js/"]).env(
+        "REKOGNITION_SERVER_BIN",
+        root.join("target/debug/rekognition-server"),
+    ))?;
     eprintln!("all tests and checks passed");
     Ok(())
 }
@@ -69,6 +74,27 @@ fn ensure_java() -> Result<()> {
     if !works("java", "-version") {
         bail!("java is still missing after installing openjdk-17-jdk-headless");
     }
+    Ok(())
+}
+
+/// `tests/js/node_modules` from the lock file, reinstalled when the lock file changes.
+fn ensure_node_modules() -> Result<()> {
+    let folder = project_root().join("tests").join("js");
+    let lock = std::fs::read_to_string(folder.join("package-lock.json"))
+        .context("reading tests/js/package-lock.json")?;
+    let stamp = folder.join("node_modules").join(".installed-lock.json");
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == lock) {
+        return Ok(());
+    }
+    run_command(Command::new("npm").args([
+        "ci",
+        "--silent",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        "tests/js",
+    ]))?;
+    std::fs::write(&stamp, lock)?;
     Ok(())
 }
 
