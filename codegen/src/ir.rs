@@ -26,6 +26,8 @@ pub struct Service {
     pub patterns: Vec<Translated>,
     /// Operations left out, with the reason.
     pub skipped: Vec<String>,
+    /// `aws.protocols#awsQueryCompatible`: errors also carry their query error code.
+    pub query_compatible: bool,
 }
 
 /// The awsJson variant a service speaks.
@@ -92,6 +94,8 @@ pub struct Shape {
     pub in_output: bool,
     /// `@error`, for error structures.
     pub error: Option<ErrorInfo>,
+    /// `aws.protocols#awsQueryError`'s code, for error structures that have it.
+    pub query_error: QueryErrorCode,
 }
 
 /// An error structure's fault and status.
@@ -102,6 +106,10 @@ pub struct ErrorInfo {
     /// The HTTP status.
     pub status: u16,
 }
+
+/// The code of `aws.protocols#awsQueryError`, which query-compatible services send in the
+/// `x-amzn-query-error` header.
+pub type QueryErrorCode = Option<String>;
 
 /// The kinds of shape, with what emission needs of each.
 #[derive(Debug, Clone)]

@@ -18,10 +18,12 @@
 //!
 //! and in the crate: `mod generated { include!(concat!(env!("OUT_DIR"), "/generated.rs")); }`.
 
+pub mod compliance;
 pub mod docs;
 mod emit;
 pub mod error;
 pub mod ir;
+pub mod literal;
 pub mod load;
 pub mod lower;
 pub mod naming;

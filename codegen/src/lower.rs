@@ -342,6 +342,9 @@ impl Lowering<'_> {
             shapes,
             patterns,
             skipped,
+            query_compatible: service
+                .traits
+                .contains_key("aws.protocols#awsQueryCompatible"),
         })
     }
 
@@ -504,6 +507,12 @@ impl Lowering<'_> {
             in_input,
             in_output,
             error,
+            query_error: ast
+                .traits
+                .get("aws.protocols#awsQueryError")
+                .and_then(|v| v.get("code"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         })
     }
 

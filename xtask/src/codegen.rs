@@ -1,6 +1,7 @@
 //! `cargo xtask codegen`: regenerates the committed generated crates, checks them for
 //! staleness, or generates a standalone crate for any model.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -51,6 +52,14 @@ fn targets() -> Vec<Target> {
             protocol_override: None,
             out: "tests/protocol/json-rpc10-server-sdk",
             package: "json-rpc10-server-sdk",
+        },
+        Target {
+            model: protocol_tests.clone(),
+            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            service: Some("aws.protocoltests.json10#QueryCompatibleJsonRpc10"),
+            protocol_override: None,
+            out: "tests/protocol/query-compatible-json-rpc10-server-sdk",
+            package: "query-compatible-json-rpc10-server-sdk",
         },
         // The suite's validation cases are written for restJson1, but their operations take
         // plain JSON bodies: served as awsJson, every constraint case applies.
@@ -106,6 +115,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
             }
         }
     }
+    stale.extend(compliance_tests(check)?);
     if !stale.is_empty() {
         let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
         bail!(
@@ -114,6 +124,89 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The compliance tests generated from the protocol suite's awsJson services, with the
+/// exclusion list applied. Returns the stale files (check mode).
+fn compliance_tests(check: bool) -> Result<Vec<PathBuf>> {
+    let model = shared_dir()
+        .join("protocol-tests")
+        .join("aws-protocol-tests.json");
+    let json =
+        std::fs::read_to_string(&model).with_context(|| format!("reading {}", model.display()))?;
+    let folder = project_root().join("tests/protocol/compliance");
+    let exclusions = read_exclusions(&folder.join("exclusions.txt"))?;
+    let mut stale = Vec::new();
+    let mut unknown: Option<Vec<String>> = None;
+    for (service, sdk, file) in [
+        (
+            "aws.protocoltests.json#JsonProtocol",
+            "json_protocol_server_sdk",
+            "json_protocol.rs",
+        ),
+        (
+            "aws.protocoltests.json10#JsonRpc10",
+            "json_rpc10_server_sdk",
+            "json_rpc10.rs",
+        ),
+        (
+            "aws.protocoltests.json10#QueryCompatibleJsonRpc10",
+            "query_compatible_json_rpc10_server_sdk",
+            "query_compatible_json_rpc10.rs",
+        ),
+    ] {
+        let settings = Settings {
+            service: Some(service.to_owned()),
+            source: "../shared/protocol-tests/aws-protocol-tests.json".to_owned(),
+            command: COMMAND.to_owned(),
+            ..Settings::default()
+        };
+        let compliance = smithy_server_codegen::compliance::ComplianceSettings {
+            sdk_crate: sdk.to_owned(),
+            harness_crate: "protocol_compliance".to_owned(),
+            exclusions: exclusions.clone(),
+        };
+        let tests =
+            smithy_server_codegen::compliance::generate_tests(&json, &settings, &compliance)
+                .with_context(|| format!("generating the compliance tests of {service}"))?;
+        // An exclusion must name a case of some service.
+        let mine: BTreeSet<String> = tests.unknown_exclusions.into_iter().collect();
+        unknown = Some(match unknown {
+            None => mine.into_iter().collect(),
+            Some(previous) => previous
+                .into_iter()
+                .filter(|id| mine.contains(id))
+                .collect(),
+        });
+        let path = folder.join("tests").join(file);
+        if ensure_file_contents(&path, &tests.source, check)? {
+            stale.push(path);
+        }
+    }
+    if let Some(unknown) = unknown.filter(|u| !u.is_empty()) {
+        bail!(
+            "exclusions.txt names cases that do not exist: {}",
+            unknown.join(", ")
+        );
+    }
+    Ok(stale)
+}
+
+fn read_exclusions(path: &Path) -> Result<BTreeMap<String, String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut out = BTreeMap::new();
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let Some((id, reason)) = line.split_once(':') else {
+            bail!("{}: `{line}` is not `CaseId: reason`", path.display());
+        };
+        out.insert(id.trim().to_owned(), reason.trim().to_owned());
+    }
+    Ok(out)
 }
 
 /// Writes `contents` to `path` if it differs. In check mode nothing is written and the return

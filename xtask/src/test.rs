@@ -25,7 +25,13 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    run_command(Command::new("cargo").args(["test", "--workspace"]))?;
+    protocol_compliance()?;
+    run_command(Command::new("cargo").args([
+        "test",
+        "--workspace",
+        "--exclude",
+        "protocol-compliance",
+    ]))?;
     run_command(Command::new("cargo").args(["build", "-p", "rekognition-server"]))?;
     let root = project_root();
     let venv_bin = root.join(".venv").join("bin");
@@ -47,6 +53,96 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     ))?;
     eprintln!("all tests and checks passed");
     Ok(())
+}
+
+/// Runs the official protocol suite's cases and prints how many pass, fail and are excluded.
+fn protocol_compliance() -> Result<()> {
+    let generated = ["json_protocol", "json_rpc10", "query_compatible_json_rpc10"];
+    let mut args = vec!["test", "-p", "protocol-compliance"];
+    for name in &generated {
+        args.extend(["--test", name]);
+    }
+    let generated_run = captured(Command::new("cargo").args(&args))?;
+    let malformed_run = captured(Command::new("cargo").args([
+        "test",
+        "-p",
+        "protocol-compliance",
+        "--test",
+        "malformed_requests",
+        "--",
+        "--nocapture",
+    ]))?;
+    let (mut passed, mut failed) = (0, 0);
+    for line in generated_run
+        .lines()
+        .filter(|l| l.starts_with("test result:"))
+    {
+        passed += count_before(line, " passed");
+        failed += count_before(line, " failed");
+    }
+    // Excluded cases pass when they fail as expected; they are reported apart.
+    let exclusions =
+        std::fs::read_to_string(project_root().join("tests/protocol/compliance/exclusions.txt"))?;
+    let excluded = exclusions
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .count();
+    passed -= excluded.min(passed);
+    let malformed = malformed_run
+        .lines()
+        .find_map(|l| l.strip_prefix("malformed requests: "))
+        .map(|rest| {
+            (
+                count_before(rest, " passed"),
+                count_before(rest, " failed"),
+                count_before(rest, " excluded"),
+            )
+        });
+    let Some((malformed_passed, malformed_failed, malformed_excluded)) = malformed else {
+        bail!("the malformed-request cases did not report their counts:\n{malformed_run}");
+    };
+    let summary = format!(
+        "protocol compliance: {} passed, {} failed, {} excluded",
+        passed + malformed_passed,
+        failed + malformed_failed,
+        excluded + malformed_excluded
+    );
+    println!("{summary}");
+    if failed + malformed_failed > 0
+        || !generated_run.contains("test result: ok")
+        || !malformed_run.contains("test result: ok")
+    {
+        bail!("{summary}\n{generated_run}\n{malformed_run}");
+    }
+    Ok(())
+}
+
+/// Runs a command, echoing and returning its output (stdout and stderr).
+fn captured(command: &mut Command) -> Result<String> {
+    eprintln!("$ {command:?}");
+    let output = command
+        .current_dir(project_root())
+        .output()
+        .context("running cargo")?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(text)
+}
+
+/// The number just before `label` in `text` (`"3 passed"` gives 3 for `" passed"`).
+fn count_before(text: &str, label: &str) -> usize {
+    text.find(label)
+        .and_then(|end| {
+            text[..end]
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
 }
 
 fn works(program: &str, arg: &str) -> bool {

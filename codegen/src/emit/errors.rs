@@ -78,6 +78,24 @@ impl Emitter<'_> {
             None => TokenStream::new(),
         };
         let ser_members = self.function("ser_members", &shape.id);
+        let query_error = match (&shape.query_error, self.service.query_compatible) {
+            (Some(code), true) => {
+                let header = format!(
+                    "{code};{}",
+                    if info.server_fault {
+                        "Receiver"
+                    } else {
+                        "Sender"
+                    }
+                );
+                quote! {
+                    fn query_error(&self) -> ::std::option::Option<&'static str> {
+                        ::std::option::Option::Some(#header)
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        };
         let mut fills = Vec::new();
         if let Some((field, true)) = self.string_member(shape, &["Logref"]) {
             fills.push(quote! {
@@ -122,6 +140,7 @@ impl Emitter<'_> {
                     super::json::#ser_members(self, object);
                     #(#fills)*
                 }
+                #query_error
             }
         }
     }
@@ -146,6 +165,7 @@ impl Emitter<'_> {
         let fault = matched(quote!(#rt::ErrorShape::fault(error)));
         let status = matched(quote!(#rt::ErrorShape::http_status(error)));
         let write = matched(quote!(#rt::ErrorShape::write_members(error, object, request_id)));
+        let query_error = matched(quote!(#rt::ErrorShape::query_error(error)));
         let froms = variants.iter().map(|variant| {
             quote! {
                 impl ::std::convert::From<#variant> for #name {
@@ -189,6 +209,9 @@ impl Emitter<'_> {
                 }
                 fn write_members(&self, #object: &mut #rt::ObjectWriter<'_>, #request_id: &str) {
                     #write
+                }
+                fn query_error(&self) -> ::std::option::Option<&'static str> {
+                    #query_error
                 }
             }
         }

@@ -740,6 +740,25 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
+                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
+                Self::InvalidParameterException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ResourceAlreadyExistsException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ServiceQuotaExceededException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `CreateDataset` operation.
     #[derive(Debug)]
@@ -948,6 +967,29 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
+                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
+                Self::InvalidParameterException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::InvalidS3ObjectException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::LimitExceededException(error) => rt::ErrorShape::query_error(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ResourceAlreadyExistsException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ResourceNotFoundException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `DeleteCollection` operation.
     #[derive(Debug)]
@@ -1093,6 +1135,22 @@ pub mod error {
                 Self::ThrottlingException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
+                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
+                Self::InvalidParameterException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ResourceNotFoundException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }
@@ -1265,6 +1323,25 @@ pub mod error {
                 Self::ThrottlingException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
+                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
+                Self::InvalidPaginationTokenException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::InvalidParameterException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ResourceNotFoundException(error) => {
+                    rt::ErrorShape::query_error(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }

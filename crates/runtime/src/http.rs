@@ -194,11 +194,7 @@ impl<D: Dispatch, C: ResolveContext> Inner<D, C> {
     {
         let health = self.settings.health_path.as_deref();
         if health == Some(head.uri.path()) && head.method == Method::GET {
-            return Reply {
-                status: 200,
-                body: br#"{"status":"ok"}"#.to_vec(),
-                error_type: None,
-            };
+            return Reply::ok(br#"{"status":"ok"}"#.to_vec());
         }
         if head.uri.path() != "/" {
             return Reply::framework_error(
@@ -291,10 +287,12 @@ impl<D: Dispatch, C: ResolveContext> Inner<D, C> {
     }
 
     fn response(&self, reply: Reply, request_id: &str) -> Response<ResponseBody> {
+        let length = HeaderValue::from(reply.body.len());
         let mut response = Response::new(Full::new(Bytes::from(reply.body)));
         *response.status_mut() =
             StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
+        headers.insert(http::header::CONTENT_LENGTH, length);
         headers.insert(
             http::header::CONTENT_TYPE,
             HeaderValue::from_static(self.dispatcher.protocol().content_type()),
@@ -308,6 +306,9 @@ impl<D: Dispatch, C: ResolveContext> Inner<D, C> {
             .and_then(|t| HeaderValue::from_str(t).ok())
         {
             headers.insert("x-amzn-errortype", error_type);
+        }
+        if let Some(query_error) = reply.query_error {
+            headers.insert("x-amzn-query-error", HeaderValue::from_static(query_error));
         }
         response
     }

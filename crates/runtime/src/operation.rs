@@ -54,6 +54,11 @@ pub trait ErrorShape: std::error::Error + Send + Sync + 'static {
     /// `Logref` and `Code`, where the shape has them and they are unset, are filled with the
     /// request id and the error name, as AWS services do.
     fn write_members(&self, object: &mut ObjectWriter<'_>, request_id: &str);
+    /// For services marked `@awsQueryCompatible`, the `x-amzn-query-error` header value
+    /// (`<code>;<Sender|Receiver>`) of errors with an `@awsQueryError` code.
+    fn query_error(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A request that could not be turned into an operation's input.

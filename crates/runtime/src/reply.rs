@@ -13,6 +13,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// The error's `__type`, for errors.
     pub error_type: Option<String>,
+    /// The `x-amzn-query-error` header, for errors of query-compatible services.
+    pub query_error: Option<&'static str>,
 }
 
 impl Reply {
@@ -22,6 +24,7 @@ impl Reply {
             status: 200,
             body,
             error_type: None,
+            query_error: None,
         }
     }
 
@@ -38,6 +41,7 @@ impl Reply {
             status: error.http_status(),
             body: w.finish(),
             error_type: Some(error_type.to_owned()),
+            query_error: error.query_error(),
         }
     }
 
@@ -53,6 +57,7 @@ impl Reply {
             status,
             body: w.finish(),
             error_type: Some(error_type.to_owned()),
+            query_error: None,
         }
     }
 

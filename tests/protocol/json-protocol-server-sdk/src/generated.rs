@@ -465,6 +465,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `DatetimeOffsets` operation.
     #[derive(Debug)]
@@ -490,6 +493,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -519,6 +525,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `EndpointOperation` operation.
     #[derive(Debug)]
@@ -544,6 +553,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -573,6 +585,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `FractionalSeconds` operation.
     #[derive(Debug)]
@@ -598,6 +613,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -679,6 +697,13 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ComplexError(error) => rt::ErrorShape::query_error(error),
+                Self::FooError(error) => rt::ErrorShape::query_error(error),
+                Self::InvalidGreeting(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `HostWithPathOperation` operation.
     #[derive(Debug)]
@@ -704,6 +729,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -733,6 +761,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `JsonIntEnums` operation.
     #[derive(Debug)]
@@ -760,6 +791,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `JsonUnions` operation.
     #[derive(Debug)]
@@ -785,6 +819,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -851,6 +888,12 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ErrorWithMembers(error) => rt::ErrorShape::query_error(error),
+                Self::ErrorWithoutMembers(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `NullOperation` operation.
     #[derive(Debug)]
@@ -876,6 +919,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -905,6 +951,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `PutAndGetInlineDocuments` operation.
     #[derive(Debug)]
@@ -930,6 +979,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -959,6 +1011,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `SimpleScalarProperties` operation.
     #[derive(Debug)]
@@ -986,6 +1041,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `SparseNullsOperation` operation.
     #[derive(Debug)]
@@ -1011,6 +1069,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }

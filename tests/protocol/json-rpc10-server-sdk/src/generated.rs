@@ -602,6 +602,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `EmptyInputAndEmptyOutput` operation.
     #[derive(Debug)]
@@ -627,6 +630,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -656,6 +662,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `EndpointWithHostLabelOperation` operation.
     #[derive(Debug)]
@@ -681,6 +690,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -762,6 +774,13 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ComplexError(error) => rt::ErrorShape::query_error(error),
+                Self::FooError(error) => rt::ErrorShape::query_error(error),
+                Self::InvalidGreeting(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `HostWithPathOperation` operation.
     #[derive(Debug)]
@@ -787,6 +806,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -816,6 +838,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `NoInputAndNoOutput` operation.
     #[derive(Debug)]
@@ -841,6 +866,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -870,6 +898,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `OperationWithDefaults` operation.
     #[derive(Debug)]
@@ -895,6 +926,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -924,6 +958,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `OperationWithRequiredMembers` operation.
     #[derive(Debug)]
@@ -949,6 +986,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -978,6 +1018,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `PutWithContentEncoding` operation.
     #[derive(Debug)]
@@ -1003,6 +1046,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }
@@ -1032,6 +1078,9 @@ pub mod error {
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             match *self {}
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match *self {}
+        }
     }
     /// Errors of the `SimpleScalarProperties` operation.
     #[derive(Debug)]
@@ -1057,6 +1106,9 @@ pub mod error {
             match *self {}
         }
         fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
+            match *self {}
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
             match *self {}
         }
     }

@@ -532,6 +532,11 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `MalformedLength` operation.
     #[derive(Debug)]
@@ -579,6 +584,11 @@ pub mod error {
                 Self::ValidationException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }
@@ -630,6 +640,11 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `MalformedLengthQueryString` operation.
     #[derive(Debug)]
@@ -677,6 +692,11 @@ pub mod error {
                 Self::ValidationException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }
@@ -728,6 +748,11 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `MalformedPatternOverride` operation.
     #[derive(Debug)]
@@ -775,6 +800,11 @@ pub mod error {
                 Self::ValidationException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }
@@ -826,6 +856,11 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `MalformedRangeOverride` operation.
     #[derive(Debug)]
@@ -873,6 +908,11 @@ pub mod error {
                 Self::ValidationException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }
@@ -924,6 +964,11 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `MalformedUniqueItems` operation.
     #[derive(Debug)]
@@ -971,6 +1016,11 @@ pub mod error {
                 Self::ValidationException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }
@@ -1022,6 +1072,11 @@ pub mod error {
                 }
             }
         }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
+            }
+        }
     }
     /// Errors of the `SensitiveValidation` operation.
     #[derive(Debug)]
@@ -1069,6 +1124,11 @@ pub mod error {
                 Self::ValidationException(error) => {
                     rt::ErrorShape::write_members(error, object, request_id)
                 }
+            }
+        }
+        fn query_error(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
             }
         }
     }
