@@ -27,11 +27,12 @@ pub mod literal;
 pub mod load;
 pub mod lower;
 pub mod naming;
-pub mod pattern;
 pub mod render;
 
 pub use error::{Error, Result};
 pub use ir::Protocol;
+/// Pattern translation (the `smithy-patterns` crate).
+pub use smithy_patterns as pattern;
 
 /// What to generate, and how to label it.
 #[derive(Debug, Clone)]

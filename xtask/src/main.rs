@@ -2,6 +2,7 @@
 //! and the one command that runs every test and check.
 
 mod codegen;
+mod patterns;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,8 @@ commands:
   codegen --check         fail if a generated crate is stale
   codegen --model FILE --out DIR [--service SHAPE_ID] [--package NAME]
                           generate a standalone crate for any model
+  patterns --model FILE   check every @pattern of a Smithy JSON AST model against java.util.regex
+                          (and say where ECMA-262 differs); --botocore checks botocore's models
   test                    run every test and check (what CI runs)
 ";
 
@@ -28,6 +31,7 @@ fn main() -> Result<()> {
     };
     match command.as_str() {
         "codegen" => codegen::run(&Flags::parse(rest)?),
+        "patterns" => patterns::run(&Flags::parse(rest)?),
         "test" => test::run(&Flags::parse(rest)?),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use super::{Emitter, ident};
 use crate::ir::{Kind, Member, Shape, Simple, TimestampFormat};
-use crate::pattern::Engine;
+use smithy_patterns::Engine;
 
 impl Emitter<'_> {
     pub(super) fn json_module(&self) -> TokenStream {
@@ -28,10 +28,17 @@ impl Emitter<'_> {
                 let source = &pattern.source;
                 let text = &pattern.text;
                 let constructor = match pattern.engine {
-                    Engine::Linear => quote!(linear),
-                    Engine::Backtracking => quote!(backtracking),
+                    Engine::Linear => {
+                        let end = pattern.final_terminator;
+                        quote!(linear(#source, #text, #end))
+                    }
+                    Engine::Backtracking => {
+                        let end = pattern.final_terminator;
+                        quote!(backtracking(#source, #text, #end))
+                    }
+                    Engine::Counted { min, max } => quote!(counted(#source, #text, #min, #max)),
                 };
-                quote!(static #name: #rt::Pattern = #rt::Pattern::#constructor(#source, #text);)
+                quote!(static #name: #rt::Pattern = #rt::Pattern::#constructor;)
             });
         let written = self.written_as_values();
         let mut functions = Vec::new();

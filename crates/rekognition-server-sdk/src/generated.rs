@@ -1721,27 +1721,33 @@ mod json {
     use ::smithy_server_runtime::codegen as rt;
     static PATTERN_0: rt::Pattern = rt::Pattern::backtracking(
         "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
-        "^(?!aws:)[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
+        "^(?!aws:)[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*\\z",
+        true,
     );
     static PATTERN_1: rt::Pattern = rt::Pattern::linear(
         "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
-        "^([[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*)(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
+        "^([[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*)\\z",
+        true,
     );
     static PATTERN_2: rt::Pattern = rt::Pattern::linear(
         "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)$",
-        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/[0-9]+(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z)(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
+        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/[0-9]+\\z)\\z",
+        true,
     );
     static PATTERN_3: rt::Pattern = rt::Pattern::linear(
         "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)$",
-        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/dataset/(train|test)/[0-9]+(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z)(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
+        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/dataset/(train|test)/[0-9]+\\z)\\z",
+        true,
     );
     static PATTERN_4: rt::Pattern = rt::Pattern::linear(
         "^[0-9A-Za-z\\.\\-_]*$",
-        "^[0-9A-Za-z.\\-_]*(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
+        "^[0-9A-Za-z.\\-_]*\\z",
+        true,
     );
     static PATTERN_5: rt::Pattern = rt::Pattern::linear(
         "^[a-zA-Z0-9_.\\-]+$",
-        "^[a-zA-Z0-9_.\\-]+(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
+        "^[a-zA-Z0-9_.\\-]+\\z",
+        true,
     );
     pub(super) fn ser_members_access_denied_exception(
         input: &super::error::AccessDeniedException,

@@ -8,10 +8,10 @@ pub use crate::number::BigNumber;
 pub use crate::operation::{
     DecodeError, ErrorShape, Fault, Operation, Protocol, RequestContext, UnknownEnumValue,
 };
-pub use crate::pattern::Pattern;
 pub use crate::reply::Reply;
 pub use crate::timestamp::{Timestamp, TimestampFormat};
 pub use crate::validation::{Dialect, Path, ValueText, Violations, has_duplicates};
 pub use crate::write::{ArrayWriter, JsonWriter, ObjectWriter};
 pub use bytes::Bytes;
 pub use serde_json::Value;
+pub use smithy_patterns::Pattern;

@@ -12,7 +12,6 @@ pub mod http;
 pub mod json;
 pub mod number;
 pub mod operation;
-pub mod pattern;
 pub mod reply;
 pub mod serve;
 pub mod sigv4;

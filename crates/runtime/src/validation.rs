@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::pattern::Pattern;
+use smithy_patterns::Pattern;
 
 /// The most violations kept for one request; the count in the message still says how many
 /// there were.
@@ -149,7 +149,7 @@ pub enum Constraint {
         actual: u64,
     },
     /// `@pattern`, with the pattern as written in the model.
-    Pattern(&'static str),
+    Pattern(String),
     /// `@range`, with the bounds as written in the model.
     Range {
         /// The lower bound, if any.
@@ -285,7 +285,11 @@ impl Violations {
         value: Option<&dyn ValueText>,
     ) {
         if !pattern.is_match(text) {
-            self.push(path, Constraint::Pattern(pattern.source()), value);
+            self.push(
+                path,
+                Constraint::Pattern(pattern.source().to_owned()),
+                value,
+            );
         }
     }
 
@@ -673,9 +677,9 @@ pub fn has_duplicates(items: &[serde_json::Value]) -> bool {
 mod tests {
     use super::*;
 
-    static LOWER: Pattern = Pattern::linear("^[a-z]+$", "^[a-z]+$");
-    static NOT_AWS: Pattern = Pattern::backtracking("^(?!aws:).*$", "^(?!aws:).*$");
-    static A_TO_M: Pattern = Pattern::linear("^[a-m]+$", "^[a-m]+$");
+    static LOWER: Pattern = Pattern::linear("^[a-z]+$", r"^[a-z]+\z", true);
+    static NOT_AWS: Pattern = Pattern::backtracking("^(?!aws:).*$", r"^(?!aws:).*\z", true);
+    static A_TO_M: Pattern = Pattern::linear("^[a-m]+$", r"^[a-m]+\z", true);
 
     #[test]
     fn aws_message_lists_every_violation_with_camel_case_paths() {

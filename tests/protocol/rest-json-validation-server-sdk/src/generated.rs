@@ -2143,16 +2143,11 @@ mod json {
     use ::smithy_server_runtime::codegen as rt;
     static PATTERN_0: rt::Pattern = rt::Pattern::linear(
         "^([0-9]+)+$",
-        "^([0-9]+)+(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
+        "^([0-9]+)+\\z",
+        true,
     );
-    static PATTERN_1: rt::Pattern = rt::Pattern::linear(
-        "^[a-m]+$",
-        "^[a-m]+(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-    );
-    static PATTERN_2: rt::Pattern = rt::Pattern::linear(
-        "^[g-m]+$",
-        "^[g-m]+(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-    );
+    static PATTERN_1: rt::Pattern = rt::Pattern::linear("^[a-m]+$", "^[a-m]+\\z", true);
+    static PATTERN_2: rt::Pattern = rt::Pattern::linear("^[g-m]+$", "^[g-m]+\\z", true);
     pub(super) fn de_enum_list(
         value: rt::Value,
         path: &rt::Path<'_>,

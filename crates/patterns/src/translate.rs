@@ -1,4 +1,4 @@
-//! Translates a model's `@pattern` (written for `java.util.regex`, which AWS's models follow, and
+//! Translation: a model's `@pattern` (written for `java.util.regex`, which AWS's models follow, and
 //! mostly valid ECMA-262 too) into the syntax of the engine that will run it, and picks that
 //! engine: the linear-time `regex` crate whenever it can express the pattern, `fancy-regex` only
 //! for look-around, back-references and possessive quantifiers.
@@ -14,15 +14,6 @@
 //!   class and `&&` intersects, as in Java.
 //! - Patterns are not anchored: matching is a search, like Java's `Matcher.find()`.
 
-/// Which engine a translated pattern needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Engine {
-    /// The `regex` crate: linear time.
-    Linear,
-    /// `fancy-regex`: backtracking with a step limit.
-    Backtracking,
-}
-
 /// A pattern ready for its engine.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Translated {
@@ -32,37 +23,201 @@ pub struct Translated {
     pub text: String,
     /// The engine that runs it.
     pub engine: Engine,
+    /// The pattern has Java's `$` (or `\Z`), translated as the end of text: it matches if the
+    /// translation matches the text, or the text less one final line terminator.
+    pub final_terminator: bool,
 }
+
+use crate::Engine;
 
 const LINE_TERMINATORS: &str = r"\n\r\x{85}\x{2028}\x{2029}";
 
 /// Translates a pattern and proves the result compiles in its engine.
 pub fn translate(source: &str) -> Result<Translated, String> {
+    let (text, engine, final_terminator) = translate_text(source)?;
+    let compiles = match engine {
+        Engine::Linear => match regex::Regex::new(&text) {
+            Ok(_) => Ok(()),
+            Err(regex::Error::CompiledTooBig(limit)) => {
+                // A long counted repetition of a large Unicode class: a search never needs the
+                // leading repetition in full, so reduce it, and check the result compiles.
+                let too_big = format!("the translated pattern compiles to more than {limit} bytes");
+                if let Some(counted) = counted_class(source)? {
+                    return Ok(counted);
+                }
+                let reduced = reduce_leading_repetition(source).ok_or_else(|| too_big.clone())?;
+                let (text, engine, final_terminator) = translate_text(&reduced)?;
+                if engine != Engine::Linear || regex::Regex::new(&text).is_err() {
+                    return Err(too_big);
+                }
+                return Ok(Translated {
+                    source: source.to_owned(),
+                    text,
+                    engine,
+                    final_terminator,
+                });
+            }
+            Err(error) => Err(error.to_string()),
+        },
+        Engine::Backtracking => fancy_regex::Regex::new(&text)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        // Only `counted_class` produces this engine, and returns directly.
+        Engine::Counted { .. } => Ok(()),
+    };
+    compiles.map_err(|error| format!("the translated pattern does not compile: {error}"))?;
+    Ok(Translated {
+        source: source.to_owned(),
+        text,
+        engine,
+        final_terminator,
+    })
+}
+
+fn translate_text(source: &str) -> Result<(String, Engine, bool), String> {
     let mut translator = Translator {
         chars: source.chars().collect(),
         at: 0,
         out: String::with_capacity(source.len() * 2),
         engine: Engine::Linear,
+        last_lookaround: None,
+        final_terminator: false,
     };
     translator.sequence(0)?;
-    let Translator {
-        out: text, engine, ..
-    } = translator;
-    match engine {
-        Engine::Linear => {
-            regex::Regex::new(&text)
-                .map_err(|error| format!("the translated pattern does not compile: {error}"))?;
-        }
-        Engine::Backtracking => {
-            fancy_regex::Regex::new(&text)
-                .map_err(|error| format!("the translated pattern does not compile: {error}"))?;
-        }
+    Ok((
+        translator.out,
+        translator.engine,
+        translator.final_terminator,
+    ))
+}
+
+/// For a search (Java's `find()`), a pattern that starts with `X{n,m}` (greedy or lazy, not
+/// anchored before it) matches exactly when it does with `X{n}`: the last `n` repetitions of any
+/// match are themselves a match. Returns the reduced pattern, if the pattern starts so.
+fn reduce_leading_repetition(source: &str) -> Option<String> {
+    let chars: Vec<char> = source.chars().collect();
+    let atom_end = atom_end(&chars, 0)?;
+    if chars.get(atom_end) != Some(&'{') {
+        return None;
     }
-    Ok(Translated {
+    let close = atom_end + chars[atom_end..].iter().position(|c| *c == '}')?;
+    let bounds: String = chars[atom_end + 1..close].iter().collect();
+    let (min, _max) = bounds.split_once(',')?;
+    let min: usize = min.parse().ok()?;
+    if chars.get(close + 1) == Some(&'+') {
+        return None;
+    }
+    let lazy = usize::from(chars.get(close + 1) == Some(&'?'));
+    let atom: String = chars[..atom_end].iter().collect();
+    let rest: String = chars[close + 1 + lazy..].iter().collect();
+    // Top-level alternation would make the leading repetition only one branch's start.
+    if has_top_level_alternation(&rest) {
+        return None;
+    }
+    Some(if min == 0 {
+        rest
+    } else {
+        format!("(?:{atom}){{{min}}}{rest}")
+    })
+}
+
+/// `^X{min,max}$` with `X` one character class: the [`Engine::Counted`] lowering.
+fn counted_class(source: &str) -> Result<Option<Translated>, String> {
+    let chars: Vec<char> = source.chars().collect();
+    if chars.first() != Some(&'^') || chars.last() != Some(&'$') || chars.len() < 4 {
+        return Ok(None);
+    }
+    let Some(atom_end) = atom_end(&chars, 1) else {
+        return Ok(None);
+    };
+    let quantifier: String = chars[atom_end..chars.len() - 1].iter().collect();
+    let Some(bounds) = quantifier
+        .strip_prefix('{')
+        .and_then(|q| q.strip_suffix('}'))
+    else {
+        return Ok(None);
+    };
+    let Some((min, max)) = bounds.split_once(',') else {
+        return Ok(None);
+    };
+    let (Ok(min), Ok(max)) = (min.parse::<u32>(), max.parse::<u32>()) else {
+        return Ok(None);
+    };
+    let atom: String = chars[1..atom_end].iter().collect();
+    let (class, engine, _) = translate_text(&atom)?;
+    if engine != Engine::Linear {
+        return Ok(None);
+    }
+    let text = format!(r"^(?:{class})*\z");
+    regex::Regex::new(&text)
+        .map_err(|e| format!("the translated pattern does not compile: {e}"))?;
+    Ok(Some(Translated {
         source: source.to_owned(),
         text,
-        engine,
-    })
+        engine: Engine::Counted { min, max },
+        // The counting matcher handles the final terminator itself.
+        final_terminator: false,
+    }))
+}
+
+/// The end of the atom starting at `start`: a class, an escape or a single character (groups
+/// are not reduced).
+fn atom_end(chars: &[char], start: usize) -> Option<usize> {
+    match chars.get(start)? {
+        '[' => {
+            // In Java a `]` first in a class (after `[` or `[^`) is a literal.
+            let mut depth = 0;
+            let mut at = start;
+            let mut class_start = start;
+            while at < chars.len() {
+                match chars[at] {
+                    '\\' => at += 1,
+                    '[' => {
+                        depth += 1;
+                        class_start = at;
+                    }
+                    ']' if at == class_start + 1
+                        || (at == class_start + 2 && chars[class_start + 1] == '^') => {}
+                    ']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(at + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+            None
+        }
+        '\\' => match chars.get(start + 1)? {
+            'p' | 'P' if chars.get(start + 2) == Some(&'{') => {
+                Some(start + 2 + chars[start + 2..].iter().position(|c| *c == '}')? + 1)
+            }
+            _ => Some(start + 2),
+        },
+        '(' | ')' | '^' | '$' | '|' | '*' | '+' | '?' | '{' => None,
+        _ => Some(start + 1),
+    }
+}
+
+fn has_top_level_alternation(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut in_class = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        match (escaped, in_class, c) {
+            (true, _, _) => escaped = false,
+            (false, _, '\\') => escaped = true,
+            (false, false, '[') => in_class = true,
+            (false, true, ']') => in_class = false,
+            (false, false, '(') => depth += 1,
+            (false, false, ')') => depth -= 1,
+            (false, false, '|') if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 struct Translator {
@@ -70,6 +225,10 @@ struct Translator {
     at: usize,
     out: String,
     engine: Engine,
+    /// Where the last look-around group starts in `out`, while it is the last thing written.
+    last_lookaround: Option<usize>,
+    /// Whether the pattern has Java's `$` or `\Z`.
+    final_terminator: bool,
 }
 
 impl Translator {
@@ -94,10 +253,23 @@ impl Translator {
     /// Everything up to the end, or to the `)` closing a group at `depth`.
     fn sequence(&mut self, depth: usize) -> Result<(), String> {
         while let Some(c) = self.peek() {
+            if !matches!(c, '*' | '+' | '?' | '{') {
+                self.last_lookaround = None;
+            }
             match c {
                 ')' if depth > 0 => return Ok(()),
                 ')' => return Err("unbalanced `)`".into()),
-                '(' => self.group(depth)?,
+                '(' => {
+                    let start = self.out.len();
+                    let lookaround = self.chars[self.at..].iter().take(4).collect::<String>();
+                    let is_lookaround = ["(?=", "(?!", "(?<=", "(?<!"]
+                        .iter()
+                        .any(|p| lookaround.starts_with(p));
+                    self.group(depth)?;
+                    if is_lookaround {
+                        self.last_lookaround = Some(start);
+                    }
+                }
                 '[' => {
                     self.next();
                     let class = self.class()?;
@@ -111,6 +283,7 @@ impl Translator {
                 '$' => {
                     self.next();
                     self.out.push_str(&java_end());
+                    self.final_terminator = true;
                 }
                 '*' | '+' | '?' | '{' => self.quantifier()?,
                 _ => {
@@ -217,6 +390,17 @@ impl Translator {
     }
 
     fn quantifier(&mut self) -> Result<(), String> {
+        if let Some(lookaround_start) = self.last_lookaround.take() {
+            // A look-around matches no characters, so repeating it changes nothing, and making
+            // it optional removes it (Java accepts both; the engines do not).
+            let written = self.out.len();
+            let min_zero = matches!(self.peek(), Some('*' | '?'))
+                || self.chars[self.at..].starts_with(&['{', '0']);
+            self.quantifier()?;
+            self.out
+                .truncate(if min_zero { lookaround_start } else { written });
+            return Ok(());
+        }
         let start = self.at;
         let mut fixed = false;
         match self.next() {
@@ -279,7 +463,10 @@ impl Translator {
             'B' => r"\B".to_owned(),
             'A' => r"\A".to_owned(),
             'z' => r"\z".to_owned(),
-            'Z' => java_end(),
+            'Z' => {
+                self.final_terminator = true;
+                java_end()
+            }
             'p' | 'P' => self.property(c == 'P')?,
             '1'..='9' => {
                 self.backtracking();
@@ -302,15 +489,20 @@ impl Translator {
                 }
                 regex::escape(&literal)
             }
-            other => literal(self.escaped_char(other)?),
+            other => match char::from_u32(self.escaped_char(other)?) {
+                Some(c) => literal(c),
+                // A lone UTF-16 surrogate can never occur in a valid string.
+                None => NEVER.to_owned(),
+            },
         };
         self.out.push_str(&text);
         Ok(())
     }
 
-    /// The character an escape stands for (`\t`, `\u0041`, `\_`, ...).
-    fn escaped_char(&mut self, c: char) -> Result<char, String> {
-        Ok(match c {
+    /// The code point an escape stands for (`\t`, `\u0041`, `\_`, ...): a lone UTF-16
+    /// surrogate is returned as is, for the caller to drop.
+    fn escaped_char(&mut self, c: char) -> Result<u32, String> {
+        Ok(u32::from(match c {
             't' => '\t',
             'n' => '\n',
             'r' => '\r',
@@ -332,7 +524,7 @@ impl Translator {
                 if count == 0 {
                     return Err("`\\0` needs octal digits".into());
                 }
-                char::from_u32(value).ok_or("bad octal escape")?
+                return Ok(value);
             }
             'x' => {
                 let digits = if self.peek() == Some('{') {
@@ -349,7 +541,10 @@ impl Translator {
                     self.take_hex(2)?
                 };
                 let value = u32::from_str_radix(&digits, 16).map_err(|_| "bad `\\x` escape")?;
-                char::from_u32(value).ok_or("`\\x` escape is not a character")?
+                if value > 0x10FFFF {
+                    return Err("`\\x` escape is beyond Unicode".into());
+                }
+                return Ok(value);
             }
             'u' => {
                 let high =
@@ -363,20 +558,19 @@ impl Translator {
                     let low = u32::from_str_radix(&self.take_hex(4)?, 16)
                         .map_err(|_| "bad `\\u` escape")?;
                     if (0xDC00..0xE000).contains(&low) {
-                        let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-                        return char::from_u32(combined).ok_or_else(|| "bad surrogate pair".into());
+                        return Ok(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00));
                     }
                     self.at = save;
                 }
-                char::from_u32(high).ok_or("a lone UTF-16 surrogate cannot occur in a string")?
+                return Ok(high);
             }
             'c' => {
                 let letter = self.next().ok_or("`\\c` needs a letter")?;
-                char::from_u32(u32::from(letter) ^ 0x40).ok_or("bad control escape")?
+                return Ok(u32::from(letter) ^ 0x40);
             }
             c if c.is_ascii_alphanumeric() => return Err(format!("unknown escape `\\{c}`")),
             c => c,
-        })
+        }))
     }
 
     fn take_hex(&mut self, count: usize) -> Result<String, String> {
@@ -421,9 +615,10 @@ impl Translator {
             self.next();
             out.push('^');
         }
+        let body_start = out.len();
         let mut first = true;
-        // The last single character added, for ranges.
-        let mut previous: Option<char> = None;
+        // The last single code point added (and where it was written), for ranges.
+        let mut previous: Option<(u32, usize)> = None;
         loop {
             let Some(c) = self.next() else {
                 return Err("unclosed character class".into());
@@ -441,7 +636,8 @@ impl Translator {
                     previous = None;
                 }
                 '-' if previous.is_some() && self.peek().is_some_and(|n| n != ']') => {
-                    let start = previous.take().unwrap_or('-');
+                    let (start, written_at) =
+                        previous.take().unwrap_or((u32::from('-'), out.len()));
                     let end = match self.next() {
                         Some('\\') => {
                             let e = self.next().ok_or("trailing backslash")?;
@@ -458,14 +654,15 @@ impl Translator {
                             self.at -= 1;
                             continue;
                         }
-                        Some(e) => e,
+                        Some(e) => u32::from(e),
                         None => return Err("unclosed character class".into()),
                     };
                     if end < start {
-                        return Err(format!("reversed range `{start}-{end}`"));
+                        return Err(format!("reversed range `{start:#x}-{end:#x}`"));
                     }
-                    out.push('-');
-                    push_class_char(&mut out, end);
+                    // Replace the start, already written as a single code point, by the range.
+                    out.truncate(written_at);
+                    push_class_range(&mut out, start, end);
                 }
                 '\\' => {
                     let e = self.next().ok_or("trailing backslash")?;
@@ -487,13 +684,14 @@ impl Translator {
                                     self.next();
                                     break;
                                 }
-                                push_class_char(&mut out, q);
+                                push_class_range(&mut out, u32::from(q), u32::from(q));
                             }
                         }
                         e => {
-                            let ch = self.escaped_char(e)?;
-                            push_class_char(&mut out, ch);
-                            previous = Some(ch);
+                            let code = self.escaped_char(e)?;
+                            let written_at = out.len();
+                            push_class_range(&mut out, code, code);
+                            previous = Some((code, written_at));
                             first = false;
                             continue;
                         }
@@ -501,13 +699,22 @@ impl Translator {
                     previous = None;
                 }
                 c => {
-                    push_class_char(&mut out, c);
-                    previous = Some(c);
+                    let written_at = out.len();
+                    push_class_range(&mut out, u32::from(c), u32::from(c));
+                    previous = Some((u32::from(c), written_at));
                     first = false;
                     continue;
                 }
             }
             first = false;
+        }
+        if out.len() == body_start {
+            // Every member was a lone surrogate: the class matches no valid character.
+            return Ok(if out.ends_with('^') {
+                ANY.to_owned()
+            } else {
+                NEVER.to_owned()
+            });
         }
         out.push(']');
         Ok(out)
@@ -516,12 +723,39 @@ impl Translator {
 
 /// Java's `$` without MULTILINE: the end, or just before one final line terminator. Consuming
 /// that terminator is harmless because only the end of input can follow.
+/// Java's `$` (without MULTILINE) is the end, or just before one final line terminator (never
+/// between `\r` and `\n`). The translation is the end; the matcher also tries the text less
+/// its final terminator ([`Translated::final_terminator`]).
 fn java_end() -> String {
-    format!(r"(?:\r\n|[{LINE_TERMINATORS}])?\z")
+    r"\z".to_owned()
 }
 
 fn literal(c: char) -> String {
     regex::escape(c.encode_utf8(&mut [0; 4]))
+}
+
+/// A class matching no character, and one matching any.
+const NEVER: &str = r"[^\x{0}-\x{10FFFF}]";
+const ANY: &str = r"[\x{0}-\x{10FFFF}]";
+
+/// Writes a class range, leaving out UTF-16 surrogates (`U+D800..=U+DFFF`), which never occur
+/// in a valid string: Java patterns name them to describe astral characters, which are
+/// matched as the code points they pair into.
+fn push_class_range(out: &mut String, start: u32, end: u32) {
+    let pieces = [(start, end.min(0xD7FF)), (start.max(0xE000), end)];
+    for (low, high) in pieces {
+        if low > high {
+            continue;
+        }
+        let (Some(low), Some(high)) = (char::from_u32(low), char::from_u32(high)) else {
+            continue;
+        };
+        push_class_char(out, low);
+        if high != low {
+            out.push('-');
+            push_class_char(out, high);
+        }
+    }
 }
 
 fn push_class_char(out: &mut String, c: char) {
@@ -581,15 +815,9 @@ fn property_set(name: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    /// Matches as generated code does: the translation, compiled by the runtime's matcher.
     fn matches(pattern: &str, text: &str) -> bool {
-        let translated = translate(pattern).unwrap();
-        match translated.engine {
-            Engine::Linear => regex::Regex::new(&translated.text).unwrap().is_match(text),
-            Engine::Backtracking => fancy_regex::Regex::new(&translated.text)
-                .unwrap()
-                .is_match(text)
-                .unwrap(),
-        }
+        crate::Pattern::from_translation(&translate(pattern).unwrap()).is_match(text)
     }
 
     #[test]
@@ -640,6 +868,47 @@ mod tests {
         assert_eq!(translate(r"^\d{2}+$").unwrap().engine, Engine::Linear);
         // Back-references.
         assert!(matches(r"^(a)\1$", "aa"));
+    }
+
+    #[test]
+    fn lone_surrogates_never_match_and_are_dropped_from_classes() {
+        assert!(matches(r"^[a\uD800]$", "a"));
+        assert!(!matches(r"^[\uD800]$", "a"));
+        assert!(matches(r"^[^\uD800]$", "a"));
+        assert!(matches(
+            r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF]+$",
+            "abc\u{E000}"
+        ));
+        assert!(!matches(r"^x\uDC00$", "x"));
+    }
+
+    #[test]
+    fn quantified_lookarounds_are_zero_width() {
+        assert!(matches(r"^(\/(?!\.)+[a-z]+)$", "/abc"));
+        assert!(!matches(r"^(\/(?!\.)+[a-z.]+)$", "/.abc"));
+        assert!(matches(r"^a(?!b)*b$", "ab"));
+    }
+
+    #[test]
+    fn huge_repetitions_of_unicode_classes() {
+        let any = translate(r"[^\p{C}]{1,2048}").unwrap();
+        assert_eq!(any.engine, Engine::Linear);
+        assert!(matches(r"[^\p{C}]{1,2048}", "é"));
+        assert!(!matches(r"[^\p{C}]{1,2048}", "\u{0}"));
+        assert!(matches(r"[\P{M}\p{M}]{1,1024}[^/]$", "ab"));
+        assert!(!matches(r"[\P{M}\p{M}]{1,1024}[^/]$", "a/"));
+        let counted = translate(r"^[\P{C}\r\n\t]{1,250}$").unwrap();
+        assert_eq!(counted.engine, Engine::Counted { min: 1, max: 250 });
+        assert!(matches(r"^[\P{C}\r\n\t]{1,250}$", &"é".repeat(250)));
+        assert!(!matches(r"^[\P{C}\r\n\t]{1,250}$", &"é".repeat(251)));
+        assert!(matches(
+            r"^[\P{C}\r\n\t]{1,250}$",
+            &format!("{}\u{2028}", "é".repeat(250))
+        ));
+        assert!(!matches(r"^[\P{C}\r\n\t]{1,250}$", ""));
+        assert!(!matches(r"^[\P{C}\r\n\t]{1,250}$", "a\u{0}"));
+        assert!(matches(r"^.{1,100000}$", "abc\n"));
+        assert!(!matches(r"^.{1,100000}$", "a\nb"));
     }
 
     #[test]

@@ -1,0 +1,119 @@
+//! `cargo xtask patterns`: checks every `@pattern` of a model against `java.util.regex` (and
+//! reports where ECMA-262 answers differently), so users can check their own models too.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail};
+use serde_json::Value;
+use smithy_server_codegen::pattern::differential;
+
+use crate::{Flags, project_root};
+
+/// Prints the patterns of every service model botocore ships (botocore keeps the same
+/// constraints as the Smithy models), as a JSON list.
+const BOTOCORE_PATTERNS: &str = r#"
+import json, botocore.loaders
+loader = botocore.loaders.Loader()
+patterns = set()
+for service in loader.list_available_services("service-2"):
+    model = loader.load_service_model(service, "service-2")
+    patterns.update(s["pattern"] for s in model.get("shapes", {}).values() if "pattern" in s)
+print(json.dumps(sorted(patterns)))
+"#;
+
+pub(crate) fn run(flags: &Flags) -> Result<()> {
+    flags.expect_only(&["model", "botocore", "no-node"])?;
+    let (label, patterns) = if let Some(model) = flags.value("model") {
+        (model.to_owned(), model_patterns(Path::new(model))?)
+    } else if flags.has("botocore") {
+        ("botocore's service models".to_owned(), botocore_patterns()?)
+    } else {
+        bail!("usage: cargo xtask patterns --model FILE | --botocore [--no-node]");
+    };
+    let report =
+        differential::check(&patterns, !flags.has("no-node")).map_err(anyhow::Error::msg)?;
+    for (pattern, reason) in &report.rejected {
+        println!("rejected {pattern:?}: {reason}");
+    }
+    for pattern in &report.invalid_in_java {
+        println!("not valid in java.util.regex (not judged): {pattern:?}");
+    }
+    for (pattern, input, java, ours) in &report.disagreements {
+        println!(
+            "disagreement: pattern {pattern:?} input {input:?}: java.util.regex {java}, ours {ours}"
+        );
+    }
+    if !flags.has("no-node") {
+        println!(
+            "{} of them valid ECMA-262 (Unicode mode); ECMA-262 answers differently from Java on {} inputs",
+            report.valid_in_ecma, report.ecma_differs
+        );
+    }
+    println!(
+        "{label}: {} patterns, {} inputs: {} agree with java.util.regex",
+        report.patterns,
+        report.inputs,
+        report.agreeing()
+    );
+    if report.agreeing() != report.patterns {
+        bail!(
+            "{} patterns disagree with java.util.regex or cannot be used",
+            report.patterns - report.agreeing()
+        );
+    }
+    println!(
+        "{} patterns: {} agree with java.util.regex",
+        report.patterns,
+        report.agreeing()
+    );
+    Ok(())
+}
+
+fn collect(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                match (key.as_str(), item) {
+                    ("smithy.api#pattern", Value::String(pattern)) => {
+                        out.insert(pattern.clone());
+                    }
+                    _ => collect(item, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect(item, out)),
+        _ => {}
+    }
+}
+
+fn model_patterns(path: &Path) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let json: Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let mut out = BTreeSet::new();
+    collect(&json, &mut out);
+    Ok(out.into_iter().collect())
+}
+
+fn botocore_patterns() -> Result<Vec<String>> {
+    let python = project_root().join(".venv/bin/python");
+    let output = Command::new(&python)
+        .args(["-c", BOTOCORE_PATTERNS])
+        .output()
+        .with_context(|| {
+            format!(
+                "running {} (cargo xtask test creates the venv)",
+                python.display()
+            )
+        })?;
+    if !output.status.success() {
+        bail!(
+            "reading botocore's models failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
