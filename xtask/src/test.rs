@@ -1,6 +1,7 @@
 //! `cargo xtask test`: installs what the tests need (a JDK for the pattern oracle, a Python venv
 //! with boto3, the AWS CLI and pytest, the JavaScript SDK's node modules), then every test and
-//! check, in the order that fails fastest.
+//! check (generated code fresh, fmt, clippy, the protocol compliance suite, the pattern checks
+//! against Java, the Rust, Python and JavaScript tests), in the order that fails fastest.
 
 use std::process::{Command, Stdio};
 
@@ -26,6 +27,29 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
         "warnings",
     ]))?;
     protocol_compliance()?;
+    // Every pattern of this repository's model, then of all AWS service models botocore ships
+    // (in .venv), against java.util.regex; the large check runs optimized.
+    run_command(Command::new("cargo").args([
+        "run",
+        "-q",
+        "-p",
+        "xtask",
+        "--",
+        "patterns",
+        "--model",
+        "model/rekognition.json",
+    ]))?;
+    run_command(Command::new("cargo").args([
+        "run",
+        "-q",
+        "--release",
+        "-p",
+        "xtask",
+        "--",
+        "patterns",
+        "--botocore",
+        "--no-node",
+    ]))?;
     run_command(Command::new("cargo").args([
         "test",
         "--workspace",

@@ -8,6 +8,30 @@
 //!   and a counting matcher for `^X{n,m}$` repetitions too large for an automaton.
 //! - [`Pattern`] (at request time) compiles a translation once, on first use, and matches
 //!   without ever panicking.
+//! - [`differential`] proves translations against `java.util.regex` and reports where Node's
+//!   ECMA-262 `RegExp(p, "u")` answers differently.
+//!
+//! Matching is Java's `Pattern.compile(p).matcher(s).find()`: a search, not anchored.
+//!
+//! # Where ECMA-262 answers differently, for patterns valid in both
+//!
+//! Java's meaning is kept; ECMA-262 (the Smithy specification's dialect) differs here:
+//!
+//! - `$` also matches before one final line terminator in Java (`^abc$` matches `"abc\n"`);
+//!   in ECMA-262 only at the end.
+//! - `.` excludes U+0085 (NEXT LINE) in Java as well as `\n`, `\r`, U+2028 and U+2029; ECMA-262
+//!   lets it match U+0085.
+//! - `\s` is ASCII whitespace (space, `\t`, `\n`, U+000B, `\f`, `\r`) in Java; ECMA-262 adds
+//!   U+00A0, U+FEFF, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 (and `\S`
+//!   is the complement in each).
+//! - `(?i)` folds ASCII letters only in Java (without `UNICODE_CASE`); ECMA-262 with `u` folds
+//!   all of Unicode. (The `regex` crate folds Unicode too; AWS's models use `(?i)` only with
+//!   ASCII letters, which every dialect folds alike.)
+//! - In a character class, `[` opens a nested class and `&&` intersects in Java; in ECMA-262
+//!   without the `v` flag, `[` inside a class is a literal and `&&` two ampersands.
+//! - Java accepts identity escapes (`\_`, `\-` outside classes), POSIX classes (`\p{Alnum}`,
+//!   `\p{Punct}`, `\p{Print}`, ...), `\p{LD}`, possessive quantifiers and octal escapes; in
+//!   ECMA-262 Unicode mode these are syntax errors, so those patterns are not valid in both.
 
 pub mod differential;
 mod matcher;

@@ -75,6 +75,10 @@ pub fn translate(source: &str) -> Result<Translated, String> {
 }
 
 fn translate_text(source: &str) -> Result<(String, Engine, bool), String> {
+    translate_with(source, false)
+}
+
+fn translate_with(source: &str, exact_dollar: bool) -> Result<(String, Engine, bool), String> {
     let mut translator = Translator {
         chars: source.chars().collect(),
         at: 0,
@@ -82,8 +86,15 @@ fn translate_text(source: &str) -> Result<(String, Engine, bool), String> {
         engine: Engine::Linear,
         last_lookaround: None,
         final_terminator: false,
+        dotall: false,
+        exact_dollar,
+        flags_only: false,
     };
     translator.sequence(0)?;
+    if translator.engine == Engine::Backtracking && !exact_dollar && translator.final_terminator {
+        // Look-around is in play anyway: give `$` its exact meaning wherever it stands.
+        return translate_with(source, true);
+    }
     Ok((
         translator.out,
         translator.engine,
@@ -229,6 +240,13 @@ struct Translator {
     last_lookaround: Option<usize>,
     /// Whether the pattern has Java's `$` or `\Z`.
     final_terminator: bool,
+    /// `(?s)` is in force: `.` matches line terminators too.
+    dotall: bool,
+    /// The group just read was a bare `(?flags)`, whose flags outlive it.
+    flags_only: bool,
+    /// Write `$` with look-around (exact anywhere, even inside look-arounds) rather than as the
+    /// end with the matcher's final-terminator retry (exact when no look-around sees the `$`).
+    exact_dollar: bool,
 }
 
 impl Translator {
@@ -244,6 +262,15 @@ impl Translator {
         let c = self.peek();
         self.at += 1;
         c
+    }
+
+    fn dollar(&mut self) {
+        if self.exact_dollar {
+            self.out.push_str(EXACT_JAVA_END);
+        } else {
+            self.out.push_str(r"\z");
+            self.final_terminator = true;
+        }
     }
 
     fn backtracking(&mut self) {
@@ -278,12 +305,15 @@ impl Translator {
                 '\\' => self.escape()?,
                 '.' => {
                     self.next();
-                    self.out.push_str(&format!("[^{LINE_TERMINATORS}]"));
+                    if self.dotall {
+                        self.out.push_str(ANY);
+                    } else {
+                        self.out.push_str(&format!("[^{LINE_TERMINATORS}]"));
+                    }
                 }
                 '$' => {
                     self.next();
-                    self.out.push_str(&java_end());
-                    self.final_terminator = true;
+                    self.dollar();
                 }
                 '*' | '+' | '?' | '{' => self.quantifier()?,
                 _ => {
@@ -298,7 +328,19 @@ impl Translator {
         Ok(())
     }
 
+    /// A group; inline flags set inside it end with it.
     fn group(&mut self, depth: usize) -> Result<(), String> {
+        let dotall = self.dotall;
+        let result = self.group_inner(depth);
+        // `(?s)` alone changes the flags of the enclosing group, so it is not restored here.
+        if !self.flags_only {
+            self.dotall = dotall;
+        }
+        self.flags_only = false;
+        result
+    }
+
+    fn group_inner(&mut self, depth: usize) -> Result<(), String> {
         self.next();
         if self.peek() == Some('?') {
             let rest: String = self.chars[self.at..].iter().take(4).collect();
@@ -355,14 +397,23 @@ impl Translator {
                     .chars()
                     .filter(|f| matches!(f, 'i' | 's' | 'm' | 'x' | '-'))
                     .collect();
+                let (on, off) = flags.split_once('-').unwrap_or((&flags, ""));
+                let dotall = if off.contains('s') {
+                    false
+                } else {
+                    on.contains('s') || self.dotall
+                };
                 match self.next() {
                     Some(')') => {
+                        self.dotall = dotall;
+                        self.flags_only = true;
                         if !kept.trim_matches('-').is_empty() {
                             self.out.push_str(&format!("(?{kept})"));
                         }
                         return Ok(());
                     }
                     Some(':') => {
+                        self.dotall = dotall;
                         self.out.push_str(&format!("(?{kept}:"));
                         self.sequence(depth + 1)?;
                         return self.close_group();
@@ -464,8 +515,8 @@ impl Translator {
             'A' => r"\A".to_owned(),
             'z' => r"\z".to_owned(),
             'Z' => {
-                self.final_terminator = true;
-                java_end()
+                self.dollar();
+                return Ok(());
             }
             'p' | 'P' => self.property(c == 'P')?,
             '1'..='9' => {
@@ -723,12 +774,9 @@ impl Translator {
 
 /// Java's `$` without MULTILINE: the end, or just before one final line terminator. Consuming
 /// that terminator is harmless because only the end of input can follow.
-/// Java's `$` (without MULTILINE) is the end, or just before one final line terminator (never
-/// between `\r` and `\n`). The translation is the end; the matcher also tries the text less
-/// its final terminator ([`Translated::final_terminator`]).
-fn java_end() -> String {
-    r"\z".to_owned()
-}
+/// Java's `$` (without MULTILINE) with look-around, for patterns on the backtracking engine:
+/// the end, or just before one final line terminator, but never between `\r` and `\n`.
+const EXACT_JAVA_END: &str = r"(?:\z|(?=\r\n\z)|(?=[\r\x{85}\x{2028}\x{2029}]\z)|(?<!\r)(?=\n\z))";
 
 fn literal(c: char) -> String {
     regex::escape(c.encode_utf8(&mut [0; 4]))
@@ -909,6 +957,20 @@ mod tests {
         assert!(!matches(r"^[\P{C}\r\n\t]{1,250}$", "a\u{0}"));
         assert!(matches(r"^.{1,100000}$", "abc\n"));
         assert!(!matches(r"^.{1,100000}$", "a\nb"));
+    }
+
+    #[test]
+    fn dotall_and_dollar_inside_lookaround() {
+        assert!(matches(r"(?s).+", "\n"));
+        assert!(!matches(r".+", "\n"));
+        assert!(matches(r"(?s:.)x", "\nx"));
+        assert!(!matches(r"(?s:a).x", "a\nx"));
+        assert!(!matches(r"(?!\s*$)[\s\S]+", "\u{85}"));
+        assert!(matches(r"(?!\s*$)[\s\S]+", "a"));
+        assert!(!matches(r"(?=^.{2,256}$)(?!.*\s)[0-9a-z]*$", "abc\n"));
+        assert!(matches(r"(?=^.{2,256}$)(?!.*\s)[0-9a-z]*$", "abc"));
+        assert!(!matches(r"^[^:].*$", "\r\n"));
+        assert!(matches(r"^a$", "a\r\n"));
     }
 
     #[test]

@@ -1721,8 +1721,8 @@ mod json {
     use ::smithy_server_runtime::codegen as rt;
     static PATTERN_0: rt::Pattern = rt::Pattern::backtracking(
         "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
-        "^(?!aws:)[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*\\z",
-        true,
+        "^(?!aws:)[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*(?:\\z|(?=\\r\\n\\z)|(?=[\\r\\x{85}\\x{2028}\\x{2029}]\\z)|(?<!\\r)(?=\\n\\z))",
+        false,
     );
     static PATTERN_1: rt::Pattern = rt::Pattern::linear(
         "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
