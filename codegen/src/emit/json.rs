@@ -512,7 +512,7 @@ impl Emitter<'_> {
                 None => quote!(None),
             };
             let (low, high) = (bound(min), bound(max));
-            return quote!(v.range_integer(&path, i128::from(*#value), (#low, #high), (#min_text, #max_text), #shown););
+            return quote!(v.range(&path, i128::from(*#value), (#low, #high), (#min_text, #max_text), #shown););
         }
         let number = match simple {
             Simple::Double => quote!(*#value),
@@ -528,7 +528,7 @@ impl Emitter<'_> {
             None => quote!(None),
         };
         let (low, high) = (bound(min), bound(max));
-        quote!(v.range_float(&path, #number, (#low, #high), (#min_text, #max_text), #shown);)
+        quote!(v.range(&path, #number, (#low, #high), (#min_text, #max_text), #shown);)
     }
 
     fn timestamp_format(&self, format: TimestampFormat) -> TokenStream {

@@ -2160,7 +2160,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::int(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(0i128), Some(4096i128)),

@@ -209,6 +209,20 @@ pub trait Store: Send + Sync + 'static {
     fn datasets_in_progress(&self) -> StoreResult<Vec<(Scope, Dataset)>>;
 }
 
+/// The columns [`dataset_row`] reads, in order.
+const DATASET_COLUMNS: &str = "arn, project_arn, dataset_type, status, status_message, source";
+
+fn dataset_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Dataset> {
+    Ok(Dataset {
+        arn: row.get(first)?,
+        project_arn: row.get(first + 1)?,
+        dataset_type: row.get(first + 2)?,
+        status: DatasetStatus::parse(&row.get::<_, String>(first + 3)?),
+        status_message: row.get(first + 4)?,
+        source: row.get(first + 5)?,
+    })
+}
+
 /// SQLite, on disk or in memory.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -489,22 +503,9 @@ impl Store for SqliteStore {
 
     fn dataset(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>> {
         self.with(|connection| {
+            let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE account = ?1 AND region = ?2 AND arn = ?3");
             Ok(connection
-                .query_row(
-                    "SELECT arn, project_arn, dataset_type, status, status_message, source FROM datasets
-                     WHERE account = ?1 AND region = ?2 AND arn = ?3",
-                    params![scope.account, scope.region, arn],
-                    |row| {
-                        Ok(Dataset {
-                            arn: row.get(0)?,
-                            project_arn: row.get(1)?,
-                            dataset_type: row.get(2)?,
-                            status: DatasetStatus::parse(&row.get::<_, String>(3)?),
-                            status_message: row.get(4)?,
-                            source: row.get(5)?,
-                        })
-                    },
-                )
+                .query_row(&sql, params![scope.account, scope.region, arn], |row| dataset_row(row, 0))
                 .optional()?)
         })
     }
@@ -576,25 +577,17 @@ impl Store for SqliteStore {
 
     fn datasets_in_progress(&self) -> StoreResult<Vec<(Scope, Dataset)>> {
         self.with(|connection| {
-            let mut statement = connection.prepare_cached(
-                "SELECT account, region, arn, project_arn, dataset_type, status, status_message, source FROM datasets
-                 WHERE status = 'CREATE_IN_PROGRESS' ORDER BY created_millis",
-            )?;
+            let sql = format!(
+                "SELECT account, region, {DATASET_COLUMNS} FROM datasets
+                 WHERE status = 'CREATE_IN_PROGRESS' ORDER BY created_millis"
+            );
+            let mut statement = connection.prepare_cached(&sql)?;
             let rows = statement.query_map([], |row| {
-                Ok((
-                    Scope {
-                        account: row.get(0)?,
-                        region: row.get(1)?,
-                    },
-                    Dataset {
-                        arn: row.get(2)?,
-                        project_arn: row.get(3)?,
-                        dataset_type: row.get(4)?,
-                        status: DatasetStatus::parse(&row.get::<_, String>(5)?),
-                        status_message: row.get(6)?,
-                        source: row.get(7)?,
-                    },
-                ))
+                let scope = Scope {
+                    account: row.get(0)?,
+                    region: row.get(1)?,
+                };
+                Ok((scope, dataset_row(row, 2)?))
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })

@@ -240,31 +240,14 @@ impl Violations {
         }
     }
 
-    /// Checks an integer against `@range` bounds, compared exactly; `text` is the bounds as the
-    /// model wrote them, for the message.
+    /// Checks a number against `@range` bounds, compared in `N` (`i128` for integers, exactly;
+    /// `f64` for floats and big numbers); `text` is the bounds as the model wrote them.
     #[inline]
-    pub fn range_integer(
+    pub fn range<N: PartialOrd>(
         &mut self,
         path: &Path<'_>,
-        number: i128,
-        bounds: (Option<i128>, Option<i128>),
-        text: (Option<&'static str>, Option<&'static str>),
-        value: Option<&dyn ValueText>,
-    ) {
-        let below = bounds.0.is_some_and(|min| number < min);
-        if below || bounds.1.is_some_and(|max| number > max) {
-            let (min, max) = text;
-            self.push(path, Constraint::Range { min, max, below }, value);
-        }
-    }
-
-    /// Checks a floating-point number (or a big number's nearest `f64`) against `@range` bounds.
-    #[inline]
-    pub fn range_float(
-        &mut self,
-        path: &Path<'_>,
-        number: f64,
-        bounds: (Option<f64>, Option<f64>),
+        number: N,
+        bounds: (Option<N>, Option<N>),
         text: (Option<&'static str>, Option<&'static str>),
         value: Option<&dyn ValueText>,
     ) {

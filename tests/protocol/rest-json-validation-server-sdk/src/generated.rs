@@ -2852,7 +2852,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::byte(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), Some(8i128)),
@@ -2871,7 +2871,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::byte(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), None),
@@ -2890,7 +2890,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::byte(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(8i128)),
@@ -2909,7 +2909,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::short(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), Some(8i128)),
@@ -2928,7 +2928,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::short(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), None),
@@ -2947,7 +2947,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::short(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(8i128)),
@@ -2966,7 +2966,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::int(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), Some(8i128)),
@@ -2985,7 +2985,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::int(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), None),
@@ -3004,7 +3004,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::int(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(8i128)),
@@ -3023,7 +3023,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::long(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), Some(8i128)),
@@ -3042,7 +3042,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::long(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(2i128), None),
@@ -3061,7 +3061,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::long(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(8i128)),
@@ -3080,7 +3080,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::float(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_float(
+                        v.range(
                             &path,
                             f64::from(*value),
                             (Some(2.2f64), Some(8.8f64)),
@@ -3099,7 +3099,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::float(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_float(
+                        v.range(
                             &path,
                             f64::from(*value),
                             (Some(2.2f64), None),
@@ -3118,7 +3118,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::float(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_float(
+                        v.range(
                             &path,
                             f64::from(*value),
                             (None, Some(8.8f64)),
@@ -3161,7 +3161,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::byte(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), Some(6i128)),
@@ -3180,7 +3180,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::byte(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), None),
@@ -3199,7 +3199,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::byte(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(6i128)),
@@ -3218,7 +3218,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::short(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), Some(6i128)),
@@ -3237,7 +3237,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::short(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), None),
@@ -3256,7 +3256,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::short(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(6i128)),
@@ -3275,7 +3275,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::int(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), Some(6i128)),
@@ -3294,7 +3294,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::int(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), None),
@@ -3313,7 +3313,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::int(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(6i128)),
@@ -3332,7 +3332,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::long(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), Some(6i128)),
@@ -3351,7 +3351,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::long(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (Some(4i128), None),
@@ -3370,7 +3370,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::long(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_integer(
+                        v.range(
                             &path,
                             i128::from(*value),
                             (None, Some(6i128)),
@@ -3389,7 +3389,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::float(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_float(
+                        v.range(
                             &path,
                             f64::from(*value),
                             (Some(4.4f64), Some(6.6f64)),
@@ -3408,7 +3408,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::float(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_float(
+                        v.range(
                             &path,
                             f64::from(*value),
                             (Some(4.4f64), None),
@@ -3427,7 +3427,7 @@ mod json {
                 Some(value) => {
                     let parsed = rt::json::float(value, &path, v);
                     if let Some(value) = &parsed {
-                        v.range_float(
+                        v.range(
                             &path,
                             f64::from(*value),
                             (None, Some(6.6f64)),
