@@ -480,6 +480,20 @@ impl Lowering<'_> {
                 )));
             }
         };
+        let unit_member = match &kind {
+            Kind::Structure(members) => members.iter().find(|m| m.target == UNIT),
+            Kind::List { member, .. } => Some(member.as_ref()).filter(|m| m.target == UNIT),
+            Kind::Map { key, value, .. } => [key.as_ref(), value.as_ref()]
+                .into_iter()
+                .find(|m| m.target == UNIT),
+            _ => None,
+        };
+        if let Some(member) = unit_member {
+            return Err(unsupported(&format!(
+                "member {} targets smithy.api#Unit, which only unions allow",
+                member.name
+            )));
+        }
         let error = match ast.traits.get("smithy.api#error").and_then(Value::as_str) {
             Some(fault) => {
                 let server_fault = fault == "server";

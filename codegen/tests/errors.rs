@@ -128,3 +128,22 @@ fn event_stream_operations_are_left_out_and_said_so() {
     assert!(generated.skipped[0].starts_with("ex#Op: member events is a stream"));
     assert!(!generated.source.contains("fn op("));
 }
+
+#[test]
+fn unit_outside_unions_is_refused() {
+    let model = service(
+        serde_json::json!({"ex#In": {"type": "structure", "members": {"a": {"target": "smithy.api#Unit"}}}}),
+    );
+    assert_eq!(
+        error_of(model),
+        "ex#In: member a targets smithy.api#Unit, which only unions allow"
+    );
+    let model = service(serde_json::json!({
+        "ex#In": {"type": "structure", "members": {"a": {"target": "ex#L"}}},
+        "ex#L": {"type": "list", "member": {"target": "smithy.api#Unit"}}
+    }));
+    assert_eq!(
+        error_of(model),
+        "ex#L: member member targets smithy.api#Unit, which only unions allow"
+    );
+}

@@ -47,7 +47,10 @@ impl Emitter<'_> {
             let doc = docs(&member.docs);
             quote!(#doc pub #field: #ty,)
         });
-        let redact = shape.sensitive || members.iter().any(|m| m.sensitive);
+        let hidden = |member: &Member| {
+            shape.sensitive || member.sensitive || self.holds_sensitive(&member.target)
+        };
+        let redact = members.iter().any(hidden) || shape.sensitive;
         let all_optional = members.iter().all(Member::optional);
         let mut derives = vec![quote!(Clone), quote!(PartialEq)];
         if !redact {
@@ -61,7 +64,7 @@ impl Emitter<'_> {
             let entries = members.iter().map(|member| {
                 let field = ident(&member.rust_name);
                 let key = member.rust_name.trim_start_matches("r#");
-                if shape.sensitive || member.sensitive {
+                if hidden(member) {
                     quote!(.field(#key, &#REDACTED))
                 } else {
                     quote!(.field(#key, &self.#field))
@@ -85,6 +88,28 @@ impl Emitter<'_> {
         }
     }
 
+    /// Whether values of a list or map shape hold `@sensitive` items (structures and unions
+    /// redact their own members).
+    fn holds_sensitive(&self, id: &str) -> bool {
+        let sensitive = |member: &Member| {
+            member.sensitive
+                || self
+                    .service
+                    .shapes
+                    .get(&member.target)
+                    .is_some_and(|s| s.sensitive)
+        };
+        match self.service.shapes.get(id).map(|s| &s.kind) {
+            Some(Kind::List { member, .. }) => {
+                sensitive(member) || self.holds_sensitive(&member.target)
+            }
+            Some(Kind::Map { key, value, .. }) => {
+                sensitive(key) || sensitive(value) || self.holds_sensitive(&value.target)
+            }
+            _ => false,
+        }
+    }
+
     fn union(&self, shape: &Shape, members: &[Member]) -> TokenStream {
         let name = ident(&shape.name);
         let doc = docs(&shape.docs);
@@ -98,7 +123,10 @@ impl Emitter<'_> {
                 quote!(#doc #variant(#ty),)
             }
         });
-        let redact = shape.sensitive || members.iter().any(|m| m.sensitive);
+        let hidden = |member: &Member| {
+            shape.sensitive || member.sensitive || self.holds_sensitive(&member.target)
+        };
+        let redact = members.iter().any(hidden);
         let derive = if redact {
             quote!(#[derive(Clone, PartialEq)])
         } else {
@@ -108,7 +136,7 @@ impl Emitter<'_> {
             let arms = members.iter().map(|member| {
                 let variant = ident(&member.rust_name);
                 let label = member.rust_name.trim_start_matches("r#");
-                match (self.is_unit(member), shape.sensitive || member.sensitive) {
+                match (self.is_unit(member), hidden(member)) {
                     (true, _) => quote!(Self::#variant => f.write_str(#label),),
                     (false, true) => quote!(Self::#variant(_) => f.debug_tuple(#label).field(&#REDACTED).finish(),),
                     (false, false) => quote!(Self::#variant(value) => f.debug_tuple(#label).field(value).finish(),),
