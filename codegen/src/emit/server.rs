@@ -214,10 +214,6 @@ impl Emitter<'_> {
             pub struct Router<S>(pub S);
 
             impl<S: #trait_name> #rt::Dispatch for Router<S> {
-                fn service_name(&self) -> &'static str {
-                    SERVICE_NAME
-                }
-
                 fn protocol(&self) -> #rt::Protocol {
                     PROTOCOL
                 }

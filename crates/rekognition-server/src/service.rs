@@ -56,10 +56,6 @@ fn internal(error: &StoreError) -> InternalServerError {
     }
 }
 
-fn message(text: String) -> Option<String> {
-    Some(text)
-}
-
 impl Rekognition {
     /// Serves from `store`, reading manifests from `objects`.
     pub fn new(store: Arc<dyn Store>, objects: Objects) -> Result<Self, StoreError> {
@@ -197,7 +193,7 @@ impl RekognitionService for Rekognition {
                 face_model_version: Some(FACE_MODEL_VERSION.to_owned()),
             }),
             Err(StoreError::AlreadyExists) => Err(ResourceAlreadyExistsException {
-                message: message(format!(
+                message: Some(format!(
                     "The collection id: {} already exists",
                     input.collection_id
                 )),
@@ -224,7 +220,7 @@ impl RekognitionService for Rekognition {
                 status_code: Some(200),
             }),
             Err(StoreError::NotFound) => Err(ResourceNotFoundException {
-                message: message(format!(
+                message: Some(format!(
                     "The collection id: {} does not exist",
                     input.collection_id
                 )),
@@ -305,7 +301,7 @@ impl RekognitionService for Rekognition {
             .await
             .map_err(|e| internal(&e))?
             .ok_or_else(|| ResourceNotFoundException {
-                message: message(format!("The project {} does not exist", input.project_arn)),
+                message: Some(format!("The project {} does not exist", input.project_arn)),
                 code: None,
                 logref: None,
             })?;
@@ -328,7 +324,7 @@ impl RekognitionService for Rekognition {
                     Some(entries) => (DatasetStatus::CreateComplete, entries, None),
                     None => {
                         return Err(ResourceNotFoundException {
-                            message: message(format!("The dataset {source_arn} does not exist")),
+                            message: Some(format!("The dataset {source_arn} does not exist")),
                             code: None,
                             logref: None,
                         }
@@ -390,7 +386,7 @@ impl RekognitionService for Rekognition {
             Ok(()) => {}
             Err(StoreError::AlreadyExists) => {
                 return Err(ResourceAlreadyExistsException {
-                    message: message(format!(
+                    message: Some(format!(
                         "A {} dataset already exists in project {}",
                         input.dataset_type.as_str(),
                         project.arn

@@ -21,8 +21,6 @@ use crate::reply::Reply;
 
 /// A generated service's entry point: what its `server::Router` implements.
 pub trait Dispatch: Send + Sync + 'static {
-    /// The service shape's name, the prefix of every `X-Amz-Target`.
-    fn service_name(&self) -> &'static str;
     /// The protocol variant.
     fn protocol(&self) -> Protocol;
     /// Decodes, validates and serves one request for `target`.

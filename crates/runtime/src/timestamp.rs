@@ -88,14 +88,12 @@ impl Timestamp {
         if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        if !fraction.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+        let nanos = if fraction.is_empty() {
+            0
+        } else {
+            fraction_nanos(fraction)?
+        };
         let seconds: i64 = whole.parse().ok()?;
-        let mut nanos: i64 = 0;
-        for (i, digit) in fraction.bytes().take(9).enumerate() {
-            nanos += i64::from(digit - b'0') * 10_i64.pow(8 - i as u32);
-        }
         let total = if negative {
             -(i128::from(seconds) * i128::from(NANOS_PER_SECOND) + i128::from(nanos))
         } else {
@@ -151,19 +149,14 @@ impl Timestamp {
         let minute = digits(&b[14..16])?;
         let second = digits(&b[17..19])?;
         let mut at = 19;
-        let mut nanos = 0_i64;
+        let mut nanos = 0;
         if b[at] == b'.' {
-            at += 1;
-            let start = at;
-            while at < b.len() && b[at].is_ascii_digit() {
-                if at - start < 9 {
-                    nanos += i64::from(b[at] - b'0') * 10_i64.pow(8 - (at - start) as u32);
-                }
-                at += 1;
-            }
-            if at == start {
-                return None;
-            }
+            let digits = b[at + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            nanos = fraction_nanos(&text[at + 1..at + 1 + digits])?;
+            at += 1 + digits;
         }
         let offset_seconds = match b.get(at)? {
             b'Z' | b'z' if at + 1 == b.len() => 0,
@@ -219,15 +212,11 @@ impl Timestamp {
             digits(&cb[3..5])?,
             digits(&cb[6..8])?,
         )?;
-        let mut nanos = 0_i64;
-        if !fraction.is_empty() || time.contains('.') {
-            if fraction.is_empty() || !fraction.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            for (i, digit) in fraction.bytes().take(9).enumerate() {
-                nanos += i64::from(digit - b'0') * 10_i64.pow(8 - i as u32);
-            }
-        }
+        let nanos = if time.contains('.') {
+            fraction_nanos(fraction)?
+        } else {
+            0
+        };
         Some(Self::new(seconds, nanos as u32))
     }
 
@@ -261,6 +250,22 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.format_date_time())
     }
+}
+
+/// Nanoseconds of a decimal fraction of a second (`"123"` is 123,000,000); digits past the ninth
+/// are dropped. At least one digit, digits only.
+fn fraction_nanos(fraction: &str) -> Option<i64> {
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        fraction
+            .bytes()
+            .take(9)
+            .enumerate()
+            .map(|(i, digit)| i64::from(digit - b'0') * 10_i64.pow(8 - i as u32))
+            .sum(),
+    )
 }
 
 fn digits(bytes: &[u8]) -> Option<i64> {

@@ -70,10 +70,6 @@ struct Probe {
 }
 
 impl Dispatch for Probe {
-    fn service_name(&self) -> &'static str {
-        "compliance"
-    }
-
     fn protocol(&self) -> Protocol {
         self.protocol
     }

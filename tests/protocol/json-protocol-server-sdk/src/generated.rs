@@ -2336,9 +2336,6 @@ pub mod server {
     #[derive(Debug, Clone)]
     pub struct Router<S>(pub S);
     impl<S: JsonProtocol> rt::Dispatch for Router<S> {
-        fn service_name(&self) -> &'static str {
-            SERVICE_NAME
-        }
         fn protocol(&self) -> rt::Protocol {
             PROTOCOL
         }

@@ -231,9 +231,6 @@ pub mod server {
     #[derive(Debug, Clone)]
     pub struct Router<S>(pub S);
     impl<S: QueryCompatibleJsonRpc10> rt::Dispatch for Router<S> {
-        fn service_name(&self) -> &'static str {
-            SERVICE_NAME
-        }
         fn protocol(&self) -> rt::Protocol {
             PROTOCOL
         }

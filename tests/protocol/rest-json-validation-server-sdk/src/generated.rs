@@ -2100,9 +2100,6 @@ pub mod server {
     #[derive(Debug, Clone)]
     pub struct Router<S>(pub S);
     impl<S: RestJsonValidation> rt::Dispatch for Router<S> {
-        fn service_name(&self) -> &'static str {
-            SERVICE_NAME
-        }
         fn protocol(&self) -> rt::Protocol {
             PROTOCOL
         }
