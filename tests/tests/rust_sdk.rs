@@ -7,6 +7,7 @@ use std::time::Duration;
 use aws_sdk_rekognition::types::{DatasetSource, DatasetType, GroundTruthManifest, S3Object};
 use integration_tests::{TempDir, rekognition_client};
 use rekognition_server::store::{DatasetStatus, Scope};
+use rekognition_server::context::AuthMode;
 use rekognition_server::{Config, Running, Storage, start};
 
 const ACCOUNT: &str = "123456789012";
@@ -14,9 +15,9 @@ const ACCOUNT: &str = "123456789012";
 async fn server(s3: &TempDir, projects: &[&str]) -> Running {
     let mut config = Config::in_memory(s3.0.clone());
     config.projects = projects.iter().map(|p| (*p).to_owned()).collect();
-    config
-        .access_keys
-        .insert("AKIDOTHER".to_owned(), "210987654321".to_owned());
+    config.auth = AuthMode::Development {
+        access_keys: [("AKIDOTHER".to_owned(), "210987654321".to_owned())].into(),
+    };
     start(config).await.unwrap()
 }
 

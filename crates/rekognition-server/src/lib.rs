@@ -5,11 +5,13 @@
 //! [`start`] binds, provisions the configured projects and serves until [`Running::shutdown`] (or
 //! the process's SIGINT/SIGTERM, in the binary).
 
+pub mod auth;
 pub mod context;
 pub mod manifest;
 pub mod pagination;
 pub mod service;
 pub mod store;
+pub mod throttle;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -19,12 +21,14 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result};
 use rekognition_server_sdk::server::Router;
 use smithy_server_runtime::http::{AwsJsonService, HttpSettings};
+use smithy_server_runtime::serve::ServeSettings;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::context::SigV4Context;
+use crate::context::{AuthMode, Gate};
 use crate::manifest::Objects;
-use crate::service::Rekognition;
+use crate::service::{Quotas, Rekognition};
+use crate::throttle::{RateLimit, Throttle};
 use crate::store::{Scope, SqliteStore, Store};
 
 /// Where data lives.
@@ -47,14 +51,21 @@ pub struct Config {
     pub region: String,
     /// The account of unsigned requests and unknown access keys, and of provisioned projects.
     pub account_id: String,
-    /// Custom Labels projects to provision at start.
+    /// Custom Labels projects to provision at start: `NAME` (default account and region) or
+    /// `ACCOUNT:REGION:NAME`.
     pub projects: Vec<String>,
     /// The folder that stands in for S3 (one sub-folder per bucket).
     pub s3_root: PathBuf,
-    /// Access key id to account id.
-    pub access_keys: BTreeMap<String, String>,
-    /// The largest request body accepted.
-    pub body_limit: usize,
+    /// How callers are authenticated.
+    pub auth: AuthMode,
+    /// The per-account request-rate limit, if any.
+    pub rate_limit: Option<RateLimit>,
+    /// Per-account quotas.
+    pub quotas: Quotas,
+    /// Request limits (body size and read time, JSON depth).
+    pub http: HttpSettings,
+    /// Connection limits (count, head size, head read time).
+    pub serve: ServeSettings,
 }
 
 impl Config {
@@ -67,8 +78,13 @@ impl Config {
             account_id: "123456789012".to_owned(),
             projects: Vec::new(),
             s3_root,
-            access_keys: BTreeMap::new(),
-            body_limit: HttpSettings::default().body_limit,
+            auth: AuthMode::Development {
+                access_keys: BTreeMap::new(),
+            },
+            rate_limit: None,
+            quotas: Quotas::default(),
+            http: HttpSettings::default(),
+            serve: ServeSettings::default(),
         }
     }
 }
@@ -129,41 +145,52 @@ pub async fn start(config: Config) -> Result<Running> {
     };
     let objects = Objects::local(&config.s3_root)
         .with_context(|| format!("opening the S3 root {}", config.s3_root.display()))?;
-    let rekognition = Rekognition::new(Arc::clone(&store), objects)?;
+    let rekognition = Rekognition::new(Arc::clone(&store), objects, config.quotas)?;
     let mut projects = Vec::new();
-    for name in &config.projects {
-        let scope = Scope {
-            account: config.account_id.clone(),
-            region: config.region.clone(),
+    for spec in &config.projects {
+        let (scope, name) = match spec.split(':').collect::<Vec<_>>().as_slice() {
+            [name] => (
+                Scope {
+                    account: config.account_id.clone(),
+                    region: config.region.clone(),
+                },
+                (*name).to_owned(),
+            ),
+            [account, region, name] => (
+                Scope {
+                    account: (*account).to_owned(),
+                    region: (*region).to_owned(),
+                },
+                (*name).to_owned(),
+            ),
+            _ => anyhow::bail!("a project is NAME or ACCOUNT:REGION:NAME, not {spec:?}"),
         };
-        let arn = rekognition.ensure_project(scope, name.clone()).await?;
-        projects.push((name.clone(), arn));
+        let arn = rekognition.ensure_project(scope, name).await?;
+        projects.push((spec.clone(), arn));
     }
     let resumed = rekognition.resume_imports().await?;
     if resumed > 0 {
         tracing::info!(resumed, "resumed interrupted dataset imports");
     }
-    let resolver = SigV4Context {
-        access_keys: config.access_keys.clone(),
-        default_account: config.account_id.clone(),
-        default_region: config.region.clone(),
-    };
-    let settings = HttpSettings {
-        body_limit: config.body_limit,
-        ..HttpSettings::default()
-    };
-    let service = AwsJsonService::new(Router(rekognition), resolver, settings);
+    let mut gate = Gate::new(
+        config.auth.clone(),
+        config.account_id.clone(),
+        config.region.clone(),
+    );
+    gate.throttle = config.rate_limit.map(Throttle::new);
+    let service = AwsJsonService::new(Router(rekognition), gate, config.http.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
     let (sender, receiver) = oneshot::channel::<()>();
-    let task = tokio::spawn(smithy_server_runtime::serve::serve(
+    let task = tokio::spawn(smithy_server_runtime::serve::serve_with(
         listener,
         service,
         async move {
             let _ = receiver.await;
         },
+        config.serve.clone(),
     ));
     Ok(Running {
         address,

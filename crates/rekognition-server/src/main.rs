@@ -4,10 +4,17 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Result, bail};
 use clap::{Parser, ValueEnum};
+use rekognition_server::auth::Credentials;
+use rekognition_server::context::AuthMode;
+use rekognition_server::service::Quotas;
+use rekognition_server::throttle::RateLimit;
 use rekognition_server::{Config, Storage};
+use smithy_server_runtime::http::HttpSettings;
+use smithy_server_runtime::serve::ServeSettings;
 
 /// A local Amazon Rekognition endpoint for boto3, the AWS CLI and the AWS SDKs.
 #[derive(Debug, Parser)]
@@ -35,16 +42,49 @@ struct Cli {
     /// Folder standing in for S3, one sub-folder per bucket [default: DATA_DIR/s3].
     #[arg(long, env = "REKOGNITION_S3_ROOT")]
     s3_root: Option<PathBuf>,
-    /// Map an access key id to an account: ACCESS_KEY_ID=ACCOUNT_ID (repeatable).
+    /// Development mode: map an access key id to an account, ACCESS_KEY_ID=ACCOUNT_ID
+    /// (repeatable).
     #[arg(
         long = "access-key",
         env = "REKOGNITION_ACCESS_KEYS",
-        value_delimiter = ','
+        value_delimiter = ',',
+        conflicts_with = "credentials_file"
     )]
     access_keys: Vec<String>,
+    /// Strict mode: verify every request's SigV4 signature against this TOML file of
+    /// credentials (key, secret, account, allowed actions).
+    #[arg(long, env = "REKOGNITION_CREDENTIALS_FILE")]
+    credentials_file: Option<PathBuf>,
+    /// Requests per second allowed per account (token bucket); unlimited when absent.
+    #[arg(long, env = "REKOGNITION_RATE_LIMIT")]
+    rate_limit: Option<f64>,
+    /// Requests an account may send at once above the rate [default: the rate, at least 1].
+    #[arg(long, env = "REKOGNITION_RATE_BURST", requires = "rate_limit")]
+    rate_burst: Option<f64>,
+    /// Collections an account may hold per Region; unlimited when absent.
+    #[arg(long, env = "REKOGNITION_MAX_COLLECTIONS")]
+    max_collections: Option<u64>,
+    /// Dataset imports an account may have in progress per Region.
+    #[arg(long, env = "REKOGNITION_MAX_CONCURRENT_IMPORTS", default_value_t = 20)]
+    max_concurrent_imports: u64,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "REKOGNITION_BODY_LIMIT", default_value_t = 8 * 1024 * 1024)]
     body_limit: usize,
+    /// Seconds a request body may take to arrive.
+    #[arg(long, env = "REKOGNITION_BODY_TIMEOUT", default_value_t = 30.0)]
+    body_timeout: f64,
+    /// Deepest JSON nesting accepted.
+    #[arg(long, env = "REKOGNITION_MAX_JSON_DEPTH", default_value_t = 64)]
+    max_json_depth: usize,
+    /// Seconds a request head (line and headers) may take to arrive.
+    #[arg(long, env = "REKOGNITION_HEADER_TIMEOUT", default_value_t = 10.0)]
+    header_timeout: f64,
+    /// Largest request head accepted, in bytes (at least 8192).
+    #[arg(long, env = "REKOGNITION_MAX_HEADER_BYTES", default_value_t = 16 * 1024)]
+    max_header_bytes: usize,
+    /// Connections served at once.
+    #[arg(long, env = "REKOGNITION_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
     /// Log line format.
     #[arg(long, env = "REKOGNITION_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -68,13 +108,35 @@ fn main() -> Result<()> {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
     }
-    let mut access_keys = BTreeMap::new();
-    for pair in &cli.access_keys {
-        let Some((key, account)) = pair.split_once('=') else {
-            bail!("--access-key takes ACCESS_KEY_ID=ACCOUNT_ID, not {pair:?}");
-        };
-        access_keys.insert(key.to_owned(), account.to_owned());
-    }
+    let auth = match &cli.credentials_file {
+        Some(path) => AuthMode::Strict(Credentials::load(path)?),
+        None => {
+            let mut access_keys = BTreeMap::new();
+            for pair in &cli.access_keys {
+                let Some((key, account)) = pair.split_once('=') else {
+                    bail!("--access-key takes ACCESS_KEY_ID=ACCOUNT_ID, not {pair:?}");
+                };
+                access_keys.insert(key.to_owned(), account.to_owned());
+            }
+            AuthMode::Development { access_keys }
+        }
+    };
+    let seconds = |name: &str, value: f64| {
+        if value.is_finite() && value > 0.0 {
+            Ok(Duration::from_secs_f64(value))
+        } else {
+            Err(anyhow::anyhow!("{name} must be a positive number of seconds"))
+        }
+    };
+    let rate_limit = match cli.rate_limit {
+        None => None,
+        Some(rate) if rate.is_finite() && rate > 0.0 => Some(RateLimit {
+            per_second: rate,
+            burst: cli.rate_burst.unwrap_or(rate).max(1.0),
+        }),
+        Some(_) => bail!("--rate-limit must be a positive number of requests per second"),
+    };
+    let mode = auth.describe();
     let config = Config {
         listen: cli.listen,
         storage: if cli.in_memory {
@@ -86,8 +148,23 @@ fn main() -> Result<()> {
         account_id: cli.account_id,
         projects: cli.projects,
         s3_root: cli.s3_root.unwrap_or_else(|| cli.data_dir.join("s3")),
-        access_keys,
-        body_limit: cli.body_limit,
+        auth,
+        rate_limit,
+        quotas: Quotas {
+            max_collections: cli.max_collections,
+            max_concurrent_imports: Some(cli.max_concurrent_imports),
+        },
+        http: HttpSettings {
+            body_limit: cli.body_limit,
+            body_read_timeout: seconds("--body-timeout", cli.body_timeout)?,
+            max_json_depth: cli.max_json_depth,
+            ..HttpSettings::default()
+        },
+        serve: ServeSettings {
+            max_connections: cli.max_connections,
+            header_read_timeout: seconds("--header-timeout", cli.header_timeout)?,
+            max_header_bytes: cli.max_header_bytes,
+        },
     };
     let storage = match &config.storage {
         Storage::InMemory => "in memory".to_owned(),
@@ -100,6 +177,7 @@ fn main() -> Result<()> {
             "Rekognition listening on {} (data {storage}, S3 root {s3_root})",
             running.url()
         );
+        println!("Authentication: {mode}");
         for (name, arn) in &running.projects {
             println!("Project {name}: {arn}");
         }

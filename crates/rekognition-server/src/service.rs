@@ -6,7 +6,8 @@ use std::sync::Arc;
 use rekognition_server_sdk::error::{
     CreateCollectionError, CreateDatasetError, DeleteCollectionError, InternalServerError,
     InvalidPaginationTokenException, InvalidParameterException, InvalidS3ObjectException,
-    ListCollectionsError, ResourceAlreadyExistsException, ResourceNotFoundException,
+    LimitExceededException, ListCollectionsError, ResourceAlreadyExistsException,
+    ResourceNotFoundException, ServiceQuotaExceededException,
 };
 use rekognition_server_sdk::model::{
     CreateCollectionRequest, CreateCollectionResponse, CreateDatasetRequest, CreateDatasetResponse,
@@ -26,12 +27,23 @@ pub const FACE_MODEL_VERSION: &str = "7.0";
 /// `ListCollections` page size when `MaxResults` is absent or 0.
 pub const DEFAULT_PAGE_SIZE: usize = 1000;
 
+/// Per-account limits, each per Region as AWS quotas are; `None` is unlimited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quotas {
+    /// Collections an account may hold; one more is `ServiceQuotaExceededException`.
+    pub max_collections: Option<u64>,
+    /// Dataset imports (from a manifest) an account may have in progress at once; one more is
+    /// `LimitExceededException`.
+    pub max_concurrent_imports: Option<u64>,
+}
+
 /// The reference implementation.
 #[derive(Clone)]
 pub struct Rekognition {
     store: Arc<dyn Store>,
     tokens: Tokens,
     objects: Objects,
+    quotas: Quotas,
 }
 
 impl std::fmt::Debug for Rekognition {
@@ -57,13 +69,14 @@ fn internal(error: &StoreError) -> InternalServerError {
 }
 
 impl Rekognition {
-    /// Serves from `store`, reading manifests from `objects`.
-    pub fn new(store: Arc<dyn Store>, objects: Objects) -> Result<Self, StoreError> {
+    /// Serves from `store`, reading manifests from `objects`, within `quotas`.
+    pub fn new(store: Arc<dyn Store>, objects: Objects, quotas: Quotas) -> Result<Self, StoreError> {
         let tokens = Tokens::new(store.token_key()?);
         Ok(Self {
             store,
             tokens,
             objects,
+            quotas,
         })
     }
 
@@ -183,8 +196,9 @@ impl RekognitionService for Rekognition {
             created_millis: Timestamp::now().as_millis(),
             tags: input.tags.unwrap_or_default().into_iter().collect(),
         };
+        let limit = self.quotas.max_collections;
         match self
-            .storage(move |store| store.create_collection(&scope, &collection))
+            .storage(move |store| store.create_collection(&scope, &collection, limit))
             .await
         {
             Ok(()) => Ok(CreateCollectionResponse {
@@ -196,6 +210,14 @@ impl RekognitionService for Rekognition {
                 message: Some(format!(
                     "The collection id: {} already exists",
                     input.collection_id
+                )),
+                code: None,
+                logref: None,
+            }
+            .into()),
+            Err(StoreError::LimitReached(limit)) => Err(ServiceQuotaExceededException {
+                message: Some(format!(
+                    "The account has reached its quota of {limit} collections in this Region"
                 )),
                 code: None,
                 logref: None,
@@ -379,11 +401,22 @@ impl RekognitionService for Rekognition {
             source: location.as_ref().map(Location::encode),
         };
         let creating = scope.clone();
+        let limit = self.quotas.max_concurrent_imports;
         match self
-            .storage(move |store| store.create_dataset(&creating, &dataset))
+            .storage(move |store| store.create_dataset(&creating, &dataset, limit))
             .await
         {
             Ok(()) => {}
+            Err(StoreError::LimitReached(limit)) => {
+                return Err(LimitExceededException {
+                    message: Some(format!(
+                        "The account has {limit} dataset creations in progress in this Region, the most allowed; retry when one finishes"
+                    )),
+                    code: None,
+                    logref: None,
+                }
+                .into());
+            }
             Err(StoreError::AlreadyExists) => {
                 return Err(ResourceAlreadyExistsException {
                     message: Some(format!(

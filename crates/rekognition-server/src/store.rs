@@ -136,6 +136,8 @@ pub enum StoreError {
     AlreadyExists,
     /// The thing to change does not exist.
     NotFound,
+    /// A per-account limit would be exceeded; the limit.
+    LimitReached(u64),
     /// The engine failed.
     Internal(String),
 }
@@ -145,6 +147,7 @@ impl std::fmt::Display for StoreError {
         match self {
             StoreError::AlreadyExists => f.write_str("already exists"),
             StoreError::NotFound => f.write_str("not found"),
+            StoreError::LimitReached(limit) => write!(f, "the limit of {limit} is reached"),
             StoreError::Internal(why) => write!(f, "storage failed: {why}"),
         }
     }
@@ -172,8 +175,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store: Send + Sync + 'static {
     /// A secret for signing pagination tokens, created once and kept.
     fn token_key(&self) -> StoreResult<[u8; 32]>;
-    /// Creates a collection; `AlreadyExists` if the id is taken in the scope.
-    fn create_collection(&self, scope: &Scope, collection: &NewCollection) -> StoreResult<()>;
+    /// Creates a collection; `AlreadyExists` if the id is taken in the scope, `LimitReached` if
+    /// the scope holds `max_collections` already.
+    fn create_collection(
+        &self,
+        scope: &Scope,
+        collection: &NewCollection,
+        max_collections: Option<u64>,
+    ) -> StoreResult<()>;
     /// Deletes a collection; `NotFound` if there is none with that id.
     fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()>;
     /// Up to `limit` collections after `after` in listing order.
@@ -187,8 +196,14 @@ pub trait Store: Send + Sync + 'static {
     fn ensure_project(&self, scope: &Scope, name: &str, arn: &str) -> StoreResult<Project>;
     /// The project with that ARN.
     fn project(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Project>>;
-    /// Creates a dataset; `AlreadyExists` if its project has one of that type.
-    fn create_dataset(&self, scope: &Scope, dataset: &NewDataset) -> StoreResult<()>;
+    /// Creates a dataset; `AlreadyExists` if its project has one of that type, `LimitReached`
+    /// if it is to be imported and the scope has `max_imports` imports in progress already.
+    fn create_dataset(
+        &self,
+        scope: &Scope,
+        dataset: &NewDataset,
+        max_imports: Option<u64>,
+    ) -> StoreResult<()>;
     /// The dataset with that ARN.
     fn dataset(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>>;
     /// A dataset's entries (JSON Lines), in order.
@@ -364,9 +379,24 @@ impl Store for SqliteStore {
         })
     }
 
-    fn create_collection(&self, scope: &Scope, collection: &NewCollection) -> StoreResult<()> {
+    fn create_collection(
+        &self,
+        scope: &Scope,
+        collection: &NewCollection,
+        max_collections: Option<u64>,
+    ) -> StoreResult<()> {
         self.with(|connection| {
             let transaction = connection.transaction()?;
+            if let Some(limit) = max_collections {
+                let count: i64 = transaction.query_row(
+                    "SELECT COUNT(*) FROM collections WHERE account = ?1 AND region = ?2",
+                    params![scope.account, scope.region],
+                    |row| row.get(0),
+                )?;
+                if count as u64 >= limit {
+                    return Err(StoreError::LimitReached(limit));
+                }
+            }
             transaction.execute(
                 "INSERT INTO collections (account, region, id, arn, face_model_version, created_millis)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -466,9 +496,24 @@ impl Store for SqliteStore {
         })
     }
 
-    fn create_dataset(&self, scope: &Scope, dataset: &NewDataset) -> StoreResult<()> {
+    fn create_dataset(
+        &self,
+        scope: &Scope,
+        dataset: &NewDataset,
+        max_imports: Option<u64>,
+    ) -> StoreResult<()> {
         self.with(|connection| {
             let transaction = connection.transaction()?;
+            if let Some(limit) = max_imports.filter(|_| dataset.status == DatasetStatus::CreateInProgress) {
+                let count: i64 = transaction.query_row(
+                    "SELECT COUNT(*) FROM datasets WHERE account = ?1 AND region = ?2 AND status = ?3",
+                    params![scope.account, scope.region, DatasetStatus::CreateInProgress.as_str()],
+                    |row| row.get(0),
+                )?;
+                if count as u64 >= limit {
+                    return Err(StoreError::LimitReached(limit));
+                }
+            }
             transaction.execute(
                 "INSERT INTO datasets (arn, account, region, project_arn, dataset_type, status, source, created_millis)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -619,18 +664,22 @@ mod tests {
     fn collections_are_unique_per_scope_and_listed_in_creation_order() {
         let store = SqliteStore::in_memory().unwrap();
         store
-            .create_collection(&scope("a"), &collection("x"))
+            .create_collection(&scope("a"), &collection("x"), None)
             .unwrap();
         assert!(matches!(
-            store.create_collection(&scope("a"), &collection("x")),
+            store.create_collection(&scope("a"), &collection("x"), None),
             Err(StoreError::AlreadyExists)
         ));
         store
-            .create_collection(&scope("b"), &collection("x"))
+            .create_collection(&scope("b"), &collection("x"), Some(1))
             .unwrap();
         store
-            .create_collection(&scope("a"), &collection("w"))
+            .create_collection(&scope("a"), &collection("w"), Some(2))
             .unwrap();
+        assert!(matches!(
+            store.create_collection(&scope("a"), &collection("v"), Some(2)),
+            Err(StoreError::LimitReached(2))
+        ));
         let listed: Vec<String> = store
             .list_collections(&scope("a"), None, 10)
             .unwrap()

@@ -9,7 +9,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::FutureExt as _;
@@ -35,13 +35,15 @@ pub trait Dispatch: Send + Sync + 'static {
     fn internal_error(&self, request_id: &str) -> Reply;
 }
 
-/// Builds the [`RequestContext`] of a request from its head (who is calling, where), or refuses
-/// the request with a reply.
+/// Builds the [`RequestContext`] of a request (who is calling, where) from its head and body, or
+/// refuses the request with a reply: the place for authentication, authorization and rate
+/// limits, which run before the body is decoded.
 pub trait ResolveContext: Send + Sync + 'static {
     /// Resolves the context; `request_id` is already chosen.
     fn resolve(
         &self,
         head: &http::request::Parts,
+        body: &[u8],
         request_id: String,
     ) -> Result<RequestContext, Reply>;
 }
@@ -59,6 +61,7 @@ impl ResolveContext for FixedContext {
     fn resolve(
         &self,
         _head: &http::request::Parts,
+        _body: &[u8],
         request_id: String,
     ) -> Result<RequestContext, Reply> {
         Ok(RequestContext {
@@ -75,6 +78,11 @@ impl ResolveContext for FixedContext {
 pub struct HttpSettings {
     /// The largest request body accepted; larger ones get a 413.
     pub body_limit: usize,
+    /// How long the whole body may take to arrive; slower ones get a 408.
+    pub body_read_timeout: Duration,
+    /// The deepest nesting of JSON arrays and objects accepted; deeper is a
+    /// `SerializationException`.
+    pub max_json_depth: usize,
     /// A path answering `GET` with `200 {"status":"ok"}`, for load balancers.
     pub health_path: Option<String>,
 }
@@ -83,6 +91,8 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             body_limit: 8 * 1024 * 1024,
+            body_read_timeout: Duration::from_secs(30),
+            max_json_depth: 64,
             health_path: Some("/health".to_owned()),
         }
     }
@@ -239,23 +249,37 @@ impl<D: Dispatch, C: ResolveContext> Inner<D, C> {
         if declared.is_some_and(|length| length > self.settings.body_limit) {
             return self.too_large();
         }
-        let body = match Limited::new(body, self.settings.body_limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+        let collect = Limited::new(body, self.settings.body_limit).collect();
+        let body = match tokio::time::timeout(self.settings.body_read_timeout, collect).await {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
                 return self.too_large();
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 return Reply::framework_error(
                     400,
                     "SerializationException",
                     &format!("could not read the body: {error}"),
                 );
             }
+            Err(_) => {
+                return Reply::framework_error(
+                    408,
+                    "RequestTimeoutException",
+                    &format!(
+                        "The request body did not arrive within {} seconds",
+                        self.settings.body_read_timeout.as_secs_f64()
+                    ),
+                );
+            }
         };
-        let context = match self.resolver.resolve(&head, request_id.to_owned()) {
+        let context = match self.resolver.resolve(&head, &body, request_id.to_owned()) {
             Ok(context) => context,
             Err(reply) => return reply,
         };
+        if let Err(reason) = crate::json::check_structure(&body, self.settings.max_json_depth) {
+            return Reply::framework_error(400, "SerializationException", &reason);
+        }
         let dispatched = AssertUnwindSafe(self.dispatcher.dispatch(target, body, context))
             .catch_unwind()
             .await;

@@ -17,6 +17,76 @@ pub fn parse_body(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|error| format!("malformed JSON: {error}"))
 }
 
+/// Checks what a JSON parser lets through but a server should not: nesting deeper than
+/// `max_depth` (arrays and objects), and an object that names a key twice (which value counts is
+/// parser-dependent, so it is refused rather than guessed). One pass over the bytes, before
+/// parsing; text that is not JSON is left for the parser to report.
+pub fn check_structure(body: &[u8], max_depth: usize) -> Result<(), String> {
+    use std::collections::HashSet;
+    // One entry per open container: the keys seen so far when it is an object.
+    let mut open: Vec<Option<HashSet<std::borrow::Cow<'_, str>>>> = Vec::new();
+    let mut expecting_key = false;
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'{' | b'[' => {
+                if open.len() >= max_depth {
+                    return Err(format!(
+                        "malformed JSON: nesting deeper than {max_depth} levels"
+                    ));
+                }
+                let is_object = body[i] == b'{';
+                open.push(is_object.then(HashSet::new));
+                expecting_key = is_object;
+                i += 1;
+            }
+            b'}' | b']' => {
+                open.pop();
+                expecting_key = false;
+                i += 1;
+            }
+            b',' => {
+                expecting_key = matches!(open.last(), Some(Some(_)));
+                i += 1;
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                let mut escaped = false;
+                while end < body.len() && body[end] != b'"' {
+                    if body[end] == b'\\' {
+                        escaped = true;
+                        end += 1;
+                    }
+                    end += 1;
+                }
+                if expecting_key && let Some(Some(keys)) = open.last_mut() {
+                    let raw = &body[start..end.min(body.len())];
+                    let key = if escaped {
+                        let quoted = &body[i..(end + 1).min(body.len())];
+                        match serde_json::from_slice::<String>(quoted) {
+                            Ok(key) => std::borrow::Cow::Owned(key),
+                            Err(_) => return Ok(()),
+                        }
+                    } else {
+                        match std::str::from_utf8(raw) {
+                            Ok(key) => std::borrow::Cow::Borrowed(key),
+                            Err(_) => return Ok(()),
+                        }
+                    };
+                    if let Some(duplicate) = keys.replace(key) {
+                        return Err(format!("malformed JSON: duplicate key \"{duplicate}\""));
+                    }
+                }
+                expecting_key = false;
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
 /// Takes a member out of an object; `null` counts as absent.
 pub fn take(object: &mut Object, name: &str) -> Option<Value> {
     match object.remove(name) {
@@ -221,6 +291,18 @@ pub fn not_null(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<Val
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_deep_nesting_and_duplicate_keys() {
+        assert!(check_structure(br#"{"a":[{"b":1}],"c":"{[\"x"}"#, 3).is_ok());
+        assert!(check_structure(b"[[[[1]]]]", 3).is_err());
+        assert!(check_structure(br#"{"a":1,"b":{"a":2}}"#, 8).is_ok());
+        assert!(check_structure(br#"{"a":1,"b":2,"a":3}"#, 8).is_err());
+        assert!(check_structure(br#"{"a":1,"\u0061":3}"#, 8).is_err());
+        assert!(check_structure(br#"[{"a":1},{"a":1}]"#, 8).is_ok());
+        assert!(check_structure(br#"{"a":"a","b":"a"}"#, 8).is_ok());
+        assert!(check_structure(b"{\"a", 8).is_ok());
+    }
 
     #[test]
     fn type_mismatches_are_malformed_not_violations() {

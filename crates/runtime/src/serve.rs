@@ -1,24 +1,55 @@
-//! Serving a tower service over HTTP/1.1 and HTTP/2 with hyper, with graceful shutdown: on the
-//! shutdown signal the listener closes, in-flight requests finish, then the server returns.
+//! Serving a tower service over HTTP/1.1 and HTTP/2 with hyper, with connection-level limits
+//! (how many connections, how large and how slow a request head may be) and graceful shutdown:
+//! on the shutdown signal the listener closes, in-flight requests finish, then the server
+//! returns.
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 /// How long in-flight requests may take to finish after the shutdown signal.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Accepts connections on `listener` and serves each with a clone of `service` until `shutdown`
-/// completes; then waits (up to [`DRAIN_TIMEOUT`]) for in-flight requests.
+/// Connection-level limits.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    /// Connections served at once; one more is answered `503` and closed.
+    pub max_connections: usize,
+    /// How long a client may take to send a request head (HTTP/1.1); slower connections are
+    /// closed.
+    pub header_read_timeout: Duration,
+    /// The largest request head (request line and headers) accepted; larger is answered `431`.
+    pub max_header_bytes: usize,
+}
+
+impl Default for ServeSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(10),
+            max_header_bytes: 16 * 1024,
+        }
+    }
+}
+
+/// The answer to a connection over [`ServeSettings::max_connections`].
+const BUSY_RESPONSE: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
+content-type: application/json\r\nconnection: close\r\ncontent-length: 85\r\n\r\n\
+{\"__type\":\"ServiceUnavailableException\",\"message\":\"Too many connections; try again.\"}";
+
+/// [`serve_with`] default [`ServeSettings`].
 pub async fn serve<S, B>(listener: TcpListener, service: S, shutdown: impl Future<Output = ()>)
 where
     S: tower::Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
@@ -29,8 +60,37 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
+    serve_with(listener, service, shutdown, ServeSettings::default()).await;
+}
+
+/// Accepts connections on `listener` and serves each with a clone of `service` until `shutdown`
+/// completes; then waits (up to [`DRAIN_TIMEOUT`]) for in-flight requests.
+pub async fn serve_with<S, B>(
+    listener: TcpListener,
+    service: S,
+    shutdown: impl Future<Output = ()>,
+    settings: ServeSettings,
+) where
+    S: tower::Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
     let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(settings.header_read_timeout)
+        .max_buf_size(settings.max_header_bytes.max(8192));
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(settings.max_header_bytes).unwrap_or(u32::MAX));
+    let permits = Arc::new(Semaphore::new(settings.max_connections));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
@@ -45,6 +105,15 @@ where
                     }
                 };
                 let _ = stream.set_nodelay(true);
+                let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                    tracing::warn!(limit = settings.max_connections, "connection refused: too many connections");
+                    tokio::spawn(async move {
+                        let mut stream = stream;
+                        let _ = stream.write_all(BUSY_RESPONSE).await;
+                        let _ = stream.shutdown().await;
+                    });
+                    continue;
+                };
                 let connection = builder
                     .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service.clone()))
                     .into_owned();
@@ -53,6 +122,7 @@ where
                     if let Err(error) = watched.await {
                         tracing::debug!(%error, "connection ended with an error");
                     }
+                    drop(permit);
                 });
             }
             () = &mut shutdown => break,

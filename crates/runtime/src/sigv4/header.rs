@@ -1,5 +1,5 @@
-//! Reading the AWS Signature Version 4 `Authorization` header: who signed a request and for which
-//! region and service. (Verifying the signature is a separate step.)
+//! Reading the AWS Signature Version 4 `Authorization` header: who signed a request, for which
+//! region and service, which headers were signed, and the signature.
 
 /// The credential part of a SigV4 `Authorization` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
