@@ -54,16 +54,56 @@ pub fn rekognition_client(
     access_key: &str,
     region: &str,
 ) -> aws_sdk_rekognition::Client {
-    let credentials =
-        aws_credential_types::Credentials::new(access_key, "secret", None, None, "tests");
-    let config = aws_sdk_rekognition::Config::builder()
+    signed_client(
+        endpoint,
+        &Signer {
+            access_key,
+            secret: "secret",
+            session_token: None,
+            region,
+            clock: None,
+        },
+    )
+}
+
+/// How a test client signs its requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Signer<'a> {
+    /// The access key id.
+    pub access_key: &'a str,
+    /// The secret access key.
+    pub secret: &'a str,
+    /// A session token, sent as `X-Amz-Security-Token`.
+    pub session_token: Option<&'a str>,
+    /// The region signed for.
+    pub region: &'a str,
+    /// The time the client believes it is (for skew tests); the real time when `None`.
+    pub clock: Option<std::time::SystemTime>,
+}
+
+/// An `aws-sdk-rekognition` client for `endpoint` signing as `signer` says, over plain HTTP,
+/// without retries (so that each refusal is seen as sent).
+pub fn signed_client(endpoint: &str, signer: &Signer<'_>) -> aws_sdk_rekognition::Client {
+    let credentials = aws_credential_types::Credentials::new(
+        signer.access_key,
+        signer.secret,
+        signer.session_token.map(str::to_owned),
+        None,
+        "tests",
+    );
+    let mut config = aws_sdk_rekognition::Config::builder()
         .behavior_version(aws_sdk_rekognition::config::BehaviorVersion::latest())
-        .region(aws_sdk_rekognition::config::Region::new(region.to_owned()))
+        .region(aws_sdk_rekognition::config::Region::new(
+            signer.region.to_owned(),
+        ))
         .credentials_provider(credentials)
         .endpoint_url(endpoint)
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    aws_sdk_rekognition::Client::from_conf(config)
+        .retry_config(aws_sdk_rekognition::config::retry::RetryConfig::disabled())
+        .http_client(aws_smithy_http_client::Builder::new().build_http());
+    if let Some(clock) = signer.clock {
+        config = config.time_source(aws_smithy_async::time::StaticTimeSource::new(clock));
+    }
+    aws_sdk_rekognition::Client::from_conf(config.build())
 }
 
 /// Sends one raw HTTP/1.1 request (with `Connection: close`) and returns the raw response.
