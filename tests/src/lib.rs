@@ -118,10 +118,19 @@ pub async fn raw_exchange(
         "{request_head}\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
+    // A server may answer (and close) before it has read everything, as it does for heads or
+    // bodies over its limits: what it answered is read either way.
+    if stream.write_all(head.as_bytes()).await.is_ok() {
+        let _ = stream.write_all(body).await;
+    }
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
+    let mut chunk = [0u8; 8192];
+    loop {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+        }
+    }
     String::from_utf8_lossy(&response).into_owned()
 }
 
