@@ -1,7 +1,8 @@
 //! Project automation, run as `cargo xtask <command>`: code generation and its freshness check,
-//! and the one command that runs every test and check.
+//! the pattern and fuzz campaigns, and the one command that runs every test and check.
 
 mod codegen;
+mod fuzz;
 mod patterns;
 mod test;
 
@@ -20,6 +21,9 @@ commands:
                           generate a standalone crate for any model
   patterns --model FILE   check every @pattern of a Smithy JSON AST model against java.util.regex
                           (and say where ECMA-262 differs); --botocore checks botocore's models
+  fuzz [--time SECONDS] [--target NAME]
+                          run the cargo-fuzz targets (60 s each by default); crashes become
+                          regression tests in fuzz/regressions
   test                    run every test and check (what CI runs)
 ";
 
@@ -32,6 +36,7 @@ fn main() -> Result<()> {
     match command.as_str() {
         "codegen" => codegen::run(&Flags::parse(rest)?),
         "patterns" => patterns::run(&Flags::parse(rest)?),
+        "fuzz" => fuzz::run(&Flags::parse(rest)?),
         "test" => test::run(&Flags::parse(rest)?),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

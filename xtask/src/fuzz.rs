@@ -1,0 +1,98 @@
+//! `cargo xtask fuzz [--time SECONDS] [--target NAME]`: runs the cargo-fuzz targets in `fuzz/`
+//! (libFuzzer with AddressSanitizer) for the given time each, starting from the committed seeds
+//! and regressions, installing cargo-fuzz first if it is missing. Every crash libFuzzer finds is
+//! copied to `fuzz/regressions/<target>/`, where `crates/fuzz-checks/tests/replay.rs` replays it
+//! in every test run; the command then fails, naming the inputs.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::{Flags, project_root, run_command};
+
+const TARGETS: &[&str] = &["decode_request", "sigv4_request"];
+
+pub(crate) fn run(flags: &Flags) -> Result<()> {
+    flags.expect_only(&["time", "target"])?;
+    let seconds: u64 = match flags.value("time") {
+        Some(text) => text
+            .parse()
+            .with_context(|| format!("--time takes whole seconds, not {text:?}"))?,
+        None => 60,
+    };
+    let targets: Vec<&str> = match flags.value("target") {
+        Some(name) if TARGETS.contains(&name) => vec![name],
+        Some(name) => bail!("no fuzz target {name:?}; the targets are {TARGETS:?}"),
+        None => TARGETS.to_vec(),
+    };
+    ensure_cargo_fuzz()?;
+    let root = project_root();
+    let fuzz = root.join("fuzz");
+    let mut crashes = Vec::new();
+    for target in targets {
+        let corpus = fuzz.join("corpus").join(target);
+        let artifacts = fuzz.join("artifacts").join(target);
+        std::fs::create_dir_all(&corpus)?;
+        std::fs::create_dir_all(&artifacts)?;
+        let before = files(&artifacts)?;
+        eprintln!("fuzzing {target} for {seconds} s");
+        // cargo-fuzz passes nightly-only flags (sanitizers); the machine's stable toolchain
+        // accepts them when told it may.
+        let status = Command::new("cargo")
+            .current_dir(&root)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", target])
+            .arg(&corpus)
+            .arg(fuzz.join("seeds").join(target))
+            .arg(fuzz.join("regressions").join(target))
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .arg("-print_final_stats=1")
+            .status()
+            .context("could not start cargo fuzz")?;
+        for found in files(&artifacts)? {
+            if before.contains(&found) {
+                continue;
+            }
+            let name = found.file_name().unwrap_or_default();
+            let kept = fuzz.join("regressions").join(target).join(name);
+            std::fs::copy(&found, &kept)?;
+            crashes.push(kept.display().to_string());
+        }
+        if !status.success() && crashes.is_empty() {
+            bail!("cargo fuzz run {target} failed ({status})");
+        }
+    }
+    if !crashes.is_empty() {
+        bail!(
+            "the fuzzers found {} failing input(s), kept as regression tests:\n  {}",
+            crashes.len(),
+            crashes.join("\n  ")
+        );
+    }
+    eprintln!("no failures");
+    Ok(())
+}
+
+fn files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        found.push(entry?.path());
+    }
+    Ok(found)
+}
+
+fn ensure_cargo_fuzz() -> Result<()> {
+    let present = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !present {
+        run_command(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    Ok(())
+}
