@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -96,4 +96,54 @@ test("datasets", async () => {
   assert.match(created.DatasetArn, /^arn:aws:rekognition:us-east-1:123456789012:project\/demo\/dataset\/train\/\d+$/);
   const again = await failure(new CreateDatasetCommand({ ProjectArn: project, DatasetType: "TRAIN" }));
   assert.equal(again.name, "ResourceAlreadyExistsException");
+});
+
+test("strict mode verifies the SDK's signatures and allowed actions", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rekognition-js-strict-"));
+  const credentials = join(dir, "credentials.toml");
+  writeFileSync(
+    credentials,
+    [
+      "[[credential]]",
+      'access_key_id = "AKIDJS"',
+      'secret_access_key = "js-secret"',
+      'account_id = "111122223333"',
+      'user = "js"',
+      'allowed_actions = ["rekognition:CreateCollection", "rekognition:ListCollections"]',
+    ].join("\n"),
+  );
+  const strict = spawn(binary, ["--listen", "127.0.0.1:0", "--in-memory", "--credentials-file", credentials, "--s3-root", dir], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  try {
+    const lines = createInterface({ input: strict.stdout })[Symbol.asyncIterator]();
+    const url = (await lines.next()).value.split(" ")[3];
+    const make = (secretAccessKey) =>
+      new RekognitionClient({
+        endpoint: url,
+        region: "ap-southeast-2",
+        credentials: { accessKeyId: "AKIDJS", secretAccessKey },
+        maxAttempts: 1,
+      });
+    const signed = make("js-secret");
+    const created = await signed.send(new CreateCollectionCommand({ CollectionId: "js-signed" }));
+    assert.equal(created.CollectionArn, "aws:rekognition:ap-southeast-2:111122223333:collection/js-signed");
+    let error;
+    try {
+      await make("wrong").send(new ListCollectionsCommand({}));
+    } catch (e) {
+      error = e;
+    }
+    assert.equal(error?.name, "InvalidSignatureException");
+    error = undefined;
+    try {
+      await signed.send(new DeleteCollectionCommand({ CollectionId: "js-signed" }));
+    } catch (e) {
+      error = e;
+    }
+    assert.equal(error?.name, "AccessDeniedException");
+    assert.equal(error.message, "User: arn:aws:iam::111122223333:user/js is not authorized to perform: rekognition:DeleteCollection");
+  } finally {
+    strict.kill("SIGTERM");
+  }
 });

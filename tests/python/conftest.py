@@ -39,13 +39,13 @@ class Server:
             assert line.startswith(f"Project {name}: "), line
             self.projects[name] = line.split(": ", 1)[1].strip()
 
-    def client(self, region="us-east-1", access_key="AKIDTEST"):
+    def client(self, region="us-east-1", access_key="AKIDTEST", secret="secret"):
         return boto3.client(
             "rekognition",
             endpoint_url=self.url,
             region_name=region,
             aws_access_key_id=access_key,
-            aws_secret_access_key="secret",
+            aws_secret_access_key=secret,
             config=botocore.config.Config(retries={"max_attempts": 1}),
         )
 
@@ -64,7 +64,8 @@ def start_server(tmp_path):
             args = (*args, "--s3-root", str(tmp_path / "s3"))
         if "--data-dir" not in args:
             args = (*args, "--in-memory")
-        args = (*args, "--access-key", "AKIDOTHER=210987654321")
+        if "--credentials-file" not in args:
+            args = (*args, "--access-key", "AKIDOTHER=210987654321")
         server = Server(*args)
         servers.append(server)
         return server

@@ -183,3 +183,70 @@ def test_aws_cli(server):
     assert "The collection id: from-cli already exists" in duplicate.stderr
     invalid = aws_cli(server, "create-collection", "--collection-id", "bad id!")
     assert "ValidationException" in invalid.stderr
+
+
+CREDENTIALS = """
+[[credential]]
+access_key_id = "AKIDALICE"
+secret_access_key = "alice-secret"
+account_id = "111122223333"
+user = "alice"
+allowed_actions = ["rekognition:*"]
+
+[[credential]]
+access_key_id = "AKIDREADER"
+secret_access_key = "reader-secret"
+account_id = "111122223333"
+user = "reader"
+allowed_actions = ["rekognition:List*"]
+"""
+
+
+@pytest.fixture
+def strict_server(start_server, tmp_path):
+    credentials = tmp_path / "credentials.toml"
+    credentials.write_text(CREDENTIALS)
+    return start_server("--credentials-file", str(credentials))
+
+
+def test_strict_mode_verifies_boto3_signatures(strict_server):
+    alice = strict_server.client(access_key="AKIDALICE", secret="alice-secret")
+    alice.create_collection(CollectionId="signed")
+    assert alice.list_collections()["CollectionIds"] == ["signed"]
+    wrong_secret = strict_server.client(access_key="AKIDALICE", secret="not-it")
+    error = error_of(wrong_secret.list_collections)
+    assert error["Code"] == "InvalidSignatureException"
+    assert error["Message"].startswith("The request signature we calculated does not match")
+    assert error_of(strict_server.client(access_key="AKIDNOBODY").list_collections)["Code"] == "UnrecognizedClientException"
+    reader = strict_server.client(access_key="AKIDREADER", secret="reader-secret")
+    assert reader.list_collections()["CollectionIds"] == ["signed"]
+    denied = error_of(lambda: reader.delete_collection(CollectionId="signed"))
+    assert denied["Code"] == "AccessDeniedException"
+    assert denied["Message"] == (
+        "User: arn:aws:iam::111122223333:user/reader is not authorized to perform: rekognition:DeleteCollection"
+    )
+
+
+def test_strict_mode_verifies_aws_cli_signatures(strict_server):
+    def cli(secret, *args):
+        environment = dict(
+            os.environ,
+            AWS_ACCESS_KEY_ID="AKIDALICE",
+            AWS_SECRET_ACCESS_KEY=secret,
+            AWS_DEFAULT_REGION="eu-west-1",
+            AWS_PAGER="",
+        )
+        return subprocess.run(
+            ["aws", "rekognition", *args, "--endpoint-url", strict_server.url, "--output", "json"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=60,
+        )
+
+    created = cli("alice-secret", "create-collection", "--collection-id", "cli-signed")
+    assert created.returncode == 0, created.stderr
+    assert json.loads(created.stdout)["CollectionArn"] == "aws:rekognition:eu-west-1:111122223333:collection/cli-signed"
+    refused = cli("wrong", "list-collections")
+    assert refused.returncode != 0
+    assert "InvalidSignatureException" in refused.stderr

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use aws_sdk_rekognition::types::{DatasetSource, DatasetType, GroundTruthManifest, S3Object};
 use integration_tests::{TempDir, rekognition_client};
-use rekognition_server::store::{DatasetStatus, Scope};
 use rekognition_server::context::AuthMode;
+use rekognition_server::store::{DatasetStatus, Scope};
 use rekognition_server::{Config, Running, Storage, start};
 
 const ACCOUNT: &str = "123456789012";

@@ -115,7 +115,10 @@ async fn every_authentication_failure_is_answered_as_aws_answers_it() {
             .unwrap_err(),
     );
     assert_eq!(code, "InvalidSignatureException");
-    assert!(message.starts_with("The request signature we calculated does not match"), "{message}");
+    assert!(
+        message.starts_with("The request signature we calculated does not match"),
+        "{message}"
+    );
 
     // A key nobody issued.
     let (code, message) = failure(
@@ -126,10 +129,16 @@ async fn every_authentication_failure_is_answered_as_aws_answers_it() {
             .unwrap_err(),
     );
     assert_eq!(code, "UnrecognizedClientException");
-    assert_eq!(message, "The security token included in the request is invalid.");
+    assert_eq!(
+        message,
+        "The security token included in the request is invalid."
+    );
 
     // Clocks 20 minutes off either way.
-    for (offset_behind, expected) in [(true, "Signature expired"), (false, "Signature not yet current")] {
+    for (offset_behind, expected) in [
+        (true, "Signature expired"),
+        (false, "Signature not yet current"),
+    ] {
         let skew = Duration::from_secs(20 * 60);
         let clock = if offset_behind {
             SystemTime::now() - skew
@@ -170,7 +179,13 @@ async fn every_authentication_failure_is_answered_as_aws_answers_it() {
         .await
         .unwrap();
     for token in [None, Some("another-token")] {
-        let (code, _) = failure(with_token(token).list_collections().send().await.unwrap_err());
+        let (code, _) = failure(
+            with_token(token)
+                .list_collections()
+                .send()
+                .await
+                .unwrap_err(),
+        );
         assert_eq!(code, "UnrecognizedClientException", "{token:?}");
     }
 
@@ -178,10 +193,19 @@ async fn every_authentication_failure_is_answered_as_aws_answers_it() {
     let head = "POST / HTTP/1.1\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: RekognitionService.ListCollections";
     let response = raw_exchange(running.address, head, b"{}").await;
     assert!(response.starts_with("HTTP/1.1 403"), "{response}");
-    assert!(response.contains(r#""__type":"MissingAuthenticationTokenException""#), "{response}");
+    assert!(
+        response.contains(r#""__type":"MissingAuthenticationTokenException""#),
+        "{response}"
+    );
     for (authorization, expected) in [
-        ("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abcd", "requires 'Credential' parameter"),
-        ("AWS4-HMAC-SHA256 Credential=AKIDALICE/20260101/us-east-1/rekognition/aws4_request, SignedHeaders=host, Signature=abcd", "requires existence of either a 'X-Amz-Date' or a 'Date' header"),
+        (
+            "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abcd",
+            "requires 'Credential' parameter",
+        ),
+        (
+            "AWS4-HMAC-SHA256 Credential=AKIDALICE/20260101/us-east-1/rekognition/aws4_request, SignedHeaders=host, Signature=abcd",
+            "requires existence of either a 'X-Amz-Date' or a 'Date' header",
+        ),
         ("Bearer token", "AWS4-HMAC-SHA256"),
     ] {
         let response = raw_exchange(
@@ -191,7 +215,10 @@ async fn every_authentication_failure_is_answered_as_aws_answers_it() {
         )
         .await;
         assert!(response.starts_with("HTTP/1.1 400"), "{response}");
-        assert!(response.contains(r#""__type":"IncompleteSignatureException""#), "{response}");
+        assert!(
+            response.contains(r#""__type":"IncompleteSignatureException""#),
+            "{response}"
+        );
         assert!(response.contains(expected), "{response}");
     }
 
@@ -203,12 +230,20 @@ async fn every_authentication_failure_is_answered_as_aws_answers_it() {
         b"{}",
     )
     .await;
-    assert!(response.contains(r#""__type":"InvalidSignatureException""#), "{response}");
+    assert!(
+        response.contains(r#""__type":"InvalidSignatureException""#),
+        "{response}"
+    );
     assert!(response.contains("'rekognition'"), "{response}");
 
     // And nothing of that changed what a valid caller sees.
     assert_eq!(
-        alice(&running).list_collections().send().await.unwrap().collection_ids(),
+        alice(&running)
+            .list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
         ["faces"]
     );
     running.shutdown().await;
@@ -227,7 +262,12 @@ async fn keys_may_only_call_their_allowed_actions() {
         .unwrap();
     // The reader acts in Alice's account, and may list.
     assert_eq!(
-        reader.list_collections().send().await.unwrap().collection_ids(),
+        reader
+            .list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
         ["alices"]
     );
     let error = reader
@@ -240,7 +280,9 @@ async fn keys_may_only_call_their_allowed_actions() {
     assert!(error.is_access_denied_exception(), "{error:?}");
     assert_eq!(
         error.message(),
-        Some("User: arn:aws:iam::111122223333:user/reader is not authorized to perform: rekognition:CreateCollection")
+        Some(
+            "User: arn:aws:iam::111122223333:user/reader is not authorized to perform: rekognition:CreateCollection"
+        )
     );
     let error = reader
         .delete_collection()
@@ -271,7 +313,12 @@ async fn keys_may_only_call_their_allowed_actions() {
     assert!(error.is_access_denied_exception(), "{error:?}");
     // Nothing was changed by the denied calls.
     assert_eq!(
-        alice(&running).list_collections().send().await.unwrap().collection_ids(),
+        alice(&running)
+            .list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
         ["alices"]
     );
     running.shutdown().await;
@@ -291,20 +338,67 @@ async fn no_operation_reaches_another_accounts_or_regions_data() {
 
     // CreateCollection: the same id in every scope, each its own.
     for (who, expected_arn) in [
-        (&alice_east, format!("aws:rekognition:us-east-1:{ALICE}:collection/c1")),
-        (&alice_west, format!("aws:rekognition:eu-west-1:{ALICE}:collection/c1")),
-        (&bob, format!("aws:rekognition:us-east-1:{BOB}:collection/c1")),
+        (
+            &alice_east,
+            format!("aws:rekognition:us-east-1:{ALICE}:collection/c1"),
+        ),
+        (
+            &alice_west,
+            format!("aws:rekognition:eu-west-1:{ALICE}:collection/c1"),
+        ),
+        (
+            &bob,
+            format!("aws:rekognition:us-east-1:{BOB}:collection/c1"),
+        ),
     ] {
-        let created = who.create_collection().collection_id("c1").send().await.unwrap();
+        let created = who
+            .create_collection()
+            .collection_id("c1")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(created.collection_arn(), Some(expected_arn.as_str()));
     }
-    alice_east.create_collection().collection_id("c2").send().await.unwrap();
+    alice_east
+        .create_collection()
+        .collection_id("c2")
+        .send()
+        .await
+        .unwrap();
 
     // ListCollections and its tokens: each scope sees only its own.
-    assert_eq!(alice_east.list_collections().send().await.unwrap().collection_ids(), ["c1", "c2"]);
-    assert_eq!(alice_west.list_collections().send().await.unwrap().collection_ids(), ["c1"]);
-    assert_eq!(bob.list_collections().send().await.unwrap().collection_ids(), ["c1"]);
-    let page = alice_east.list_collections().max_results(1).send().await.unwrap();
+    assert_eq!(
+        alice_east
+            .list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
+        ["c1", "c2"]
+    );
+    assert_eq!(
+        alice_west
+            .list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
+        ["c1"]
+    );
+    assert_eq!(
+        bob.list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
+        ["c1"]
+    );
+    let page = alice_east
+        .list_collections()
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
     let token = page.next_token().unwrap().to_owned();
     for other in [&bob, &alice_west] {
         let error = other
@@ -326,13 +420,34 @@ async fn no_operation_reaches_another_accounts_or_regions_data() {
         .unwrap_err()
         .into_service_error();
     assert!(error.is_resource_not_found_exception(), "{error:?}");
-    bob.delete_collection().collection_id("c1").send().await.unwrap();
-    alice_west.delete_collection().collection_id("c1").send().await.unwrap();
-    assert_eq!(alice_east.list_collections().send().await.unwrap().collection_ids(), ["c1", "c2"]);
+    bob.delete_collection()
+        .collection_id("c1")
+        .send()
+        .await
+        .unwrap();
+    alice_west
+        .delete_collection()
+        .collection_id("c1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        alice_east
+            .list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
+        ["c1", "c2"]
+    );
 
     // CreateDataset: another account's project, or the same account's in another Region, is
     // not found.
-    for (who, project) in [(&bob, &alice_project), (&alice_west, &alice_project), (&alice_east, &bob_project)] {
+    for (who, project) in [
+        (&bob, &alice_project),
+        (&alice_west, &alice_project),
+        (&alice_east, &bob_project),
+    ] {
         let error = who
             .create_dataset()
             .project_arn(project)
@@ -399,7 +514,10 @@ async fn each_account_has_its_own_request_rate() {
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(error.is_provisioned_throughput_exceeded_exception(), "{error:?}");
+    assert!(
+        error.is_provisioned_throughput_exceeded_exception(),
+        "{error:?}"
+    );
     // Another account is not slowed by Alice's calls.
     bob(&running).list_collections().send().await.unwrap();
     // The bucket refills at the configured rate.
@@ -426,7 +544,12 @@ async fn quotas_are_answered_with_their_modeled_errors() {
     .await;
     let alice = alice(&running);
     for id in ["q1", "q2"] {
-        alice.create_collection().collection_id(id).send().await.unwrap();
+        alice
+            .create_collection()
+            .collection_id(id)
+            .send()
+            .await
+            .unwrap();
     }
     let error = alice
         .create_collection()
@@ -438,10 +561,25 @@ async fn quotas_are_answered_with_their_modeled_errors() {
     assert!(error.is_service_quota_exceeded_exception(), "{error:?}");
     assert!(error.message().unwrap().contains("quota of 2 collections"));
     // The quota is per account: Bob still has his own.
-    bob(&running).create_collection().collection_id("q3").send().await.unwrap();
+    bob(&running)
+        .create_collection()
+        .collection_id("q3")
+        .send()
+        .await
+        .unwrap();
     // Freeing a place lets the next one in.
-    alice.delete_collection().collection_id("q1").send().await.unwrap();
-    alice.create_collection().collection_id("q3").send().await.unwrap();
+    alice
+        .delete_collection()
+        .collection_id("q1")
+        .send()
+        .await
+        .unwrap();
+    alice
+        .create_collection()
+        .collection_id("q3")
+        .send()
+        .await
+        .unwrap();
 
     // One import already in progress in Alice's account fills the quota of concurrent imports.
     let project = running.projects[0].1.clone();
@@ -467,13 +605,22 @@ async fn quotas_are_answered_with_their_modeled_errors() {
         )
         .unwrap();
     let manifest = GroundTruthManifest::builder()
-        .s3_object(S3Object::builder().bucket("bucket").name("manifest.json").build())
+        .s3_object(
+            S3Object::builder()
+                .bucket("bucket")
+                .name("manifest.json")
+                .build(),
+        )
         .build();
     let error = alice
         .create_dataset()
         .project_arn(&project)
         .dataset_type(DatasetType::Train)
-        .dataset_source(DatasetSource::builder().ground_truth_manifest(manifest.clone()).build())
+        .dataset_source(
+            DatasetSource::builder()
+                .ground_truth_manifest(manifest.clone())
+                .build(),
+        )
         .send()
         .await
         .unwrap_err()
@@ -484,7 +631,11 @@ async fn quotas_are_answered_with_their_modeled_errors() {
         .create_dataset()
         .project_arn(running.projects[1].1.clone())
         .dataset_type(DatasetType::Train)
-        .dataset_source(DatasetSource::builder().ground_truth_manifest(manifest).build())
+        .dataset_source(
+            DatasetSource::builder()
+                .ground_truth_manifest(manifest)
+                .build(),
+        )
         .send()
         .await
         .unwrap();

@@ -32,7 +32,11 @@ where
     match O::decode_input(body) {
         Ok(input) => {
             let again = O::decode_input(body).ok();
-            assert_eq!(again.as_ref(), Some(&input), "decoding is not deterministic");
+            assert_eq!(
+                again.as_ref(),
+                Some(&input),
+                "decoding is not deterministic"
+            );
         }
         Err(error) => {
             let reply = Reply::decode_failure(&error);

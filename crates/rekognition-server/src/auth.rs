@@ -152,19 +152,43 @@ mod tests {
     #[test]
     fn matches_actions_like_iam() {
         for (pattern, action, expected) in [
-            ("rekognition:CreateCollection", "rekognition:CreateCollection", true),
-            ("rekognition:createcollection", "rekognition:CreateCollection", true),
+            (
+                "rekognition:CreateCollection",
+                "rekognition:CreateCollection",
+                true,
+            ),
+            (
+                "rekognition:createcollection",
+                "rekognition:CreateCollection",
+                true,
+            ),
             ("rekognition:*", "rekognition:ListCollections", true),
             ("*", "rekognition:ListCollections", true),
             ("rekognition:Create*", "rekognition:CreateDataset", true),
             ("rekognition:Create*", "rekognition:DeleteCollection", false),
-            ("rekognition:*Collection", "rekognition:DeleteCollection", true),
-            ("rekognition:*Collection", "rekognition:ListCollections", false),
-            ("rekognition:?istCollections", "rekognition:ListCollections", true),
+            (
+                "rekognition:*Collection",
+                "rekognition:DeleteCollection",
+                true,
+            ),
+            (
+                "rekognition:*Collection",
+                "rekognition:ListCollections",
+                false,
+            ),
+            (
+                "rekognition:?istCollections",
+                "rekognition:ListCollections",
+                true,
+            ),
             ("rekognition:List", "rekognition:ListCollections", false),
             ("s3:*", "rekognition:ListCollections", false),
         ] {
-            assert_eq!(action_matches(pattern, action), expected, "{pattern} {action}");
+            assert_eq!(
+                action_matches(pattern, action),
+                expected,
+                "{pattern} {action}"
+            );
         }
     }
 

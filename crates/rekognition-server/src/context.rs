@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use rekognition_server_sdk::error::{AccessDeniedException, ProvisionedThroughputExceededException};
+use rekognition_server_sdk::error::{
+    AccessDeniedException, ProvisionedThroughputExceededException,
+};
 use rekognition_server_sdk::server::{PROTOCOL, SERVICE_NAME, TARGETS};
 use smithy_server_runtime::http::ResolveContext;
 use smithy_server_runtime::sigv4::{AuthError, SigningInput, Verifier, parse_authorization};
@@ -163,7 +165,10 @@ fn check_region(region: &str) -> Result<(), Reply> {
     if valid {
         Ok(())
     } else {
-        Err(AuthError::InvalidSignature("Credential should be scoped to a valid region. ".to_owned()).reply())
+        Err(AuthError::InvalidSignature(
+            "Credential should be scoped to a valid region. ".to_owned(),
+        )
+        .reply())
     }
 }
 

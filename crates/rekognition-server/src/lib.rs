@@ -28,8 +28,8 @@ use tokio::task::JoinHandle;
 use crate::context::{AuthMode, Gate};
 use crate::manifest::Objects;
 use crate::service::{Quotas, Rekognition};
-use crate::throttle::{RateLimit, Throttle};
 use crate::store::{Scope, SqliteStore, Store};
+use crate::throttle::{RateLimit, Throttle};
 
 /// Where data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -125,7 +125,9 @@ fn main() -> Result<()> {
         if value.is_finite() && value > 0.0 {
             Ok(Duration::from_secs_f64(value))
         } else {
-            Err(anyhow::anyhow!("{name} must be a positive number of seconds"))
+            Err(anyhow::anyhow!(
+                "{name} must be a positive number of seconds"
+            ))
         }
     };
     let rate_limit = match cli.rate_limit {
@@ -177,10 +179,10 @@ fn main() -> Result<()> {
             "Rekognition listening on {} (data {storage}, S3 root {s3_root})",
             running.url()
         );
-        println!("Authentication: {mode}");
         for (name, arn) in &running.projects {
             println!("Project {name}: {arn}");
         }
+        println!("Authentication: {mode}");
         running
             .serve_until(smithy_server_runtime::serve::shutdown_signal())
             .await;

@@ -70,7 +70,11 @@ fn internal(error: &StoreError) -> InternalServerError {
 
 impl Rekognition {
     /// Serves from `store`, reading manifests from `objects`, within `quotas`.
-    pub fn new(store: Arc<dyn Store>, objects: Objects, quotas: Quotas) -> Result<Self, StoreError> {
+    pub fn new(
+        store: Arc<dyn Store>,
+        objects: Objects,
+        quotas: Quotas,
+    ) -> Result<Self, StoreError> {
         let tokens = Tokens::new(store.token_key()?);
         Ok(Self {
             store,

@@ -77,7 +77,10 @@ mod tests {
         let start = Instant::now();
         assert!((0..3).all(|_| throttle.admit("a", start)));
         assert!(!throttle.admit("a", start));
-        assert!(throttle.admit("b", start), "accounts have their own buckets");
+        assert!(
+            throttle.admit("b", start),
+            "accounts have their own buckets"
+        );
         assert!(!throttle.admit("a", start + Duration::from_millis(50)));
         assert!(throttle.admit("a", start + Duration::from_millis(150)));
         assert!(!throttle.admit("a", start + Duration::from_millis(150)));

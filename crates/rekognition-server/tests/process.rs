@@ -119,7 +119,9 @@ async fn sigkill_under_load_loses_no_acknowledged_write() {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let id = format!("w{worker}-{i}");
                 known.lock().unwrap().insert(id.clone(), Known::Unknown);
-                let body = format!(r#"{{"CollectionId":"{id}","Tags":{{"worker":"{worker}","n":"{i}"}}}}"#);
+                let body = format!(
+                    r#"{{"CollectionId":"{id}","Tags":{{"worker":"{worker}","n":"{i}"}}}}"#
+                );
                 match call(address, "CreateCollection", &body).await {
                     Some((200, _)) => {
                         known.lock().unwrap().insert(id.clone(), Known::Created);
@@ -159,8 +161,14 @@ async fn sigkill_under_load_loses_no_acknowledged_write() {
     }
     let known = known.lock().unwrap().clone();
     let acknowledged = known.values().filter(|k| **k != Known::Unknown).count();
-    eprintln!("{acknowledged} writes acknowledged before SIGKILL, {} in flight", known.len() - acknowledged);
-    assert!(acknowledged > 50, "only {acknowledged} writes were acknowledged before the kill");
+    eprintln!(
+        "{acknowledged} writes acknowledged before SIGKILL, {} in flight",
+        known.len() - acknowledged
+    );
+    assert!(
+        acknowledged > 50,
+        "only {acknowledged} writes were acknowledged before the kill"
+    );
 
     // The store file is sound, and every collection has all of its tags.
     {
@@ -193,7 +201,10 @@ async fn sigkill_under_load_loses_no_acknowledged_write() {
     for (id, state) in &known {
         match state {
             Known::Created => assert!(present.contains(id), "acknowledged create of {id} was lost"),
-            Known::Deleted => assert!(!present.contains(id), "acknowledged delete of {id} was lost"),
+            Known::Deleted => assert!(
+                !present.contains(id),
+                "acknowledged delete of {id} was lost"
+            ),
             Known::Unknown => {}
         }
     }
@@ -229,8 +240,14 @@ async fn sigterm_lets_slow_requests_finish() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     // The listener is closed: no new request is served.
     let refused = call(address, "ListCollections", "{}").await;
-    assert!(refused.is_none(), "served a new request after SIGTERM: {refused:?}");
-    assert!(child.try_wait().unwrap().is_none(), "exited with requests in flight");
+    assert!(
+        refused.is_none(),
+        "served a new request after SIGTERM: {refused:?}"
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "exited with requests in flight"
+    );
     for (mut stream, rest) in slow {
         stream.write_all(rest.as_bytes()).await.unwrap();
         let mut response = Vec::new();
@@ -243,7 +260,10 @@ async fn sigterm_lets_slow_requests_finish() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "did not exit after its requests finished");
+        assert!(
+            Instant::now() < deadline,
+            "did not exit after its requests finished"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert!(status.success(), "{status}");

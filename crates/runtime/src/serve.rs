@@ -114,13 +114,20 @@ pub async fn serve_with<S, B>(
                     });
                     continue;
                 };
-                let connection = builder
-                    .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service.clone()))
-                    .into_owned();
-                let watched = graceful.watch(connection);
+                let builder = builder.clone();
+                let service = service.clone();
+                let watcher = graceful.watcher();
+                let timeout = settings.header_read_timeout;
                 tokio::spawn(async move {
-                    if let Err(error) = watched.await {
-                        tracing::debug!(%error, "connection ended with an error");
+                    // hyper bounds the time to read a head once it knows the HTTP version; the
+                    // bytes that tell it are bounded here, so a silent client cannot hold a place.
+                    if recognizable_within(&stream, timeout).await {
+                        let connection = builder
+                            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+                            .into_owned();
+                        if let Err(error) = watcher.watch(connection).await {
+                            tracing::debug!(%error, "connection ended with an error");
+                        }
                     }
                     drop(permit);
                 });
@@ -135,6 +142,26 @@ pub async fn serve_with<S, B>(
     {
         tracing::warn!("in-flight requests did not finish within {DRAIN_TIMEOUT:?}");
     }
+}
+
+/// The first bytes of every HTTP/2 connection.
+const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// Whether the client sends enough to tell HTTP/1 from HTTP/2 within `timeout` (false when it
+/// stays silent or hangs up).
+async fn recognizable_within(stream: &tokio::net::TcpStream, timeout: Duration) -> bool {
+    let wait = async {
+        let mut first = [0u8; 24];
+        loop {
+            match stream.peek(&mut first).await {
+                Ok(0) | Err(_) => return false,
+                Ok(n) if n == first.len() || first[..n] != H2_PREFACE[..n] => return true,
+                // A prefix of the HTTP/2 preface: wait for the rest.
+                Ok(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+            }
+        }
+    };
+    tokio::time::timeout(timeout, wait).await.unwrap_or(false)
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

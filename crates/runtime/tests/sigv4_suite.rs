@@ -177,7 +177,8 @@ fn accepts_every_signed_request_and_rejects_it_altered() {
         let Some(now) = case.time else { continue };
         let verifier = verifier(&case);
         let secret = case.secret.as_str();
-        let verify = |request: &RawRequest| verifier.verify(&request.input(), now, |_| Some(secret));
+        let verify =
+            |request: &RawRequest| verifier.verify(&request.input(), now, |_| Some(secret));
         verify(&case.request).unwrap_or_else(|e| panic!("{}: {e}", case.name));
 
         let signed: Vec<String> = {
@@ -194,13 +195,22 @@ fn accepts_every_signed_request_and_rejects_it_altered() {
             body: r.body.clone(),
         };
         let mut method = copy(&case.request);
-        method.method = if method.method == "GET" { "POST" } else { "GET" }.to_owned();
+        method.method = if method.method == "GET" {
+            "POST"
+        } else {
+            "GET"
+        }
+        .to_owned();
         alterations.push(("method", method));
         let mut path = copy(&case.request);
-        path.path.push_str("x");
+        path.path.push('x');
         alterations.push(("path", path));
         let mut query = copy(&case.request);
-        query.query.push_str(if query.query.is_empty() { "a=b" } else { "&a=b" });
+        query.query.push_str(if query.query.is_empty() {
+            "a=b"
+        } else {
+            "&a=b"
+        });
         alterations.push(("query", query));
         let mut body = copy(&case.request);
         body.body.extend_from_slice(b"!");

@@ -142,7 +142,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
@@ -293,7 +293,10 @@ mod tests {
     #[test]
     fn encodes_paths_once_more_and_queries_once() {
         assert_eq!(canonical_path("/a%3Db c", true), "/a%253Db%20c");
-        assert_eq!(canonical_query("b=2&a=%E1%88%B4&a=1&c"), "a=%E1%88%B4&a=1&b=2&c=");
+        assert_eq!(
+            canonical_query("b=2&a=%E1%88%B4&a=1&c"),
+            "a=%E1%88%B4&a=1&b=2&c="
+        );
     }
 
     #[test]

@@ -143,7 +143,8 @@ impl Verifier {
             )));
         }
         self.check_skew(&timestamp, request_time, now)?;
-        let canonical = canonical_request(input, &authorization.signed_headers, self.normalize_path);
+        let canonical =
+            canonical_request(input, &authorization.signed_headers, self.normalize_path);
         let scope = format!(
             "{}/{}/{}/aws4_request",
             credential.date, credential.region, credential.service
@@ -259,7 +260,12 @@ mod tests {
     fn reads_basic_timestamps() {
         let time = parse_basic("20150830T123600Z").unwrap();
         assert_eq!(basic(time), "20150830T123600Z");
-        for bad in ["20150830T123600", "2015-08-30T12:36:00Z", "20151330T123600Z", "2015083aT123600Z"] {
+        for bad in [
+            "20150830T123600",
+            "2015-08-30T12:36:00Z",
+            "20151330T123600Z",
+            "2015083aT123600Z",
+        ] {
             assert!(parse_basic(bad).is_none(), "{bad}");
         }
     }
