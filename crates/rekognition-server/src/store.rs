@@ -1,12 +1,14 @@
 //! Durable storage behind a trait, so that a networked engine can stand in for the embedded one.
 //! The embedded engine is SQLite in WAL mode with `synchronous=FULL`: a write is acknowledged only
-//! after its transaction is on disk, so killing the process loses nothing acknowledged.
-//! `--in-memory` runs the same engine on a private in-memory database.
+//! after its transaction is on disk, so killing the process loses nothing acknowledged. Writes
+//! that arrive together share one commit (group commit): each runs in its own savepoint of one
+//! transaction, so one write's failure leaves the others intact, and one fsync makes them all
+//! durable. `--in-memory` runs the same engine on a private in-memory database.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// Everything stored belongs to one account in one region.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,9 +241,27 @@ fn dataset_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Datase
 }
 
 /// SQLite, on disk or in memory.
-#[derive(Debug)]
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    /// Writes waiting for the next commit.
+    pending: Mutex<Vec<PendingWrite>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+/// A write's work, run inside its own savepoint.
+type WriteJob = Box<dyn FnOnce(&Connection) -> StoreResult<()> + Send>;
+
+/// Where a write's outcome is left for the thread that asked for it.
+type Outcome = Arc<Mutex<Option<StoreResult<()>>>>;
+
+struct PendingWrite {
+    job: WriteJob,
+    outcome: Outcome,
 }
 
 const SCHEMA: &str = "
@@ -323,6 +343,7 @@ impl SqliteStore {
         connection.execute_batch(SCHEMA)?;
         Ok(Self {
             connection: Mutex::new(connection),
+            pending: Mutex::new(Vec::new()),
         })
     }
 
@@ -333,10 +354,78 @@ impl SqliteStore {
             .map_err(|_| StoreError::Internal("the database lock is poisoned".into()))?;
         work(&mut connection)
     }
+
+    /// Runs `job` in the next group commit and returns once that commit is durable. The
+    /// thread that gets the connection first commits every write queued by then, its own and
+    /// others'; a thread whose write was committed by another finds its outcome waiting.
+    fn write(
+        &self,
+        job: impl FnOnce(&Connection) -> StoreResult<()> + Send + 'static,
+    ) -> StoreResult<()> {
+        let outcome: Outcome = Arc::default();
+        self.pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(PendingWrite {
+                job: Box::new(job),
+                outcome: Arc::clone(&outcome),
+            });
+        let mut connection = self
+            .connection
+            .lock()
+            .map_err(|_| StoreError::Internal("the database lock is poisoned".into()))?;
+        if let Some(result) = outcome
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            return result;
+        }
+        let batch =
+            std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        commit_batch(&mut connection, batch);
+        drop(connection);
+        let result = outcome
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        result.unwrap_or_else(|| Err(StoreError::Internal("a write was not committed".into())))
+    }
+}
+
+/// Runs every write of `batch` in its own savepoint of one transaction, commits once, and leaves
+/// each write's outcome for its thread: its own error if it failed (its savepoint rolled back),
+/// the commit's error if the commit failed, else success.
+fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let committed = (|| -> rusqlite::Result<()> {
+        let mut transaction =
+            connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for write in batch {
+            let savepoint = transaction.savepoint()?;
+            let result = (write.job)(&savepoint);
+            if result.is_ok() {
+                savepoint.commit()?;
+            }
+            outcomes.push((write.outcome, result));
+        }
+        transaction.commit()
+    })();
+    if let Err(error) = committed {
+        let message = format!("commit failed: {error}");
+        for (_, result) in &mut outcomes {
+            if result.is_ok() {
+                *result = Err(StoreError::Internal(message.clone()));
+            }
+        }
+    }
+    for (outcome, result) in outcomes {
+        *outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+    }
 }
 
 fn insert_tags(
-    transaction: &rusqlite::Transaction<'_>,
+    transaction: &Connection,
     sql: &str,
     owner: &dyn rusqlite::ToSql,
     tags: &[(String, String)],
@@ -385,8 +474,8 @@ impl Store for SqliteStore {
         collection: &NewCollection,
         max_collections: Option<u64>,
     ) -> StoreResult<()> {
-        self.with(|connection| {
-            let transaction = connection.transaction()?;
+        let (scope, collection) = (scope.clone(), collection.clone());
+        self.write(move |transaction| {
             if let Some(limit) = max_collections {
                 let count: i64 = transaction.query_row(
                     "SELECT COUNT(*) FROM collections WHERE account = ?1 AND region = ?2",
@@ -411,18 +500,17 @@ impl Store for SqliteStore {
             )?;
             let position = transaction.last_insert_rowid();
             insert_tags(
-                &transaction,
+                transaction,
                 "INSERT INTO collection_tags (position, key, value) VALUES (?1, ?2, ?3)",
                 &position,
                 &collection.tags,
-            )?;
-            transaction.commit()?;
-            Ok(())
+            )
         })
     }
 
     fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()> {
-        self.with(|connection| {
+        let (scope, id) = (scope.clone(), id.to_owned());
+        self.write(move |connection| {
             let deleted = connection.execute(
                 "DELETE FROM collections WHERE account = ?1 AND region = ?2 AND id = ?3",
                 params![scope.account, scope.region, id],
@@ -502,8 +590,8 @@ impl Store for SqliteStore {
         dataset: &NewDataset,
         max_imports: Option<u64>,
     ) -> StoreResult<()> {
-        self.with(|connection| {
-            let transaction = connection.transaction()?;
+        let (scope, dataset) = (scope.clone(), dataset.clone());
+        self.write(move |transaction| {
             if let Some(limit) = max_imports.filter(|_| dataset.status == DatasetStatus::CreateInProgress) {
                 let count: i64 = transaction.query_row(
                     "SELECT COUNT(*) FROM datasets WHERE account = ?1 AND region = ?2 AND status = ?3",
@@ -529,7 +617,7 @@ impl Store for SqliteStore {
                 ],
             )?;
             insert_tags(
-                &transaction,
+                transaction,
                 "INSERT INTO dataset_tags (arn, key, value) VALUES (?1, ?2, ?3)",
                 &dataset.arn,
                 &dataset.tags,
@@ -541,7 +629,6 @@ impl Store for SqliteStore {
                     statement.execute(params![dataset.arn, line as i64 + 1, entry])?;
                 }
             }
-            transaction.commit()?;
             Ok(())
         })
     }
@@ -592,8 +679,11 @@ impl Store for SqliteStore {
         entries: &[String],
         errors: &[EntryError],
     ) -> StoreResult<()> {
-        self.with(|connection| {
-            let transaction = connection.transaction()?;
+        let scope = scope.clone();
+        let arn = arn.to_owned();
+        let message = message.map(str::to_owned);
+        let (entries, errors) = (entries.to_vec(), errors.to_vec());
+        self.write(move |transaction| {
             let updated = transaction.execute(
                 "UPDATE datasets SET status = ?1, status_message = ?2 WHERE account = ?3 AND region = ?4 AND arn = ?5",
                 params![status.as_str(), message, scope.account, scope.region, arn],
@@ -611,11 +701,10 @@ impl Store for SqliteStore {
                 }
                 let mut statement =
                     transaction.prepare_cached("INSERT INTO dataset_errors (arn, line, message) VALUES (?1, ?2, ?3)")?;
-                for error in errors {
+                for error in &errors {
                     statement.execute(params![arn, error.line, error.message])?;
                 }
             }
-            transaction.commit()?;
             Ok(())
         })
     }
@@ -696,6 +785,49 @@ mod tests {
             store.list_collections(&scope("b"), None, 10).unwrap().len(),
             1
         );
+    }
+
+    #[test]
+    fn concurrent_writes_share_commits_and_fail_alone() {
+        let dir = std::env::temp_dir().join(format!("store-group-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = std::sync::Arc::new(SqliteStore::open(&dir).unwrap());
+        let threads: Vec<_> = (0..32)
+            .map(|i| {
+                let store = std::sync::Arc::clone(&store);
+                std::thread::spawn(move || {
+                    // Even threads all create "same"; odd ones each a collection of their own.
+                    let id = if i % 2 == 0 {
+                        "same".to_owned()
+                    } else {
+                        format!("own{i}")
+                    };
+                    store.create_collection(&scope("a"), &collection(&id), None)
+                })
+            })
+            .collect();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let duplicates = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::AlreadyExists)))
+            .count();
+        assert_eq!(duplicates, 15, "{results:?}");
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 17);
+        drop(store);
+        // Everything acknowledged is there on reopening, each with its tags.
+        let reopened = SqliteStore::open(&dir).unwrap();
+        assert_eq!(
+            reopened
+                .list_collections(&scope("a"), None, 100)
+                .unwrap()
+                .len(),
+            17
+        );
+        let tags: i64 = reopened
+            .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM collection_tags", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(tags, 17);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
