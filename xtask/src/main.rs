@@ -1,6 +1,8 @@
 //! Project automation, run as `cargo xtask <command>`: code generation and its freshness check,
-//! the pattern and fuzz campaigns, and the one command that runs every test and check.
+//! the pattern and fuzz campaigns, the benchmarks, and the one command that runs every test and
+//! check.
 
+mod bench;
 mod codegen;
 mod fuzz;
 mod patterns;
@@ -24,6 +26,8 @@ commands:
   fuzz [--time SECONDS] [--target NAME]
                           run the cargo-fuzz targets (60 s each by default); crashes become
                           regression tests in fuzz/regressions
+  bench [--quick]         load, latency and memory of the reference server against this machine's
+                          ceiling, criterion micro benches, codegen timing, targets, chart
   test                    run every test and check (what CI runs)
 ";
 
@@ -37,6 +41,7 @@ fn main() -> Result<()> {
         "codegen" => codegen::run(&Flags::parse(rest)?),
         "patterns" => patterns::run(&Flags::parse(rest)?),
         "fuzz" => fuzz::run(&Flags::parse(rest)?),
+        "bench" => bench::run(&Flags::parse(rest)?),
         "test" => test::run(&Flags::parse(rest)?),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -282,10 +282,10 @@ impl RekognitionService for Rekognition {
             Some(n) if n > 0 => n as usize,
             _ => DEFAULT_PAGE_SIZE,
         };
-        let lookup = scope.clone();
+        // The listing is answered from memory (see `Store::list_collections`): no blocking task.
         let mut listed = self
-            .storage(move |store| store.list_collections(&lookup, after, page_size + 1))
-            .await
+            .store
+            .list_collections(&scope, after, page_size + 1)
             .map_err(|e| internal(&e))?;
         let next_token = if listed.len() > page_size {
             listed.truncate(page_size);

@@ -3,15 +3,19 @@
 //! after its transaction is on disk, so killing the process loses nothing acknowledged. Writes
 //! that arrive together share one commit (group commit): each runs in its own savepoint of one
 //! transaction, so one write's failure leaves the others intact, and one fsync makes them all
-//! durable. `--in-memory` runs the same engine on a private in-memory database.
+//! durable. The collection listing is also kept in memory, updated after each commit, so that
+//! `ListCollections` never waits for the database. `--in-memory` runs the same engine on a
+//! private in-memory database.
 
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// Everything stored belongs to one account in one region.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Scope {
     /// The account id.
     pub account: String,
@@ -187,7 +191,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Deletes a collection; `NotFound` if there is none with that id.
     fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()>;
-    /// Up to `limit` collections after `after` in listing order.
+    /// Up to `limit` collections after `after` in listing order. Answered from memory: it does
+    /// not block, so callers may call it on the async executor.
     fn list_collections(
         &self,
         scope: &Scope,
@@ -245,6 +250,26 @@ pub struct SqliteStore {
     connection: Mutex<Connection>,
     /// Writes waiting for the next commit.
     pending: Mutex<Vec<PendingWrite>>,
+    /// Every scope's collections by position, as committed.
+    listing: RwLock<HashMap<Scope, BTreeMap<i64, Listed>>>,
+}
+
+/// A collection as the in-memory listing keeps it.
+#[derive(Debug, Clone)]
+struct Listed {
+    id: Arc<str>,
+    face_model_version: Arc<str>,
+}
+
+/// What a committed write changes in the in-memory listing.
+#[derive(Debug)]
+enum ListingChange {
+    /// Nothing listed changed.
+    None,
+    /// A collection was created.
+    Created(Scope, i64, Listed),
+    /// The collection at this position was deleted.
+    Deleted(Scope, i64),
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -254,7 +279,7 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 /// A write's work, run inside its own savepoint.
-type WriteJob = Box<dyn FnOnce(&Connection) -> StoreResult<()> + Send>;
+type WriteJob = Box<dyn FnOnce(&Connection) -> StoreResult<ListingChange> + Send>;
 
 /// Where a write's outcome is left for the thread that asked for it.
 type Outcome = Arc<Mutex<Option<StoreResult<()>>>>;
@@ -341,9 +366,31 @@ impl SqliteStore {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         connection.execute_batch(SCHEMA)?;
+        let mut listing: HashMap<Scope, BTreeMap<i64, Listed>> = HashMap::new();
+        {
+            let mut statement = connection.prepare(
+                "SELECT account, region, position, id, face_model_version FROM collections",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let scope = Scope {
+                    account: row.get(0)?,
+                    region: row.get(1)?,
+                };
+                let listed = Listed {
+                    id: row.get::<_, String>(3)?.into(),
+                    face_model_version: row.get::<_, String>(4)?.into(),
+                };
+                listing
+                    .entry(scope)
+                    .or_default()
+                    .insert(row.get(2)?, listed);
+            }
+        }
         Ok(Self {
             connection: Mutex::new(connection),
             pending: Mutex::new(Vec::new()),
+            listing: RwLock::new(listing),
         })
     }
 
@@ -360,7 +407,7 @@ impl SqliteStore {
     /// others'; a thread whose write was committed by another finds its outcome waiting.
     fn write(
         &self,
-        job: impl FnOnce(&Connection) -> StoreResult<()> + Send + 'static,
+        job: impl FnOnce(&Connection) -> StoreResult<ListingChange> + Send + 'static,
     ) -> StoreResult<()> {
         let outcome: Outcome = Arc::default();
         self.pending
@@ -383,7 +430,24 @@ impl SqliteStore {
         }
         let batch =
             std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
-        commit_batch(&mut connection, batch);
+        let changes = commit_batch(&mut connection, batch);
+        if !changes.is_empty() {
+            // Still holding the connection: the listing changes in commit order.
+            let mut listing = self.listing.write().unwrap_or_else(PoisonError::into_inner);
+            for change in changes {
+                match change {
+                    ListingChange::None => {}
+                    ListingChange::Created(scope, position, listed) => {
+                        listing.entry(scope).or_default().insert(position, listed);
+                    }
+                    ListingChange::Deleted(scope, position) => {
+                        if let Some(collections) = listing.get_mut(&scope) {
+                            collections.remove(&position);
+                        }
+                    }
+                }
+            }
+        }
         drop(connection);
         let result = outcome
             .lock()
@@ -395,8 +459,9 @@ impl SqliteStore {
 
 /// Runs every write of `batch` in its own savepoint of one transaction, commits once, and leaves
 /// each write's outcome for its thread: its own error if it failed (its savepoint rolled back),
-/// the commit's error if the commit failed, else success.
-fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) {
+/// the commit's error if the commit failed, else success. Returns what the committed writes
+/// change in the listing (nothing if the commit failed).
+fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) -> Vec<ListingChange> {
     let mut outcomes = Vec::with_capacity(batch.len());
     let committed = (|| -> rusqlite::Result<()> {
         let mut transaction =
@@ -411,7 +476,19 @@ fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) {
         }
         transaction.commit()
     })();
+    let mut changes = Vec::new();
+    let mut outcomes: Vec<(Outcome, StoreResult<()>)> = outcomes
+        .into_iter()
+        .map(|(outcome, result)| match result {
+            Ok(change) => {
+                changes.push(change);
+                (outcome, Ok(()))
+            }
+            Err(error) => (outcome, Err(error)),
+        })
+        .collect();
     if let Err(error) = committed {
+        changes.clear();
         let message = format!("commit failed: {error}");
         for (_, result) in &mut outcomes {
             if result.is_ok() {
@@ -422,6 +499,7 @@ fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) {
     for (outcome, result) in outcomes {
         *outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
     }
+    changes
 }
 
 fn insert_tags(
@@ -504,21 +582,28 @@ impl Store for SqliteStore {
                 "INSERT INTO collection_tags (position, key, value) VALUES (?1, ?2, ?3)",
                 &position,
                 &collection.tags,
-            )
+            )?;
+            let listed = Listed {
+                id: collection.id.as_str().into(),
+                face_model_version: collection.face_model_version.as_str().into(),
+            };
+            Ok(ListingChange::Created(scope, position, listed))
         })
     }
 
     fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()> {
         let (scope, id) = (scope.clone(), id.to_owned());
         self.write(move |connection| {
-            let deleted = connection.execute(
-                "DELETE FROM collections WHERE account = ?1 AND region = ?2 AND id = ?3",
-                params![scope.account, scope.region, id],
-            )?;
-            if deleted == 0 {
-                Err(StoreError::NotFound)
-            } else {
-                Ok(())
+            let deleted: Option<i64> = connection
+                .query_row(
+                    "DELETE FROM collections WHERE account = ?1 AND region = ?2 AND id = ?3 RETURNING position",
+                    params![scope.account, scope.region, id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            match deleted {
+                None => Err(StoreError::NotFound),
+                Some(position) => Ok(ListingChange::Deleted(scope, position)),
             }
         })
     }
@@ -529,29 +614,20 @@ impl Store for SqliteStore {
         after: Option<i64>,
         limit: usize,
     ) -> StoreResult<Vec<ListedCollection>> {
-        self.with(|connection| {
-            let mut statement = connection.prepare_cached(
-                "SELECT position, id, face_model_version FROM collections
-                 WHERE account = ?1 AND region = ?2 AND position > ?3
-                 ORDER BY position LIMIT ?4",
-            )?;
-            let rows = statement.query_map(
-                params![
-                    scope.account,
-                    scope.region,
-                    after.unwrap_or(0),
-                    limit as i64
-                ],
-                |row| {
-                    Ok(ListedCollection {
-                        position: row.get(0)?,
-                        id: row.get(1)?,
-                        face_model_version: row.get(2)?,
-                    })
-                },
-            )?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
+        let listing = self.listing.read().unwrap_or_else(PoisonError::into_inner);
+        let Some(collections) = listing.get(scope) else {
+            return Ok(Vec::new());
+        };
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        Ok(collections
+            .range((from, Bound::Unbounded))
+            .take(limit)
+            .map(|(position, listed)| ListedCollection {
+                position: *position,
+                id: String::from(&*listed.id),
+                face_model_version: String::from(&*listed.face_model_version),
+            })
+            .collect())
     }
 
     fn ensure_project(&self, scope: &Scope, name: &str, arn: &str) -> StoreResult<Project> {
@@ -629,7 +705,7 @@ impl Store for SqliteStore {
                     statement.execute(params![dataset.arn, line as i64 + 1, entry])?;
                 }
             }
-            Ok(())
+            Ok(ListingChange::None)
         })
     }
 
@@ -705,7 +781,7 @@ impl Store for SqliteStore {
                     statement.execute(params![arn, error.line, error.message])?;
                 }
             }
-            Ok(())
+            Ok(ListingChange::None)
         })
     }
 

@@ -1,0 +1,47 @@
+//! Benchmarks of the toolkit and the reference server, run by `cargo xtask bench`: a load
+//! generator ([`load`]), the machine's ceiling ([`ceiling`]), child processes ([`process`]),
+//! the chart ([`chart`]), code-generation timing, and the criterion figures read back
+//! ([`micro`]). The criterion benches themselves are in `benches/micro.rs`.
+
+pub mod ceiling;
+pub mod chart;
+pub mod load;
+pub mod micro;
+pub mod process;
+pub mod synthetic;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use smithy_server_codegen::{Settings, generate};
+
+/// How long generating one model takes.
+#[derive(Debug, Clone, Copy)]
+pub struct CodegenTiming {
+    /// Shapes in the model.
+    pub shapes: usize,
+    /// Lines generated.
+    pub lines: usize,
+    /// The median over the runs.
+    pub median: Duration,
+}
+
+/// Generates `model` (a JSON AST) `runs` times: the median time, from text to formatted source.
+pub fn codegen_timing(model: &str, runs: usize) -> Result<CodegenTiming> {
+    let mut times = Vec::with_capacity(runs);
+    let mut shapes = 0;
+    let mut lines = 0;
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let generated = generate(model, &Settings::default())?;
+        times.push(started.elapsed());
+        shapes = generated.shape_count;
+        lines = generated.source.lines().count();
+    }
+    times.sort();
+    Ok(CodegenTiming {
+        shapes,
+        lines,
+        median: times[times.len() / 2],
+    })
+}

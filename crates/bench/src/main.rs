@@ -1,0 +1,405 @@
+//! `bench`: the benchmark runner `cargo xtask bench` calls (after building the server and running
+//! the criterion benches). It times code generation, measures the release-built reference server
+//! under load beside a minimal hyper server (the machine's ceiling), reads server memory, prints
+//! every figure and target with pass or miss, and draws the chart. `bench ceiling` is the
+//! ceiling server itself, run as its own process.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use bench::chart::{self, Line};
+use bench::load::{self, Measurement, Timing, Workload};
+use bench::process::{Served, scratch_dir, sibling_binary};
+use bench::{codegen_timing, micro};
+
+const CONNECTIONS: [usize; 3] = [1, 16, 64];
+
+/// The same allocator as the reference server, so that the ceiling differs from it only in
+/// having no application.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("ceiling") => {
+            let body = std::fs::read(args.get(1).context("bench ceiling BODY_FILE")?)?;
+            bench::ceiling::serve(SocketAddr::from(([127, 0, 0, 1], 0)), body)
+        }
+        Some("run") => run(&args[1..]),
+        Some("load") => load_only(&args[1..]),
+        _ => bail!(
+            "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
+             | bench load ADDRESS CONNECTIONS SECONDS (ListCollections, for profiling)"
+        ),
+    }
+}
+
+/// `ListCollections` load on a server started by hand, for profiling it.
+fn load_only(args: &[String]) -> Result<()> {
+    let [address, connections, seconds] = args else {
+        bail!("bench load ADDRESS CONNECTIONS SECONDS");
+    };
+    let address: SocketAddr = address.parse()?;
+    let timing = Timing {
+        warmup: Duration::ZERO,
+        measure: Duration::from_secs(seconds.parse()?),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let request = load::request(address, "ListCollections", "{}");
+    let measured = runtime.block_on(load::run(
+        address,
+        connections.parse()?,
+        &Workload::Fixed(request),
+        timing,
+        "load",
+    ))?;
+    println!(
+        "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+        measured.rate(),
+        measured.percentile_ms(50.0),
+        measured.percentile_ms(99.0),
+        measured.errors
+    );
+    Ok(())
+}
+
+struct Options {
+    quick: bool,
+    chart: Option<PathBuf>,
+    criterion: Option<PathBuf>,
+}
+
+fn options(args: &[String]) -> Result<Options> {
+    let mut options = Options {
+        quick: false,
+        chart: None,
+        criterion: None,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--chart" => options.chart = Some(iter.next().context("--chart FILE")?.into()),
+            "--criterion" => {
+                options.criterion = Some(iter.next().context("--criterion DIR")?.into());
+            }
+            other => bail!("unknown argument {other:?}"),
+        }
+    }
+    Ok(options)
+}
+
+/// One row of the load table.
+struct Row {
+    workload: &'static str,
+    connections: usize,
+    measured: Measurement,
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let options = options(args)?;
+    let timing = if options.quick {
+        Timing {
+            warmup: Duration::from_millis(500),
+            measure: Duration::from_secs(2),
+        }
+    } else {
+        Timing {
+            warmup: Duration::from_secs(2),
+            measure: Duration::from_secs(8),
+        }
+    };
+    println!("machine: {}", machine());
+    println!(
+        "mode: {} ({} s measured after {} s warm-up per run)",
+        if options.quick { "quick" } else { "full" },
+        timing.measure.as_secs_f64(),
+        timing.warmup.as_secs_f64()
+    );
+    let mut targets: Vec<(String, bool, String)> = Vec::new();
+
+    // Code generation.
+    println!("\n## code generation (load, lower, emit, render; median of runs)");
+    let model = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../model/rekognition.json"),
+    )?;
+    let mut six_hundred = None;
+    for (name, text) in [
+        ("model/rekognition.json".to_owned(), model),
+        (
+            "synthetic, 75 operations".to_owned(),
+            bench::synthetic::model(75).to_string(),
+        ),
+        (
+            "synthetic, 260 operations".to_owned(),
+            bench::synthetic::model(260).to_string(),
+        ),
+    ] {
+        let timed = codegen_timing(&text, if options.quick { 3 } else { 7 })?;
+        println!(
+            "{name:<28} {:>6} shapes  {:>8.1} ms  ({} lines)",
+            timed.shapes,
+            timed.median.as_secs_f64() * 1000.0,
+            timed.lines
+        );
+        if (550..=700).contains(&timed.shapes) {
+            six_hundred = Some(timed);
+        }
+    }
+    if let Some(timed) = six_hundred {
+        targets.push((
+            format!("generating a {}-shape model < 1 s", timed.shapes),
+            timed.median < Duration::from_secs(1),
+            format!("{:.0} ms", timed.median.as_secs_f64() * 1000.0),
+        ));
+    }
+
+    // Processes.
+    let server = sibling_binary("rekognition-server")?;
+    let me = std::env::current_exe()?;
+    let memory_dir = scratch_dir("memory")?;
+    let memory_server = Served::start(
+        &server,
+        &["--listen", "127.0.0.1:0", "--data-dir", path(&memory_dir)?],
+    )?;
+    std::thread::sleep(Duration::from_secs(1));
+    let idle_rss = memory_server.rss()?;
+
+    let durable_dir = scratch_dir("durable")?;
+    let durable = Served::start(
+        &server,
+        &["--listen", "127.0.0.1:0", "--data-dir", path(&durable_dir)?],
+    )?;
+    let in_memory = Served::start(&server, &["--listen", "127.0.0.1:0", "--in-memory"])?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let list_request = load::request(durable.address, "ListCollections", "{}");
+    let list_body = runtime.block_on(async {
+        load::fill(durable.address, 4, 100, "listed").await?;
+        one_body(durable.address, &list_request).await
+    })?;
+    let body_file = durable_dir.join("ceiling-body.json");
+    std::fs::write(&body_file, &list_body)?;
+    let ceiling = Served::start(&me, &["ceiling", path(&body_file)?])?;
+    let ceiling_request = load::request(ceiling.address, "ListCollections", "{}");
+
+    println!(
+        "\n## load (closed loop, keep-alive HTTP/1.1; the generator shares the machine)\n\
+         ListCollections answers 100 collections ({} bytes); the ceiling answers the same bytes",
+        list_body.len()
+    );
+    println!(
+        "{:<34} {:>5} {:>11} {:>9} {:>9} {:>9} {:>7}",
+        "workload", "conns", "req/s", "p50 ms", "p99 ms", "vs ceil", "errors"
+    );
+    let mut rows: Vec<Row> = Vec::new();
+    for connections in CONNECTIONS {
+        let runs: [(&'static str, SocketAddr, Workload); 4] = [
+            (
+                "ceiling (fixed body, hyper)",
+                ceiling.address,
+                Workload::Fixed(ceiling_request.clone()),
+            ),
+            (
+                "ListCollections (durable)",
+                durable.address,
+                Workload::Fixed(list_request.clone()),
+            ),
+            (
+                "Create+DeleteCollection (durable)",
+                durable.address,
+                Workload::CreateDelete,
+            ),
+            (
+                "Create+DeleteCollection (memory)",
+                in_memory.address,
+                Workload::CreateDelete,
+            ),
+        ];
+        let mut ceiling_rate = None;
+        for (workload, address, kind) in runs {
+            let label = format!("c{connections}-{}", rows.len());
+            let measured =
+                runtime.block_on(load::run(address, connections, &kind, timing, &label))?;
+            let rate = measured.rate();
+            let ratio = match ceiling_rate {
+                None => {
+                    ceiling_rate = Some(rate);
+                    "-".to_owned()
+                }
+                Some(ceiling) => format!("{:.0}%", 100.0 * rate / ceiling),
+            };
+            println!(
+                "{workload:<34} {connections:>5} {rate:>11.0} {:>9.2} {:>9.2} {ratio:>9} {:>7}",
+                measured.percentile_ms(50.0),
+                measured.percentile_ms(99.0),
+                measured.errors
+            );
+            rows.push(Row {
+                workload,
+                connections,
+                measured,
+            });
+        }
+    }
+    let find = |workload: &str, connections: usize| {
+        rows.iter()
+            .find(|r| r.workload.starts_with(workload) && r.connections == connections)
+            .map(|r| &r.measured)
+    };
+    if let (Some(ceiling), Some(read)) = (find("ceiling", 64), find("ListCollections", 64)) {
+        let ratio = read.rate() / ceiling.rate();
+        targets.push((
+            "read req/s at 64 connections >= 60% of the ceiling".to_owned(),
+            ratio >= 0.6,
+            format!(
+                "{:.0} vs {:.0} req/s ({:.0}%)",
+                read.rate(),
+                ceiling.rate(),
+                100.0 * ratio
+            ),
+        ));
+        let p99 = read.percentile_ms(99.0);
+        let ceiling_p99 = ceiling.percentile_ms(99.0);
+        targets.push((
+            "read p99 at 64 connections <= 2x the ceiling's".to_owned(),
+            p99 <= 2.0 * ceiling_p99,
+            format!("{p99:.2} ms vs {ceiling_p99:.2} ms"),
+        ));
+    }
+    if let (Some(one), Some(many)) = (
+        find("Create+DeleteCollection (durable)", 1),
+        find("Create+DeleteCollection (durable)", 64),
+    ) {
+        let factor = many.rate() / one.rate();
+        targets.push((
+            "durable writes at 64 connections >= 5x 1 connection".to_owned(),
+            factor >= 5.0,
+            format!(
+                "{:.0} vs {:.0} req/s ({factor:.1}x)",
+                many.rate(),
+                one.rate()
+            ),
+        ));
+    }
+
+    // Memory.
+    println!("\n## memory (resident set of the server process, durable store)");
+    println!("idle:                     {:>7.1} MB", mb(idle_rss));
+    let started = Instant::now();
+    let created = runtime.block_on(load::fill(memory_server.address, 64, 100_000, "mem"))?;
+    let filled_rss = memory_server.rss()?;
+    println!(
+        "after {created} collections: {:>7.1} MB  (created in {:.1} s, {:.0}/s)",
+        mb(filled_rss),
+        started.elapsed().as_secs_f64(),
+        created as f64 / started.elapsed().as_secs_f64()
+    );
+    targets.push((
+        "idle RSS < 30 MB".to_owned(),
+        idle_rss < 30 * 1024 * 1024,
+        format!("{:.1} MB", mb(idle_rss)),
+    ));
+
+    // Micro benchmarks (criterion's own figures, read back).
+    if let Some(dir) = &options.criterion {
+        println!("\n## micro (criterion, mean per iteration)");
+        let estimates = micro::read_estimates(dir)?;
+        for (name, nanos) in &estimates {
+            println!("{name:<58} {:>10}", micro::human(*nanos));
+        }
+        if let Some((_, nanos)) = estimates
+            .iter()
+            .find(|(name, _)| name == micro::VALIDATE_TARGET)
+        {
+            targets.push((
+                "validating a CreateCollection input with tags < 1 µs".to_owned(),
+                *nanos < 1000.0,
+                micro::human(*nanos),
+            ));
+        }
+    }
+
+    println!("\n## targets");
+    for (name, met, figure) in &targets {
+        println!(
+            "{:<4} {name:<58} {figure}",
+            if *met { "pass" } else { "MISS" }
+        );
+    }
+
+    if let Some(chart_path) = &options.chart {
+        let mut lines: Vec<Line> = Vec::new();
+        for row in &rows {
+            let name = row.workload.to_owned();
+            let point = (
+                row.connections,
+                row.measured.rate(),
+                row.measured.percentile_ms(99.0),
+            );
+            match lines.iter_mut().find(|l| l.name == name) {
+                Some(line) => line.points.push(point),
+                None => lines.push(Line {
+                    name,
+                    points: vec![point],
+                }),
+            }
+        }
+        chart::draw(
+            chart_path,
+            &lines,
+            &format!("reference server vs ceiling: {}", machine()),
+        )?;
+        println!("\nchart: {}", chart_path.display());
+    }
+    drop((durable, in_memory, ceiling, memory_server));
+    for dir in [durable_dir, memory_dir] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(())
+}
+
+/// One request; the response body.
+async fn one_body(address: SocketAddr, request: &[u8]) -> Result<Vec<u8>> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    let text =
+        String::from_utf8_lossy(request).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+    stream.write_all(text.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let at = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .context("no response head")?;
+    Ok(response[at + 4..].to_vec())
+}
+
+fn path(dir: &std::path::Path) -> Result<&str> {
+    dir.to_str().context("a non-UTF-8 temporary path")
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// The CPU model and core count.
+fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{model}, {cores} cores")
+}

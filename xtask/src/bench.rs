@@ -1,0 +1,49 @@
+//! `cargo xtask bench [--quick]`: builds the reference server and the bench runner in release
+//! mode, runs the criterion micro benches, then the runner (code generation, load against the
+//! machine's ceiling, memory, every target with pass or miss, the chart). The full run writes
+//! the chart the README shows (`docs/performance.svg`); `--quick` (a few minutes) writes it under
+//! `target/bench/`.
+
+use std::process::Command;
+
+use anyhow::Result;
+
+use crate::{Flags, project_root, run_command};
+
+pub(crate) fn run(flags: &Flags) -> Result<()> {
+    flags.expect_only(&["quick"])?;
+    let quick = flags.has("quick");
+    let root = project_root();
+    run_command(Command::new("cargo").args([
+        "build",
+        "--release",
+        "-p",
+        "rekognition-server",
+        "-p",
+        "bench",
+    ]))?;
+    let mut criterion = Command::new("cargo");
+    criterion.args(["bench", "-p", "bench", "--bench", "micro", "--"]);
+    if quick {
+        criterion.args(["--warm-up-time", "0.3", "--measurement-time", "1"]);
+    }
+    criterion.arg("--noplot");
+    run_command(&mut criterion)?;
+    let chart = if quick {
+        std::fs::create_dir_all(root.join("target/bench"))?;
+        root.join("target/bench/performance.svg")
+    } else {
+        root.join("docs/performance.svg")
+    };
+    let mut runner = Command::new(root.join("target/release/bench"));
+    runner.arg("run");
+    if quick {
+        runner.arg("--quick");
+    }
+    runner
+        .arg("--chart")
+        .arg(chart)
+        .arg("--criterion")
+        .arg(root.join("target/criterion"));
+    run_command(&mut runner)
+}
