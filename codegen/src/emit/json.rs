@@ -30,7 +30,12 @@ impl Emitter<'_> {
                 let constructor = match pattern.engine {
                     Engine::Linear => {
                         let end = pattern.final_terminator;
-                        quote!(linear(#source, #text, #end))
+                        match &pattern.forbidden_prefix {
+                            Some(prefix) => {
+                                quote!(linear_unless_prefix(#source, #text, #end, #prefix))
+                            }
+                            None => quote!(linear(#source, #text, #end)),
+                        }
                     }
                     Engine::Backtracking => {
                         let end = pattern.final_terminator;

@@ -70,8 +70,7 @@ impl Emitter<'_> {
                     type Output = #output;
                     type Error = super::error::#error;
 
-                    fn decode_input(body: &[u8]) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
-                        let value = #rt::json::parse_body(body).map_err(#rt::DecodeError::Malformed)?;
+                    fn decode_value(value: #rt::Value) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
                         let mut violations = #rt::Violations::new();
                         match #decode {
                             ::std::option::Option::Some(input) if violations.is_empty() => ::std::result::Result::Ok(input),

@@ -1,9 +1,10 @@
-//! Criterion benches: decoding plus validating each operation's input (valid and invalid),
+//! Criterion benches: decoding plus validating each operation's input (valid and invalid; from
+//! bytes, and from parsed JSON),
 //! serializing each output, and matching every pattern of the Rekognition model.
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use rekognition_server_sdk::model::{
     CreateCollectionResponse, CreateDatasetResponse, DeleteCollectionResponse,
     ListCollectionsResponse,
@@ -13,12 +14,26 @@ use rekognition_server_sdk::operation::{
 };
 use smithy_server_runtime::codegen::Operation;
 
+/// The allocator the reference server runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PROJECT: &str = "arn:aws:rekognition:us-east-1:123456789012:project/demo/1700000000000";
 
+/// Two figures per input: from the body's bytes (JSON parsing included), and from the parsed
+/// JSON (the typed conversion and every constraint check: validation proper).
 fn decode<O: Operation>(c: &mut Criterion, name: &str, body: &str, valid: bool) {
     assert_eq!(O::decode_input(body.as_bytes()).is_ok(), valid, "{name}");
     c.bench_function(&format!("decode+validate/{name}"), |b| {
         b.iter(|| O::decode_input(black_box(body.as_bytes())).is_ok())
+    });
+    let parsed = smithy_server_runtime::json::parse_body(body.as_bytes()).unwrap();
+    c.bench_function(&format!("validate/{name}"), |b| {
+        b.iter_batched(
+            || parsed.clone(),
+            |value| O::decode_value(black_box(value)).is_ok(),
+            BatchSize::SmallInput,
+        )
     });
 }
 

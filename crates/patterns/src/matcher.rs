@@ -13,6 +13,7 @@ pub struct Pattern {
     translated: Cow<'static, str>,
     engine: Engine,
     final_terminator: bool,
+    forbidden_prefix: Option<Cow<'static, str>>,
     compiled: OnceLock<Compiled>,
 }
 
@@ -44,6 +45,24 @@ impl Pattern {
         Self::new(source, translated, Engine::Backtracking, final_terminator)
     }
 
+    /// `^(?!PREFIX)REST` for the linear engine: `translated` is `^REST`, and no text starting
+    /// with `forbidden_prefix` matches.
+    pub const fn linear_unless_prefix(
+        source: &'static str,
+        translated: &'static str,
+        final_terminator: bool,
+        forbidden_prefix: &'static str,
+    ) -> Self {
+        Self {
+            source: Cow::Borrowed(source),
+            translated: Cow::Borrowed(translated),
+            engine: Engine::Linear,
+            final_terminator,
+            forbidden_prefix: Some(Cow::Borrowed(forbidden_prefix)),
+            compiled: OnceLock::new(),
+        }
+    }
+
     /// A counted repetition of one class, anchored at both ends (see [`Engine::Counted`]).
     pub const fn counted(
         source: &'static str,
@@ -65,6 +84,7 @@ impl Pattern {
             translated: Cow::Borrowed(translated),
             engine,
             final_terminator,
+            forbidden_prefix: None,
             compiled: OnceLock::new(),
         }
     }
@@ -76,6 +96,7 @@ impl Pattern {
             translated: Cow::Owned(translated.text.clone()),
             engine: translated.engine,
             final_terminator: translated.final_terminator,
+            forbidden_prefix: translated.forbidden_prefix.clone().map(Cow::Owned),
             compiled: OnceLock::new(),
         }
     }
@@ -93,6 +114,11 @@ impl Pattern {
     /// Whether the pattern matches anywhere in `text` (patterns are not implicitly anchored).
     /// A backtracking match that exceeds its step limit counts as no match.
     pub fn is_match(&self, text: &str) -> bool {
+        if let Some(prefix) = &self.forbidden_prefix
+            && text.starts_with(&**prefix)
+        {
+            return false;
+        }
         match (self.compiled.get_or_init(|| self.compile()), self.engine) {
             (Compiled::Linear(regex), Engine::Counted { min, max }) => {
                 let whole = |t: &str| {

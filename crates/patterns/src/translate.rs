@@ -13,6 +13,10 @@
 //! - Identity escapes (`\_`, `\-`) become the plain character; inside classes, `[` opens a nested
 //!   class and `&&` intersects, as in Java.
 //! - Patterns are not anchored: matching is a search, like Java's `Matcher.find()`.
+//!
+//! One look-around is common enough in AWS's models to get its own linear form: a pattern that
+//! begins `^(?!LITERAL)` (a tag key that must not start with `aws:`) is the rest of the pattern,
+//! anchored, run by the linear engine, and a check that the text does not start with the literal.
 
 /// A pattern ready for its engine.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,6 +30,9 @@ pub struct Translated {
     /// The pattern has Java's `$` (or `\Z`), translated as the end of text: it matches if the
     /// translation matches the text, or the text less one final line terminator.
     pub final_terminator: bool,
+    /// For `^(?!LITERAL)REST`: the literal no matching text may start with (`text` is then the
+    /// translation of `^REST`).
+    pub forbidden_prefix: Option<String>,
 }
 
 use crate::Engine;
@@ -34,6 +41,16 @@ const LINE_TERMINATORS: &str = r"\n\r\x{85}\x{2028}\x{2029}";
 
 /// Translates a pattern and proves the result compiles in its engine.
 pub fn translate(source: &str) -> Result<Translated, String> {
+    if let Some((literal, rest)) = forbidden_prefix_form(source) {
+        let anchored = translate(&format!("^{rest}"))?;
+        if anchored.engine == Engine::Linear && anchored.forbidden_prefix.is_none() {
+            return Ok(Translated {
+                source: source.to_owned(),
+                forbidden_prefix: Some(literal),
+                ..anchored
+            });
+        }
+    }
     let (text, engine, final_terminator) = translate_text(source)?;
     let compiles = match engine {
         Engine::Linear => match regex::Regex::new(&text) {
@@ -55,6 +72,7 @@ pub fn translate(source: &str) -> Result<Translated, String> {
                     text,
                     engine,
                     final_terminator,
+                    forbidden_prefix: None,
                 });
             }
             Err(error) => Err(error.to_string()),
@@ -71,7 +89,24 @@ pub fn translate(source: &str) -> Result<Translated, String> {
         text,
         engine,
         final_terminator,
+        forbidden_prefix: None,
     })
+}
+
+/// `^(?!LITERAL)REST` with a plain literal and no top-level alternation in `REST` (which would
+/// escape the look-ahead): the literal (unescaped) and `REST`.
+fn forbidden_prefix_form(source: &str) -> Option<(String, &str)> {
+    let inner = source.strip_prefix("^(?!")?;
+    let close = inner.find(')')?;
+    let (literal, rest) = (&inner[..close], &inner[close + 1..]);
+    let plain = |c: char| c.is_ascii_alphanumeric() || " :/=@_-,;'\"!%&~#<>`".contains(c);
+    if literal.is_empty() || !literal.chars().all(plain) {
+        return None;
+    }
+    if has_top_level_alternation(rest) {
+        return None;
+    }
+    Some((literal.to_owned(), rest))
 }
 
 fn translate_text(source: &str) -> Result<(String, Engine, bool), String> {
@@ -168,6 +203,7 @@ fn counted_class(source: &str) -> Result<Option<Translated>, String> {
         engine: Engine::Counted { min, max },
         // The counting matcher handles the final terminator itself.
         final_terminator: false,
+        forbidden_prefix: None,
     }))
 }
 
@@ -875,9 +911,21 @@ mod tests {
         assert!(matches(collection, "my.collection-1_x"));
         assert!(!matches(collection, "bad id!"));
         let tag_key = r"^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$";
-        assert_eq!(translate(tag_key).unwrap().engine, Engine::Backtracking);
+        let translated = translate(tag_key).unwrap();
+        assert_eq!(translated.engine, Engine::Linear);
+        assert_eq!(translated.forbidden_prefix.as_deref(), Some("aws:"));
         assert!(matches(tag_key, "team"));
+        assert!(matches(tag_key, "aws"));
+        assert!(
+            matches(tag_key, "team\n"),
+            "Java's $ before a final line terminator"
+        );
         assert!(!matches(tag_key, "aws:reserved"));
+        assert!(!matches(tag_key, "team!"));
+        // Alternation at the top level would escape the look-ahead: left to the backtracker.
+        let alternation = r"^(?!aws:)a|aws:b";
+        assert_eq!(translate(alternation).unwrap().engine, Engine::Backtracking);
+        assert!(matches(alternation, "aws:b"));
         let project = r"^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$";
         assert!(matches(
             project,

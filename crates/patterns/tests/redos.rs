@@ -57,9 +57,23 @@ fn classic_catastrophic_patterns_are_linear() {
 }
 
 #[test]
+fn a_leading_negative_literal_look_ahead_runs_in_linear_time() {
+    for pattern in ["^(?!x)(a+)+$", r"^(?!aws:)(\w+\s?)*$"] {
+        let translated = translate(pattern).unwrap();
+        assert_eq!(translated.engine, Engine::Linear, "{pattern}");
+        assert!(translated.forbidden_prefix.is_some(), "{pattern}");
+        let hostile = format!("{}!", "a".repeat(30_000));
+        assert!(
+            !answer_within(pattern, hostile, Duration::from_secs(10)),
+            "{pattern}"
+        );
+    }
+}
+
+#[test]
 fn backtracking_patterns_are_bounded_too() {
-    // Look-ahead forces the backtracking engine; its step limit bounds the work.
-    for pattern in ["^(?!x)(a+)+$", "^(?=a)(a|a)*b$", r"^(?!aws:)(\w+\s?)*$"] {
+    // Look-around forces the backtracking engine; its step limit bounds the work.
+    for pattern in ["^a(?!x)(a+)+$", "^(?=a)(a|a)*b$", r"^(\w+\s?)*(?<!x)$"] {
         assert_eq!(
             translate(pattern).unwrap().engine,
             Engine::Backtracking,

@@ -1363,10 +1363,9 @@ pub mod operation {
         type Input = super::model::CreateCollectionRequest;
         type Output = super::model::CreateCollectionResponse;
         type Error = super::error::CreateCollectionError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_create_collection_request(
                 value,
@@ -1403,10 +1402,9 @@ pub mod operation {
         type Input = super::model::CreateDatasetRequest;
         type Output = super::model::CreateDatasetResponse;
         type Error = super::error::CreateDatasetError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_create_dataset_request(
                 value,
@@ -1441,10 +1439,9 @@ pub mod operation {
         type Input = super::model::DeleteCollectionRequest;
         type Output = super::model::DeleteCollectionResponse;
         type Error = super::error::DeleteCollectionError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_delete_collection_request(
                 value,
@@ -1479,10 +1476,9 @@ pub mod operation {
         type Input = super::model::ListCollectionsRequest;
         type Output = super::model::ListCollectionsResponse;
         type Error = super::error::ListCollectionsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_list_collections_request(
                 value,
@@ -1716,10 +1712,11 @@ pub mod server {
 }
 mod json {
     use ::smithy_server_runtime::codegen as rt;
-    static PATTERN_0: rt::Pattern = rt::Pattern::backtracking(
+    static PATTERN_0: rt::Pattern = rt::Pattern::linear_unless_prefix(
         "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
-        "^(?!aws:)[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*(?:\\z|(?=\\r\\n\\z)|(?=[\\r\\x{85}\\x{2028}\\x{2029}]\\z)|(?<!\\r)(?=\\n\\z))",
-        false,
+        "^[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*\\z",
+        true,
+        "aws:",
     );
     static PATTERN_1: rt::Pattern = rt::Pattern::linear(
         "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",

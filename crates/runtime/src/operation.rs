@@ -99,7 +99,13 @@ pub trait Operation {
     type Error: ErrorShape;
 
     /// Parses and validates a request body, reporting every violation at once.
-    fn decode_input(body: &[u8]) -> Result<Self::Input, DecodeError>;
+    fn decode_input(body: &[u8]) -> Result<Self::Input, DecodeError> {
+        let value = crate::json::parse_body(body).map_err(DecodeError::Malformed)?;
+        Self::decode_value(value)
+    }
+    /// Validates a parsed request body into the input: types, then every constraint, all
+    /// violations at once.
+    fn decode_value(value: serde_json::Value) -> Result<Self::Input, DecodeError>;
     /// Writes an output as the response body.
     fn encode_output(output: &Self::Output) -> Vec<u8>;
 }

@@ -1089,10 +1089,9 @@ pub mod operation {
         type Input = super::model::ContentTypeParametersInput;
         type Output = super::model::ContentTypeParametersOutput;
         type Error = super::error::ContentTypeParametersError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_content_type_parameters_input(
                 value,
@@ -1125,10 +1124,9 @@ pub mod operation {
         type Input = ();
         type Output = super::model::DatetimeOffsetsOutput;
         type Error = super::error::DatetimeOffsetsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1158,10 +1156,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::EmptyOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1190,10 +1187,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::EndpointOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1222,10 +1218,9 @@ pub mod operation {
         type Input = super::model::HostLabelInput;
         type Output = ();
         type Error = super::error::EndpointWithHostLabelOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_host_label_input(
                 value,
@@ -1257,10 +1252,9 @@ pub mod operation {
         type Input = ();
         type Output = super::model::FractionalSecondsOutput;
         type Error = super::error::FractionalSecondsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1290,10 +1284,9 @@ pub mod operation {
         type Input = ();
         type Output = super::model::GreetingWithErrorsOutput;
         type Error = super::error::GreetingWithErrorsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1323,10 +1316,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::HostWithPathOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1355,10 +1347,9 @@ pub mod operation {
         type Input = super::model::JsonEnumsInputOutput;
         type Output = super::model::JsonEnumsInputOutput;
         type Error = super::error::JsonEnumsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_json_enums_input_output(
                 value,
@@ -1391,10 +1382,9 @@ pub mod operation {
         type Input = super::model::JsonIntEnumsInputOutput;
         type Output = super::model::JsonIntEnumsInputOutput;
         type Error = super::error::JsonIntEnumsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_json_int_enums_input_output(
                 value,
@@ -1427,10 +1417,9 @@ pub mod operation {
         type Input = super::model::UnionInputOutput;
         type Output = super::model::UnionInputOutput;
         type Error = super::error::JsonUnionsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_union_input_output(
                 value,
@@ -1463,10 +1452,9 @@ pub mod operation {
         type Input = super::model::KitchenSink;
         type Output = super::model::KitchenSink;
         type Error = super::error::KitchenSinkOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_kitchen_sink(
                 value,
@@ -1499,10 +1487,9 @@ pub mod operation {
         type Input = super::model::NullOperationInputOutput;
         type Output = super::model::NullOperationInputOutput;
         type Error = super::error::NullOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_null_operation_input_output(
                 value,
@@ -1535,10 +1522,9 @@ pub mod operation {
         type Input = super::model::OperationWithOptionalInputOutputInput;
         type Output = super::model::OperationWithOptionalInputOutputOutput;
         type Error = super::error::OperationWithOptionalInputOutputError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_operation_with_optional_input_output_input(
                 value,
@@ -1574,10 +1560,9 @@ pub mod operation {
         type Input = super::model::PutAndGetInlineDocumentsInputOutput;
         type Output = super::model::PutAndGetInlineDocumentsInputOutput;
         type Error = super::error::PutAndGetInlineDocumentsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_put_and_get_inline_documents_input_output(
                 value,
@@ -1613,10 +1598,9 @@ pub mod operation {
         type Input = super::model::PutWithContentEncodingInput;
         type Output = ();
         type Error = super::error::PutWithContentEncodingError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_put_with_content_encoding_input(
                 value,
@@ -1648,10 +1632,9 @@ pub mod operation {
         type Input = super::model::SimpleScalarPropertiesInputOutput;
         type Output = super::model::SimpleScalarPropertiesInputOutput;
         type Error = super::error::SimpleScalarPropertiesError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_simple_scalar_properties_input_output(
                 value,
@@ -1684,10 +1667,9 @@ pub mod operation {
         type Input = super::model::SparseNullsOperationInputOutput;
         type Output = super::model::SparseNullsOperationInputOutput;
         type Error = super::error::SparseNullsOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_sparse_nulls_operation_input_output(
                 value,

@@ -1126,10 +1126,9 @@ pub mod operation {
         type Input = super::model::ContentTypeParametersInput;
         type Output = super::model::ContentTypeParametersOutput;
         type Error = super::error::ContentTypeParametersError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_content_type_parameters_input(
                 value,
@@ -1162,10 +1161,9 @@ pub mod operation {
         type Input = super::model::EmptyInputAndEmptyOutputInput;
         type Output = super::model::EmptyInputAndEmptyOutputOutput;
         type Error = super::error::EmptyInputAndEmptyOutputError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_empty_input_and_empty_output_input(
                 value,
@@ -1198,10 +1196,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::EndpointOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1230,10 +1227,9 @@ pub mod operation {
         type Input = super::model::EndpointWithHostLabelOperationInput;
         type Output = ();
         type Error = super::error::EndpointWithHostLabelOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_endpoint_with_host_label_operation_input(
                 value,
@@ -1265,10 +1261,9 @@ pub mod operation {
         type Input = super::model::GreetingWithErrorsInput;
         type Output = super::model::GreetingWithErrorsOutput;
         type Error = super::error::GreetingWithErrorsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_greeting_with_errors_input(
                 value,
@@ -1301,10 +1296,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::HostWithPathOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1333,10 +1327,9 @@ pub mod operation {
         type Input = super::model::JsonUnionsInput;
         type Output = super::model::JsonUnionsOutput;
         type Error = super::error::JsonUnionsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_json_unions_input(
                 value,
@@ -1369,10 +1362,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::NoInputAndNoOutputError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1401,10 +1393,9 @@ pub mod operation {
         type Input = ();
         type Output = super::model::NoInputAndOutputOutput;
         type Error = super::error::NoInputAndOutputError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1434,10 +1425,9 @@ pub mod operation {
         type Input = super::model::OperationWithDefaultsInput;
         type Output = super::model::OperationWithDefaultsOutput;
         type Error = super::error::OperationWithDefaultsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_operation_with_defaults_input(
                 value,
@@ -1470,10 +1460,9 @@ pub mod operation {
         type Input = super::model::OperationWithNestedStructureInput;
         type Output = super::model::OperationWithNestedStructureOutput;
         type Error = super::error::OperationWithNestedStructureError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_operation_with_nested_structure_input(
                 value,
@@ -1506,10 +1495,9 @@ pub mod operation {
         type Input = ();
         type Output = super::model::OperationWithRequiredMembersOutput;
         type Error = super::error::OperationWithRequiredMembersError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1539,10 +1527,9 @@ pub mod operation {
         type Input = ();
         type Output = super::model::OperationWithRequiredMembersWithDefaultsOutput;
         type Error = super::error::OperationWithRequiredMembersWithDefaultsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1575,10 +1562,9 @@ pub mod operation {
         type Input = super::model::PutWithContentEncodingInput;
         type Output = ();
         type Error = super::error::PutWithContentEncodingError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_put_with_content_encoding_input(
                 value,
@@ -1610,10 +1596,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::QueryIncompatibleOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {
@@ -1642,10 +1627,9 @@ pub mod operation {
         type Input = super::model::SimpleScalarPropertiesInput;
         type Output = super::model::SimpleScalarPropertiesOutput;
         type Error = super::error::SimpleScalarPropertiesError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_simple_scalar_properties_input(
                 value,

@@ -148,10 +148,9 @@ pub mod operation {
         type Input = ();
         type Output = ();
         type Error = super::error::QueryCompatibleOperationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
             {

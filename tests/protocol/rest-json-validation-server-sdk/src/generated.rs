@@ -1146,10 +1146,9 @@ pub mod operation {
         type Input = super::model::MalformedEnumInput;
         type Output = ();
         type Error = super::error::MalformedEnumError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_enum_input(
                 value,
@@ -1181,10 +1180,9 @@ pub mod operation {
         type Input = super::model::MalformedLengthInput;
         type Output = ();
         type Error = super::error::MalformedLengthError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_length_input(
                 value,
@@ -1216,10 +1214,9 @@ pub mod operation {
         type Input = super::model::MalformedLengthOverrideInput;
         type Output = ();
         type Error = super::error::MalformedLengthOverrideError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_length_override_input(
                 value,
@@ -1251,10 +1248,9 @@ pub mod operation {
         type Input = super::model::MalformedLengthQueryStringInput;
         type Output = ();
         type Error = super::error::MalformedLengthQueryStringError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_length_query_string_input(
                 value,
@@ -1286,10 +1282,9 @@ pub mod operation {
         type Input = super::model::MalformedPatternInput;
         type Output = ();
         type Error = super::error::MalformedPatternError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_pattern_input(
                 value,
@@ -1321,10 +1316,9 @@ pub mod operation {
         type Input = super::model::MalformedPatternOverrideInput;
         type Output = ();
         type Error = super::error::MalformedPatternOverrideError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_pattern_override_input(
                 value,
@@ -1356,10 +1350,9 @@ pub mod operation {
         type Input = super::model::MalformedRangeInput;
         type Output = ();
         type Error = super::error::MalformedRangeError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_range_input(
                 value,
@@ -1391,10 +1384,9 @@ pub mod operation {
         type Input = super::model::MalformedRangeOverrideInput;
         type Output = ();
         type Error = super::error::MalformedRangeOverrideError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_range_override_input(
                 value,
@@ -1426,10 +1418,9 @@ pub mod operation {
         type Input = super::model::MalformedRequiredInput;
         type Output = ();
         type Error = super::error::MalformedRequiredError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_required_input(
                 value,
@@ -1461,10 +1452,9 @@ pub mod operation {
         type Input = super::model::MalformedUniqueItemsInput;
         type Output = ();
         type Error = super::error::MalformedUniqueItemsError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_malformed_unique_items_input(
                 value,
@@ -1496,10 +1486,9 @@ pub mod operation {
         type Input = super::model::RecursiveStructuresInput;
         type Output = ();
         type Error = super::error::RecursiveStructuresError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_recursive_structures_input(
                 value,
@@ -1531,10 +1520,9 @@ pub mod operation {
         type Input = super::model::SensitiveValidationInput;
         type Output = ();
         type Error = super::error::SensitiveValidationError;
-        fn decode_input(
-            body: &[u8],
+        fn decode_value(
+            value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let value = rt::json::parse_body(body).map_err(rt::DecodeError::Malformed)?;
             let mut violations = rt::Violations::new();
             match super::json::de_sensitive_validation_input(
                 value,
