@@ -603,6 +603,7 @@ async fn quotas_are_answered_with_their_modeled_errors() {
             },
             None,
         )
+        .await
         .unwrap();
     let manifest = GroundTruthManifest::builder()
         .s3_object(

@@ -120,18 +120,16 @@ impl Rekognition {
             match dataset.source.as_deref().and_then(Location::decode) {
                 Some(location) => self.spawn_import(scope, dataset.arn, location),
                 None => {
-                    let arn = dataset.arn.clone();
-                    self.storage(move |store| {
-                        store.finish_dataset(
+                    self.store
+                        .finish_dataset(
                             &scope,
-                            &arn,
+                            &dataset.arn,
                             DatasetStatus::CreateFailed,
                             Some("creation was interrupted"),
                             &[],
                             &[],
                         )
-                    })
-                    .await?;
+                        .await?;
                 }
             }
         }
@@ -157,18 +155,16 @@ impl Rekognition {
                     },
                 ),
             };
-            let dataset = arn.clone();
             let result = this
-                .storage(move |store| {
-                    store.finish_dataset(
-                        &scope,
-                        &dataset,
-                        status,
-                        reason.as_deref(),
-                        &parsed.entries,
-                        &parsed.errors,
-                    )
-                })
+                .store
+                .finish_dataset(
+                    &scope,
+                    &arn,
+                    status,
+                    reason.as_deref(),
+                    &parsed.entries,
+                    &parsed.errors,
+                )
                 .await;
             match result {
                 Ok(()) => {
@@ -202,7 +198,8 @@ impl RekognitionService for Rekognition {
         };
         let limit = self.quotas.max_collections;
         match self
-            .storage(move |store| store.create_collection(&scope, &collection, limit))
+            .store
+            .create_collection(&scope, &collection, limit)
             .await
         {
             Ok(()) => Ok(CreateCollectionResponse {
@@ -238,10 +235,7 @@ impl RekognitionService for Rekognition {
     ) -> Result<DeleteCollectionResponse, DeleteCollectionError> {
         let scope = scope(&context);
         let id = input.collection_id.clone();
-        match self
-            .storage(move |store| store.delete_collection(&scope, &id))
-            .await
-        {
+        match self.store.delete_collection(&scope, &id).await {
             Ok(()) => Ok(DeleteCollectionResponse {
                 status_code: Some(200),
             }),
@@ -406,10 +400,7 @@ impl RekognitionService for Rekognition {
         };
         let creating = scope.clone();
         let limit = self.quotas.max_concurrent_imports;
-        match self
-            .storage(move |store| store.create_dataset(&creating, &dataset, limit))
-            .await
-        {
+        match self.store.create_dataset(&creating, &dataset, limit).await {
             Ok(()) => {}
             Err(StoreError::LimitReached(limit)) => {
                 return Err(LimitExceededException {

@@ -1,16 +1,22 @@
 //! Durable storage behind a trait, so that a networked engine can stand in for the embedded one.
 //! The embedded engine is SQLite in WAL mode with `synchronous=FULL`: a write is acknowledged only
 //! after its transaction is on disk, so killing the process loses nothing acknowledged. Writes
-//! that arrive together share one commit (group commit): each runs in its own savepoint of one
-//! transaction, so one write's failure leaves the others intact, and one fsync makes them all
-//! durable. The collection listing is also kept in memory, updated after each commit, so that
+//! go to one writer thread, and those that arrive together share one commit (group commit): each
+//! runs in its own savepoint of one transaction, so one write's failure leaves the others intact,
+//! and one fsync makes them all durable. A write is a [`Committed`] future, so waiting for the
+//! commit holds no thread. The collection listing is also kept in memory, updated after each commit, so that
 //! `ListCollections` never waits for the database. `--in-memory` runs the same engine on a
 //! private in-memory database.
 
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 use std::ops::Bound;
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError, RwLock, mpsc};
+use std::task::{Context, Poll};
+
+use tokio::sync::oneshot;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -188,9 +194,9 @@ pub trait Store: Send + Sync + 'static {
         scope: &Scope,
         collection: &NewCollection,
         max_collections: Option<u64>,
-    ) -> StoreResult<()>;
+    ) -> Committed;
     /// Deletes a collection; `NotFound` if there is none with that id.
-    fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()>;
+    fn delete_collection(&self, scope: &Scope, id: &str) -> Committed;
     /// Up to `limit` collections after `after` in listing order. Answered from memory: it does
     /// not block, so callers may call it on the async executor.
     fn list_collections(
@@ -210,7 +216,7 @@ pub trait Store: Send + Sync + 'static {
         scope: &Scope,
         dataset: &NewDataset,
         max_imports: Option<u64>,
-    ) -> StoreResult<()>;
+    ) -> Committed;
     /// The dataset with that ARN.
     fn dataset(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>>;
     /// A dataset's entries (JSON Lines), in order.
@@ -226,7 +232,7 @@ pub trait Store: Send + Sync + 'static {
         message: Option<&str>,
         entries: &[String],
         errors: &[EntryError],
-    ) -> StoreResult<()>;
+    ) -> Committed;
     /// Datasets still being created (to resume after a restart).
     fn datasets_in_progress(&self) -> StoreResult<Vec<(Scope, Dataset)>>;
 }
@@ -247,11 +253,53 @@ fn dataset_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Datase
 
 /// SQLite, on disk or in memory.
 pub struct SqliteStore {
+    shared: Arc<Shared>,
+    /// The writer thread's queue.
+    writes: mpsc::Sender<PendingWrite>,
+}
+
+/// What readers and the writer thread share.
+struct Shared {
     connection: Mutex<Connection>,
-    /// Writes waiting for the next commit.
-    pending: Mutex<Vec<PendingWrite>>,
     /// Every scope's collections by position, as committed.
     listing: RwLock<HashMap<Scope, BTreeMap<i64, Listed>>>,
+}
+
+/// The most writes one commit takes.
+const MAX_BATCH: usize = 1024;
+
+/// A write handed to the writer thread: await it for its outcome once it is durable, or
+/// [`Committed::wait`] for it outside async code.
+#[derive(Debug)]
+pub struct Committed(oneshot::Receiver<StoreResult<()>>);
+
+impl Committed {
+    /// Blocks until the write is committed (not for use on an async executor).
+    pub fn wait(self) -> StoreResult<()> {
+        self.0
+            .blocking_recv()
+            .unwrap_or_else(|_| Err(writer_gone()))
+    }
+
+    fn done(result: StoreResult<()>) -> Self {
+        let (sender, receiver) = oneshot::channel();
+        let _ = sender.send(result);
+        Self(receiver)
+    }
+}
+
+impl Future for Committed {
+    type Output = StoreResult<()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|received| received.unwrap_or_else(|_| Err(writer_gone())))
+    }
+}
+
+fn writer_gone() -> StoreError {
+    StoreError::Internal("the writer thread stopped".into())
 }
 
 /// A collection as the in-memory listing keeps it.
@@ -281,12 +329,9 @@ impl std::fmt::Debug for SqliteStore {
 /// A write's work, run inside its own savepoint.
 type WriteJob = Box<dyn FnOnce(&Connection) -> StoreResult<ListingChange> + Send>;
 
-/// Where a write's outcome is left for the thread that asked for it.
-type Outcome = Arc<Mutex<Option<StoreResult<()>>>>;
-
 struct PendingWrite {
     job: WriteJob,
-    outcome: Outcome,
+    reply: oneshot::Sender<StoreResult<()>>,
 }
 
 const SCHEMA: &str = "
@@ -387,53 +432,61 @@ impl SqliteStore {
                     .insert(row.get(2)?, listed);
             }
         }
-        Ok(Self {
+        let shared = Arc::new(Shared {
             connection: Mutex::new(connection),
-            pending: Mutex::new(Vec::new()),
             listing: RwLock::new(listing),
-        })
+        });
+        let (writes, queue) = mpsc::channel();
+        let writer = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || write_loop(&writer, &queue))
+            .map_err(|e| StoreError::Internal(format!("starting the writer thread: {e}")))?;
+        Ok(Self { shared, writes })
     }
 
     fn with<T>(&self, work: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
         let mut connection = self
+            .shared
             .connection
             .lock()
             .map_err(|_| StoreError::Internal("the database lock is poisoned".into()))?;
         work(&mut connection)
     }
 
-    /// Runs `job` in the next group commit and returns once that commit is durable. The
-    /// thread that gets the connection first commits every write queued by then, its own and
-    /// others'; a thread whose write was committed by another finds its outcome waiting.
+    /// Hands `job` to the writer thread for the next group commit.
     fn write(
         &self,
         job: impl FnOnce(&Connection) -> StoreResult<ListingChange> + Send + 'static,
-    ) -> StoreResult<()> {
-        let outcome: Outcome = Arc::default();
-        self.pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(PendingWrite {
-                job: Box::new(job),
-                outcome: Arc::clone(&outcome),
-            });
-        let mut connection = self
+    ) -> Committed {
+        let (reply, receiver) = oneshot::channel();
+        match self.writes.send(PendingWrite {
+            job: Box::new(job),
+            reply,
+        }) {
+            Ok(()) => Committed(receiver),
+            Err(_) => Committed::done(Err(writer_gone())),
+        }
+    }
+}
+
+/// The writer thread: takes every write queued (up to [`MAX_BATCH`]), commits them together,
+/// updates the listing in commit order while still holding the connection, then answers each.
+/// It ends when the store is dropped.
+fn write_loop(shared: &Shared, queue: &mpsc::Receiver<PendingWrite>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        batch.extend(queue.try_iter().take(MAX_BATCH - 1));
+        let mut connection = shared
             .connection
             .lock()
-            .map_err(|_| StoreError::Internal("the database lock is poisoned".into()))?;
-        if let Some(result) = outcome
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        {
-            return result;
-        }
-        let batch =
-            std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
-        let changes = commit_batch(&mut connection, batch);
+            .unwrap_or_else(PoisonError::into_inner);
+        let (changes, replies) = commit_batch(&mut connection, batch);
         if !changes.is_empty() {
-            // Still holding the connection: the listing changes in commit order.
-            let mut listing = self.listing.write().unwrap_or_else(PoisonError::into_inner);
+            let mut listing = shared
+                .listing
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
             for change in changes {
                 match change {
                     ListingChange::None => {}
@@ -449,19 +502,23 @@ impl SqliteStore {
             }
         }
         drop(connection);
-        let result = outcome
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        result.unwrap_or_else(|| Err(StoreError::Internal("a write was not committed".into())))
+        for (reply, result) in replies {
+            let _ = reply.send(result);
+        }
     }
 }
 
-/// Runs every write of `batch` in its own savepoint of one transaction, commits once, and leaves
-/// each write's outcome for its thread: its own error if it failed (its savepoint rolled back),
-/// the commit's error if the commit failed, else success. Returns what the committed writes
-/// change in the listing (nothing if the commit failed).
-fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) -> Vec<ListingChange> {
+/// What a committed batch changes in the listing, and each write's answer.
+type BatchOutcome = (
+    Vec<ListingChange>,
+    Vec<(oneshot::Sender<StoreResult<()>>, StoreResult<()>)>,
+);
+
+/// Runs every write of `batch` in its own savepoint of one transaction and commits once. Each
+/// write's answer is its own error if it failed (its savepoint rolled back), the commit's error
+/// if the commit failed, else success; the listing changes are those of the committed writes
+/// (none if the commit failed).
+fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) -> BatchOutcome {
     let mut outcomes = Vec::with_capacity(batch.len());
     let committed = (|| -> rusqlite::Result<()> {
         let mut transaction =
@@ -472,12 +529,12 @@ fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) -> Vec<Li
             if result.is_ok() {
                 savepoint.commit()?;
             }
-            outcomes.push((write.outcome, result));
+            outcomes.push((write.reply, result));
         }
         transaction.commit()
     })();
     let mut changes = Vec::new();
-    let mut outcomes: Vec<(Outcome, StoreResult<()>)> = outcomes
+    let mut outcomes: Vec<(oneshot::Sender<StoreResult<()>>, StoreResult<()>)> = outcomes
         .into_iter()
         .map(|(outcome, result)| match result {
             Ok(change) => {
@@ -496,10 +553,7 @@ fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) -> Vec<Li
             }
         }
     }
-    for (outcome, result) in outcomes {
-        *outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
-    }
-    changes
+    (changes, outcomes)
 }
 
 fn insert_tags(
@@ -551,7 +605,7 @@ impl Store for SqliteStore {
         scope: &Scope,
         collection: &NewCollection,
         max_collections: Option<u64>,
-    ) -> StoreResult<()> {
+    ) -> Committed {
         let (scope, collection) = (scope.clone(), collection.clone());
         self.write(move |transaction| {
             if let Some(limit) = max_collections {
@@ -591,7 +645,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn delete_collection(&self, scope: &Scope, id: &str) -> StoreResult<()> {
+    fn delete_collection(&self, scope: &Scope, id: &str) -> Committed {
         let (scope, id) = (scope.clone(), id.to_owned());
         self.write(move |connection| {
             let deleted: Option<i64> = connection
@@ -614,7 +668,11 @@ impl Store for SqliteStore {
         after: Option<i64>,
         limit: usize,
     ) -> StoreResult<Vec<ListedCollection>> {
-        let listing = self.listing.read().unwrap_or_else(PoisonError::into_inner);
+        let listing = self
+            .shared
+            .listing
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         let Some(collections) = listing.get(scope) else {
             return Ok(Vec::new());
         };
@@ -665,7 +723,7 @@ impl Store for SqliteStore {
         scope: &Scope,
         dataset: &NewDataset,
         max_imports: Option<u64>,
-    ) -> StoreResult<()> {
+    ) -> Committed {
         let (scope, dataset) = (scope.clone(), dataset.clone());
         self.write(move |transaction| {
             if let Some(limit) = max_imports.filter(|_| dataset.status == DatasetStatus::CreateInProgress) {
@@ -754,7 +812,7 @@ impl Store for SqliteStore {
         message: Option<&str>,
         entries: &[String],
         errors: &[EntryError],
-    ) -> StoreResult<()> {
+    ) -> Committed {
         let scope = scope.clone();
         let arn = arn.to_owned();
         let message = message.map(str::to_owned);
@@ -830,19 +888,26 @@ mod tests {
         let store = SqliteStore::in_memory().unwrap();
         store
             .create_collection(&scope("a"), &collection("x"), None)
+            .wait()
             .unwrap();
         assert!(matches!(
-            store.create_collection(&scope("a"), &collection("x"), None),
+            store
+                .create_collection(&scope("a"), &collection("x"), None)
+                .wait(),
             Err(StoreError::AlreadyExists)
         ));
         store
             .create_collection(&scope("b"), &collection("x"), Some(1))
+            .wait()
             .unwrap();
         store
             .create_collection(&scope("a"), &collection("w"), Some(2))
+            .wait()
             .unwrap();
         assert!(matches!(
-            store.create_collection(&scope("a"), &collection("v"), Some(2)),
+            store
+                .create_collection(&scope("a"), &collection("v"), Some(2))
+                .wait(),
             Err(StoreError::LimitReached(2))
         ));
         let listed: Vec<String> = store
@@ -852,9 +917,9 @@ mod tests {
             .map(|c| c.id)
             .collect();
         assert_eq!(listed, ["x", "w"]);
-        store.delete_collection(&scope("a"), "x").unwrap();
+        store.delete_collection(&scope("a"), "x").wait().unwrap();
         assert!(matches!(
-            store.delete_collection(&scope("a"), "x"),
+            store.delete_collection(&scope("a"), "x").wait(),
             Err(StoreError::NotFound)
         ));
         assert_eq!(
@@ -878,7 +943,9 @@ mod tests {
                     } else {
                         format!("own{i}")
                     };
-                    store.create_collection(&scope("a"), &collection(&id), None)
+                    store
+                        .create_collection(&scope("a"), &collection(&id), None)
+                        .wait()
                 })
             })
             .collect();
