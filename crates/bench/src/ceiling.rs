@@ -17,32 +17,36 @@ use tokio::net::TcpListener;
 
 /// Serves `body` on `listen` forever, printing the bound address first.
 pub fn serve(listen: SocketAddr, body: Vec<u8>) -> Result<()> {
-    let body = Bytes::from(body);
     tokio::runtime::Runtime::new()?.block_on(async move {
         let listener = TcpListener::bind(listen).await?;
         println!("ceiling listening on http://{}", listener.local_addr()?);
-        loop {
-            let (stream, _) = listener.accept().await?;
-            let _ = stream.set_nodelay(true);
-            let body = body.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-                    let body = body.clone();
-                    async move {
-                        // Read the request body, as any server must.
-                        let _ = request.into_body().collect().await;
-                        let mut response = Response::new(Full::new(body));
-                        response.headers_mut().insert(
-                            hyper::header::CONTENT_TYPE,
-                            hyper::header::HeaderValue::from_static("application/x-amz-json-1.1"),
-                        );
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
+        run(listener, Bytes::from(body)).await
     })
+}
+
+/// Answers every request on `listener` with `body`, until accepting fails.
+pub async fn run(listener: TcpListener, body: Bytes) -> Result<()> {
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let _ = stream.set_nodelay(true);
+        let body = body.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                let body = body.clone();
+                async move {
+                    // Read the request body, as any server must.
+                    let _ = request.into_body().collect().await;
+                    let mut response = Response::new(Full::new(body));
+                    response.headers_mut().insert(
+                        hyper::header::CONTENT_TYPE,
+                        hyper::header::HeaderValue::from_static("application/x-amz-json-1.1"),
+                    );
+                    Ok::<_, Infallible>(response)
+                }
+            });
+            let _ = auto::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
