@@ -66,6 +66,14 @@ pub fn rekognition_client(
     )
 }
 
+/// The error code and message of a failed SDK call.
+pub fn failure<E: aws_sdk_rekognition::error::ProvideErrorMetadata>(error: E) -> (String, String) {
+    (
+        error.code().unwrap_or_default().to_owned(),
+        error.message().unwrap_or_default().to_owned(),
+    )
+}
+
 /// How a test client signs its requests.
 #[derive(Debug, Clone, Copy)]
 pub struct Signer<'a> {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use aws_sdk_rekognition::types::{DatasetSource, DatasetType, GroundTruthManifest, S3Object};
-use integration_tests::{TempDir, rekognition_client};
+use integration_tests::{TempDir, failure, rekognition_client};
 use rekognition_server::context::AuthMode;
 use rekognition_server::store::{DatasetStatus, Scope};
 use rekognition_server::{Config, Running, Storage, start};
@@ -23,14 +23,6 @@ async fn server(s3: &TempDir, projects: &[&str]) -> Running {
 
 fn client(running: &Running) -> aws_sdk_rekognition::Client {
     rekognition_client(&running.url(), "AKIDTEST", "us-east-1")
-}
-
-/// The error code and message of a failed call.
-fn failure<E: aws_sdk_rekognition::error::ProvideErrorMetadata>(error: E) -> (String, String) {
-    (
-        error.code().unwrap_or_default().to_owned(),
-        error.message().unwrap_or_default().to_owned(),
-    )
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use aws_sdk_rekognition::error::ProvideErrorMetadata;
 use aws_sdk_rekognition::types::{DatasetSource, DatasetType, GroundTruthManifest, S3Object};
-use integration_tests::{Signer, TempDir, raw_exchange, signed_client};
+use integration_tests::{Signer, TempDir, failure, raw_exchange, signed_client};
 use rekognition_server::auth::Credentials;
 use rekognition_server::context::AuthMode;
 use rekognition_server::service::Quotas;
@@ -83,14 +83,6 @@ fn alice(running: &Running) -> aws_sdk_rekognition::Client {
 
 fn bob(running: &Running) -> aws_sdk_rekognition::Client {
     client(running, "AKIDBOB", "bob-secret", "us-east-1")
-}
-
-/// The error code and message of a failed call.
-fn failure<E: ProvideErrorMetadata>(error: E) -> (String, String) {
-    (
-        error.code().unwrap_or_default().to_owned(),
-        error.message().unwrap_or_default().to_owned(),
-    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
