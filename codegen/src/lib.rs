@@ -34,6 +34,8 @@ pub use ir::Protocol;
 /// Pattern translation (the `smithy-patterns` crate).
 pub use smithy_patterns as pattern;
 
+use std::time::{Duration, Instant};
+
 /// What to generate, and how to label it.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -74,25 +76,51 @@ pub struct Generated {
     pub skipped: Vec<String>,
     /// How many shapes the service reaches.
     pub shape_count: usize,
+    /// How long each stage took.
+    pub timings: StageTimings,
+}
+
+/// The time each stage of [`generate`] took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimings {
+    /// Parsing the JSON AST.
+    pub load: Duration,
+    /// Resolving it into the IR (including translating every pattern).
+    pub lower: Duration,
+    /// Emitting tokens.
+    pub emit: Duration,
+    /// Formatting with prettyplease.
+    pub render: Duration,
 }
 
 /// Generates the Rust source for a model's service.
 pub fn generate(model_json: &str, settings: &Settings) -> Result<Generated> {
+    let started = Instant::now();
     let (version, shapes) = load::load(model_json)?;
+    let loaded = Instant::now();
     let options = lower::LowerOptions {
         service: settings.service.clone(),
         protocol_override: settings.protocol_override,
     };
     let service = lower::lower(version, shapes, &options)?;
+    let lowered = Instant::now();
     let tokens = emit::emit(&service, &settings.runtime_crate);
+    let emitted = Instant::now();
     let header = render::header(&settings.source, &settings.command, "//");
     let source = render::render(&service.id, tokens, &header)?;
+    let rendered = Instant::now();
     Ok(Generated {
         service_id: service.id.clone(),
         trait_name: service.trait_name.clone(),
         source,
         skipped: service.skipped.clone(),
         shape_count: service.shapes.len(),
+        timings: StageTimings {
+            load: loaded - started,
+            lower: lowered - loaded,
+            emit: emitted - lowered,
+            render: rendered - emitted,
+        },
     })
 }
 

@@ -24,24 +24,35 @@ pub struct CodegenTiming {
     pub lines: usize,
     /// The median over the runs.
     pub median: Duration,
+    /// Load, lower, emit and render, each the median over the runs.
+    pub stages: [Duration; 4],
 }
 
 /// Generates `model` (a JSON AST) `runs` times: the median time, from text to formatted source.
 pub fn codegen_timing(model: &str, runs: usize) -> Result<CodegenTiming> {
     let mut times = Vec::with_capacity(runs);
+    let mut stages: [Vec<Duration>; 4] = Default::default();
     let mut shapes = 0;
     let mut lines = 0;
     for _ in 0..runs.max(1) {
         let started = Instant::now();
         let generated = generate(model, &Settings::default())?;
         times.push(started.elapsed());
+        let t = generated.timings;
+        for (stage, time) in stages.iter_mut().zip([t.load, t.lower, t.emit, t.render]) {
+            stage.push(time);
+        }
         shapes = generated.shape_count;
         lines = generated.source.lines().count();
     }
-    times.sort();
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
     Ok(CodegenTiming {
         shapes,
         lines,
-        median: times[times.len() / 2],
+        median: median(times),
+        stages: stages.map(median),
     })
 }

@@ -149,10 +149,16 @@ fn run(args: &[String]) -> Result<()> {
         ),
     ] {
         let timed = codegen_timing(&text, if options.quick { 3 } else { 7 })?;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let [load, lower, emit, render] = timed.stages;
         println!(
-            "{name:<28} {:>6} shapes  {:>8.1} ms  ({} lines)",
+            "{name:<28} {:>6} shapes {:>8.1} ms  (load {:.1}, lower {:.1}, emit {:.1}, render {:.1} ms; {} lines)",
             timed.shapes,
-            timed.median.as_secs_f64() * 1000.0,
+            ms(timed.median),
+            ms(load),
+            ms(lower),
+            ms(emit),
+            ms(render),
             timed.lines
         );
         if (550..=700).contains(&timed.shapes) {
