@@ -305,8 +305,8 @@ fn writer_gone() -> StoreError {
 /// A collection as the in-memory listing keeps it.
 #[derive(Debug, Clone)]
 struct Listed {
-    id: Arc<str>,
-    face_model_version: Arc<str>,
+    id: Box<str>,
+    face_model_version: Box<str>,
 }
 
 /// What a committed write changes in the in-memory listing.
@@ -519,41 +519,38 @@ type BatchOutcome = (
 /// if the commit failed, else success; the listing changes are those of the committed writes
 /// (none if the commit failed).
 fn commit_batch(connection: &mut Connection, batch: Vec<PendingWrite>) -> BatchOutcome {
-    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut changes = Vec::with_capacity(batch.len());
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut pending = batch.into_iter();
     let committed = (|| -> rusqlite::Result<()> {
         let mut transaction =
             connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for write in batch {
+        for write in pending.by_ref() {
             let savepoint = transaction.savepoint()?;
-            let result = (write.job)(&savepoint);
-            if result.is_ok() {
-                savepoint.commit()?;
+            match (write.job)(&savepoint) {
+                Ok(change) => {
+                    savepoint.commit()?;
+                    changes.push(change);
+                    answers.push((write.reply, Ok(())));
+                }
+                Err(error) => answers.push((write.reply, Err(error))),
             }
-            outcomes.push((write.reply, result));
         }
         transaction.commit()
     })();
-    let mut changes = Vec::new();
-    let mut outcomes: Vec<(oneshot::Sender<StoreResult<()>>, StoreResult<()>)> = outcomes
-        .into_iter()
-        .map(|(outcome, result)| match result {
-            Ok(change) => {
-                changes.push(change);
-                (outcome, Ok(()))
-            }
-            Err(error) => (outcome, Err(error)),
-        })
-        .collect();
     if let Err(error) = committed {
         changes.clear();
         let message = format!("commit failed: {error}");
-        for (_, result) in &mut outcomes {
+        let failed = || Err(StoreError::Internal(message.clone()));
+        for (_, result) in &mut answers {
             if result.is_ok() {
-                *result = Err(StoreError::Internal(message.clone()));
+                *result = failed();
             }
         }
+        // Writes the failure came before are answered too.
+        answers.extend(pending.map(|write| (write.reply, failed())));
     }
-    (changes, outcomes)
+    (changes, answers)
 }
 
 fn insert_tags(
