@@ -12,7 +12,7 @@ use rekognition_server_sdk::error::{
 };
 use rekognition_server_sdk::server::{PROTOCOL, SERVICE_NAME, TARGETS};
 use smithy_server_runtime::http::ResolveContext;
-use smithy_server_runtime::sigv4::{AuthError, SigningInput, Verifier, parse_authorization};
+use smithy_server_runtime::sigv4::{AuthError, SigningInput, Verifier, read_authorization};
 use smithy_server_runtime::{Reply, RequestContext, Timestamp};
 
 use crate::auth::{ACTION_PREFIX, Credentials};
@@ -87,11 +87,8 @@ impl Gate {
                         None,
                     ));
                 };
-                let text = header.to_str().unwrap_or("");
-                let authorization = parse_authorization(text).map_err(|malformed| {
-                    AuthError::IncompleteSignature(format!("{malformed}. Authorization={text}"))
-                        .reply()
-                })?;
+                let authorization = read_authorization(header.to_str().unwrap_or(""))
+                    .map_err(|error| error.reply())?;
                 let credential = authorization.credential;
                 check_region(&credential.region)?;
                 let account = access_keys
@@ -102,18 +99,19 @@ impl Gate {
             }
             AuthMode::Strict(credentials) => {
                 let input = SigningInput::from_parts(head, body);
-                let verified = self
+                let mut signer = None;
+                let scope = self
                     .verifier
                     .verify(&input, Timestamp::now(), |key| {
-                        credentials
-                            .get(key)
-                            .map(|credential| credential.secret_access_key.as_str())
+                        signer = credentials.get(key);
+                        signer.map(|credential| credential.secret_access_key.as_str())
                     })
-                    .map_err(|error| error.reply())?;
-                let scope = verified.authorization.credential;
-                let credential = credentials
-                    .get(&scope.access_key_id)
-                    .ok_or_else(|| AuthError::UnrecognizedClient.reply())?;
+                    .map_err(|error| error.reply())?
+                    .credential;
+                // A verified signature was made with a known key.
+                let Some(credential) = signer else {
+                    return Err(AuthError::UnrecognizedClient.reply());
+                };
                 if let Some(expected) = &credential.session_token {
                     let given = input.header_values("x-amz-security-token").next();
                     if given != Some(expected.as_str()) {

@@ -8,4 +8,4 @@ pub mod verify;
 
 pub use canonical::{SigningInput, canonical_request, sign, signing_key, string_to_sign};
 pub use header::{Authorization, Credential, MalformedAuthorization, parse_authorization};
-pub use verify::{AuthError, Verified, Verifier};
+pub use verify::{AuthError, Verifier, read_authorization};

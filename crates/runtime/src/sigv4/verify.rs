@@ -61,6 +61,14 @@ impl AuthError {
     }
 }
 
+/// Reads an `Authorization` header; a malformed one is `IncompleteSignatureException`, quoting
+/// the header as AWS does.
+pub fn read_authorization(header: &str) -> Result<Authorization, AuthError> {
+    parse_authorization(header).map_err(|malformed| {
+        AuthError::IncompleteSignature(format!("{malformed}. Authorization={header}"))
+    })
+}
+
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.error_type(), self.message())
@@ -68,15 +76,6 @@ impl std::fmt::Display for AuthError {
 }
 
 impl std::error::Error for AuthError {}
-
-/// An authentic request: who signed it and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    /// The parsed `Authorization` header.
-    pub authorization: Authorization,
-    /// The request time the signature covers.
-    pub request_time: Timestamp,
-}
 
 /// Checks SigV4 signatures for one service.
 #[derive(Debug, Clone)]
@@ -99,14 +98,14 @@ impl Verifier {
         }
     }
 
-    /// Verifies `input` at time `now`; `secret` gives the secret access key of a key id, or
-    /// `None` for a key nobody issued.
+    /// Verifies `input` at time `now`, returning who signed it; `secret` gives the secret access
+    /// key of a key id, or `None` for a key nobody issued.
     pub fn verify<'k>(
         &self,
         input: &SigningInput<'_>,
         now: Timestamp,
         secret: impl FnOnce(&str) -> Option<&'k str>,
-    ) -> Result<Verified, AuthError> {
+    ) -> Result<Authorization, AuthError> {
         let mut headers = input.header_values("authorization");
         let Some(header) = headers.next() else {
             return Err(AuthError::MissingAuthenticationToken);
@@ -116,9 +115,7 @@ impl Verifier {
                 "Only one Authorization header may be sent.".to_owned(),
             ));
         }
-        let authorization = parse_authorization(header).map_err(|malformed| {
-            AuthError::IncompleteSignature(format!("{malformed}. Authorization={header}"))
-        })?;
+        let authorization = read_authorization(header)?;
         let (timestamp, request_time) = request_time(input, header)?;
         if !authorization.signed_headers.iter().any(|h| h == "host") {
             return Err(AuthError::IncompleteSignature(format!(
@@ -164,10 +161,7 @@ impl Verifier {
                  The String-to-Sign should have been\n'{to_sign}'\n"
             )));
         }
-        Ok(Verified {
-            authorization,
-            request_time,
-        })
+        Ok(authorization)
     }
 
     fn check_skew(
