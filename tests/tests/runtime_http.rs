@@ -194,3 +194,17 @@ async fn shutdown_lets_in_flight_requests_finish() {
         "the listener is closed after shutdown"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_connection_does_not_hold_up_shutdown() {
+    let (address, stop, task) = serve(1024).await;
+    let silent = tokio::net::TcpStream::connect(address).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _ = stop.send(());
+    // The head timeout is 10 s; shutdown must not wait for it.
+    tokio::time::timeout(Duration::from_secs(3), task)
+        .await
+        .expect("shutdown waited for a connection that never sent a byte")
+        .unwrap();
+    drop(silent);
+}

@@ -91,6 +91,8 @@ pub async fn serve_with<S, B>(
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(settings.max_header_bytes).unwrap_or(u32::MAX));
     let permits = Arc::new(Semaphore::new(settings.max_connections));
+    // Tells connections still waiting for their first bytes that the server is stopping.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
@@ -118,10 +120,17 @@ pub async fn serve_with<S, B>(
                 let service = service.clone();
                 let watcher = graceful.watcher();
                 let timeout = settings.header_read_timeout;
+                let mut stopping = stopping.clone();
                 tokio::spawn(async move {
                     // hyper bounds the time to read a head once it knows the HTTP version; the
-                    // bytes that tell it are bounded here, so a silent client cannot hold a place.
-                    if recognizable_within(&stream, timeout).await {
+                    // bytes that tell it are bounded here, so a silent client cannot hold a place
+                    // (nor hold up a shutdown: a connection that has sent nothing yet is closed).
+                    let recognized = tokio::select! {
+                        biased;
+                        recognized = recognizable_within(&stream, timeout) => recognized,
+                        _ = stopping.wait_for(|stopping| *stopping) => false,
+                    };
+                    if recognized {
                         let connection = builder
                             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
                             .into_owned();
@@ -136,6 +145,7 @@ pub async fn serve_with<S, B>(
         }
     }
     drop(listener);
+    let _ = stop.send(true);
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await
         .is_err()
