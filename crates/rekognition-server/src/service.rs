@@ -234,8 +234,11 @@ impl RekognitionService for Rekognition {
         context: RequestContext,
     ) -> Result<DeleteCollectionResponse, DeleteCollectionError> {
         let scope = scope(&context);
-        let id = input.collection_id.clone();
-        match self.store.delete_collection(&scope, &id).await {
+        match self
+            .store
+            .delete_collection(&scope, &input.collection_id)
+            .await
+        {
             Ok(()) => Ok(DeleteCollectionResponse {
                 status_code: Some(200),
             }),
@@ -398,9 +401,8 @@ impl RekognitionService for Rekognition {
             tags: input.tags.unwrap_or_default().into_iter().collect(),
             source: location.as_ref().map(Location::encode),
         };
-        let creating = scope.clone();
         let limit = self.quotas.max_concurrent_imports;
-        match self.store.create_dataset(&creating, &dataset, limit).await {
+        match self.store.create_dataset(&scope, &dataset, limit).await {
             Ok(()) => {}
             Err(StoreError::LimitReached(limit)) => {
                 return Err(LimitExceededException {
