@@ -1,5 +1,7 @@
-//! The intermediate representation: plain data keyed by shape id in `BTreeMap`s, with every Rust
-//! name already decided, so emission is a straight walk and output order is deterministic.
+//! The intermediate representation: plain data keyed by shape id in `BTreeMap`s, with every fact
+//! settled (Rust names, typed defaults and bounds, which pattern a member checks, which functions
+//! a shape needs, how errors are filled in), so emission is a straight walk with no decisions of
+//! its own, and output order is deterministic.
 
 use std::collections::BTreeMap;
 
@@ -26,8 +28,53 @@ pub struct Service {
     pub patterns: Vec<Translated>,
     /// Operations left out, with the reason.
     pub skipped: Vec<String>,
-    /// `aws.protocols#awsQueryCompatible`: errors also carry their query error code.
-    pub query_compatible: bool,
+    /// The model's own error for a failure of the server, if it has one.
+    pub internal_error: Option<InternalError>,
+    /// How to build `smithy.framework#ValidationException`, when an operation lists it.
+    pub validation_exception: Option<ValidationException>,
+}
+
+/// The error structure answered when a handler panics: its shape id, and the field that takes
+/// the message (all its fields are optional).
+#[derive(Debug, Clone)]
+pub struct InternalError {
+    /// The error structure.
+    pub shape: String,
+    /// Its optional `String` message field, if it has one.
+    pub message_field: Option<String>,
+}
+
+/// The fields of `smithy.framework#ValidationException` and its field-list entries.
+#[derive(Debug, Clone)]
+pub struct ValidationException {
+    /// The exception structure.
+    pub shape: String,
+    /// Its `message`.
+    pub message: Field,
+    /// Its `fieldList`, with the entry structure's `path` and `message`.
+    pub field_list: Option<FieldList>,
+}
+
+/// `ValidationException.fieldList`.
+#[derive(Debug, Clone)]
+pub struct FieldList {
+    /// The list field.
+    pub field: Field,
+    /// The entry structure.
+    pub entry: String,
+    /// The entry's `path`.
+    pub path: Field,
+    /// The entry's `message`.
+    pub message: Field,
+}
+
+/// A structure field, and whether it is `Option<T>`.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The field's Rust name.
+    pub name: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
 }
 
 /// The awsJson variant a service speaks.
@@ -78,38 +125,79 @@ pub struct Operation {
 pub struct Shape {
     /// Absolute shape id.
     pub id: String,
-    /// Rust type name (aggregates, enums); a stem for functions otherwise.
+    /// Rust type name (aggregates, enums); the shape's name otherwise.
     pub name: String,
-    /// `snake_case` stem for its (de)serializer functions.
-    pub function_stem: String,
+    /// The functions of the `json` module this shape needs.
+    pub functions: Functions,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// What it is.
     pub kind: Kind,
     /// `@sensitive`.
     pub sensitive: bool,
-    /// Reached from an operation input: needs a deserializer and validator.
-    pub in_input: bool,
-    /// Reached from an output or error: needs a serializer.
-    pub in_output: bool,
     /// `@error`, for error structures.
     pub error: Option<ErrorInfo>,
-    /// `aws.protocols#awsQueryError`'s code, for error structures that have it.
-    pub query_error: QueryErrorCode,
 }
 
-/// An error structure's fault and status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The `json` module functions of a shape, each named uniquely in that module. Structures,
+/// unions, lists and maps have them; scalars and enums are read and written inline.
+#[derive(Debug, Clone, Default)]
+pub struct Functions {
+    /// Reads and validates a value (the shape is reached from an input).
+    pub read: Option<String>,
+    /// Writes a value (the shape is written as a value: an output, or inside one).
+    pub write: Option<String>,
+    /// Writes a structure's members into an open object (structures reached from an output or
+    /// an error).
+    pub write_members: Option<String>,
+}
+
+/// An error structure's fault, status, and how its answer is filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorInfo {
     /// Whether the server is at fault.
     pub server_fault: bool,
     /// The HTTP status.
     pub status: u16,
+    /// For query-compatible services, the `x-amzn-query-error` header value
+    /// (`<code>;<Sender|Receiver>`) from `aws.protocols#awsQueryError`.
+    pub query_error: Option<String>,
+    /// The `String` member its `Display` and constructor use (`message` or `Message`).
+    pub message: Option<MessageField>,
+    /// Optional members filled when unset (see [`crate::Settings::error_fills`]).
+    pub fills: Vec<ErrorFill>,
 }
 
-/// The code of `aws.protocols#awsQueryError`, which query-compatible services send in the
-/// `x-amzn-query-error` header.
-pub type QueryErrorCode = Option<String>;
+/// An error structure's message member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageField {
+    /// The field's Rust name.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// Whether every other field is optional, so a message alone builds the error.
+    pub constructible: bool,
+}
+
+/// An optional member of an error structure that the answer fills when it is unset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorFill {
+    /// The field's Rust name.
+    pub field: String,
+    /// The JSON key.
+    pub key: String,
+    /// What it is filled with.
+    pub value: FillValue,
+}
+
+/// What fills an unset error member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FillValue {
+    /// The request's id.
+    RequestId,
+    /// The error structure's name.
+    ErrorName,
+}
 
 /// The kinds of shape, with what emission needs of each.
 #[derive(Debug, Clone)]
@@ -142,6 +230,20 @@ pub enum Kind {
     Structure(Vec<Member>),
     /// A union.
     Union(Vec<Member>),
+    /// `smithy.api#Unit`, the target of union members that carry no value.
+    Unit,
+}
+
+impl Kind {
+    /// The members a shape kind holds.
+    pub fn members(&self) -> Vec<&Member> {
+        match self {
+            Kind::Structure(members) | Kind::Union(members) => members.iter().collect(),
+            Kind::List { member, .. } => vec![member],
+            Kind::Map { key, value, .. } => vec![key, value],
+            Kind::Simple(_) | Kind::Enum(_) | Kind::IntEnum(_) | Kind::Unit => Vec::new(),
+        }
+    }
 }
 
 /// Scalar shape types.
@@ -211,20 +313,18 @@ pub struct Member {
     pub target: String,
     /// `@required`.
     pub required: bool,
-    /// `@default`, when not null.
-    pub default: Option<serde_json::Value>,
-    /// `@length` bounds.
-    pub length: Option<(Option<u64>, Option<u64>)>,
-    /// `@range` bounds, as the model wrote them.
-    pub range: Option<(Option<String>, Option<String>)>,
-    /// `@pattern`, translated.
-    pub pattern: Option<Translated>,
+    /// `@default`, when not null, as a value of the target's type.
+    pub default: Option<DefaultValue>,
+    /// The constraints checked on input (empty outside inputs).
+    pub constraints: Constraints,
     /// `@timestampFormat`, for timestamps.
     pub timestamp_format: TimestampFormat,
     /// `@sensitive` on the member or its target.
     pub sensitive: bool,
     /// Needs a `Box` to break a cycle of structures and unions.
     pub boxed: bool,
+    /// Whether AWS-dialect messages print its value (scalars, enums, lists and maps of them).
+    pub shown_in_messages: bool,
     /// Markdown lines.
     pub docs: Vec<String>,
 }
@@ -238,6 +338,124 @@ pub enum TimestampFormat {
     DateTime,
     /// IMF-fixdate.
     HttpDate,
+}
+
+/// A `@default` value, checked against its target and typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// A boolean.
+    Boolean(bool),
+    /// A byte, short, integer or long that fits its type.
+    Integer(i64),
+    /// A float or double.
+    Float(f64),
+    /// A bigInteger or bigDecimal, as the model wrote it.
+    BigNumber(String),
+    /// A string.
+    String(String),
+    /// A blob, decoded from the model's base64.
+    Blob(Vec<u8>),
+    /// A timestamp.
+    Timestamp {
+        /// Seconds since the epoch.
+        seconds: i64,
+        /// Nanoseconds past the second.
+        nanos: u32,
+    },
+    /// A document.
+    Document(DocumentDefault),
+    /// A value of a string enum or intEnum: its variant's name.
+    Variant(String),
+    /// An empty list.
+    EmptyList,
+    /// An empty map.
+    EmptyMap,
+}
+
+/// The defaults Smithy allows a document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentDefault {
+    /// `true` or `false`.
+    Boolean(bool),
+    /// An integral number.
+    Integer(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    String(String),
+    /// `[]`.
+    EmptyList,
+    /// `{}`.
+    EmptyMap,
+}
+
+/// The constraint traits checked on a member's value, each settled for its target's type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `@length`.
+    pub length: Option<Length>,
+    /// `@range`.
+    pub range: Option<Range>,
+    /// `@pattern`: an index into [`Service::patterns`].
+    pub pattern: Option<usize>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        self.length.is_none() && self.range.is_none() && self.pattern.is_none()
+    }
+}
+
+/// `@length` bounds, and what is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Length {
+    /// The least length.
+    pub min: Option<u64>,
+    /// The greatest length.
+    pub max: Option<u64>,
+    /// What counts.
+    pub measure: Measure,
+}
+
+/// What `@length` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Characters of a string (or enum value).
+    Chars,
+    /// Bytes of a blob, items of a list, entries of a map.
+    Items,
+}
+
+/// `@range` bounds: typed for the comparison, and as the model wrote them for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    /// How values are compared.
+    pub compare: RangeCompare,
+    /// The lower bound as written.
+    pub min_text: Option<String>,
+    /// The upper bound as written.
+    pub max_text: Option<String>,
+}
+
+/// How a `@range` compares: exactly in integers when the target and both bounds are integral,
+/// else in `f64`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RangeCompare {
+    /// Integer targets with integral bounds.
+    Integer {
+        /// Lower bound.
+        min: Option<i128>,
+        /// Upper bound.
+        max: Option<i128>,
+    },
+    /// Everything else (floats, big numbers, fractional bounds).
+    Float {
+        /// Lower bound.
+        min: Option<f64>,
+        /// Upper bound.
+        max: Option<f64>,
+    },
 }
 
 impl Member {

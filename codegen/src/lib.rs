@@ -18,19 +18,18 @@
 //!
 //! and in the crate: `mod generated { include!(concat!(env!("OUT_DIR"), "/generated.rs")); }`.
 
-pub mod compliance;
 pub mod docs;
 mod emit;
 pub mod error;
 pub mod ir;
-pub mod literal;
 pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
 
+pub use emit::default_expr;
 pub use error::{Error, Result};
-pub use ir::Protocol;
+pub use ir::{FillValue, Protocol};
 /// Pattern translation (the `smithy-patterns` crate).
 pub use smithy_patterns as pattern;
 
@@ -41,8 +40,18 @@ use std::time::{Duration, Instant};
 pub struct Settings {
     /// The service shape id; `None` picks the model's only service.
     pub service: Option<String>,
-    /// Serve the service with this protocol whatever its traits say.
+    /// Serve the service with this protocol whatever its traits say (for test suites whose
+    /// validation cases are written for another protocol).
     pub protocol_override: Option<Protocol>,
+    /// Members of error structures filled in when the handler leaves them unset, by member
+    /// name: an optional `String` member of that name gets the value. By default `Logref` gets
+    /// the request id and `Code` the error's name, as AWS services answer.
+    pub error_fills: Vec<(String, FillValue)>,
+    /// The names of the model's own error for a failure of the server, in order of preference:
+    /// the first server-fault error structure of one of these names whose members are all
+    /// optional answers when a handler panics (with the message `Internal server error`);
+    /// without one, the framework's `InternalFailure` does.
+    pub internal_errors: Vec<String>,
     /// The name the runtime crate is imported under.
     pub runtime_crate: String,
     /// The model, as named in the generated-file header.
@@ -56,6 +65,18 @@ impl Default for Settings {
         Self {
             service: None,
             protocol_override: None,
+            error_fills: vec![
+                ("Logref".to_owned(), FillValue::RequestId),
+                ("Code".to_owned(), FillValue::ErrorName),
+            ],
+            internal_errors: [
+                "InternalServerError",
+                "InternalServerException",
+                "InternalFailure",
+                "InternalError",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             runtime_crate: "smithy_server_runtime".to_owned(),
             source: "a Smithy model".to_owned(),
             command: "smithy-server-codegen".to_owned(),
@@ -98,11 +119,7 @@ pub fn generate(model_json: &str, settings: &Settings) -> Result<Generated> {
     let started = Instant::now();
     let (version, shapes) = load::load(model_json)?;
     let loaded = Instant::now();
-    let options = lower::LowerOptions {
-        service: settings.service.clone(),
-        protocol_override: settings.protocol_override,
-    };
-    let service = lower::lower(version, shapes, &options)?;
+    let service = lower::lower(version, shapes, settings)?;
     let lowered = Instant::now();
     let tokens = emit::emit(&service, &settings.runtime_crate);
     let emitted = Instant::now();

@@ -117,85 +117,99 @@ pub fn load(json: &str) -> Result<(SmithyVersion, BTreeMap<String, AstShape>)> {
     Ok((version, shapes))
 }
 
-fn simple(kind: &str, traits: Value) -> AstShape {
-    let json = serde_json::json!({ "type": kind, "traits": traits });
-    // The prelude is written here and is always well formed.
-    serde_json::from_value(json).unwrap_or_default()
+fn simple(kind: &str, traits: &[(&str, Value)]) -> AstShape {
+    AstShape {
+        kind: kind.to_owned(),
+        traits: traits
+            .iter()
+            .map(|(id, value)| ((*id).to_owned(), value.clone()))
+            .collect(),
+        ..AstShape::default()
+    }
+}
+
+fn member(target: &str, required: bool) -> AstMember {
+    let mut traits = BTreeMap::new();
+    if required {
+        traits.insert("smithy.api#required".to_owned(), Value::Object(Default::default()));
+    }
+    AstMember {
+        target: target.to_owned(),
+        traits,
+    }
+}
+
+fn structure(members: &[(&str, AstMember)], traits: &[(&str, Value)]) -> AstShape {
+    AstShape {
+        members: members
+            .iter()
+            .map(|(name, member)| ((*name).to_owned(), member.clone()))
+            .collect(),
+        ..simple("structure", traits)
+    }
 }
 
 /// `smithy.api` prelude shapes, and the `smithy.framework` validation shapes.
 fn prelude() -> Vec<(String, AstShape)> {
-    let none = serde_json::json!({});
-    let boxed = serde_json::json!({ "smithy.api#box": {} });
-    let mut out = vec![
-        ("String", simple("string", none.clone())),
-        ("Blob", simple("blob", none.clone())),
-        ("BigInteger", simple("bigInteger", none.clone())),
-        ("BigDecimal", simple("bigDecimal", none.clone())),
-        ("Timestamp", simple("timestamp", none.clone())),
-        ("Document", simple("document", none.clone())),
-        ("Boolean", simple("boolean", boxed.clone())),
-        ("Byte", simple("byte", boxed.clone())),
-        ("Short", simple("short", boxed.clone())),
-        ("Integer", simple("integer", boxed.clone())),
-        ("Long", simple("long", boxed.clone())),
-        ("Float", simple("float", boxed.clone())),
-        ("Double", simple("double", boxed)),
+    let boxed = [("smithy.api#box", Value::Object(Default::default()))];
+    let mut shapes: Vec<(String, AstShape)> = [
+        ("String", simple("string", &[])),
+        ("Blob", simple("blob", &[])),
+        ("BigInteger", simple("bigInteger", &[])),
+        ("BigDecimal", simple("bigDecimal", &[])),
+        ("Timestamp", simple("timestamp", &[])),
+        ("Document", simple("document", &[])),
+        ("Boolean", simple("boolean", &boxed)),
+        ("Byte", simple("byte", &boxed)),
+        ("Short", simple("short", &boxed)),
+        ("Integer", simple("integer", &boxed)),
+        ("Long", simple("long", &boxed)),
+        ("Float", simple("float", &boxed)),
+        ("Double", simple("double", &boxed)),
         (
             "PrimitiveBoolean",
-            simple(
-                "boolean",
-                serde_json::json!({ "smithy.api#default": false }),
-            ),
+            simple("boolean", &[("smithy.api#default", Value::Bool(false))]),
         ),
         (
             "Unit",
-            simple(
-                "structure",
-                serde_json::json!({ "smithy.api#unitType": {} }),
+            structure(&[], &[("smithy.api#unitType", Value::Object(Default::default()))]),
+        ),
+        ("PrimitiveByte", simple("byte", &[("smithy.api#default", Value::from(0))])),
+        ("PrimitiveShort", simple("short", &[("smithy.api#default", Value::from(0))])),
+        ("PrimitiveInteger", simple("integer", &[("smithy.api#default", Value::from(0))])),
+        ("PrimitiveLong", simple("long", &[("smithy.api#default", Value::from(0))])),
+        ("PrimitiveFloat", simple("float", &[("smithy.api#default", Value::from(0))])),
+        ("PrimitiveDouble", simple("double", &[("smithy.api#default", Value::from(0))])),
+    ]
+    .into_iter()
+    .map(|(name, shape)| (format!("smithy.api#{name}"), shape))
+    .collect();
+    let field_list = AstShape {
+        member: Some(member("smithy.framework#ValidationExceptionField", false)),
+        ..simple("list", &[])
+    };
+    shapes.extend([
+        (
+            "smithy.framework#ValidationException".to_owned(),
+            structure(
+                &[
+                    ("message", member("smithy.api#String", true)),
+                    ("fieldList", member("smithy.framework#ValidationExceptionFieldList", false)),
+                ],
+                &[("smithy.api#error", Value::from("client"))],
             ),
         ),
-    ];
-    for (name, kind) in [
-        ("PrimitiveByte", "byte"),
-        ("PrimitiveShort", "short"),
-        ("PrimitiveInteger", "integer"),
-        ("PrimitiveLong", "long"),
-        ("PrimitiveFloat", "float"),
-        ("PrimitiveDouble", "double"),
-    ] {
-        out.push((
-            name,
-            simple(kind, serde_json::json!({ "smithy.api#default": 0 })),
-        ));
-    }
-    let mut shapes: Vec<(String, AstShape)> = out
-        .into_iter()
-        .map(|(name, shape)| (format!("smithy.api#{name}"), shape))
-        .collect();
-    let framework: Value = serde_json::json!({
-        "smithy.framework#ValidationException": {
-            "type": "structure",
-            "members": {
-                "message": { "target": "smithy.api#String", "traits": { "smithy.api#required": {} } },
-                "fieldList": { "target": "smithy.framework#ValidationExceptionFieldList" }
-            },
-            "traits": { "smithy.api#error": "client" }
-        },
-        "smithy.framework#ValidationExceptionFieldList": {
-            "type": "list",
-            "member": { "target": "smithy.framework#ValidationExceptionField" }
-        },
-        "smithy.framework#ValidationExceptionField": {
-            "type": "structure",
-            "members": {
-                "path": { "target": "smithy.api#String", "traits": { "smithy.api#required": {} } },
-                "message": { "target": "smithy.api#String", "traits": { "smithy.api#required": {} } }
-            }
-        }
-    });
-    if let Ok(framework) = serde_json::from_value::<BTreeMap<String, AstShape>>(framework) {
-        shapes.extend(framework);
-    }
+        ("smithy.framework#ValidationExceptionFieldList".to_owned(), field_list),
+        (
+            "smithy.framework#ValidationExceptionField".to_owned(),
+            structure(
+                &[
+                    ("path", member("smithy.api#String", true)),
+                    ("message", member("smithy.api#String", true)),
+                ],
+                &[],
+            ),
+        ),
+    ]);
     shapes
 }

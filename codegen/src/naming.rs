@@ -1,5 +1,8 @@
-//! The one place Rust names are decided: case conversion, keyword escaping and the fallbacks for
-//! names that are not identifiers at all.
+//! The one place Rust names are decided: case conversion, keyword escaping, the fallbacks for
+//! names that are not identifiers at all, and [`Namespace`], the allocator that keeps every name a
+//! generated scope defines unique.
+
+use std::collections::BTreeMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -100,6 +103,90 @@ fn prefix_digit(name: String, prefix: &str) -> String {
     }
 }
 
+/// The names one generated scope defines (a module, a structure's fields, an enum's variants),
+/// each with who claimed it.
+///
+/// A name the model gives (a shape's or an operation's) is [`claimed`](Self::claim): if another
+/// owner holds it, that is a collision the user resolves with a `rename`. A name the generator
+/// makes up (an operation's error enum, a function, a field) is [`allocated`](Self::allocate):
+/// it yields, taking the first free alternative, then a number.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: BTreeMap<String, String>,
+}
+
+/// Two owners want one name in one scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// Who holds the name.
+    pub first: String,
+    /// Who wanted it too.
+    pub second: String,
+    /// The name.
+    pub name: String,
+}
+
+impl Namespace {
+    /// A scope that already defines `names` (the generator's own items).
+    pub fn with_reserved(names: &[&str]) -> Self {
+        let mut namespace = Self::default();
+        for name in names {
+            namespace
+                .taken
+                .insert((*name).to_owned(), "the generated code".to_owned());
+        }
+        namespace
+    }
+
+    /// Whether a name is taken; `r#type` and `type` are one name.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains_key(unraw(name))
+    }
+
+    /// Claims a name the model gives; fails if another owner holds it.
+    pub fn claim(&mut self, name: &str, owner: &str) -> Result<(), Collision> {
+        match self.taken.get(unraw(name)) {
+            Some(first) if first != owner => Err(Collision {
+                first: first.clone(),
+                second: owner.to_owned(),
+                name: name.to_owned(),
+            }),
+            _ => {
+                self.taken.insert(unraw(name).to_owned(), owner.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    /// Allocates the first free name of `candidates`, else the first numbered from 2
+    /// (`Name2`, or `name_2` for `snake_case` names).
+    pub fn allocate(&mut self, candidates: &[String], owner: &str) -> String {
+        let free = candidates.iter().find(|name| !self.contains(name));
+        let name = match free {
+            Some(name) => name.clone(),
+            None => {
+                let first = candidates.first().map_or("value", String::as_str);
+                let stem = unraw(first);
+                let separator = if stem.contains(|c: char| c.is_ascii_uppercase()) {
+                    ""
+                } else {
+                    "_"
+                };
+                (2..)
+                    .map(|n| format!("{stem}{separator}{n}"))
+                    .find(|name| !self.contains(name))
+                    .unwrap_or_else(|| unreachable!("some number is free"))
+            }
+        };
+        self.taken.insert(unraw(&name).to_owned(), owner.to_owned());
+        name
+    }
+}
+
+fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +218,21 @@ mod tests {
             assert_eq!(variant_name(model), variant, "variant name of {model}");
             assert_eq!(field_name(model), field, "field name of {model}");
         }
+    }
+
+    #[test]
+    fn namespace_claims_and_allocates() {
+        let mut names = Namespace::with_reserved(&["Router", "dispatch"]);
+        assert!(names.claim("Foo", "a#Foo").is_ok());
+        assert!(names.claim("Foo", "a#Foo").is_ok(), "the same owner may claim again");
+        let collision = names.claim("Foo", "b#Foo").unwrap_err();
+        assert_eq!((collision.first.as_str(), collision.second.as_str()), ("a#Foo", "b#Foo"));
+        assert!(names.claim("Router", "a#Router").is_err());
+        let router = names.allocate(&["Router".into(), "RouterService".into()], "trait");
+        assert_eq!(router, "RouterService");
+        assert_eq!(names.allocate(&["Router".into()], "x"), "Router2");
+        assert_eq!(names.allocate(&["dispatch".into()], "x"), "dispatch_2");
+        assert_eq!(names.allocate(&["r#type".into()], "x"), "r#type");
+        assert_eq!(names.allocate(&["r#type".into()], "y"), "type_2");
     }
 }

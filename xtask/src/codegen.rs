@@ -161,13 +161,13 @@ fn compliance_tests(check: bool) -> Result<Vec<PathBuf>> {
             command: COMMAND.to_owned(),
             ..Settings::default()
         };
-        let compliance = smithy_server_codegen::compliance::ComplianceSettings {
+        let compliance = crate::compliance::ComplianceSettings {
             sdk_crate: sdk.to_owned(),
             harness_crate: "protocol_compliance".to_owned(),
             exclusions: exclusions.clone(),
         };
         let tests =
-            smithy_server_codegen::compliance::generate_tests(&json, &settings, &compliance)
+            crate::compliance::generate_tests(&json, &settings, &compliance)
                 .with_context(|| format!("generating the compliance tests of {service}"))?;
         // An exclusion must name a case of some service.
         let mine: BTreeSet<String> = tests.unknown_exclusions.into_iter().collect();

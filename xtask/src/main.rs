@@ -4,6 +4,7 @@
 
 mod bench;
 mod codegen;
+mod compliance;
 mod fuzz;
 mod patterns;
 mod test;

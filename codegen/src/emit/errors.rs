@@ -1,20 +1,26 @@
-//! The `error` module: error structures with their `Display`, `Error` and `ErrorShape` impls,
-//! and one error enum per operation.
+//! The `error` module: error structures with their `Display`, `Error` and `ErrorShape` impls and
+//! a constructor from a message, and one error enum per operation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Emitter, ident};
-use crate::ir::{Kind, Operation, Shape, Simple};
+use crate::ir::{ErrorInfo, FillValue, Kind, Operation, Shape};
 
 impl Emitter<'_> {
     pub(super) fn error_module(&self) -> TokenStream {
-        let items: TokenStream = self
+        let items: Vec<TokenStream> = self
             .service
             .shapes
             .values()
-            .filter(|shape| shape.error.is_some())
-            .map(|shape| self.error_struct(shape))
+            .filter_map(|shape| match (&shape.kind, &shape.error) {
+                (Kind::Structure(members), Some(info)) => {
+                    let definition = self.structure(shape, members);
+                    let impls = self.error_impls(shape, info);
+                    Some(quote!(#definition #impls))
+                }
+                _ => None,
+            })
             .chain(
                 self.service
                     .operations
@@ -22,125 +28,104 @@ impl Emitter<'_> {
                     .map(|op| self.operation_error(op)),
             )
             .collect();
-        let runtime = self.runtime_use_for(&items);
+        let runtime = (!items.is_empty()).then_some(&self.runtime_use);
         quote! {
             /// Modeled errors, and one enum per operation of the errors it can return.
             #[allow(clippy::large_enum_variant)]
             pub mod error {
                 #runtime
-                #items
+                #(#items)*
             }
         }
     }
 
-    fn string_member(&self, shape: &Shape, names: &[&str]) -> Option<(proc_macro2::Ident, bool)> {
-        let Kind::Structure(members) = &shape.kind else {
-            return None;
-        };
-        members
-            .iter()
-            .find(|m| {
-                names.contains(&m.name.as_str())
-                    && matches!(self.shape(&m.target).kind, Kind::Simple(Simple::String))
-            })
-            .map(|m| (ident(&m.rust_name), m.optional()))
-    }
-
-    fn error_struct(&self, shape: &Shape) -> TokenStream {
+    fn error_impls(&self, shape: &Shape, info: &ErrorInfo) -> TokenStream {
         let rt = &self.rt;
-        let definition = match &shape.kind {
-            Kind::Structure(members) => self.model_item(&Shape {
-                kind: Kind::Structure(members.clone()),
-                ..shape.clone()
-            }),
-            _ => TokenStream::new(),
-        };
         let name = ident(&shape.name);
         let label = &shape.name;
         let id = &shape.id;
-        let info = shape.error.unwrap_or(crate::ir::ErrorInfo {
-            server_fault: false,
-            status: 400,
-        });
-        let fault = if info.server_fault {
-            quote!(#rt::Fault::Server)
-        } else {
-            quote!(#rt::Fault::Client)
-        };
         let status = info.status;
-        let display = match self.string_member(shape, &["message", "Message"]) {
-            Some((field, true)) => quote! {
-                if let ::std::option::Option::Some(message) = &self.#field {
-                    write!(f, ": {message}")?;
-                }
-            },
-            Some((field, false)) => quote!(write!(f, ": {}", self.#field)?;),
-            None => TokenStream::new(),
+        let mut info_expr = if info.server_fault {
+            quote!(#rt::ErrorInfo::server(#id, #status))
+        } else {
+            quote!(#rt::ErrorInfo::client(#id, #status))
         };
-        let ser_members = self.function("ser_members", &shape.id);
-        let query_error = match (&shape.query_error, self.service.query_compatible) {
-            (Some(code), true) => {
-                let header = format!(
-                    "{code};{}",
-                    if info.server_fault {
-                        "Receiver"
-                    } else {
-                        "Sender"
-                    }
-                );
-                quote! {
-                    fn query_error(&self) -> ::std::option::Option<&'static str> {
-                        ::std::option::Option::Some(#header)
-                    }
+        if let Some(header) = &info.query_error {
+            info_expr = quote!(#info_expr.with_query_error(#header));
+        }
+        let message = match &info.message {
+            Some(message) if message.optional => {
+                let field = ident(&message.field);
+                quote!(self.#field.as_deref())
+            }
+            Some(message) => {
+                let field = ident(&message.field);
+                quote!(::std::option::Option::Some(&self.#field))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let fills = info.fills.iter().map(|fill| {
+            let field = ident(&fill.field);
+            let key = &fill.key;
+            let value = match fill.value {
+                FillValue::RequestId => quote!(request_id),
+                FillValue::ErrorName => quote!(#label),
+            };
+            quote! {
+                if self.#field.is_none() {
+                    object.key(#key).string(#value);
                 }
             }
-            _ => TokenStream::new(),
-        };
-        let mut fills = Vec::new();
-        if let Some((field, true)) = self.string_member(shape, &["Logref"]) {
-            fills.push(quote! {
-                if self.#field.is_none() {
-                    object.key("Logref").string(request_id);
-                }
-            });
-        }
-        if let Some((field, true)) = self.string_member(shape, &["Code"]) {
-            fills.push(quote! {
-                if self.#field.is_none() {
-                    object.key("Code").string(#label);
-                }
-            });
-        }
-        let request_id = if fills.iter().any(|f| f.to_string().contains("request_id")) {
+        });
+        let request_id = if info.fills.iter().any(|f| f.value == FillValue::RequestId) {
             quote!(request_id)
         } else {
             quote!(_request_id)
         };
+        let write_members = Self::function(shape.functions.write_members.as_ref());
+        let constructor = info.message.as_ref().filter(|m| m.constructible).map(|message| {
+            let field = ident(&message.field);
+            let value = if message.optional {
+                quote!(::std::option::Option::Some(message.into()))
+            } else {
+                quote!(message.into())
+            };
+            let Kind::Structure(members) = &shape.kind else {
+                return TokenStream::new();
+            };
+            let rest = members
+                .iter()
+                .filter(|m| m.rust_name != message.field)
+                .map(|m| {
+                    let other = ident(&m.rust_name);
+                    quote!(#other: ::std::option::Option::None,)
+                });
+            quote! {
+                impl #name {
+                    /// The error with this message.
+                    pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        Self { #field: #value, #(#rest)* }
+                    }
+                }
+            }
+        });
         quote! {
-            #definition
+            #constructor
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(#label)?;
-                    #display
-                    ::std::result::Result::Ok(())
+                    #rt::fmt_error(f, #label, #message)
                 }
             }
             impl ::std::error::Error for #name {}
             impl #rt::ErrorShape for #name {
-                fn shape_id(&self) -> &'static str {
-                    #id
-                }
-                fn fault(&self) -> #rt::Fault {
-                    #fault
-                }
-                fn http_status(&self) -> u16 {
-                    #status
+                fn info(&self) -> &'static #rt::ErrorInfo {
+                    const INFO: #rt::ErrorInfo = #info_expr;
+                    &INFO
                 }
                 fn write_members(&self, object: &mut #rt::ObjectWriter<'_>, #request_id: &str) {
-                    super::json::#ser_members(self, object);
+                    super::json::#write_members(self, object);
                     #(#fills)*
                 }
-                #query_error
             }
         }
     }
@@ -152,20 +137,11 @@ impl Emitter<'_> {
         let shapes: Vec<&Shape> = op.errors.iter().map(|id| self.shape(id)).collect();
         let variants: Vec<_> = shapes.iter().map(|s| ident(&s.name)).collect();
         let docs = shapes.iter().map(|s| format!(" A [`{}`].", s.name));
-        let matched = |body: TokenStream| {
-            if variants.is_empty() {
-                quote!(match *self {})
-            } else {
-                quote!(match self { #(Self::#variants(error) => #body,)* })
-            }
+        let as_error_shape = if variants.is_empty() {
+            quote!(match *self {})
+        } else {
+            quote!(match self { #(Self::#variants(error) => error,)* })
         };
-        let display = matched(quote!(::std::fmt::Display::fmt(error, f)));
-        let source = matched(quote!(::std::option::Option::Some(error)));
-        let shape_id = matched(quote!(#rt::ErrorShape::shape_id(error)));
-        let fault = matched(quote!(#rt::ErrorShape::fault(error)));
-        let status = matched(quote!(#rt::ErrorShape::http_status(error)));
-        let write = matched(quote!(#rt::ErrorShape::write_members(error, object, request_id)));
-        let query_error = matched(quote!(#rt::ErrorShape::query_error(error)));
         let froms = variants.iter().map(|variant| {
             quote! {
                 impl ::std::convert::From<#variant> for #name {
@@ -175,45 +151,28 @@ impl Emitter<'_> {
                 }
             }
         });
-        let (object, request_id, f) = if variants.is_empty() {
-            (quote!(_object), quote!(_request_id), quote!(_f))
-        } else {
-            (quote!(object), quote!(request_id), quote!(f))
-        };
         quote! {
             #[doc = #doc]
             #[derive(Debug)]
             pub enum #name {
                 #(#[doc = #docs] #variants(#variants),)*
             }
+            impl #rt::OperationError for #name {
+                fn as_error_shape(&self) -> &dyn #rt::ErrorShape {
+                    #as_error_shape
+                }
+            }
             impl ::std::fmt::Display for #name {
-                fn fmt(&self, #f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    #display
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(#rt::OperationError::as_error_shape(self), f)
                 }
             }
             impl ::std::error::Error for #name {
                 fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                    #source
+                    ::std::option::Option::Some(#rt::OperationError::as_error_shape(self))
                 }
             }
             #(#froms)*
-            impl #rt::ErrorShape for #name {
-                fn shape_id(&self) -> &'static str {
-                    #shape_id
-                }
-                fn fault(&self) -> #rt::Fault {
-                    #fault
-                }
-                fn http_status(&self) -> u16 {
-                    #status
-                }
-                fn write_members(&self, #object: &mut #rt::ObjectWriter<'_>, #request_id: &str) {
-                    #write
-                }
-                fn query_error(&self) -> ::std::option::Option<&'static str> {
-                    #query_error
-                }
-            }
         }
     }
 }

@@ -1,24 +1,21 @@
-//! Stage 3, emit: IR to tokens. Infallible and deterministic: it walks `BTreeMap`s and
-//! `Vec`s in the IR's order. One submodule per generated module.
+//! Stage 3, emit: IR to tokens. Infallible and deterministic: a plain walk over the IR's
+//! `BTreeMap`s and `Vec`s, in their order, deciding nothing the IR has not settled. One
+//! submodule per generated module.
 
 mod errors;
 mod json;
+mod read;
 mod model;
 mod server;
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
 
-use crate::ir::{Kind, Member, Service, Shape, Simple};
+use crate::ir::{DefaultValue, DocumentDefault, Kind, Member, Service, Shape, Simple};
 
 /// Emits a service's modules, in order, as one file.
 pub(crate) fn emit(service: &Service, runtime_crate: &str) -> TokenStream {
-    let krate = ident(runtime_crate);
-    let emitter = Emitter {
-        service,
-        rt: quote!(rt),
-        runtime_use: quote!(use ::#krate::codegen as rt;),
-    };
+    let emitter = Emitter::new(service, runtime_crate, quote!(super));
     let model = emitter.model_module();
     let errors = emitter.error_module();
     let operations = emitter.operation_module();
@@ -33,13 +30,36 @@ pub(crate) fn emit(service: &Service, runtime_crate: &str) -> TokenStream {
     }
 }
 
+/// A member's `@default` as a Rust expression of its field type, for code outside the generated
+/// crate that builds its values (tests): types are named from `crate_path`, the runtime from
+/// `runtime_crate`.
+pub fn default_expr(
+    service: &Service,
+    member: &Member,
+    runtime_crate: &str,
+    crate_path: TokenStream,
+) -> Option<TokenStream> {
+    let emitter = Emitter::new(service, runtime_crate, crate_path);
+    let rt = ident(runtime_crate);
+    let emitter = Emitter {
+        rt: quote!(::#rt::codegen),
+        ..emitter
+    };
+    member
+        .default
+        .as_ref()
+        .map(|default| emitter.default_value(member, default))
+}
+
 struct Emitter<'a> {
     service: &'a Service,
     /// Path to the runtime's re-export module, as generated code names it.
     rt: TokenStream,
     /// The `use` that brings the runtime's re-export module in as `rt`. Model names are
-    /// `UpperCamelCase`, so none can shadow it.
+    /// `UpperCamelCase` and function names are prefixed, so none can shadow it.
     runtime_use: TokenStream,
+    /// What generated types are named under: `super` inside the generated modules.
+    root: TokenStream,
 }
 
 /// An identifier, raw when it is written `r#name`.
@@ -63,12 +83,24 @@ fn docs(lines: &[String]) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-impl Emitter<'_> {
-    /// The runtime `use` for a module body that needs it.
-    fn runtime_use_for(&self, body: &TokenStream) -> Option<&TokenStream> {
-        body.to_string()
-            .contains("rt ::")
-            .then_some(&self.runtime_use)
+/// Documentation lines, or one line of `fallback` when the model gives none.
+fn docs_or(lines: &[String], fallback: String) -> TokenStream {
+    if lines.is_empty() {
+        docs(&[fallback])
+    } else {
+        docs(lines)
+    }
+}
+
+impl<'a> Emitter<'a> {
+    fn new(service: &'a Service, runtime_crate: &str, root: TokenStream) -> Self {
+        let krate = ident(runtime_crate);
+        Emitter {
+            service,
+            rt: quote!(rt),
+            runtime_use: quote!(use ::#krate::codegen as rt;),
+            root,
+        }
     }
 
     fn shape(&self, id: &str) -> &Shape {
@@ -76,16 +108,39 @@ impl Emitter<'_> {
     }
 
     fn is_unit(&self, member: &Member) -> bool {
-        member.target == "smithy.api#Unit"
+        matches!(self.shape(&member.target).kind, Kind::Unit)
     }
 
     /// The path to a named type from any generated module.
     fn type_path(&self, shape: &Shape) -> TokenStream {
+        let root = &self.root;
         let name = ident(&shape.name);
         if shape.error.is_some() {
-            quote!(super::error::#name)
+            quote!(#root::error::#name)
         } else {
-            quote!(super::model::#name)
+            quote!(#root::model::#name)
+        }
+    }
+
+    /// Whether a value of a shape is of a runtime type (or holds one), so a module defining a
+    /// field of it names the runtime.
+    fn holds_runtime_type(&self, id: &str) -> bool {
+        match &self.shape(id).kind {
+            Kind::Simple(simple) => matches!(
+                simple,
+                Simple::Blob
+                    | Simple::BigInteger
+                    | Simple::BigDecimal
+                    | Simple::Timestamp
+                    | Simple::Document
+            ),
+            Kind::List { member, .. } => self.holds_runtime_type(&member.target),
+            Kind::Map { key, value, .. } => {
+                self.holds_runtime_type(&key.target) || self.holds_runtime_type(&value.target)
+            }
+            Kind::Enum(_) | Kind::IntEnum(_) | Kind::Structure(_) | Kind::Union(_) | Kind::Unit => {
+                false
+            }
         }
     }
 
@@ -111,6 +166,7 @@ impl Emitter<'_> {
             Kind::Enum(_) | Kind::IntEnum(_) | Kind::Structure(_) | Kind::Union(_) => {
                 self.type_path(shape)
             }
+            Kind::Unit => quote!(()),
             Kind::List { member, sparse, .. } => {
                 let item = self.value_type(&member.target);
                 if *sparse {
@@ -151,29 +207,64 @@ impl Emitter<'_> {
         }
     }
 
-    /// Whether values of a shape can be printed in an AWS-dialect message (scalars, enums, and
-    /// lists and maps of them).
-    fn printable(&self, id: &str) -> bool {
-        match &self.shape(id).kind {
-            Kind::Simple(_) | Kind::Enum(_) | Kind::IntEnum(_) => true,
-            Kind::List { member, .. } => self.printable(&member.target),
-            Kind::Map { value, .. } => self.printable(&value.target),
-            Kind::Structure(_) | Kind::Union(_) => false,
+    /// A `json` module function of a shape, as the lowering named it. The lowering names one
+    /// for every shape that needs it, so a missing name is a bug in the generator.
+    fn function(name: Option<&String>) -> Ident {
+        ident(name.expect("the lowering names every json function emit calls"))
+    }
+
+    /// The `@default` of a member as a Rust expression of its field type.
+    fn default_value(&self, member: &Member, default: &DefaultValue) -> TokenStream {
+        let rt = &self.rt;
+        let value = match default {
+            DefaultValue::Boolean(flag) => quote!(#flag),
+            DefaultValue::Integer(number) => {
+                let literal = Literal::i64_unsuffixed(*number);
+                quote!(#literal)
+            }
+            DefaultValue::Float(number) => {
+                let literal = Literal::f64_unsuffixed(*number);
+                quote!(#literal)
+            }
+            DefaultValue::BigNumber(digits) => quote!(#rt::BigNumber::from_model(#digits)),
+            DefaultValue::String(text) => quote!(::std::string::String::from(#text)),
+            DefaultValue::Blob(bytes) => {
+                let bytes = Literal::byte_string(bytes);
+                quote!(#rt::Blob::new(#bytes.to_vec()))
+            }
+            DefaultValue::Timestamp { seconds, nanos } => {
+                quote!(#rt::Timestamp::new(#seconds, #nanos))
+            }
+            DefaultValue::Document(document) => match document {
+                DocumentDefault::Boolean(flag) => quote!(#rt::Document::Bool(#flag)),
+                DocumentDefault::Integer(number) => {
+                    let literal = Literal::i64_suffixed(*number);
+                    quote!(#rt::Document::from(#literal))
+                }
+                DocumentDefault::Float(number) => {
+                    let literal = Literal::f64_suffixed(*number);
+                    quote!(#rt::Document::from(#literal))
+                }
+                DocumentDefault::String(text) => {
+                    quote!(#rt::Document::String(::std::string::String::from(#text)))
+                }
+                DocumentDefault::EmptyList => quote!(#rt::Document::Array(::std::vec::Vec::new())),
+                DocumentDefault::EmptyMap => {
+                    quote!(#rt::Document::Object(::std::default::Default::default()))
+                }
+            },
+            DefaultValue::Variant(variant) => {
+                let ty = self.type_path(self.shape(&member.target));
+                let variant = ident(variant);
+                quote!(#ty::#variant)
+            }
+            DefaultValue::EmptyList => quote!(::std::vec::Vec::new()),
+            DefaultValue::EmptyMap => quote!(::std::collections::HashMap::new()),
+        };
+        if member.boxed {
+            quote!(::std::boxed::Box::new(#value))
+        } else {
+            value
         }
-    }
-
-    /// Whether a member carries a check on its own value (beyond its type and nesting).
-    fn has_checks(&self, member: &Member) -> bool {
-        member.length.is_some()
-            || member.pattern.is_some()
-            || member.range.is_some()
-            || matches!(
-                self.shape(&member.target).kind,
-                Kind::Enum(_) | Kind::IntEnum(_)
-            )
-    }
-
-    fn function(&self, prefix: &str, id: &str) -> Ident {
-        format_ident!("{prefix}_{}", self.shape(id).function_stem)
     }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, docs, ident};
+use super::{Emitter, docs, docs_or, ident};
 use crate::ir::{EnumValue, IntEnumValue, Kind, Member, Shape};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
@@ -17,7 +17,7 @@ impl Emitter<'_> {
             .filter(|shape| shape.error.is_none())
             .map(|shape| self.model_item(shape))
             .collect();
-        let runtime = self.runtime_use_for(&items);
+        let runtime = self.model_uses_runtime().then_some(&self.runtime_use);
         quote! {
             /// Structures, unions and enums of the service's operations.
             pub mod model {
@@ -27,24 +27,42 @@ impl Emitter<'_> {
         }
     }
 
+    /// Whether the model module names the runtime: enums implement its traits, and fields may
+    /// be of its types.
+    fn model_uses_runtime(&self) -> bool {
+        self.service
+            .shapes
+            .values()
+            .filter(|shape| shape.error.is_none())
+            .any(|shape| match &shape.kind {
+                Kind::Enum(_) | Kind::IntEnum(_) => true,
+                Kind::Structure(members) | Kind::Union(members) => members
+                    .iter()
+                    .any(|member| self.holds_runtime_type(&member.target)),
+                Kind::Simple(_) | Kind::List { .. } | Kind::Map { .. } | Kind::Unit => false,
+            })
+    }
+
     /// A shape's type, if it has one of its own.
-    pub(super) fn model_item(&self, shape: &Shape) -> TokenStream {
+    fn model_item(&self, shape: &Shape) -> TokenStream {
         match &shape.kind {
             Kind::Structure(members) => self.structure(shape, members),
             Kind::Union(members) => self.union(shape, members),
             Kind::Enum(values) => self.string_enum(shape, values),
             Kind::IntEnum(values) => self.int_enum(shape, values),
-            Kind::Simple(_) | Kind::List { .. } | Kind::Map { .. } => TokenStream::new(),
+            Kind::Simple(_) | Kind::List { .. } | Kind::Map { .. } | Kind::Unit => {
+                TokenStream::new()
+            }
         }
     }
 
-    fn structure(&self, shape: &Shape, members: &[Member]) -> TokenStream {
+    pub(super) fn structure(&self, shape: &Shape, members: &[Member]) -> TokenStream {
         let name = ident(&shape.name);
-        let doc = docs(&shape.docs);
+        let doc = docs_or(&shape.docs, format!("The `{}` structure.", shape.name));
         let fields = members.iter().map(|member| {
             let field = ident(&member.rust_name);
             let ty = self.field_type(member);
-            let doc = docs(&member.docs);
+            let doc = docs_or(&member.docs, format!("The `{}` member.", member.name));
             quote!(#doc pub #field: #ty,)
         });
         let hidden = |member: &Member| {
@@ -112,10 +130,10 @@ impl Emitter<'_> {
 
     fn union(&self, shape: &Shape, members: &[Member]) -> TokenStream {
         let name = ident(&shape.name);
-        let doc = docs(&shape.docs);
+        let doc = docs_or(&shape.docs, format!("The `{}` union.", shape.name));
         let variants = members.iter().map(|member| {
             let variant = ident(&member.rust_name);
-            let doc = docs(&member.docs);
+            let doc = docs_or(&member.docs, format!("The `{}` member.", member.name));
             if self.is_unit(member) {
                 quote!(#doc #variant,)
             } else {
@@ -164,7 +182,7 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let name = ident(&shape.name);
         let label = &shape.name;
-        let doc = docs(&shape.docs);
+        let doc = docs_or(&shape.docs, format!("The `{}` enum.", shape.name));
         let variants = values.iter().map(|value| {
             let variant = ident(&value.variant);
             let doc = docs(&value.docs);
@@ -194,10 +212,6 @@ impl Emitter<'_> {
                 /// Every value, as sent on the wire.
                 pub const VALUES: &'static [&'static str] = &[#(#wires),*];
 
-                /// The values validation messages list (`@internal` ones are accepted but
-                /// not advertised).
-                pub const ADVERTISED_VALUES: &'static [&'static str] = &[#(#advertised),*];
-
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &'static str {
                     #as_str
@@ -221,6 +235,9 @@ impl Emitter<'_> {
                     f.write_str(self.as_str())
                 }
             }
+            impl #rt::StringEnum for #name {
+                const ADVERTISED_VALUES: &'static [&'static str] = &[#(#advertised),*];
+            }
             impl #rt::ValueText for #name {
                 fn write_text(&self, out: &mut ::std::string::String) {
                     out.push_str(self.as_str());
@@ -232,7 +249,7 @@ impl Emitter<'_> {
     fn int_enum(&self, shape: &Shape, values: &[IntEnumValue]) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&shape.name);
-        let doc = docs(&shape.docs);
+        let doc = docs_or(&shape.docs, format!("The `{}` intEnum.", shape.name));
         let variants = values.iter().map(|value| {
             let variant = ident(&value.variant);
             let doc = docs(&value.docs);
@@ -261,9 +278,6 @@ impl Emitter<'_> {
                 /// Every value, as text.
                 pub const VALUES: &'static [&'static str] = &[#(#texts),*];
 
-                /// The values validation messages list: all of them.
-                pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
-
                 /// The value as sent on the wire.
                 pub fn value(&self) -> i32 {
                     #value_body
@@ -280,6 +294,13 @@ impl Emitter<'_> {
             impl #rt::ValueText for #name {
                 fn write_text(&self, out: &mut ::std::string::String) {
                     out.push_str(&self.value().to_string());
+                }
+            }
+            impl #rt::IntEnum for #name {
+                const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
+
+                fn from_value(value: i32) -> ::std::option::Option<Self> {
+                    Self::from_value(value)
                 }
             }
         }

@@ -1,12 +1,12 @@
 //! The `operation` module (one marker type per operation, implementing the runtime's
-//! `Operation`) and the `server` module (the service trait and the dispatch that routes a target
-//! to its method).
+//! `Operation`) and the `server` module (the service trait, and the dispatch that routes a target
+//! to the runtime's generic `call` with its method).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, docs, ident};
-use crate::ir::{Dialect, Kind, Operation, Protocol};
+use super::{Emitter, docs, docs_or, ident};
+use crate::ir::{Dialect, Operation, Protocol, ValidationException};
 
 impl Emitter<'_> {
     fn target(&self, op: &Operation) -> String {
@@ -21,75 +21,76 @@ impl Emitter<'_> {
     }
 
     pub(super) fn operation_module(&self) -> TokenStream {
-        let rt = &self.rt;
-        let items: TokenStream = self.service.operations.iter().map(|op| {
-            let name = ident(&op.type_name);
-            let doc = docs(&op.docs);
-            let op_name = &op.name;
-            let target = self.target(op);
-            let dialect = match op.dialect {
-                Dialect::Aws => quote!(#rt::Dialect::Aws),
-                Dialect::Smithy => quote!(#rt::Dialect::Smithy),
-            };
-            let input = self.io_type(op.input.as_ref());
-            let output = self.io_type(op.output.as_ref());
-            let error = ident(&op.error_name);
-            let decode = match &op.input {
-                Some(id) => {
-                    let de = self.function("de", id);
-                    quote!(super::json::#de(value, &#rt::Path::root(), &mut violations))
-                }
-                None => quote!(#rt::json::object(value, &#rt::Path::root(), &mut violations).map(|_| ())),
-            };
-            let encode = match &op.output {
-                Some(id) => {
-                    let ser = self.function("ser", id);
-                    quote! {
-                        let mut writer = #rt::JsonWriter::new();
-                        super::json::#ser(output, &mut writer);
-                        writer.finish()
-                    }
-                }
-                None => quote! {
-                    let () = output;
-                    ::std::vec::Vec::new()
-                },
-            };
-            let doc_fallback = format!(" The `{op_name}` operation.");
-            let doc = if op.docs.is_empty() { quote!(#[doc = #doc_fallback]) } else { doc };
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, Default)]
-                pub struct #name;
-
-                impl #rt::Operation for #name {
-                    const NAME: &'static str = #op_name;
-                    const TARGET: &'static str = #target;
-                    const DIALECT: #rt::Dialect = #dialect;
-                    type Input = #input;
-                    type Output = #output;
-                    type Error = super::error::#error;
-
-                    fn decode_value(value: #rt::Value) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
-                        let mut violations = #rt::Violations::new();
-                        match #decode {
-                            ::std::option::Option::Some(input) if violations.is_empty() => ::std::result::Result::Ok(input),
-                            _ => ::std::result::Result::Err(#rt::DecodeError::from_violations(violations)),
-                        }
-                    }
-
-                    fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-                        #encode
-                    }
-                }
-            }
-        }).collect();
-        let runtime = self.runtime_use_for(&items);
+        let items: Vec<TokenStream> = self
+            .service
+            .operations
+            .iter()
+            .map(|op| self.operation(op))
+            .collect();
+        let runtime = (!items.is_empty()).then_some(&self.runtime_use);
         quote! {
             /// One marker type per operation: its name, wire target, input, output and errors.
             pub mod operation {
                 #runtime
-                #items
+                #(#items)*
+            }
+        }
+    }
+
+    fn operation(&self, op: &Operation) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&op.type_name);
+        let doc = docs_or(&op.docs, format!("The `{}` operation.", op.name));
+        let op_name = &op.name;
+        let target = self.target(op);
+        let input = self.io_type(op.input.as_ref());
+        let output = self.io_type(op.output.as_ref());
+        let error = ident(&op.error_name);
+        let read = match &op.input {
+            Some(id) => {
+                let read = Self::function(self.shape(id).functions.read.as_ref());
+                quote!(super::json::#read)
+            }
+            None => quote!(#rt::json::unit),
+        };
+        let encode = match &op.output {
+            Some(id) => {
+                let write = Self::function(self.shape(id).functions.write.as_ref());
+                quote!(#rt::encode(output, super::json::#write))
+            }
+            None => quote! {
+                let () = output;
+                ::std::vec::Vec::new()
+            },
+        };
+        let validation_error = (op.dialect == Dialect::Smithy).then(|| {
+            quote! {
+                fn validation_error(violations: &#rt::Violations) -> ::std::option::Option<Self::Error> {
+                    ::std::option::Option::Some(super::server::validation_exception(violations).into())
+                }
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Copy, Default)]
+            pub struct #name;
+
+            impl #rt::Operation for #name {
+                const NAME: &'static str = #op_name;
+                const TARGET: &'static str = #target;
+                type Input = #input;
+                type Output = #output;
+                type Error = super::error::#error;
+
+                fn decode_value(value: #rt::Value) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
+                    #rt::decode(value, #read)
+                }
+
+                fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+                    #encode
+                }
+
+                #validation_error
             }
         }
     }
@@ -100,7 +101,6 @@ impl Emitter<'_> {
         let router = self.router();
         let service = self.service;
         let trait_name = ident(&service.trait_name);
-        let doc = docs(&service.docs);
         let service_name = &service.name;
         let protocol = match service.protocol {
             Protocol::AwsJson1_0 => quote!(#rt::Protocol::AwsJson1_0),
@@ -128,19 +128,22 @@ impl Emitter<'_> {
             .iter()
             .map(|op| self.target(op))
             .collect();
-        let arms = service.operations.iter().map(|op| self.dispatch_arm(op));
-        let needs_validation_exception = service
-            .operations
-            .iter()
-            .any(|op| op.dialect == Dialect::Smithy);
-        let validation_exception = needs_validation_exception.then(|| self.validation_exception());
-        let trait_doc =
-            format!(" The `{service_name}` service: implement one method per operation.");
-        let trait_doc = if service.docs.is_empty() {
-            quote!(#[doc = #trait_doc])
-        } else {
-            doc
-        };
+        let arms = service.operations.iter().map(|op| {
+            let target = self.target(op);
+            let name = ident(&op.type_name);
+            let method = ident(&op.method);
+            quote! {
+                #target => #rt::call::<super::operation::#name, _, _>(PROTOCOL, body, context, |input, context| service.#method(input, context)).await,
+            }
+        });
+        let validation_exception = service
+            .validation_exception
+            .as_ref()
+            .map(|exception| self.validation_exception(exception));
+        let trait_doc = docs_or(
+            &service.docs,
+            format!("The `{service_name}` service: implement one method per operation."),
+        );
         quote! {
             /// The service trait to implement, and the dispatch that calls it.
             pub mod server {
@@ -184,22 +187,22 @@ impl Emitter<'_> {
     fn router(&self) -> TokenStream {
         let rt = &self.rt;
         let trait_name = ident(&self.service.trait_name);
-        let internal_error = match self.internal_error_shape() {
-            Some((shape, message_field)) => {
-                let ty = self.type_path(shape);
-                let members = match &shape.kind {
-                    Kind::Structure(members) => members.as_slice(),
-                    _ => &[],
-                };
-                let fields = members.iter().map(|member| {
-                    let field = ident(&member.rust_name);
-                    if Some(&member.rust_name) == message_field.as_ref() {
-                        quote!(#field: ::std::option::Option::Some("Internal server error".to_owned()),)
-                    } else {
-                        quote!(#field: ::std::option::Option::None,)
+        let internal_error = match &self.service.internal_error {
+            Some(internal) => {
+                let ty = self.type_path(self.shape(&internal.shape));
+                let value = match &internal.message_field {
+                    Some(field) => {
+                        let field = ident(field);
+                        quote! {
+                            #ty {
+                                #field: ::std::option::Option::Some("Internal server error".to_owned()),
+                                ..::std::default::Default::default()
+                            }
+                        }
                     }
-                });
-                quote!(#rt::Reply::error(PROTOCOL, &#ty { #(#fields)* }, request_id))
+                    None => quote!(#ty::default()),
+                };
+                quote!(#rt::Reply::error(PROTOCOL, &#value, request_id))
             }
             None => quote! {{
                 let _ = request_id;
@@ -228,98 +231,11 @@ impl Emitter<'_> {
         }
     }
 
-    /// The model's own error for a failure of the server (an `@error("server")` structure named
-    /// like one, whose members are all optional), with its message field, if it has one.
-    fn internal_error_shape(&self) -> Option<(&crate::ir::Shape, Option<String>)> {
-        const NAMES: &[&str] = &[
-            "InternalServerError",
-            "InternalServerException",
-            "InternalFailure",
-            "InternalError",
-        ];
-        self.service.shapes.values().find_map(|shape| {
-            let Kind::Structure(members) = &shape.kind else {
-                return None;
-            };
-            let server = shape.error.is_some_and(|e| e.server_fault);
-            if !server
-                || !NAMES.contains(&shape.name.as_str())
-                || !members.iter().all(|m| m.optional())
-            {
-                return None;
-            }
-            let message = members
-                .iter()
-                .find(|m| {
-                    m.name.eq_ignore_ascii_case("message")
-                        && matches!(
-                            self.shape(&m.target).kind,
-                            Kind::Simple(crate::ir::Simple::String)
-                        )
-                })
-                .map(|m| m.rust_name.clone());
-            Some((shape, message))
-        })
-    }
-
-    fn dispatch_arm(&self, op: &Operation) -> TokenStream {
+    /// Builds `smithy.framework#ValidationException` from violations, for operations that model
+    /// it.
+    fn validation_exception(&self, exception: &ValidationException) -> TokenStream {
         let rt = &self.rt;
-        let target = self.target(op);
-        let name = ident(&op.type_name);
-        let method = ident(&op.method);
-        let decode_failure = match op.dialect {
-            Dialect::Aws => quote!(return #rt::Reply::decode_failure(&error)),
-            Dialect::Smithy => {
-                let error_enum = ident(&op.error_name);
-                quote! {
-                    return match error {
-                        #rt::DecodeError::Invalid(violations) => #rt::Reply::error(
-                            PROTOCOL,
-                            &super::error::#error_enum::from(validation_exception(&violations)),
-                            &context.request_id,
-                        ),
-                        error => #rt::Reply::decode_failure(&error),
-                    }
-                }
-            }
-        };
-        let decode = if op.input.is_some() {
-            quote! {
-                let input = match <super::operation::#name as #rt::Operation>::decode_input(body) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => #decode_failure,
-                };
-            }
-        } else {
-            quote! {
-                if let ::std::result::Result::Err(error) = <super::operation::#name as #rt::Operation>::decode_input(body) {
-                    #decode_failure;
-                }
-                let input = ();
-            }
-        };
-        quote! {
-            #target => {
-                #decode
-                let request_id = context.request_id.clone();
-                match service.#method(input, context).await {
-                    ::std::result::Result::Ok(output) => #rt::Reply::ok(
-                        <super::operation::#name as #rt::Operation>::encode_output(&output),
-                    ),
-                    ::std::result::Result::Err(error) => #rt::Reply::error(PROTOCOL, &error, &request_id),
-                }
-            }
-        }
-    }
-
-    /// Builds `smithy.framework#ValidationException` from violations, for operations that model it.
-    fn validation_exception(&self) -> TokenStream {
-        let rt = &self.rt;
-        let exception = self.shape("smithy.framework#ValidationException");
-        let exception_type = self.type_path(exception);
-        let Kind::Structure(members) = &exception.kind else {
-            return TokenStream::new();
-        };
+        let exception_type = self.type_path(self.shape(&exception.shape));
         let wrap = |optional: bool, value: TokenStream| {
             if optional {
                 quote!(::std::option::Option::Some(#value))
@@ -327,45 +243,36 @@ impl Emitter<'_> {
                 value
             }
         };
-        let field_struct = self
-            .service
-            .shapes
-            .get("smithy.framework#ValidationExceptionField");
-        let fields = members.iter().map(|member| {
-            let field = ident(&member.rust_name);
-            match member.name.as_str() {
-                "message" => {
-                    let value = wrap(member.optional(), quote!(message.clone()));
-                    quote!(#field: #value,)
-                }
-                "fieldList" => match field_struct {
-                    Some(field_shape) => {
-                        let field_type = self.type_path(field_shape);
-                        let inner = match &field_shape.kind {
-                            Kind::Structure(inner) => inner.as_slice(),
-                            _ => &[],
-                        };
-                        let assigns = inner.iter().map(|m| {
-                            let f = ident(&m.rust_name);
-                            let source = if m.name == "path" { quote!(path.clone()) } else { quote!(message.clone()) };
-                            let value = wrap(m.optional(), source);
-                            quote!(#f: #value,)
-                        });
-                        let list = quote! {
-                            fields.iter().map(|(path, message)| #field_type { #(#assigns)* }).collect()
-                        };
-                        let value = wrap(member.optional(), list);
-                        quote!(#field: #value,)
-                    }
-                    None => quote!(#field: ::std::default::Default::default(),),
+        let message_field = ident(&exception.message.name);
+        let message = wrap(exception.message.optional, quote!(report_message));
+        let field_list = exception.field_list.as_ref().map(|list| {
+            let entry_type = self.type_path(self.shape(&list.entry));
+            let field = ident(&list.field.name);
+            let path_field = ident(&list.path.name);
+            let path = wrap(list.path.optional, quote!(path.clone()));
+            let message_field = ident(&list.message.name);
+            let entry_message = wrap(list.message.optional, quote!(message.clone()));
+            let entries = wrap(
+                list.field.optional,
+                quote! {
+                    report_fields.iter().map(|(path, message)| #entry_type {
+                        #path_field: #path,
+                        #message_field: #entry_message,
+                    }).collect()
                 },
-                _ => quote!(#field: ::std::default::Default::default(),),
-            }
+            );
+            quote!(#field: #entries,)
         });
+        let fields_binding = if field_list.is_some() {
+            quote!(report_fields)
+        } else {
+            quote!(_report_fields)
+        };
         quote! {
-            fn validation_exception(violations: &#rt::Violations) -> #exception_type {
-                let (message, fields) = violations.smithy_report();
-                #exception_type { #(#fields)* }
+            /// `smithy.framework#ValidationException` listing every violation.
+            pub(super) fn validation_exception(violations: &#rt::Violations) -> #exception_type {
+                let (report_message, #fields_binding) = violations.smithy_report();
+                #exception_type { #message_field: #message, #field_list }
             }
         }
     }

@@ -2,40 +2,58 @@
 /// Structures, unions and enums of the service's operations.
 pub mod model {
     use ::smithy_server_runtime::codegen as rt;
+    /// The `CreateCollectionRequest` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateCollectionRequest {
         /// The ID to give the new collection.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
         pub collection_id: ::std::string::String,
         /// Tags (key-value pairs) to attach to the collection.
+        ///
+        /// **Constraints:** length 0..=200.
         pub tags: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     }
+    /// The `CreateCollectionResponse` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateCollectionResponse {
         /// The HTTP status code of the operation.
+        ///
+        /// **Constraints:** range at least 0.
         pub status_code: ::std::option::Option<i32>,
         /// The Amazon Resource Name (ARN) of the collection, for use in permissions.
         pub collection_arn: ::std::option::Option<::std::string::String>,
         /// The version of the face model the collection uses.
         pub face_model_version: ::std::option::Option<::std::string::String>,
     }
+    /// The `CreateDatasetRequest` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDatasetRequest {
         /// Where the dataset's images and labels come from: an existing dataset, or a Ground Truth manifest in Amazon S3. Without it the dataset starts empty.
         pub dataset_source: ::std::option::Option<super::model::DatasetSource>,
         /// Whether this is the project's training dataset (`TRAIN`) or its test dataset (`TEST`).
+        ///
+        /// **Constraints:** required; one of `TRAIN`, `TEST`.
         pub dataset_type: super::model::DatasetType,
         /// The ARN of the Custom Labels project the dataset belongs to.
+        ///
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
         pub project_arn: ::std::string::String,
         /// Tags (key-value pairs) to attach to the dataset.
+        ///
+        /// **Constraints:** length 0..=200.
         pub tags: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     }
+    /// The `CreateDatasetResponse` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateDatasetResponse {
         /// The ARN of the new dataset.
+        ///
+        /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
     }
     /// The source of a new dataset's entries. Give exactly one of `GroundTruthManifest` and `DatasetArn`.
@@ -46,8 +64,11 @@ pub mod model {
             super::model::GroundTruthManifest,
         >,
         /// The ARN of an existing dataset whose entries are copied.
+        ///
+        /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
     }
+    /// The `DatasetType` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum DatasetType {
         /// `TRAIN`
@@ -58,9 +79,6 @@ pub mod model {
     impl DatasetType {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["TRAIN", "TEST"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &["TRAIN", "TEST"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -89,33 +107,49 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for DatasetType {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["TRAIN", "TEST"];
+    }
     impl rt::ValueText for DatasetType {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `DeleteCollectionRequest` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteCollectionRequest {
         /// The ID of the collection to delete.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
         pub collection_id: ::std::string::String,
     }
+    /// The `DeleteCollectionResponse` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteCollectionResponse {
         /// The HTTP status code of the operation.
+        ///
+        /// **Constraints:** range at least 0.
         pub status_code: ::std::option::Option<i32>,
     }
     /// A SageMaker Ground Truth manifest file: JSON Lines, one image and its labels per line.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroundTruthManifest {
+        /// The `S3Object` member.
         pub s3_object: ::std::option::Option<super::model::S3Object>,
     }
+    /// The `ListCollectionsRequest` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListCollectionsRequest {
         /// The token a previous call returned, to continue from where it stopped.
+        ///
+        /// **Constraints:** length 0..=255.
         pub next_token: ::std::option::Option<::std::string::String>,
         /// The largest number of collection IDs to return.
+        ///
+        /// **Constraints:** range 0..=4096.
         pub max_results: ::std::option::Option<i32>,
     }
+    /// The `ListCollectionsResponse` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListCollectionsResponse {
         /// The collection IDs.
@@ -123,6 +157,8 @@ pub mod model {
             ::std::vec::Vec<::std::string::String>,
         >,
         /// Present when more IDs remain: pass it to the next call.
+        ///
+        /// **Constraints:** length 0..=255.
         pub next_token: ::std::option::Option<::std::string::String>,
         /// The face model version of each collection: `FaceModelVersions[i]` belongs to `CollectionIds[i]`.
         pub face_model_versions: ::std::option::Option<
@@ -133,10 +169,16 @@ pub mod model {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct S3Object {
         /// The name of the S3 bucket.
+        ///
+        /// **Constraints:** length 3..=255; pattern `^[0-9A-Za-z\.\-_]*$`.
         pub bucket: ::std::option::Option<::std::string::String>,
         /// The object's key.
+        ///
+        /// **Constraints:** length 1..=1024.
         pub name: ::std::option::Option<::std::string::String>,
         /// The object's version, for buckets with versioning enabled.
+        ///
+        /// **Constraints:** length 1..=1024.
         pub version: ::std::option::Option<::std::string::String>,
     }
 }
@@ -147,30 +189,36 @@ pub mod error {
     /// The caller is not allowed to perform the action.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessDeniedException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl AccessDeniedException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for AccessDeniedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("AccessDeniedException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "AccessDeniedException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for AccessDeniedException {}
     impl rt::ErrorShape for AccessDeniedException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#AccessDeniedException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#AccessDeniedException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_access_denied_exception(self, object);
@@ -185,30 +233,36 @@ pub mod error {
     /// Amazon Rekognition hit a problem of its own. Try the call again.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InternalServerError {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl InternalServerError {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for InternalServerError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("InternalServerError")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "InternalServerError", self.message.as_deref())
         }
     }
     impl ::std::error::Error for InternalServerError {}
     impl rt::ErrorShape for InternalServerError {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#InternalServerError"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Server
-        }
-        fn http_status(&self) -> u16 {
-            500u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::server(
+                "com.amazonaws.rekognition#InternalServerError",
+                500u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_internal_server_error(self, object);
@@ -223,30 +277,36 @@ pub mod error {
     /// The pagination token is not valid.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InvalidPaginationTokenException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl InvalidPaginationTokenException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for InvalidPaginationTokenException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("InvalidPaginationTokenException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "InvalidPaginationTokenException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for InvalidPaginationTokenException {}
     impl rt::ErrorShape for InvalidPaginationTokenException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#InvalidPaginationTokenException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#InvalidPaginationTokenException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_invalid_pagination_token_exception(self, object);
@@ -261,30 +321,36 @@ pub mod error {
     /// A parameter broke a rule of the operation. Check the parameters before calling again.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InvalidParameterException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl InvalidParameterException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for InvalidParameterException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("InvalidParameterException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "InvalidParameterException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for InvalidParameterException {}
     impl rt::ErrorShape for InvalidParameterException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#InvalidParameterException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#InvalidParameterException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_invalid_parameter_exception(self, object);
@@ -299,30 +365,36 @@ pub mod error {
     /// Amazon Rekognition cannot read the S3 object named in the request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InvalidS3ObjectException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl InvalidS3ObjectException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for InvalidS3ObjectException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("InvalidS3ObjectException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "InvalidS3ObjectException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for InvalidS3ObjectException {}
     impl rt::ErrorShape for InvalidS3ObjectException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#InvalidS3ObjectException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#InvalidS3ObjectException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_invalid_s3_object_exception(self, object);
@@ -337,30 +409,36 @@ pub mod error {
     /// A service limit was reached, such as the number of jobs running at once. Try again once fewer are running.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct LimitExceededException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl LimitExceededException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for LimitExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("LimitExceededException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "LimitExceededException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for LimitExceededException {}
     impl rt::ErrorShape for LimitExceededException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#LimitExceededException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#LimitExceededException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_limit_exceeded_exception(self, object);
@@ -375,30 +453,40 @@ pub mod error {
     /// The request rate exceeded the account's throughput limit.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProvisionedThroughputExceededException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl ProvisionedThroughputExceededException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for ProvisionedThroughputExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ProvisionedThroughputExceededException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(
+                f,
+                "ProvisionedThroughputExceededException",
+                self.message.as_deref(),
+            )
         }
     }
     impl ::std::error::Error for ProvisionedThroughputExceededException {}
     impl rt::ErrorShape for ProvisionedThroughputExceededException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#ProvisionedThroughputExceededException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ProvisionedThroughputExceededException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_provisioned_throughput_exceeded_exception(
@@ -416,30 +504,36 @@ pub mod error {
     /// A resource with the given ID already exists.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceAlreadyExistsException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl ResourceAlreadyExistsException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for ResourceAlreadyExistsException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ResourceAlreadyExistsException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ResourceAlreadyExistsException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for ResourceAlreadyExistsException {}
     impl rt::ErrorShape for ResourceAlreadyExistsException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#ResourceAlreadyExistsException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ResourceAlreadyExistsException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_resource_already_exists_exception(self, object);
@@ -454,30 +548,36 @@ pub mod error {
     /// The resource named in the request does not exist.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceNotFoundException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl ResourceNotFoundException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for ResourceNotFoundException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ResourceNotFoundException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ResourceNotFoundException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for ResourceNotFoundException {}
     impl rt::ErrorShape for ResourceNotFoundException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#ResourceNotFoundException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ResourceNotFoundException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_resource_not_found_exception(self, object);
@@ -492,30 +592,36 @@ pub mod error {
     /// The request would exceed a service quota of the account.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ServiceQuotaExceededException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl ServiceQuotaExceededException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for ServiceQuotaExceededException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ServiceQuotaExceededException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ServiceQuotaExceededException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for ServiceQuotaExceededException {}
     impl rt::ErrorShape for ServiceQuotaExceededException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#ServiceQuotaExceededException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ServiceQuotaExceededException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_service_quota_exceeded_exception(self, object);
@@ -530,30 +636,36 @@ pub mod error {
     /// Amazon Rekognition cannot take the request now. Try the call again.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ThrottlingException {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
         /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
+    impl ThrottlingException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for ThrottlingException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ThrottlingException")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ThrottlingException", self.message.as_deref())
         }
     }
     impl ::std::error::Error for ThrottlingException {}
     impl rt::ErrorShape for ThrottlingException {
-        fn shape_id(&self) -> &'static str {
-            "com.amazonaws.rekognition#ThrottlingException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Server
-        }
-        fn http_status(&self) -> u16 {
-            500u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::server(
+                "com.amazonaws.rekognition#ThrottlingException",
+                500u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
             super::json::ser_members_throttling_exception(self, object);
@@ -583,46 +695,27 @@ pub mod error {
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
     }
+    impl rt::OperationError for CreateCollectionError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceAlreadyExistsException(error) => error,
+                Self::ServiceQuotaExceededException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for CreateCollectionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::AccessDeniedException(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InternalServerError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InvalidParameterException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ServiceQuotaExceededException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ThrottlingException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for CreateCollectionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::AccessDeniedException(error) => ::std::option::Option::Some(error),
-                Self::InternalServerError(error) => ::std::option::Option::Some(error),
-                Self::InvalidParameterException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ServiceQuotaExceededException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ThrottlingException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<AccessDeniedException> for CreateCollectionError {
@@ -661,105 +754,6 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
-    impl rt::ErrorShape for CreateCollectionError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::shape_id(error),
-                Self::InternalServerError(error) => rt::ErrorShape::shape_id(error),
-                Self::InvalidParameterException(error) => rt::ErrorShape::shape_id(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::ServiceQuotaExceededException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::fault(error),
-                Self::InternalServerError(error) => rt::ErrorShape::fault(error),
-                Self::InvalidParameterException(error) => rt::ErrorShape::fault(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::ServiceQuotaExceededException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::http_status(error),
-                Self::InternalServerError(error) => rt::ErrorShape::http_status(error),
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ServiceQuotaExceededException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::AccessDeniedException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InternalServerError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ServiceQuotaExceededException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ThrottlingException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
-                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ServiceQuotaExceededException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
     /// Errors of the `CreateDataset` operation.
     #[derive(Debug)]
     pub enum CreateDatasetError {
@@ -782,54 +776,29 @@ pub mod error {
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
     }
+    impl rt::OperationError for CreateDatasetError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::InvalidS3ObjectException(error) => error,
+                Self::LimitExceededException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceAlreadyExistsException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for CreateDatasetError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::AccessDeniedException(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InternalServerError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InvalidParameterException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::InvalidS3ObjectException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::LimitExceededException(error) => ::std::fmt::Display::fmt(error, f),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ThrottlingException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for CreateDatasetError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::AccessDeniedException(error) => ::std::option::Option::Some(error),
-                Self::InternalServerError(error) => ::std::option::Option::Some(error),
-                Self::InvalidParameterException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::InvalidS3ObjectException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::LimitExceededException(error) => ::std::option::Option::Some(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ThrottlingException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<AccessDeniedException> for CreateDatasetError {
@@ -878,119 +847,6 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
-    impl rt::ErrorShape for CreateDatasetError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::shape_id(error),
-                Self::InternalServerError(error) => rt::ErrorShape::shape_id(error),
-                Self::InvalidParameterException(error) => rt::ErrorShape::shape_id(error),
-                Self::InvalidS3ObjectException(error) => rt::ErrorShape::shape_id(error),
-                Self::LimitExceededException(error) => rt::ErrorShape::shape_id(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::ResourceNotFoundException(error) => rt::ErrorShape::shape_id(error),
-                Self::ThrottlingException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::fault(error),
-                Self::InternalServerError(error) => rt::ErrorShape::fault(error),
-                Self::InvalidParameterException(error) => rt::ErrorShape::fault(error),
-                Self::InvalidS3ObjectException(error) => rt::ErrorShape::fault(error),
-                Self::LimitExceededException(error) => rt::ErrorShape::fault(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::ResourceNotFoundException(error) => rt::ErrorShape::fault(error),
-                Self::ThrottlingException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::http_status(error),
-                Self::InternalServerError(error) => rt::ErrorShape::http_status(error),
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::InvalidS3ObjectException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::LimitExceededException(error) => rt::ErrorShape::http_status(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::AccessDeniedException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InternalServerError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidS3ObjectException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::LimitExceededException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ThrottlingException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
-                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::InvalidS3ObjectException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::LimitExceededException(error) => rt::ErrorShape::query_error(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ResourceAlreadyExistsException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
     /// Errors of the `DeleteCollection` operation.
     #[derive(Debug)]
     pub enum DeleteCollectionError {
@@ -1007,40 +863,26 @@ pub mod error {
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
     }
+    impl rt::OperationError for DeleteCollectionError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for DeleteCollectionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::AccessDeniedException(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InternalServerError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InvalidParameterException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ThrottlingException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for DeleteCollectionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::AccessDeniedException(error) => ::std::option::Option::Some(error),
-                Self::InternalServerError(error) => ::std::option::Option::Some(error),
-                Self::InvalidParameterException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ThrottlingException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DeleteCollectionError {
@@ -1074,86 +916,6 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
-    impl rt::ErrorShape for DeleteCollectionError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::shape_id(error),
-                Self::InternalServerError(error) => rt::ErrorShape::shape_id(error),
-                Self::InvalidParameterException(error) => rt::ErrorShape::shape_id(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::ResourceNotFoundException(error) => rt::ErrorShape::shape_id(error),
-                Self::ThrottlingException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::fault(error),
-                Self::InternalServerError(error) => rt::ErrorShape::fault(error),
-                Self::InvalidParameterException(error) => rt::ErrorShape::fault(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::ResourceNotFoundException(error) => rt::ErrorShape::fault(error),
-                Self::ThrottlingException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::http_status(error),
-                Self::InternalServerError(error) => rt::ErrorShape::http_status(error),
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::AccessDeniedException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InternalServerError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ThrottlingException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
-                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
     /// Errors of the `ListCollections` operation.
     #[derive(Debug)]
     pub enum ListCollectionsError {
@@ -1172,46 +934,27 @@ pub mod error {
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
     }
+    impl rt::OperationError for ListCollectionsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidPaginationTokenException(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for ListCollectionsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::AccessDeniedException(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InternalServerError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InvalidPaginationTokenException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::InvalidParameterException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    ::std::fmt::Display::fmt(error, f)
-                }
-                Self::ThrottlingException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for ListCollectionsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::AccessDeniedException(error) => ::std::option::Option::Some(error),
-                Self::InternalServerError(error) => ::std::option::Option::Some(error),
-                Self::InvalidPaginationTokenException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::InvalidParameterException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    ::std::option::Option::Some(error)
-                }
-                Self::ThrottlingException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<AccessDeniedException> for ListCollectionsError {
@@ -1250,101 +993,6 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
-    impl rt::ErrorShape for ListCollectionsError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::shape_id(error),
-                Self::InternalServerError(error) => rt::ErrorShape::shape_id(error),
-                Self::InvalidPaginationTokenException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::InvalidParameterException(error) => rt::ErrorShape::shape_id(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::shape_id(error)
-                }
-                Self::ResourceNotFoundException(error) => rt::ErrorShape::shape_id(error),
-                Self::ThrottlingException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::fault(error),
-                Self::InternalServerError(error) => rt::ErrorShape::fault(error),
-                Self::InvalidPaginationTokenException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::InvalidParameterException(error) => rt::ErrorShape::fault(error),
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::fault(error)
-                }
-                Self::ResourceNotFoundException(error) => rt::ErrorShape::fault(error),
-                Self::ThrottlingException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::http_status(error),
-                Self::InternalServerError(error) => rt::ErrorShape::http_status(error),
-                Self::InvalidPaginationTokenException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::http_status(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::AccessDeniedException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InternalServerError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidPaginationTokenException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ThrottlingException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::AccessDeniedException(error) => rt::ErrorShape::query_error(error),
-                Self::InternalServerError(error) => rt::ErrorShape::query_error(error),
-                Self::InvalidPaginationTokenException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::InvalidParameterException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ProvisionedThroughputExceededException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ResourceNotFoundException(error) => {
-                    rt::ErrorShape::query_error(error)
-                }
-                Self::ThrottlingException(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
 }
 /// One marker type per operation: its name, wire target, input, output and errors.
 pub mod operation {
@@ -1359,33 +1007,16 @@ pub mod operation {
     impl rt::Operation for CreateCollection {
         const NAME: &'static str = "CreateCollection";
         const TARGET: &'static str = "RekognitionService.CreateCollection";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::CreateCollectionRequest;
         type Output = super::model::CreateCollectionResponse;
         type Error = super::error::CreateCollectionError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_create_collection_request(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_create_collection_request)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_create_collection_response(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_create_collection_response)
         }
     }
     /// Creates an Amazon Rekognition Custom Labels dataset for a project: its training dataset (`TRAIN`) or its test dataset (`TEST`). The dataset starts empty, copies the entries of an existing dataset, or reads a SageMaker Ground Truth manifest from Amazon S3.
@@ -1398,33 +1029,16 @@ pub mod operation {
     impl rt::Operation for CreateDataset {
         const NAME: &'static str = "CreateDataset";
         const TARGET: &'static str = "RekognitionService.CreateDataset";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::CreateDatasetRequest;
         type Output = super::model::CreateDatasetResponse;
         type Error = super::error::CreateDatasetError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_create_dataset_request(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_create_dataset_request)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_create_dataset_response(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_create_dataset_response)
         }
     }
     /// Deletes a collection and every face stored in it.
@@ -1435,33 +1049,16 @@ pub mod operation {
     impl rt::Operation for DeleteCollection {
         const NAME: &'static str = "DeleteCollection";
         const TARGET: &'static str = "RekognitionService.DeleteCollection";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::DeleteCollectionRequest;
         type Output = super::model::DeleteCollectionResponse;
         type Error = super::error::DeleteCollectionError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_delete_collection_request(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_delete_collection_request)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_delete_collection_response(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_delete_collection_response)
         }
     }
     /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken` to pass to the next call.
@@ -1472,33 +1069,16 @@ pub mod operation {
     impl rt::Operation for ListCollections {
         const NAME: &'static str = "ListCollections";
         const TARGET: &'static str = "RekognitionService.ListCollections";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::ListCollectionsRequest;
         type Output = super::model::ListCollectionsResponse;
         type Error = super::error::ListCollectionsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_list_collections_request(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_list_collections_request)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_list_collections_response(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_list_collections_response)
         }
     }
 }
@@ -1585,96 +1165,56 @@ pub mod server {
     ) -> rt::Reply {
         match target {
             "RekognitionService.CreateCollection" => {
-                let input = match <super::operation::CreateCollection as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.create_collection(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::CreateCollection as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::CreateCollection,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.create_collection(input, context),
+                    )
+                    .await
             }
             "RekognitionService.CreateDataset" => {
-                let input = match <super::operation::CreateDataset as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.create_dataset(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::CreateDataset as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::CreateDataset,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.create_dataset(input, context),
+                    )
+                    .await
             }
             "RekognitionService.DeleteCollection" => {
-                let input = match <super::operation::DeleteCollection as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.delete_collection(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::DeleteCollection as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::DeleteCollection,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.delete_collection(input, context),
+                    )
+                    .await
             }
             "RekognitionService.ListCollections" => {
-                let input = match <super::operation::ListCollections as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.list_collections(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::ListCollections as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::ListCollections,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.list_collections(input, context),
+                    )
+                    .await
             }
             _ => rt::Reply::unknown_operation(target),
         }
@@ -1702,8 +1242,7 @@ pub mod server {
                     message: ::std::option::Option::Some(
                         "Internal server error".to_owned(),
                     ),
-                    code: ::std::option::Option::None,
-                    logref: ::std::option::Option::None,
+                    ..::std::default::Default::default()
                 },
                 request_id,
             )
@@ -1712,35 +1251,35 @@ pub mod server {
 }
 mod json {
     use ::smithy_server_runtime::codegen as rt;
-    static PATTERN_0: rt::Pattern = rt::Pattern::linear_unless_prefix(
+    static PATTERN_0: rt::Pattern = rt::Pattern::linear(
+        "^[a-zA-Z0-9_.\\-]+$",
+        "^[a-zA-Z0-9_.\\-]+\\z",
+        true,
+    );
+    static PATTERN_1: rt::Pattern = rt::Pattern::linear(
+        "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)$",
+        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/[0-9]+\\z)\\z",
+        true,
+    );
+    static PATTERN_2: rt::Pattern = rt::Pattern::linear(
+        "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)$",
+        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/dataset/(train|test)/[0-9]+\\z)\\z",
+        true,
+    );
+    static PATTERN_3: rt::Pattern = rt::Pattern::linear(
+        "^[0-9A-Za-z\\.\\-_]*$",
+        "^[0-9A-Za-z.\\-_]*\\z",
+        true,
+    );
+    static PATTERN_4: rt::Pattern = rt::Pattern::linear_unless_prefix(
         "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
         "^[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*\\z",
         true,
         "aws:",
     );
-    static PATTERN_1: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_5: rt::Pattern = rt::Pattern::linear(
         "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
         "^([[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*)\\z",
-        true,
-    );
-    static PATTERN_2: rt::Pattern = rt::Pattern::linear(
-        "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)$",
-        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/[0-9]+\\z)\\z",
-        true,
-    );
-    static PATTERN_3: rt::Pattern = rt::Pattern::linear(
-        "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)$",
-        "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/dataset/(train|test)/[0-9]+\\z)\\z",
-        true,
-    );
-    static PATTERN_4: rt::Pattern = rt::Pattern::linear(
-        "^[0-9A-Za-z\\.\\-_]*$",
-        "^[0-9A-Za-z.\\-_]*\\z",
-        true,
-    );
-    static PATTERN_5: rt::Pattern = rt::Pattern::linear(
-        "^[a-zA-Z0-9_.\\-]+$",
-        "^[a-zA-Z0-9_.\\-]+\\z",
         true,
     );
     pub(super) fn ser_members_access_denied_exception(
@@ -1770,50 +1309,37 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::CreateCollectionRequest> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_collection_id = {
-            let path = path.member("CollectionId");
-            match rt::json::take(&mut object, "CollectionId") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(1u64),
-                            Some(255u64),
-                            Some(value),
-                        );
-                        v.pattern(&path, &PATTERN_5, value, Some(value));
-                    }
-                    parsed
-                }
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
-        let member_tags = {
-            let path = path.member("Tags");
-            match rt::json::take(&mut object, "Tags") {
-                Some(value) => {
-                    let parsed = de_tag_map(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(0u64),
-                            Some(200u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::CreateCollectionRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_tags = object
+            .optional(
+                "Tags",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_tag_map(value, path, v)?;
+                    v.length(path, value.len(), Some(0u64), Some(200u64), Some(&value));
+                    Some(value)
+                },
+            );
         Some(super::model::CreateCollectionRequest {
             collection_id: member_collection_id?,
             tags: member_tags,
@@ -1844,81 +1370,41 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::CreateDatasetRequest> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_dataset_source = {
-            let path = path.member("DatasetSource");
-            match rt::json::take(&mut object, "DatasetSource") {
-                Some(value) => de_dataset_source(value, &path, v),
-                None => None,
-            }
-        };
-        let member_dataset_type = {
-            let path = path.member("DatasetType");
-            match rt::json::take(&mut object, "DatasetType") {
-                Some(value) => {
-                    rt::json::string(value, &path, v)
-                        .and_then(|text| match text.parse::<super::model::DatasetType>()
-                        {
-                            Ok(parsed) => Some(parsed),
-                            Err(_) => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::DatasetType::ADVERTISED_VALUES,
-                                    Some(&text),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
-        let member_project_arn = {
-            let path = path.member("ProjectArn");
-            match rt::json::take(&mut object, "ProjectArn") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(20u64),
-                            Some(2048u64),
-                            Some(value),
-                        );
-                        v.pattern(&path, &PATTERN_2, value, Some(value));
-                    }
-                    parsed
-                }
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
-        let member_tags = {
-            let path = path.member("Tags");
-            match rt::json::take(&mut object, "Tags") {
-                Some(value) => {
-                    let parsed = de_tag_map(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(0u64),
-                            Some(200u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::CreateDatasetRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_dataset_source = object
+            .optional("DatasetSource", path, v, de_dataset_source);
+        let member_dataset_type = object
+            .required("DatasetType", path, v, rt::json::string_enum);
+        let member_project_arn = object
+            .required(
+                "ProjectArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_tags = object
+            .optional(
+                "Tags",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_tag_map(value, path, v)?;
+                    v.length(path, value.len(), Some(0u64), Some(200u64), Some(&value));
+                    Some(value)
+                },
+            );
         Some(super::model::CreateDatasetRequest {
             dataset_source: member_dataset_source,
             dataset_type: member_dataset_type?,
@@ -1945,35 +1431,28 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::DatasetSource> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_ground_truth_manifest = {
-            let path = path.member("GroundTruthManifest");
-            match rt::json::take(&mut object, "GroundTruthManifest") {
-                Some(value) => de_ground_truth_manifest(value, &path, v),
-                None => None,
-            }
-        };
-        let member_dataset_arn = {
-            let path = path.member("DatasetArn");
-            match rt::json::take(&mut object, "DatasetArn") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(20u64),
-                            Some(2048u64),
-                            Some(value),
-                        );
-                        v.pattern(&path, &PATTERN_3, value, Some(value));
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::DatasetSource> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_ground_truth_manifest = object
+            .optional("GroundTruthManifest", path, v, de_ground_truth_manifest);
+        let member_dataset_arn = object
+            .optional(
+                "DatasetArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_2, &value, Some(&value));
+                    Some(value)
+                },
+            );
         Some(super::model::DatasetSource {
             ground_truth_manifest: member_ground_truth_manifest,
             dataset_arn: member_dataset_arn,
@@ -1983,31 +1462,26 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::DeleteCollectionRequest> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_collection_id = {
-            let path = path.member("CollectionId");
-            match rt::json::take(&mut object, "CollectionId") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(1u64),
-                            Some(255u64),
-                            Some(value),
-                        );
-                        v.pattern(&path, &PATTERN_5, value, Some(value));
-                    }
-                    parsed
-                }
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
+    ) -> Option<super::model::DeleteCollectionRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
         Some(super::model::DeleteCollectionRequest {
             collection_id: member_collection_id?,
         })
@@ -2040,15 +1514,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::GroundTruthManifest> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_s3_object = {
-            let path = path.member("S3Object");
-            match rt::json::take(&mut object, "S3Object") {
-                Some(value) => de_s3_object(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::GroundTruthManifest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_s3_object = object.optional("S3Object", path, v, de_s3_object);
         Some(super::model::GroundTruthManifest {
             s3_object: member_s3_object,
         })
@@ -2127,46 +1595,42 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::ListCollectionsRequest> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_next_token = {
-            let path = path.member("NextToken");
-            match rt::json::take(&mut object, "NextToken") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(0u64),
-                            Some(255u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_results = {
-            let path = path.member("MaxResults");
-            match rt::json::take(&mut object, "MaxResults") {
-                Some(value) => {
-                    let parsed = rt::json::int(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(0i128), Some(4096i128)),
-                            (Some("0"), Some("4096")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::ListCollectionsRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_next_token = object
+            .optional(
+                "NextToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(0u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_results = object
+            .optional(
+                "MaxResults",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(0i128), Some(4096i128)),
+                        (Some("0"), Some("4096")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
         Some(super::model::ListCollectionsRequest {
             next_token: member_next_token,
             max_results: member_max_results,
@@ -2239,66 +1703,60 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::S3Object> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_bucket = {
-            let path = path.member("Bucket");
-            match rt::json::take(&mut object, "Bucket") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(3u64),
-                            Some(255u64),
-                            Some(value),
-                        );
-                        v.pattern(&path, &PATTERN_4, value, Some(value));
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_name = {
-            let path = path.member("Name");
-            match rt::json::take(&mut object, "Name") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(1u64),
-                            Some(1024u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_version = {
-            let path = path.member("Version");
-            match rt::json::take(&mut object, "Version") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(1u64),
-                            Some(1024u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::S3Object> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_bucket = object
+            .optional(
+                "Bucket",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(3u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_name = object
+            .optional(
+                "Name",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(1024u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_version = object
+            .optional(
+                "Version",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(1024u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
         Some(super::model::S3Object {
             bucket: member_bucket,
             name: member_name,
@@ -2323,51 +1781,38 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        let mark = v.mark();
-        for (key, value) in object {
-            {
-                let path = path.key(&key);
-                let value = &key;
+        rt::json::described_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |text: ::std::string::String, path: &rt::Path<'_>, v: &mut rt::Violations| {
                 v.length(
-                    &path,
-                    value.chars().count(),
+                    path,
+                    text.chars().count(),
                     Some(1u64),
                     Some(128u64),
-                    Some(value),
+                    Some(&text),
                 );
-                v.pattern(&path, &PATTERN_0, value, Some(value));
-            }
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => {
-                        let parsed = rt::json::string(value, &path, v);
-                        if let Some(value) = &parsed {
-                            v.length(
-                                &path,
-                                value.chars().count(),
-                                Some(0u64),
-                                Some(256u64),
-                                Some(value),
-                            );
-                            v.pattern(&path, &PATTERN_1, value, Some(value));
-                        }
-                        parsed
-                    }
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        v.describe_container(mark, &map);
-        Some(map)
+                v.pattern(path, &PATTERN_4, &text, Some(&text));
+                Some(text)
+            },
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.length(
+                    path,
+                    value.chars().count(),
+                    Some(0u64),
+                    Some(256u64),
+                    Some(&value),
+                );
+                v.pattern(path, &PATTERN_5, &value, Some(&value));
+                Some(value)
+            },
+        )
     }
     pub(super) fn ser_members_throttling_exception(
         input: &super::error::ThrottlingException,

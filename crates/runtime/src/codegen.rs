@@ -3,14 +3,15 @@
 pub use crate::Document;
 pub use crate::blob::Blob;
 pub use crate::http::Dispatch;
-pub use crate::json::{self, Object};
+pub use crate::json::{self, Field, IntEnum, Items, Members, Object, StringEnum};
 pub use crate::number::BigNumber;
 pub use crate::operation::{
-    DecodeError, ErrorShape, Fault, Operation, Protocol, RequestContext, UnknownEnumValue,
+    DecodeError, ErrorInfo, ErrorShape, Fault, Operation, OperationError, Protocol,
+    RequestContext, UnknownEnumValue, call, decode, encode, fmt_error,
 };
 pub use crate::reply::Reply;
 pub use crate::timestamp::{Timestamp, TimestampFormat};
-pub use crate::validation::{Dialect, Path, ValueText, Violations, has_duplicates};
+pub use crate::validation::{Path, ValueText, Violations, has_duplicates};
 pub use crate::write::{ArrayWriter, JsonWriter, ObjectWriter};
 pub use bytes::Bytes;
 pub use serde_json::Value;

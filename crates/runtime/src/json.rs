@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 
-use crate::validation::{Path, Violations};
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use crate::validation::{Path, ValueText, Violations};
 use crate::{BigNumber, Blob, Timestamp, TimestampFormat};
 
 /// A JSON object, from which generated code takes members one by one.
@@ -85,6 +88,118 @@ pub fn check_structure(body: &[u8], max_depth: usize) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A structure member's JSON key, and whether its values are `@sensitive` (kept out of
+/// messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    name: &'static str,
+    sensitive: bool,
+}
+
+impl Field {
+    /// A member whose values may appear in messages.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            sensitive: false,
+        }
+    }
+
+    /// A `@sensitive` member.
+    pub const fn sensitive(name: &'static str) -> Self {
+        Self {
+            name,
+            sensitive: true,
+        }
+    }
+}
+
+impl From<&'static str> for Field {
+    fn from(name: &'static str) -> Self {
+        Self::new(name)
+    }
+}
+
+/// The members of a JSON object being read into a structure, taken out one by one; members the
+/// structure does not have are ignored.
+#[derive(Debug)]
+pub struct Members(Object);
+
+impl Members {
+    /// Reads an object, or records that the value is not one.
+    pub fn read(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<Self> {
+        object(value, path, v).map(Self)
+    }
+
+    /// Reads an optional member with `read` at its path; absent and `null` are `None`.
+    pub fn optional<T>(
+        &mut self,
+        field: impl Into<Field>,
+        path: &Path<'_>,
+        v: &mut Violations,
+        read: impl FnOnce(Value, &Path<'_>, &mut Violations) -> Option<T>,
+    ) -> Option<T> {
+        let field = field.into();
+        let value = take(&mut self.0, field.name)?;
+        read(value, &member_path(path, field), v)
+    }
+
+    /// Reads a member with a `@default`, which stands in when it is absent or `null`.
+    pub fn with_default<T>(
+        &mut self,
+        field: impl Into<Field>,
+        path: &Path<'_>,
+        v: &mut Violations,
+        read: impl FnOnce(Value, &Path<'_>, &mut Violations) -> Option<T>,
+        default: T,
+    ) -> Option<T> {
+        let field = field.into();
+        match take(&mut self.0, field.name) {
+            Some(value) => read(value, &member_path(path, field), v),
+            None => Some(default),
+        }
+    }
+
+    /// Reads a `@required` member; absent or `null` is a violation.
+    pub fn required<T>(
+        &mut self,
+        field: impl Into<Field>,
+        path: &Path<'_>,
+        v: &mut Violations,
+        read: impl FnOnce(Value, &Path<'_>, &mut Violations) -> Option<T>,
+    ) -> Option<T> {
+        let field = field.into();
+        let path = member_path(path, field);
+        match take(&mut self.0, field.name) {
+            Some(value) => read(value, &path, v),
+            None => {
+                v.required(&path);
+                None
+            }
+        }
+    }
+}
+
+impl From<Object> for Members {
+    fn from(object: Object) -> Self {
+        Self(object)
+    }
+}
+
+fn member_path<'a>(path: &'a Path<'_>, field: Field) -> Path<'a> {
+    let path = path.member(field.name);
+    if field.sensitive {
+        path.sensitive()
+    } else {
+        path
+    }
+}
+
+/// The input of an operation whose input is `smithy.api#Unit`: any object.
+pub fn unit(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<()> {
+    object(value, path, v).map(|_| ())
 }
 
 /// Takes a member out of an object; `null` counts as absent.
@@ -270,11 +385,6 @@ pub fn document(value: Value, _path: &Path<'_>, _v: &mut Violations) -> Option<V
     Some(value)
 }
 
-/// A JSON value written in the model (a `@default` document); the generator has checked it.
-pub fn literal(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
-}
-
 /// Rejects `null` in a dense list or map.
 pub fn not_null(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<Value> {
     match value {
@@ -348,4 +458,280 @@ mod tests {
         assert_eq!(parse_body(b"").unwrap(), serde_json::json!({}));
         assert!(parse_body(b"{").is_err());
     }
+}
+
+/// How a list's items or a map's entries are read: whether a list must hold distinct items
+/// (`@uniqueItems`), and whether its items, keys or values are `@sensitive`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Items {
+    unique: bool,
+    sensitive_keys: bool,
+    sensitive: bool,
+}
+
+impl Items {
+    /// Nothing special.
+    pub const fn new() -> Self {
+        Self {
+            unique: false,
+            sensitive_keys: false,
+            sensitive: false,
+        }
+    }
+
+    /// A list whose items must be distinct.
+    pub const fn unique(self) -> Self {
+        Self {
+            unique: true,
+            ..self
+        }
+    }
+
+    /// `@sensitive` items (lists) or values (maps).
+    pub const fn sensitive(self) -> Self {
+        Self {
+            sensitive: true,
+            ..self
+        }
+    }
+
+    /// `@sensitive` map keys.
+    pub const fn sensitive_keys(self) -> Self {
+        Self {
+            sensitive_keys: true,
+            ..self
+        }
+    }
+
+    fn item_path<'a>(self, path: &'a Path<'_>, index: usize) -> Path<'a> {
+        let path = path.index(index);
+        if self.sensitive { path.sensitive() } else { path }
+    }
+
+    fn key_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
+        let path = path.key(key);
+        if self.sensitive_keys { path.sensitive() } else { path }
+    }
+
+    fn value_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
+        let path = path.value(key);
+        if self.sensitive { path.sensitive() } else { path }
+    }
+}
+
+fn read_items<T>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    mut read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<Option<T>>,
+) -> Option<(usize, Vec<T>)> {
+    let values = array(value, path, v)?;
+    if items.unique && crate::validation::has_duplicates(&values) {
+        v.unique_items(path, Some(&values));
+    }
+    let mark = v.mark();
+    let mut list = Vec::with_capacity(values.len());
+    for (index, value) in values.into_iter().enumerate() {
+        if let Some(item) = read(value, &items.item_path(path, index), v) {
+            list.extend(item);
+        }
+    }
+    Some((mark, list))
+}
+
+fn dense<T>(
+    mut read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<Option<T>> {
+    move |value, path, v| {
+        let value = not_null(value, path, v)?;
+        Some(read(value, path, v))
+    }
+}
+
+fn sparse<T>(
+    mut read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<Option<Option<T>>> {
+    move |value, path, v| {
+        if value.is_null() {
+            return Some(Some(None));
+        }
+        Some(read(value, path, v).map(Some))
+    }
+}
+
+/// A list (`null` items are violations).
+pub fn list<T>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<Vec<T>> {
+    read_items(value, path, v, items, dense(read)).map(|(_, list)| list)
+}
+
+/// A `@sparse` list (`null` items are `None`).
+pub fn sparse_list<T>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<Vec<Option<T>>> {
+    read_items(value, path, v, items, sparse(read)).map(|(_, list)| list)
+}
+
+/// A list whose items' violations show the whole list as their value (AWS's dialect does,
+/// for lists of scalars).
+pub fn described_list<T: ValueText>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<Vec<T>> {
+    let (mark, list) = read_items(value, path, v, items, dense(read))?;
+    v.describe_container(mark, &list);
+    Some(list)
+}
+
+/// A `@sparse` list whose items' violations show the whole list.
+pub fn described_sparse_list<T: ValueText>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<Vec<Option<T>>> {
+    let (mark, list) = read_items(value, path, v, items, sparse(read))?;
+    v.describe_container(mark, &list);
+    Some(list)
+}
+
+/// A string key, unchecked.
+pub fn key(key: String, _path: &Path<'_>, _v: &mut Violations) -> Option<String> {
+    Some(key)
+}
+
+fn read_entries<K: Eq + Hash, T>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    mut read_key: impl FnMut(String, &Path<'_>, &mut Violations) -> Option<K>,
+    mut read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<Option<T>>,
+) -> Option<(usize, HashMap<K, T>)> {
+    let entries = object(value, path, v)?;
+    let mut map = HashMap::with_capacity(entries.len());
+    let mark = v.mark();
+    for (key, value) in entries {
+        let parsed_key = read_key(key.clone(), &items.key_path(path, &key), v);
+        let parsed_value = read(value, &items.value_path(path, &key), v).flatten();
+        if let (Some(key), Some(value)) = (parsed_key, parsed_value) {
+            map.insert(key, value);
+        }
+    }
+    Some((mark, map))
+}
+
+/// A map (`null` values are violations).
+pub fn map<K: Eq + Hash, T>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read_key: impl FnMut(String, &Path<'_>, &mut Violations) -> Option<K>,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<HashMap<K, T>> {
+    read_entries(value, path, v, items, read_key, dense(read)).map(|(_, map)| map)
+}
+
+/// A `@sparse` map (`null` values are `None`).
+pub fn sparse_map<K: Eq + Hash, T>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read_key: impl FnMut(String, &Path<'_>, &mut Violations) -> Option<K>,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<HashMap<K, Option<T>>> {
+    read_entries(value, path, v, items, read_key, sparse(read)).map(|(_, map)| map)
+}
+
+/// A map whose keys' and values' violations show the whole map as their value.
+pub fn described_map<K: Eq + Hash + ValueText, T: ValueText>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read_key: impl FnMut(String, &Path<'_>, &mut Violations) -> Option<K>,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<HashMap<K, T>> {
+    let (mark, map) = read_entries(value, path, v, items, read_key, dense(read))?;
+    v.describe_container(mark, &map);
+    Some(map)
+}
+
+/// A `@sparse` map whose keys' and values' violations show the whole map.
+pub fn described_sparse_map<K: Eq + Hash + ValueText, T: ValueText>(
+    value: Value,
+    path: &Path<'_>,
+    v: &mut Violations,
+    items: Items,
+    read_key: impl FnMut(String, &Path<'_>, &mut Violations) -> Option<K>,
+    read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Option<HashMap<K, Option<T>>> {
+    let (mark, map) = read_entries(value, path, v, items, read_key, sparse(read))?;
+    v.describe_container(mark, &map);
+    Some(map)
+}
+
+/// A string enum's value (`@enum` strings and `enum` shapes): the variant, or a violation
+/// listing the advertised values.
+pub fn string_enum<T: StringEnum>(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<T> {
+    let text = string(value, path, v)?;
+    parse_enum(text, path, v)
+}
+
+/// The variant a string names, or a violation listing the advertised values.
+pub fn parse_enum<T: StringEnum>(text: String, path: &Path<'_>, v: &mut Violations) -> Option<T> {
+    match text.parse::<T>() {
+        Ok(parsed) => Some(parsed),
+        Err(_) => {
+            v.enumeration(path, T::ADVERTISED_VALUES, Some(&text));
+            None
+        }
+    }
+}
+
+/// An intEnum's value: the variant, or a violation listing the values.
+pub fn int_enum<T: IntEnum>(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<T> {
+    let number = int(value, path, v)?;
+    parse_int_enum(number, path, v)
+}
+
+/// The variant a number names, or a violation listing the values.
+pub fn parse_int_enum<T: IntEnum>(number: i32, path: &Path<'_>, v: &mut Violations) -> Option<T> {
+    match T::from_value(number) {
+        Some(parsed) => Some(parsed),
+        None => {
+            v.enumeration(path, T::ADVERTISED_VALUES, Some(&number));
+            None
+        }
+    }
+}
+
+/// A generated string enum.
+pub trait StringEnum: std::str::FromStr {
+    /// The values validation messages list (`@internal` ones are accepted but not advertised).
+    const ADVERTISED_VALUES: &'static [&'static str];
+}
+
+/// A generated intEnum.
+pub trait IntEnum: Sized {
+    /// The values validation messages list.
+    const ADVERTISED_VALUES: &'static [&'static str];
+    /// The variant for a wire value.
+    fn from_value(value: i32) -> Option<Self>;
 }

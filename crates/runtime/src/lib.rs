@@ -21,7 +21,9 @@ pub mod write;
 
 pub use blob::Blob;
 pub use number::BigNumber;
-pub use operation::{DecodeError, ErrorShape, Fault, Operation, Protocol, RequestContext};
+pub use operation::{
+    DecodeError, ErrorInfo, ErrorShape, Fault, Operation, OperationError, Protocol, RequestContext,
+};
 pub use reply::Reply;
 pub use timestamp::{Timestamp, TimestampFormat};
 pub use validation::{Dialect, Violations};

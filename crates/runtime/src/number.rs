@@ -18,6 +18,13 @@ impl BigNumber {
         is_json_number(text).then(|| Self(text.to_owned()))
     }
 
+    /// A number the code generator read from the model as JSON, so already in JSON number
+    /// syntax: a `@default`.
+    pub fn from_model(text: &'static str) -> Self {
+        debug_assert!(is_json_number(text), "{text} is not a JSON number");
+        Self(text.to_owned())
+    }
+
     /// The exact decimal text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -1,10 +1,13 @@
 //! What generated code implements and a transport calls: operations, their errors, the context a
-//! handler gets, and the protocol variant.
+//! handler gets, and the protocol variant; and [`call`], the one generic body of every dispatch
+//! arm (decode, validate, call the handler, encode).
 
 use std::fmt;
+use std::future::Future;
 
-use crate::validation::{Dialect, Violations};
-use crate::write::ObjectWriter;
+use crate::reply::Reply;
+use crate::validation::{Path, Violations};
+use crate::write::{JsonWriter, ObjectWriter};
 
 /// The awsJson variant a service speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,22 +45,89 @@ pub enum Fault {
     Server,
 }
 
-/// A modeled error: an error structure, or an operation's enum of them.
-pub trait ErrorShape: std::error::Error + Send + Sync + 'static {
+/// What the model says of an error structure: its shape id, who is at fault, its HTTP status,
+/// and for query-compatible services its `x-amzn-query-error` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorInfo {
     /// The absolute shape id, e.g. `com.amazonaws.rekognition#ResourceNotFoundException`.
-    fn shape_id(&self) -> &'static str;
+    pub shape_id: &'static str,
     /// Client or server.
-    fn fault(&self) -> Fault;
+    pub fault: Fault,
     /// The HTTP status: `@httpError`, else 400 or 500 by fault.
-    fn http_status(&self) -> u16;
-    /// Writes the error's members (not `__type`) into the response object. Members named
-    /// `Logref` and `Code`, where the shape has them and they are unset, are filled with the
-    /// request id and the error name, as AWS services do.
+    pub http_status: u16,
+    /// `<code>;<Sender|Receiver>` from `@awsQueryError`, for `@awsQueryCompatible` services.
+    pub query_error: Option<&'static str>,
+}
+
+impl ErrorInfo {
+    /// A client error (`@error("client")`).
+    pub const fn client(shape_id: &'static str, http_status: u16) -> Self {
+        Self {
+            shape_id,
+            fault: Fault::Client,
+            http_status,
+            query_error: None,
+        }
+    }
+
+    /// A server error (`@error("server")`).
+    pub const fn server(shape_id: &'static str, http_status: u16) -> Self {
+        Self {
+            shape_id,
+            fault: Fault::Server,
+            http_status,
+            query_error: None,
+        }
+    }
+
+    /// The same, with an `x-amzn-query-error` header value.
+    pub const fn with_query_error(self, header: &'static str) -> Self {
+        Self {
+            query_error: Some(header),
+            ..self
+        }
+    }
+}
+
+/// An error structure of the model.
+pub trait ErrorShape: std::error::Error + Send + Sync + 'static {
+    /// What the model says of it.
+    fn info(&self) -> &'static ErrorInfo;
+    /// Writes the error's members (not `__type`) into the response object, with the members
+    /// the generator was told to fill (by default `Logref` with the request id and `Code` with
+    /// the error's name) where the handler left them unset.
     fn write_members(&self, object: &mut ObjectWriter<'_>, request_id: &str);
-    /// For services marked `@awsQueryCompatible`, the `x-amzn-query-error` header value
-    /// (`<code>;<Sender|Receiver>`) of errors with an `@awsQueryError` code.
+
+    /// The absolute shape id.
+    fn shape_id(&self) -> &'static str {
+        self.info().shape_id
+    }
+    /// Client or server.
+    fn fault(&self) -> Fault {
+        self.info().fault
+    }
+    /// The HTTP status.
+    fn http_status(&self) -> u16 {
+        self.info().http_status
+    }
+    /// The `x-amzn-query-error` header value, for query-compatible services.
     fn query_error(&self) -> Option<&'static str> {
-        None
+        self.info().query_error
+    }
+}
+
+/// An operation's error enum: one of the error structures it may return.
+pub trait OperationError: std::error::Error + Send + Sync + 'static {
+    /// The error structure it holds.
+    fn as_error_shape(&self) -> &dyn ErrorShape;
+}
+
+/// Writes an error structure's `Display`: its name, then `: message` when it has one.
+pub fn fmt_error(f: &mut fmt::Formatter<'_>, name: &str, message: Option<&str>) -> fmt::Result {
+    f.write_str(name)?;
+    match message {
+        Some(message) => write!(f, ": {message}"),
+        None => Ok(()),
     }
 }
 
@@ -89,14 +159,12 @@ pub trait Operation {
     const NAME: &'static str;
     /// The `X-Amz-Target` header that selects it: `<ServiceName>.<OperationName>`.
     const TARGET: &'static str;
-    /// How its constraint violations are reported.
-    const DIALECT: Dialect;
     /// The validated input.
     type Input;
     /// The output.
     type Output;
     /// Its modeled errors.
-    type Error: ErrorShape;
+    type Error: OperationError;
 
     /// Parses and validates a request body, reporting every violation at once.
     fn decode_input(body: &[u8]) -> Result<Self::Input, DecodeError> {
@@ -108,6 +176,65 @@ pub trait Operation {
     fn decode_value(value: serde_json::Value) -> Result<Self::Input, DecodeError>;
     /// Writes an output as the response body.
     fn encode_output(output: &Self::Output) -> Vec<u8>;
+    /// For operations that list `smithy.framework#ValidationException`: that error, built from
+    /// the violations. `None` (the default) answers them in AWS's `ValidationException` dialect.
+    fn validation_error(_violations: &Violations) -> Option<Self::Error> {
+        None
+    }
+}
+
+/// Serves one request for operation `O`: decodes and validates `body`, calls `handler` with the
+/// input, and encodes its output or error. Every arm of a generated dispatch is this call.
+pub async fn call<O, F, Fut>(
+    protocol: Protocol,
+    body: &[u8],
+    context: RequestContext,
+    handler: F,
+) -> Reply
+where
+    O: Operation,
+    F: FnOnce(O::Input, RequestContext) -> Fut,
+    Fut: Future<Output = Result<O::Output, O::Error>>,
+{
+    let input = match O::decode_input(body) {
+        Ok(input) => input,
+        Err(error) => {
+            let modeled = match &error {
+                DecodeError::Invalid(violations) => O::validation_error(violations),
+                DecodeError::Malformed(_) => None,
+            };
+            return match modeled {
+                Some(modeled) => {
+                    Reply::error(protocol, modeled.as_error_shape(), &context.request_id)
+                }
+                None => Reply::decode_failure(&error),
+            };
+        }
+    };
+    let request_id = context.request_id.clone();
+    match handler(input, context).await {
+        Ok(output) => Reply::ok(O::encode_output(&output)),
+        Err(error) => Reply::error(protocol, error.as_error_shape(), &request_id),
+    }
+}
+
+/// Reads and validates a parsed body with a generated reader: the input, or every violation.
+pub fn decode<T>(
+    value: serde_json::Value,
+    read: fn(serde_json::Value, &Path<'_>, &mut Violations) -> Option<T>,
+) -> Result<T, DecodeError> {
+    let mut violations = Violations::new();
+    match read(value, &Path::root(), &mut violations) {
+        Some(input) if violations.is_empty() => Ok(input),
+        _ => Err(DecodeError::from_violations(violations)),
+    }
+}
+
+/// Writes an output with a generated writer.
+pub fn encode<T: ?Sized>(output: &T, write: fn(&T, &mut JsonWriter)) -> Vec<u8> {
+    let mut writer = JsonWriter::new();
+    write(output, &mut writer);
+    writer.finish()
 }
 
 /// Who is calling and where: what a handler knows besides the input.

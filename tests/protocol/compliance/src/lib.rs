@@ -272,3 +272,8 @@ pub fn json_equal(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+/// A document value written in a test case.
+pub fn document(json: &str) -> serde_json::Value {
+    serde_json::from_str(json).expect("protocol test documents are JSON")
+}

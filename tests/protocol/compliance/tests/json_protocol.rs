@@ -4120,7 +4120,7 @@ async fn put_and_get_inline_documents_input() {
             ),
             ::json_protocol_server_sdk::model::PutAndGetInlineDocumentsInputOutput {
                 inline_document: ::std::option::Option::Some(
-                    ::smithy_server_runtime::codegen::json::literal("{\"foo\":\"bar\"}"),
+                    ::protocol_compliance::document("{\"foo\":\"bar\"}"),
                 ),
             },
         )
@@ -4135,7 +4135,7 @@ async fn put_and_get_inline_documents_input_2() {
             json_protocol_server_sdk::server::PROTOCOL,
             ::json_protocol_server_sdk::model::PutAndGetInlineDocumentsInputOutput {
                 inline_document: ::std::option::Option::Some(
-                    ::smithy_server_runtime::codegen::json::literal("{\"foo\":\"bar\"}"),
+                    ::protocol_compliance::document("{\"foo\":\"bar\"}"),
                 ),
             },
             protocol_compliance::Expected {

@@ -763,18 +763,10 @@ async fn aws_json10_server_populates_defaults_when_missing_in_request_body() {
                     default_string: ::std::string::String::from("hi"),
                     default_boolean: true,
                     default_list: ::std::vec![],
-                    default_document_map: ::smithy_server_runtime::codegen::json::literal(
-                        "{}",
-                    ),
-                    default_document_string: ::smithy_server_runtime::codegen::json::literal(
-                        "\"hi\"",
-                    ),
-                    default_document_boolean: ::smithy_server_runtime::codegen::json::literal(
-                        "true",
-                    ),
-                    default_document_list: ::smithy_server_runtime::codegen::json::literal(
-                        "[]",
-                    ),
+                    default_document_map: ::protocol_compliance::document("{}"),
+                    default_document_string: ::protocol_compliance::document("\"hi\""),
+                    default_document_boolean: ::protocol_compliance::document("true"),
+                    default_document_list: ::protocol_compliance::document("[]"),
                     default_null_document: ::std::option::Option::None,
                     default_timestamp: ::smithy_server_runtime::codegen::Timestamp::parse_epoch_seconds(
                             "0",
@@ -821,45 +813,45 @@ async fn aws_json10_server_populates_defaults_in_response_when_missing_in_params
             ::json_rpc10_server_sdk::model::OperationWithDefaultsOutput {
                 default_string: ::std::string::String::from("hi"),
                 default_boolean: true,
-                default_list: ::std::vec![],
-                default_document_map: ::smithy_server_runtime::codegen::json::literal(
-                    "{}",
+                default_list: ::std::vec::Vec::new(),
+                default_document_map: ::smithy_server_runtime::codegen::Document::Object(
+                    ::std::default::Default::default(),
                 ),
-                default_document_string: ::smithy_server_runtime::codegen::json::literal(
-                    "\"hi\"",
+                default_document_string: ::smithy_server_runtime::codegen::Document::String(
+                    ::std::string::String::from("hi"),
                 ),
-                default_document_boolean: ::smithy_server_runtime::codegen::json::literal(
-                    "true",
+                default_document_boolean: ::smithy_server_runtime::codegen::Document::Bool(
+                    true,
                 ),
-                default_document_list: ::smithy_server_runtime::codegen::json::literal(
-                    "[]",
+                default_document_list: ::smithy_server_runtime::codegen::Document::Array(
+                    ::std::vec::Vec::new(),
                 ),
                 default_null_document: ::std::option::Option::None,
-                default_timestamp: ::smithy_server_runtime::codegen::Timestamp::parse_epoch_seconds(
-                        "0",
-                    )
-                    .unwrap(),
-                default_blob: ::smithy_server_runtime::codegen::Blob::from_base64("YWJj")
-                    .unwrap(),
-                default_byte: 1i8,
-                default_short: 1i16,
-                default_integer: 10i32,
-                default_long: 100i64,
-                default_float: 1f32,
-                default_double: 1f64,
-                default_map: ::std::collections::HashMap::from([]),
+                default_timestamp: ::smithy_server_runtime::codegen::Timestamp::new(
+                    0i64,
+                    0u32,
+                ),
+                default_blob: ::smithy_server_runtime::codegen::Blob::new(
+                    b"abc".to_vec(),
+                ),
+                default_byte: 1,
+                default_short: 1,
+                default_integer: 10,
+                default_long: 100,
+                default_float: 1.0,
+                default_double: 1.0,
+                default_map: ::std::collections::HashMap::new(),
                 default_enum: ::json_rpc10_server_sdk::model::TestEnum::Foo,
                 default_int_enum: ::json_rpc10_server_sdk::model::TestIntEnum::One,
                 empty_string: ::std::string::String::from(""),
                 false_boolean: false,
-                empty_blob: ::smithy_server_runtime::codegen::Blob::from_base64("")
-                    .unwrap(),
-                zero_byte: 0i8,
-                zero_short: 0i16,
-                zero_integer: 0i32,
-                zero_long: 0i64,
-                zero_float: 0f32,
-                zero_double: 0f64,
+                empty_blob: ::smithy_server_runtime::codegen::Blob::new(b"".to_vec()),
+                zero_byte: 0,
+                zero_short: 0,
+                zero_integer: 0,
+                zero_long: 0,
+                zero_float: 0.0,
+                zero_double: 0.0,
             },
             protocol_compliance::Expected {
                 status: 200u16,

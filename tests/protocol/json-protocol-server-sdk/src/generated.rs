@@ -2,174 +2,257 @@
 /// Structures, unions and enums of the service's operations.
 pub mod model {
     use ::smithy_server_runtime::codegen as rt;
+    /// The `ComplexNestedErrorData` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ComplexNestedErrorData {
+        /// The `Foo` member.
         pub foo: ::std::option::Option<::std::string::String>,
     }
+    /// The `ContentTypeParametersInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContentTypeParametersInput {
+        /// The `value` member.
         pub value: ::std::option::Option<i32>,
     }
+    /// The `ContentTypeParametersOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContentTypeParametersOutput {}
+    /// The `DatetimeOffsetsOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatetimeOffsetsOutput {
+        /// The `datetime` member.
         pub datetime: ::std::option::Option<rt::Timestamp>,
     }
+    /// The `EmptyStruct` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EmptyStruct {}
+    /// The `FractionalSecondsOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FractionalSecondsOutput {
+        /// The `datetime` member.
         pub datetime: ::std::option::Option<rt::Timestamp>,
     }
+    /// The `GreetingWithErrorsOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GreetingWithErrorsOutput {
+        /// The `greeting` member.
         pub greeting: ::std::option::Option<::std::string::String>,
     }
+    /// The `HostLabelInput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct HostLabelInput {
+        /// **Constraints:** required.
         pub label: ::std::string::String,
     }
+    /// The `JsonEnumsInputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct JsonEnumsInputOutput {
+        /// **Constraints:** one of `Foo`, `Baz`, `Bar`, `1`, `0`.
         pub foo_enum1: ::std::option::Option<super::model::FooEnum>,
+        /// **Constraints:** one of `Foo`, `Baz`, `Bar`, `1`, `0`.
         pub foo_enum2: ::std::option::Option<super::model::FooEnum>,
+        /// **Constraints:** one of `Foo`, `Baz`, `Bar`, `1`, `0`.
         pub foo_enum3: ::std::option::Option<super::model::FooEnum>,
+        /// The `fooEnumList` member.
         pub foo_enum_list: ::std::option::Option<::std::vec::Vec<super::model::FooEnum>>,
+        /// The `fooEnumSet` member.
         pub foo_enum_set: ::std::option::Option<::std::vec::Vec<super::model::FooEnum>>,
+        /// The `fooEnumMap` member.
         pub foo_enum_map: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, super::model::FooEnum>,
         >,
     }
+    /// The `JsonIntEnumsInputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct JsonIntEnumsInputOutput {
+        /// **Constraints:** one of `1`, `2`, `3`.
         pub int_enum1: ::std::option::Option<super::model::IntegerEnum>,
+        /// **Constraints:** one of `1`, `2`, `3`.
         pub int_enum2: ::std::option::Option<super::model::IntegerEnum>,
+        /// **Constraints:** one of `1`, `2`, `3`.
         pub int_enum3: ::std::option::Option<super::model::IntegerEnum>,
+        /// The `intEnumList` member.
         pub int_enum_list: ::std::option::Option<
             ::std::vec::Vec<super::model::IntegerEnum>,
         >,
+        /// The `intEnumSet` member.
         pub int_enum_set: ::std::option::Option<
             ::std::vec::Vec<super::model::IntegerEnum>,
         >,
+        /// The `intEnumMap` member.
         pub int_enum_map: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, super::model::IntegerEnum>,
         >,
     }
+    /// The `KitchenSink` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KitchenSink {
+        /// The `Blob` member.
         pub blob: ::std::option::Option<rt::Blob>,
+        /// The `Boolean` member.
         pub boolean: ::std::option::Option<bool>,
+        /// The `Double` member.
         pub double: ::std::option::Option<f64>,
+        /// The `EmptyStruct` member.
         pub empty_struct: ::std::option::Option<super::model::EmptyStruct>,
+        /// The `Float` member.
         pub float: ::std::option::Option<f32>,
+        /// The `HttpdateTimestamp` member.
         pub httpdate_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// The `Integer` member.
         pub integer: ::std::option::Option<i32>,
+        /// The `Iso8601Timestamp` member.
         pub iso8601_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// The `JsonValue` member.
         pub json_value: ::std::option::Option<::std::string::String>,
+        /// The `ListOfLists` member.
         pub list_of_lists: ::std::option::Option<
             ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
         >,
+        /// The `ListOfMapsOfStrings` member.
         pub list_of_maps_of_strings: ::std::option::Option<
             ::std::vec::Vec<
                 ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
         >,
+        /// The `ListOfStrings` member.
         pub list_of_strings: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        /// The `ListOfStructs` member.
         pub list_of_structs: ::std::option::Option<
             ::std::vec::Vec<super::model::SimpleStruct>,
         >,
+        /// The `Long` member.
         pub long: ::std::option::Option<i64>,
+        /// The `MapOfListsOfStrings` member.
         pub map_of_lists_of_strings: ::std::option::Option<
             ::std::collections::HashMap<
                 ::std::string::String,
                 ::std::vec::Vec<::std::string::String>,
             >,
         >,
+        /// The `MapOfMaps` member.
         pub map_of_maps: ::std::option::Option<
             ::std::collections::HashMap<
                 ::std::string::String,
                 ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
         >,
+        /// The `MapOfStrings` member.
         pub map_of_strings: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
+        /// The `MapOfStructs` member.
         pub map_of_structs: ::std::option::Option<
             ::std::collections::HashMap<
                 ::std::string::String,
                 super::model::SimpleStruct,
             >,
         >,
+        /// The `RecursiveList` member.
         pub recursive_list: ::std::option::Option<
             ::std::vec::Vec<super::model::KitchenSink>,
         >,
+        /// The `RecursiveMap` member.
         pub recursive_map: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, super::model::KitchenSink>,
         >,
+        /// The `RecursiveStruct` member.
         pub recursive_struct: ::std::option::Option<
             ::std::boxed::Box<super::model::KitchenSink>,
         >,
+        /// The `SimpleStruct` member.
         pub simple_struct: ::std::option::Option<super::model::SimpleStruct>,
+        /// The `String` member.
         pub string: ::std::option::Option<::std::string::String>,
+        /// The `StructWithJsonName` member.
         pub struct_with_json_name: ::std::option::Option<
             super::model::StructWithJsonName,
         >,
+        /// The `Timestamp` member.
         pub timestamp: ::std::option::Option<rt::Timestamp>,
+        /// The `UnixTimestamp` member.
         pub unix_timestamp: ::std::option::Option<rt::Timestamp>,
     }
     /// A union with a representative set of types for members.
     #[derive(Debug, Clone, PartialEq)]
     pub enum MyUnion {
+        /// The `stringValue` member.
         StringValue(::std::string::String),
+        /// The `booleanValue` member.
         BooleanValue(bool),
+        /// The `numberValue` member.
         NumberValue(i32),
+        /// The `blobValue` member.
         BlobValue(rt::Blob),
+        /// The `timestampValue` member.
         TimestampValue(rt::Timestamp),
+        /// **Constraints:** one of `Foo`, `Baz`, `Bar`, `1`, `0`.
         EnumValue(super::model::FooEnum),
+        /// The `listValue` member.
         ListValue(::std::vec::Vec<::std::string::String>),
+        /// The `mapValue` member.
         MapValue(
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ),
+        /// The `structureValue` member.
         StructureValue(super::model::GreetingStruct),
     }
+    /// The `NullOperationInputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NullOperationInputOutput {
+        /// The `string` member.
         pub string: ::std::option::Option<::std::string::String>,
     }
+    /// The `OperationWithOptionalInputOutputInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OperationWithOptionalInputOutputInput {
+        /// The `Value` member.
         pub value: ::std::option::Option<::std::string::String>,
     }
+    /// The `OperationWithOptionalInputOutputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OperationWithOptionalInputOutputOutput {
+        /// The `Value` member.
         pub value: ::std::option::Option<::std::string::String>,
     }
+    /// The `PutAndGetInlineDocumentsInputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PutAndGetInlineDocumentsInputOutput {
+        /// The `inlineDocument` member.
         pub inline_document: ::std::option::Option<rt::Document>,
     }
+    /// The `PutWithContentEncodingInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PutWithContentEncodingInput {
+        /// The `encoding` member.
         pub encoding: ::std::option::Option<::std::string::String>,
+        /// The `data` member.
         pub data: ::std::option::Option<::std::string::String>,
     }
+    /// The `SimpleScalarPropertiesInputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SimpleScalarPropertiesInputOutput {
+        /// The `floatValue` member.
         pub float_value: ::std::option::Option<f32>,
+        /// The `doubleValue` member.
         pub double_value: ::std::option::Option<f64>,
     }
+    /// The `SimpleStruct` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SimpleStruct {
+        /// The `Value` member.
         pub value: ::std::option::Option<::std::string::String>,
     }
+    /// The `SparseNullsOperationInputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SparseNullsOperationInputOutput {
+        /// The `sparseStringList` member.
         pub sparse_string_list: ::std::option::Option<
             ::std::vec::Vec<::std::option::Option<::std::string::String>>,
         >,
+        /// The `sparseStringMap` member.
         pub sparse_string_map: ::std::option::Option<
             ::std::collections::HashMap<
                 ::std::string::String,
@@ -177,15 +260,19 @@ pub mod model {
             >,
         >,
     }
+    /// The `StructWithJsonName` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StructWithJsonName {
+        /// The `Value` member.
         pub value: ::std::option::Option<::std::string::String>,
     }
     /// A shared structure that contains a single union member.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UnionInputOutput {
+        /// The `contents` member.
         pub contents: ::std::option::Option<super::model::MyUnion>,
     }
+    /// The `FooEnum` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum FooEnum {
         /// `Foo`
@@ -202,15 +289,6 @@ pub mod model {
     impl FooEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["Foo", "Baz", "Bar", "1", "0"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &[
-            "Foo",
-            "Baz",
-            "Bar",
-            "1",
-            "0",
-        ];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -245,15 +323,27 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for FooEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "Foo",
+            "Baz",
+            "Bar",
+            "1",
+            "0",
+        ];
+    }
     impl rt::ValueText for FooEnum {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `GreetingStruct` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GreetingStruct {
+        /// The `hi` member.
         pub hi: ::std::option::Option<::std::string::String>,
     }
+    /// The `IntegerEnum` intEnum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum IntegerEnum {
         /// `1`
@@ -266,8 +356,6 @@ pub mod model {
     impl IntegerEnum {
         /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2", "3"];
-        /// The values validation messages list: all of them.
-        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -291,6 +379,12 @@ pub mod model {
             out.push_str(&self.value().to_string());
         }
     }
+    impl rt::IntEnum for IntegerEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
+        fn from_value(value: i32) -> ::std::option::Option<Self> {
+            Self::from_value(value)
+        }
+    }
 }
 /// Modeled errors, and one enum per operation of the errors it can return.
 #[allow(clippy::large_enum_variant)]
@@ -299,62 +393,76 @@ pub mod error {
     /// This error is thrown when a request is invalid.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ComplexError {
+        /// The `TopLevel` member.
         pub top_level: ::std::option::Option<::std::string::String>,
+        /// The `Nested` member.
         pub nested: ::std::option::Option<super::model::ComplexNestedErrorData>,
     }
     impl ::std::fmt::Display for ComplexError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ComplexError")?;
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ComplexError", ::std::option::Option::None)
         }
     }
     impl ::std::error::Error for ComplexError {}
     impl rt::ErrorShape for ComplexError {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json#ComplexError"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "aws.protocoltests.json#ComplexError",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_complex_error(self, object);
         }
     }
+    /// The `ErrorWithMembers` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ErrorWithMembers {
+        /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
+        /// The `ComplexData` member.
         pub complex_data: ::std::option::Option<super::model::KitchenSink>,
+        /// The `IntegerField` member.
         pub integer_field: ::std::option::Option<i32>,
+        /// The `ListField` member.
         pub list_field: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// The `MapField` member.
         pub map_field: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
         /// abc
         pub string_field: ::std::option::Option<::std::string::String>,
     }
+    impl ErrorWithMembers {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                complex_data: ::std::option::Option::None,
+                integer_field: ::std::option::Option::None,
+                list_field: ::std::option::Option::None,
+                map_field: ::std::option::Option::None,
+                string_field: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for ErrorWithMembers {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ErrorWithMembers")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ErrorWithMembers", self.message.as_deref())
         }
     }
     impl ::std::error::Error for ErrorWithMembers {}
     impl rt::ErrorShape for ErrorWithMembers {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json#ErrorWithMembers"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "aws.protocoltests.json#ErrorWithMembers",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_error_with_members(self, object);
@@ -363,24 +471,22 @@ pub mod error {
             }
         }
     }
+    /// The `ErrorWithoutMembers` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ErrorWithoutMembers {}
     impl ::std::fmt::Display for ErrorWithoutMembers {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ErrorWithoutMembers")?;
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ErrorWithoutMembers", ::std::option::Option::None)
         }
     }
     impl ::std::error::Error for ErrorWithoutMembers {}
     impl rt::ErrorShape for ErrorWithoutMembers {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json#ErrorWithoutMembers"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Server
-        }
-        fn http_status(&self) -> u16 {
-            500u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::server(
+                "aws.protocoltests.json#ErrorWithoutMembers",
+                500u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_error_without_members(self, object);
@@ -391,20 +497,17 @@ pub mod error {
     pub struct FooError {}
     impl ::std::fmt::Display for FooError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("FooError")?;
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "FooError", ::std::option::Option::None)
         }
     }
     impl ::std::error::Error for FooError {}
     impl rt::ErrorShape for FooError {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json#FooError"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Server
-        }
-        fn http_status(&self) -> u16 {
-            500u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::server(
+                "aws.protocoltests.json#FooError",
+                500u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_foo_error(self, object);
@@ -413,27 +516,30 @@ pub mod error {
     /// This error is thrown when an invalid greeting value is provided.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InvalidGreeting {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl InvalidGreeting {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+            }
+        }
     }
     impl ::std::fmt::Display for InvalidGreeting {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("InvalidGreeting")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "InvalidGreeting", self.message.as_deref())
         }
     }
     impl ::std::error::Error for InvalidGreeting {}
     impl rt::ErrorShape for InvalidGreeting {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json#InvalidGreeting"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "aws.protocoltests.json#InvalidGreeting",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_invalid_greeting(self, object);
@@ -442,181 +548,109 @@ pub mod error {
     /// Errors of the `ContentTypeParameters` operation.
     #[derive(Debug)]
     pub enum ContentTypeParametersError {}
-    impl ::std::fmt::Display for ContentTypeParametersError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for ContentTypeParametersError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for ContentTypeParametersError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for ContentTypeParametersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for ContentTypeParametersError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `DatetimeOffsets` operation.
     #[derive(Debug)]
     pub enum DatetimeOffsetsError {}
-    impl ::std::fmt::Display for DatetimeOffsetsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for DatetimeOffsetsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for DatetimeOffsetsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for DatetimeOffsetsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for DatetimeOffsetsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `EmptyOperation` operation.
     #[derive(Debug)]
     pub enum EmptyOperationError {}
-    impl ::std::fmt::Display for EmptyOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for EmptyOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for EmptyOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for EmptyOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for EmptyOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `EndpointOperation` operation.
     #[derive(Debug)]
     pub enum EndpointOperationError {}
-    impl ::std::fmt::Display for EndpointOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for EndpointOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for EndpointOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for EndpointOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for EndpointOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `EndpointWithHostLabelOperation` operation.
     #[derive(Debug)]
     pub enum EndpointWithHostLabelOperationError {}
-    impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for EndpointWithHostLabelOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for EndpointWithHostLabelOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for EndpointWithHostLabelOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `FractionalSeconds` operation.
     #[derive(Debug)]
     pub enum FractionalSecondsError {}
-    impl ::std::fmt::Display for FractionalSecondsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for FractionalSecondsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for FractionalSecondsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for FractionalSecondsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for FractionalSecondsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `GreetingWithErrors` operation.
@@ -629,22 +663,23 @@ pub mod error {
         /// A [`InvalidGreeting`].
         InvalidGreeting(InvalidGreeting),
     }
+    impl rt::OperationError for GreetingWithErrorsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ComplexError(error) => error,
+                Self::FooError(error) => error,
+                Self::InvalidGreeting(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for GreetingWithErrorsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ComplexError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::FooError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InvalidGreeting(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for GreetingWithErrorsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ComplexError(error) => ::std::option::Option::Some(error),
-                Self::FooError(error) => ::std::option::Option::Some(error),
-                Self::InvalidGreeting(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ComplexError> for GreetingWithErrorsError {
@@ -662,167 +697,76 @@ pub mod error {
             Self::InvalidGreeting(error)
         }
     }
-    impl rt::ErrorShape for GreetingWithErrorsError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::shape_id(error),
-                Self::FooError(error) => rt::ErrorShape::shape_id(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::fault(error),
-                Self::FooError(error) => rt::ErrorShape::fault(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::http_status(error),
-                Self::FooError(error) => rt::ErrorShape::http_status(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ComplexError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::FooError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidGreeting(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::query_error(error),
-                Self::FooError(error) => rt::ErrorShape::query_error(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
     /// Errors of the `HostWithPathOperation` operation.
     #[derive(Debug)]
     pub enum HostWithPathOperationError {}
-    impl ::std::fmt::Display for HostWithPathOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for HostWithPathOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for HostWithPathOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for HostWithPathOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for HostWithPathOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `JsonEnums` operation.
     #[derive(Debug)]
     pub enum JsonEnumsError {}
-    impl ::std::fmt::Display for JsonEnumsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for JsonEnumsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for JsonEnumsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for JsonEnumsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for JsonEnumsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `JsonIntEnums` operation.
     #[derive(Debug)]
     pub enum JsonIntEnumsError {}
-    impl ::std::fmt::Display for JsonIntEnumsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for JsonIntEnumsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for JsonIntEnumsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for JsonIntEnumsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for JsonIntEnumsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `JsonUnions` operation.
     #[derive(Debug)]
     pub enum JsonUnionsError {}
-    impl ::std::fmt::Display for JsonUnionsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for JsonUnionsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for JsonUnionsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for JsonUnionsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for JsonUnionsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `KitchenSinkOperation` operation.
@@ -833,20 +777,22 @@ pub mod error {
         /// A [`ErrorWithoutMembers`].
         ErrorWithoutMembers(ErrorWithoutMembers),
     }
+    impl rt::OperationError for KitchenSinkOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ErrorWithMembers(error) => error,
+                Self::ErrorWithoutMembers(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for KitchenSinkOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ErrorWithMembers(error) => ::std::fmt::Display::fmt(error, f),
-                Self::ErrorWithoutMembers(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for KitchenSinkOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ErrorWithMembers(error) => ::std::option::Option::Some(error),
-                Self::ErrorWithoutMembers(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ErrorWithMembers> for KitchenSinkOperationError {
@@ -859,220 +805,112 @@ pub mod error {
             Self::ErrorWithoutMembers(error)
         }
     }
-    impl rt::ErrorShape for KitchenSinkOperationError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ErrorWithMembers(error) => rt::ErrorShape::shape_id(error),
-                Self::ErrorWithoutMembers(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ErrorWithMembers(error) => rt::ErrorShape::fault(error),
-                Self::ErrorWithoutMembers(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ErrorWithMembers(error) => rt::ErrorShape::http_status(error),
-                Self::ErrorWithoutMembers(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ErrorWithMembers(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::ErrorWithoutMembers(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ErrorWithMembers(error) => rt::ErrorShape::query_error(error),
-                Self::ErrorWithoutMembers(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
     /// Errors of the `NullOperation` operation.
     #[derive(Debug)]
     pub enum NullOperationError {}
-    impl ::std::fmt::Display for NullOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for NullOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for NullOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for NullOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for NullOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `OperationWithOptionalInputOutput` operation.
     #[derive(Debug)]
     pub enum OperationWithOptionalInputOutputError {}
-    impl ::std::fmt::Display for OperationWithOptionalInputOutputError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for OperationWithOptionalInputOutputError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for OperationWithOptionalInputOutputError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for OperationWithOptionalInputOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for OperationWithOptionalInputOutputError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `PutAndGetInlineDocuments` operation.
     #[derive(Debug)]
     pub enum PutAndGetInlineDocumentsError {}
-    impl ::std::fmt::Display for PutAndGetInlineDocumentsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for PutAndGetInlineDocumentsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for PutAndGetInlineDocumentsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for PutAndGetInlineDocumentsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for PutAndGetInlineDocumentsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `PutWithContentEncoding` operation.
     #[derive(Debug)]
     pub enum PutWithContentEncodingError {}
-    impl ::std::fmt::Display for PutWithContentEncodingError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for PutWithContentEncodingError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for PutWithContentEncodingError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for PutWithContentEncodingError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for PutWithContentEncodingError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `SimpleScalarProperties` operation.
     #[derive(Debug)]
     pub enum SimpleScalarPropertiesError {}
-    impl ::std::fmt::Display for SimpleScalarPropertiesError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for SimpleScalarPropertiesError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for SimpleScalarPropertiesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for SimpleScalarPropertiesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for SimpleScalarPropertiesError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `SparseNullsOperation` operation.
     #[derive(Debug)]
     pub enum SparseNullsOperationError {}
-    impl ::std::fmt::Display for SparseNullsOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for SparseNullsOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for SparseNullsOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for SparseNullsOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for SparseNullsOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
 }
@@ -1085,33 +923,16 @@ pub mod operation {
     impl rt::Operation for ContentTypeParameters {
         const NAME: &'static str = "ContentTypeParameters";
         const TARGET: &'static str = "JsonProtocol.ContentTypeParameters";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::ContentTypeParametersInput;
         type Output = super::model::ContentTypeParametersOutput;
         type Error = super::error::ContentTypeParametersError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_content_type_parameters_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_content_type_parameters_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_content_type_parameters_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_content_type_parameters_output)
         }
     }
     /// The `DatetimeOffsets` operation.
@@ -1120,30 +941,16 @@ pub mod operation {
     impl rt::Operation for DatetimeOffsets {
         const NAME: &'static str = "DatetimeOffsets";
         const TARGET: &'static str = "JsonProtocol.DatetimeOffsets";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = super::model::DatetimeOffsetsOutput;
         type Error = super::error::DatetimeOffsetsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_datetime_offsets_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_datetime_offsets_output)
         }
     }
     /// The `EmptyOperation` operation.
@@ -1152,25 +959,13 @@ pub mod operation {
     impl rt::Operation for EmptyOperation {
         const NAME: &'static str = "EmptyOperation";
         const TARGET: &'static str = "JsonProtocol.EmptyOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::EmptyOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1183,25 +978,13 @@ pub mod operation {
     impl rt::Operation for EndpointOperation {
         const NAME: &'static str = "EndpointOperation";
         const TARGET: &'static str = "JsonProtocol.EndpointOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::EndpointOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1214,28 +997,13 @@ pub mod operation {
     impl rt::Operation for EndpointWithHostLabelOperation {
         const NAME: &'static str = "EndpointWithHostLabelOperation";
         const TARGET: &'static str = "JsonProtocol.EndpointWithHostLabelOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::HostLabelInput;
         type Output = ();
         type Error = super::error::EndpointWithHostLabelOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_host_label_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_host_label_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1248,30 +1016,16 @@ pub mod operation {
     impl rt::Operation for FractionalSeconds {
         const NAME: &'static str = "FractionalSeconds";
         const TARGET: &'static str = "JsonProtocol.FractionalSeconds";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = super::model::FractionalSecondsOutput;
         type Error = super::error::FractionalSecondsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_fractional_seconds_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_fractional_seconds_output)
         }
     }
     /// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations must be able to successfully take a response and properly deserialize successful and error responses.
@@ -1280,30 +1034,16 @@ pub mod operation {
     impl rt::Operation for GreetingWithErrors {
         const NAME: &'static str = "GreetingWithErrors";
         const TARGET: &'static str = "JsonProtocol.GreetingWithErrors";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = super::model::GreetingWithErrorsOutput;
         type Error = super::error::GreetingWithErrorsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_greeting_with_errors_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_greeting_with_errors_output)
         }
     }
     /// The `HostWithPathOperation` operation.
@@ -1312,25 +1052,13 @@ pub mod operation {
     impl rt::Operation for HostWithPathOperation {
         const NAME: &'static str = "HostWithPathOperation";
         const TARGET: &'static str = "JsonProtocol.HostWithPathOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::HostWithPathOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1343,33 +1071,16 @@ pub mod operation {
     impl rt::Operation for JsonEnums {
         const NAME: &'static str = "JsonEnums";
         const TARGET: &'static str = "JsonProtocol.JsonEnums";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::JsonEnumsInputOutput;
         type Output = super::model::JsonEnumsInputOutput;
         type Error = super::error::JsonEnumsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_json_enums_input_output(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_json_enums_input_output)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_json_enums_input_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_json_enums_input_output)
         }
     }
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
@@ -1378,33 +1089,16 @@ pub mod operation {
     impl rt::Operation for JsonIntEnums {
         const NAME: &'static str = "JsonIntEnums";
         const TARGET: &'static str = "JsonProtocol.JsonIntEnums";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::JsonIntEnumsInputOutput;
         type Output = super::model::JsonIntEnumsInputOutput;
         type Error = super::error::JsonIntEnumsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_json_int_enums_input_output(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_json_int_enums_input_output)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_json_int_enums_input_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_json_int_enums_input_output)
         }
     }
     /// This operation uses unions for inputs and outputs.
@@ -1413,33 +1107,16 @@ pub mod operation {
     impl rt::Operation for JsonUnions {
         const NAME: &'static str = "JsonUnions";
         const TARGET: &'static str = "JsonProtocol.JsonUnions";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::UnionInputOutput;
         type Output = super::model::UnionInputOutput;
         type Error = super::error::JsonUnionsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_union_input_output(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_union_input_output)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_union_input_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_union_input_output)
         }
     }
     /// The `KitchenSinkOperation` operation.
@@ -1448,33 +1125,16 @@ pub mod operation {
     impl rt::Operation for KitchenSinkOperation {
         const NAME: &'static str = "KitchenSinkOperation";
         const TARGET: &'static str = "JsonProtocol.KitchenSinkOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::KitchenSink;
         type Output = super::model::KitchenSink;
         type Error = super::error::KitchenSinkOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_kitchen_sink(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_kitchen_sink)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_kitchen_sink(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_kitchen_sink)
         }
     }
     /// The `NullOperation` operation.
@@ -1483,33 +1143,16 @@ pub mod operation {
     impl rt::Operation for NullOperation {
         const NAME: &'static str = "NullOperation";
         const TARGET: &'static str = "JsonProtocol.NullOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::NullOperationInputOutput;
         type Output = super::model::NullOperationInputOutput;
         type Error = super::error::NullOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_null_operation_input_output(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_null_operation_input_output)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_null_operation_input_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_null_operation_input_output)
         }
     }
     /// The `OperationWithOptionalInputOutput` operation.
@@ -1518,36 +1161,19 @@ pub mod operation {
     impl rt::Operation for OperationWithOptionalInputOutput {
         const NAME: &'static str = "OperationWithOptionalInputOutput";
         const TARGET: &'static str = "JsonProtocol.OperationWithOptionalInputOutput";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::OperationWithOptionalInputOutputInput;
         type Output = super::model::OperationWithOptionalInputOutputOutput;
         type Error = super::error::OperationWithOptionalInputOutputError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_operation_with_optional_input_output_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_operation_with_optional_input_output_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_operation_with_optional_input_output_output(
+            rt::encode(
                 output,
-                &mut writer,
-            );
-            writer.finish()
+                super::json::ser_operation_with_optional_input_output_output,
+            )
         }
     }
     /// This example serializes an inline document as part of the payload.
@@ -1556,36 +1182,19 @@ pub mod operation {
     impl rt::Operation for PutAndGetInlineDocuments {
         const NAME: &'static str = "PutAndGetInlineDocuments";
         const TARGET: &'static str = "JsonProtocol.PutAndGetInlineDocuments";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::PutAndGetInlineDocumentsInputOutput;
         type Output = super::model::PutAndGetInlineDocumentsInputOutput;
         type Error = super::error::PutAndGetInlineDocumentsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_put_and_get_inline_documents_input_output(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_put_and_get_inline_documents_input_output)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_put_and_get_inline_documents_input_output(
+            rt::encode(
                 output,
-                &mut writer,
-            );
-            writer.finish()
+                super::json::ser_put_and_get_inline_documents_input_output,
+            )
         }
     }
     /// The `PutWithContentEncoding` operation.
@@ -1594,28 +1203,13 @@ pub mod operation {
     impl rt::Operation for PutWithContentEncoding {
         const NAME: &'static str = "PutWithContentEncoding";
         const TARGET: &'static str = "JsonProtocol.PutWithContentEncoding";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::PutWithContentEncodingInput;
         type Output = ();
         type Error = super::error::PutWithContentEncodingError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_put_with_content_encoding_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_put_with_content_encoding_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1628,33 +1222,16 @@ pub mod operation {
     impl rt::Operation for SimpleScalarProperties {
         const NAME: &'static str = "SimpleScalarProperties";
         const TARGET: &'static str = "JsonProtocol.SimpleScalarProperties";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::SimpleScalarPropertiesInputOutput;
         type Output = super::model::SimpleScalarPropertiesInputOutput;
         type Error = super::error::SimpleScalarPropertiesError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_simple_scalar_properties_input_output(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_simple_scalar_properties_input_output)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_simple_scalar_properties_input_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_simple_scalar_properties_input_output)
         }
     }
     /// The `SparseNullsOperation` operation.
@@ -1663,33 +1240,16 @@ pub mod operation {
     impl rt::Operation for SparseNullsOperation {
         const NAME: &'static str = "SparseNullsOperation";
         const TARGET: &'static str = "JsonProtocol.SparseNullsOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::SparseNullsOperationInputOutput;
         type Output = super::model::SparseNullsOperationInputOutput;
         type Error = super::error::SparseNullsOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_sparse_nulls_operation_input_output(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_sparse_nulls_operation_input_output)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_sparse_nulls_operation_input_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_sparse_nulls_operation_input_output)
         }
     }
 }
@@ -1908,407 +1468,246 @@ pub mod server {
     ) -> rt::Reply {
         match target {
             "JsonProtocol.ContentTypeParameters" => {
-                let input = match <super::operation::ContentTypeParameters as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.content_type_parameters(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::ContentTypeParameters as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::ContentTypeParameters,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.content_type_parameters(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.DatetimeOffsets" => {
-                if let ::std::result::Result::Err(error) = <super::operation::DatetimeOffsets as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.datetime_offsets(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::DatetimeOffsets as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::DatetimeOffsets,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.datetime_offsets(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.EmptyOperation" => {
-                if let ::std::result::Result::Err(error) = <super::operation::EmptyOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.empty_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::EmptyOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::EmptyOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.empty_operation(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.EndpointOperation" => {
-                if let ::std::result::Result::Err(error) = <super::operation::EndpointOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.endpoint_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::EndpointOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::EndpointOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.endpoint_operation(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.EndpointWithHostLabelOperation" => {
-                let input = match <super::operation::EndpointWithHostLabelOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.endpoint_with_host_label_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::EndpointWithHostLabelOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::EndpointWithHostLabelOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.endpoint_with_host_label_operation(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonProtocol.FractionalSeconds" => {
-                if let ::std::result::Result::Err(error) = <super::operation::FractionalSeconds as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.fractional_seconds(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::FractionalSeconds as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::FractionalSeconds,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.fractional_seconds(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.GreetingWithErrors" => {
-                if let ::std::result::Result::Err(error) = <super::operation::GreetingWithErrors as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.greeting_with_errors(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::GreetingWithErrors as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::GreetingWithErrors,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.greeting_with_errors(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.HostWithPathOperation" => {
-                if let ::std::result::Result::Err(error) = <super::operation::HostWithPathOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.host_with_path_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::HostWithPathOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::HostWithPathOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.host_with_path_operation(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.JsonEnums" => {
-                let input = match <super::operation::JsonEnums as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.json_enums(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::JsonEnums as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::JsonEnums,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.json_enums(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.JsonIntEnums" => {
-                let input = match <super::operation::JsonIntEnums as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.json_int_enums(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::JsonIntEnums as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::JsonIntEnums,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.json_int_enums(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.JsonUnions" => {
-                let input = match <super::operation::JsonUnions as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.json_unions(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::JsonUnions as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::JsonUnions,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.json_unions(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.KitchenSinkOperation" => {
-                let input = match <super::operation::KitchenSinkOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.kitchen_sink_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::KitchenSinkOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::KitchenSinkOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.kitchen_sink_operation(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.NullOperation" => {
-                let input = match <super::operation::NullOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.null_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::NullOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::NullOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.null_operation(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.OperationWithOptionalInputOutput" => {
-                let input = match <super::operation::OperationWithOptionalInputOutput as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.operation_with_optional_input_output(input, context).await
-                {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::OperationWithOptionalInputOutput as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::OperationWithOptionalInputOutput,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.operation_with_optional_input_output(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonProtocol.PutAndGetInlineDocuments" => {
-                let input = match <super::operation::PutAndGetInlineDocuments as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.put_and_get_inline_documents(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::PutAndGetInlineDocuments as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::PutAndGetInlineDocuments,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.put_and_get_inline_documents(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonProtocol.PutWithContentEncoding" => {
-                let input = match <super::operation::PutWithContentEncoding as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.put_with_content_encoding(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::PutWithContentEncoding as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::PutWithContentEncoding,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.put_with_content_encoding(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonProtocol.SimpleScalarProperties" => {
-                let input = match <super::operation::SimpleScalarProperties as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.simple_scalar_properties(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::SimpleScalarProperties as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::SimpleScalarProperties,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.simple_scalar_properties(input, context),
+                    )
+                    .await
             }
             "JsonProtocol.SparseNullsOperation" => {
-                let input = match <super::operation::SparseNullsOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.sparse_nulls_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::SparseNullsOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::SparseNullsOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.sparse_nulls_operation(input, context),
+                    )
+                    .await
             }
             _ => rt::Reply::unknown_operation(target),
         }
@@ -2369,15 +1768,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::ContentTypeParametersInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_value = {
-            let path = path.member("value");
-            match rt::json::take(&mut object, "value") {
-                Some(value) => rt::json::int(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::ContentTypeParametersInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_value = object.optional("value", path, v, rt::json::int);
         Some(super::model::ContentTypeParametersInput {
             value: member_value,
         })
@@ -2412,8 +1805,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::EmptyStruct> {
-        rt::json::object(value, path, v)?;
+    ) -> Option<super::model::EmptyStruct> {
+        rt::Members::read(value, path, v)?;
         Some(super::model::EmptyStruct {})
     }
     pub(super) fn ser_empty_struct(
@@ -2495,18 +1888,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::HostLabelInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_label = {
-            let path = path.member("label");
-            match rt::json::take(&mut object, "label") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
+    ) -> Option<super::model::HostLabelInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_label = object.required("label", path, v, rt::json::string);
         Some(super::model::HostLabelInput {
             label: member_label?,
         })
@@ -2523,89 +1907,20 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::JsonEnumsInputOutput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_foo_enum1 = {
-            let path = path.member("fooEnum1");
-            match rt::json::take(&mut object, "fooEnum1") {
-                Some(value) => {
-                    rt::json::string(value, &path, v)
-                        .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                            Ok(parsed) => Some(parsed),
-                            Err(_) => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::FooEnum::ADVERTISED_VALUES,
-                                    Some(&text),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_foo_enum2 = {
-            let path = path.member("fooEnum2");
-            match rt::json::take(&mut object, "fooEnum2") {
-                Some(value) => {
-                    rt::json::string(value, &path, v)
-                        .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                            Ok(parsed) => Some(parsed),
-                            Err(_) => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::FooEnum::ADVERTISED_VALUES,
-                                    Some(&text),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_foo_enum3 = {
-            let path = path.member("fooEnum3");
-            match rt::json::take(&mut object, "fooEnum3") {
-                Some(value) => {
-                    rt::json::string(value, &path, v)
-                        .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                            Ok(parsed) => Some(parsed),
-                            Err(_) => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::FooEnum::ADVERTISED_VALUES,
-                                    Some(&text),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_foo_enum_list = {
-            let path = path.member("fooEnumList");
-            match rt::json::take(&mut object, "fooEnumList") {
-                Some(value) => de_foo_enum_list(value, &path, v),
-                None => None,
-            }
-        };
-        let member_foo_enum_set = {
-            let path = path.member("fooEnumSet");
-            match rt::json::take(&mut object, "fooEnumSet") {
-                Some(value) => de_foo_enum_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_foo_enum_map = {
-            let path = path.member("fooEnumMap");
-            match rt::json::take(&mut object, "fooEnumMap") {
-                Some(value) => de_foo_enum_map(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::JsonEnumsInputOutput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_foo_enum1 = object
+            .optional("fooEnum1", path, v, rt::json::string_enum);
+        let member_foo_enum2 = object
+            .optional("fooEnum2", path, v, rt::json::string_enum);
+        let member_foo_enum3 = object
+            .optional("fooEnum3", path, v, rt::json::string_enum);
+        let member_foo_enum_list = object
+            .optional("fooEnumList", path, v, de_foo_enum_list);
+        let member_foo_enum_set = object
+            .optional("fooEnumSet", path, v, de_foo_enum_set);
+        let member_foo_enum_map = object
+            .optional("fooEnumMap", path, v, de_foo_enum_map);
         Some(super::model::JsonEnumsInputOutput {
             foo_enum1: member_foo_enum1,
             foo_enum2: member_foo_enum2,
@@ -2649,95 +1964,17 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::JsonIntEnumsInputOutput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_int_enum1 = {
-            let path = path.member("intEnum1");
-            match rt::json::take(&mut object, "intEnum1") {
-                Some(value) => {
-                    rt::json::int(value, &path, v)
-                        .and_then(|number| match super::model::IntegerEnum::from_value(
-                            number,
-                        ) {
-                            Some(parsed) => Some(parsed),
-                            None => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::IntegerEnum::ADVERTISED_VALUES,
-                                    Some(&number),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_int_enum2 = {
-            let path = path.member("intEnum2");
-            match rt::json::take(&mut object, "intEnum2") {
-                Some(value) => {
-                    rt::json::int(value, &path, v)
-                        .and_then(|number| match super::model::IntegerEnum::from_value(
-                            number,
-                        ) {
-                            Some(parsed) => Some(parsed),
-                            None => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::IntegerEnum::ADVERTISED_VALUES,
-                                    Some(&number),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_int_enum3 = {
-            let path = path.member("intEnum3");
-            match rt::json::take(&mut object, "intEnum3") {
-                Some(value) => {
-                    rt::json::int(value, &path, v)
-                        .and_then(|number| match super::model::IntegerEnum::from_value(
-                            number,
-                        ) {
-                            Some(parsed) => Some(parsed),
-                            None => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::IntegerEnum::ADVERTISED_VALUES,
-                                    Some(&number),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_int_enum_list = {
-            let path = path.member("intEnumList");
-            match rt::json::take(&mut object, "intEnumList") {
-                Some(value) => de_integer_enum_list(value, &path, v),
-                None => None,
-            }
-        };
-        let member_int_enum_set = {
-            let path = path.member("intEnumSet");
-            match rt::json::take(&mut object, "intEnumSet") {
-                Some(value) => de_integer_enum_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_int_enum_map = {
-            let path = path.member("intEnumMap");
-            match rt::json::take(&mut object, "intEnumMap") {
-                Some(value) => de_integer_enum_map(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::JsonIntEnumsInputOutput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_int_enum1 = object.optional("intEnum1", path, v, rt::json::int_enum);
+        let member_int_enum2 = object.optional("intEnum2", path, v, rt::json::int_enum);
+        let member_int_enum3 = object.optional("intEnum3", path, v, rt::json::int_enum);
+        let member_int_enum_list = object
+            .optional("intEnumList", path, v, de_integer_enum_list);
+        let member_int_enum_set = object
+            .optional("intEnumSet", path, v, de_integer_enum_set);
+        let member_int_enum_map = object
+            .optional("intEnumMap", path, v, de_integer_enum_map);
         Some(super::model::JsonIntEnumsInputOutput {
             int_enum1: member_int_enum1,
             int_enum2: member_int_enum2,
@@ -2781,210 +2018,99 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::KitchenSink> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_blob = {
-            let path = path.member("Blob");
-            match rt::json::take(&mut object, "Blob") {
-                Some(value) => rt::json::blob(value, &path, v),
-                None => None,
-            }
-        };
-        let member_boolean = {
-            let path = path.member("Boolean");
-            match rt::json::take(&mut object, "Boolean") {
-                Some(value) => rt::json::boolean(value, &path, v),
-                None => None,
-            }
-        };
-        let member_double = {
-            let path = path.member("Double");
-            match rt::json::take(&mut object, "Double") {
-                Some(value) => rt::json::double(value, &path, v),
-                None => None,
-            }
-        };
-        let member_empty_struct = {
-            let path = path.member("EmptyStruct");
-            match rt::json::take(&mut object, "EmptyStruct") {
-                Some(value) => de_empty_struct(value, &path, v),
-                None => None,
-            }
-        };
-        let member_float = {
-            let path = path.member("Float");
-            match rt::json::take(&mut object, "Float") {
-                Some(value) => rt::json::float(value, &path, v),
-                None => None,
-            }
-        };
-        let member_httpdate_timestamp = {
-            let path = path.member("HttpdateTimestamp");
-            match rt::json::take(&mut object, "HttpdateTimestamp") {
-                Some(value) => {
-                    rt::json::timestamp(value, rt::TimestampFormat::HttpDate, &path, v)
-                }
-                None => None,
-            }
-        };
-        let member_integer = {
-            let path = path.member("Integer");
-            match rt::json::take(&mut object, "Integer") {
-                Some(value) => rt::json::int(value, &path, v),
-                None => None,
-            }
-        };
-        let member_iso8601_timestamp = {
-            let path = path.member("Iso8601Timestamp");
-            match rt::json::take(&mut object, "Iso8601Timestamp") {
-                Some(value) => {
-                    rt::json::timestamp(value, rt::TimestampFormat::DateTime, &path, v)
-                }
-                None => None,
-            }
-        };
-        let member_json_value = {
-            let path = path.member("JsonValue");
-            match rt::json::take(&mut object, "JsonValue") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
-        let member_list_of_lists = {
-            let path = path.member("ListOfLists");
-            match rt::json::take(&mut object, "ListOfLists") {
-                Some(value) => de_list_of_list_of_strings(value, &path, v),
-                None => None,
-            }
-        };
-        let member_list_of_maps_of_strings = {
-            let path = path.member("ListOfMapsOfStrings");
-            match rt::json::take(&mut object, "ListOfMapsOfStrings") {
-                Some(value) => de_list_of_maps_of_strings(value, &path, v),
-                None => None,
-            }
-        };
-        let member_list_of_strings = {
-            let path = path.member("ListOfStrings");
-            match rt::json::take(&mut object, "ListOfStrings") {
-                Some(value) => de_list_of_strings(value, &path, v),
-                None => None,
-            }
-        };
-        let member_list_of_structs = {
-            let path = path.member("ListOfStructs");
-            match rt::json::take(&mut object, "ListOfStructs") {
-                Some(value) => de_list_of_structs(value, &path, v),
-                None => None,
-            }
-        };
-        let member_long = {
-            let path = path.member("Long");
-            match rt::json::take(&mut object, "Long") {
-                Some(value) => rt::json::long(value, &path, v),
-                None => None,
-            }
-        };
-        let member_map_of_lists_of_strings = {
-            let path = path.member("MapOfListsOfStrings");
-            match rt::json::take(&mut object, "MapOfListsOfStrings") {
-                Some(value) => de_map_of_lists_of_strings(value, &path, v),
-                None => None,
-            }
-        };
-        let member_map_of_maps = {
-            let path = path.member("MapOfMaps");
-            match rt::json::take(&mut object, "MapOfMaps") {
-                Some(value) => de_map_of_map_of_strings(value, &path, v),
-                None => None,
-            }
-        };
-        let member_map_of_strings = {
-            let path = path.member("MapOfStrings");
-            match rt::json::take(&mut object, "MapOfStrings") {
-                Some(value) => de_map_of_strings(value, &path, v),
-                None => None,
-            }
-        };
-        let member_map_of_structs = {
-            let path = path.member("MapOfStructs");
-            match rt::json::take(&mut object, "MapOfStructs") {
-                Some(value) => de_map_of_structs(value, &path, v),
-                None => None,
-            }
-        };
-        let member_recursive_list = {
-            let path = path.member("RecursiveList");
-            match rt::json::take(&mut object, "RecursiveList") {
-                Some(value) => de_list_of_kitchen_sinks(value, &path, v),
-                None => None,
-            }
-        };
-        let member_recursive_map = {
-            let path = path.member("RecursiveMap");
-            match rt::json::take(&mut object, "RecursiveMap") {
-                Some(value) => de_map_of_kitchen_sinks(value, &path, v),
-                None => None,
-            }
-        };
-        let member_recursive_struct = {
-            let path = path.member("RecursiveStruct");
-            match rt::json::take(&mut object, "RecursiveStruct") {
-                Some(value) => {
-                    de_kitchen_sink(value, &path, v).map(::std::boxed::Box::new)
-                }
-                None => None,
-            }
-        };
-        let member_simple_struct = {
-            let path = path.member("SimpleStruct");
-            match rt::json::take(&mut object, "SimpleStruct") {
-                Some(value) => de_simple_struct(value, &path, v),
-                None => None,
-            }
-        };
-        let member_string = {
-            let path = path.member("String");
-            match rt::json::take(&mut object, "String") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
-        let member_struct_with_json_name = {
-            let path = path.member("StructWithJsonName");
-            match rt::json::take(&mut object, "StructWithJsonName") {
-                Some(value) => de_struct_with_json_name(value, &path, v),
-                None => None,
-            }
-        };
-        let member_timestamp = {
-            let path = path.member("Timestamp");
-            match rt::json::take(&mut object, "Timestamp") {
-                Some(value) => {
-                    rt::json::timestamp(
-                        value,
-                        rt::TimestampFormat::EpochSeconds,
-                        &path,
-                        v,
-                    )
-                }
-                None => None,
-            }
-        };
-        let member_unix_timestamp = {
-            let path = path.member("UnixTimestamp");
-            match rt::json::take(&mut object, "UnixTimestamp") {
-                Some(value) => {
-                    rt::json::timestamp(
-                        value,
-                        rt::TimestampFormat::EpochSeconds,
-                        &path,
-                        v,
-                    )
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::KitchenSink> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_blob = object.optional("Blob", path, v, rt::json::blob);
+        let member_boolean = object.optional("Boolean", path, v, rt::json::boolean);
+        let member_double = object.optional("Double", path, v, rt::json::double);
+        let member_empty_struct = object
+            .optional("EmptyStruct", path, v, de_empty_struct);
+        let member_float = object.optional("Float", path, v, rt::json::float);
+        let member_httpdate_timestamp = object
+            .optional(
+                "HttpdateTimestamp",
+                path,
+                v,
+                |value, path, v| rt::json::timestamp(
+                    value,
+                    rt::TimestampFormat::HttpDate,
+                    path,
+                    v,
+                ),
+            );
+        let member_integer = object.optional("Integer", path, v, rt::json::int);
+        let member_iso8601_timestamp = object
+            .optional(
+                "Iso8601Timestamp",
+                path,
+                v,
+                |value, path, v| rt::json::timestamp(
+                    value,
+                    rt::TimestampFormat::DateTime,
+                    path,
+                    v,
+                ),
+            );
+        let member_json_value = object.optional("JsonValue", path, v, rt::json::string);
+        let member_list_of_lists = object
+            .optional("ListOfLists", path, v, de_list_of_list_of_strings);
+        let member_list_of_maps_of_strings = object
+            .optional("ListOfMapsOfStrings", path, v, de_list_of_maps_of_strings);
+        let member_list_of_strings = object
+            .optional("ListOfStrings", path, v, de_list_of_strings);
+        let member_list_of_structs = object
+            .optional("ListOfStructs", path, v, de_list_of_structs);
+        let member_long = object.optional("Long", path, v, rt::json::long);
+        let member_map_of_lists_of_strings = object
+            .optional("MapOfListsOfStrings", path, v, de_map_of_lists_of_strings);
+        let member_map_of_maps = object
+            .optional("MapOfMaps", path, v, de_map_of_map_of_strings);
+        let member_map_of_strings = object
+            .optional("MapOfStrings", path, v, de_map_of_strings);
+        let member_map_of_structs = object
+            .optional("MapOfStructs", path, v, de_map_of_structs);
+        let member_recursive_list = object
+            .optional("RecursiveList", path, v, de_list_of_kitchen_sinks);
+        let member_recursive_map = object
+            .optional("RecursiveMap", path, v, de_map_of_kitchen_sinks);
+        let member_recursive_struct = object
+            .optional(
+                "RecursiveStruct",
+                path,
+                v,
+                |value, path, v| {
+                    (de_kitchen_sink)(value, path, v).map(::std::boxed::Box::new)
+                },
+            );
+        let member_simple_struct = object
+            .optional("SimpleStruct", path, v, de_simple_struct);
+        let member_string = object.optional("String", path, v, rt::json::string);
+        let member_struct_with_json_name = object
+            .optional("StructWithJsonName", path, v, de_struct_with_json_name);
+        let member_timestamp = object
+            .optional(
+                "Timestamp",
+                path,
+                v,
+                |value, path, v| rt::json::timestamp(
+                    value,
+                    rt::TimestampFormat::EpochSeconds,
+                    path,
+                    v,
+                ),
+            );
+        let member_unix_timestamp = object
+            .optional(
+                "UnixTimestamp",
+                path,
+                v,
+                |value, path, v| rt::json::timestamp(
+                    value,
+                    rt::TimestampFormat::EpochSeconds,
+                    path,
+                    v,
+                ),
+            );
         Some(super::model::KitchenSink {
             blob: member_blob,
             boolean: member_boolean,
@@ -3114,19 +2240,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::KitchenSink>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_kitchen_sink(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::KitchenSink>> {
+        rt::json::list(value, path, v, rt::Items::new(), de_kitchen_sink)
     }
     pub(super) fn ser_list_of_kitchen_sinks(
         input: &[super::model::KitchenSink],
@@ -3141,19 +2256,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<::std::string::String>>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_list_of_strings(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::vec::Vec<::std::string::String>>> {
+        rt::json::list(value, path, v, rt::Items::new(), de_list_of_strings)
     }
     pub(super) fn ser_list_of_list_of_strings(
         input: &[::std::vec::Vec<::std::string::String>],
@@ -3168,23 +2272,12 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::vec::Vec<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     > {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_map_of_strings(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+        rt::json::list(value, path, v, rt::Items::new(), de_map_of_strings)
     }
     pub(super) fn ser_list_of_maps_of_strings(
         input: &[::std::collections::HashMap<
@@ -3202,19 +2295,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::list(value, path, v, rt::Items::new(), rt::json::string)
     }
     pub(super) fn ser_list_of_strings(
         input: &[::std::string::String],
@@ -3229,19 +2311,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::SimpleStruct>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_simple_struct(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::SimpleStruct>> {
+        rt::json::list(value, path, v, rt::Items::new(), de_simple_struct)
     }
     pub(super) fn ser_list_of_structs(
         input: &[super::model::SimpleStruct],
@@ -3256,24 +2327,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, super::model::KitchenSink>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => de_kitchen_sink(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, de_kitchen_sink)
     }
     pub(super) fn ser_map_of_kitchen_sinks(
         input: &::std::collections::HashMap<
@@ -3291,27 +2348,20 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => de_list_of_strings(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            rt::json::key,
+            de_list_of_strings,
+        )
     }
     pub(super) fn ser_map_of_lists_of_strings(
         input: &::std::collections::HashMap<
@@ -3329,27 +2379,13 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => de_map_of_strings(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, de_map_of_strings)
     }
     pub(super) fn ser_map_of_map_of_strings(
         input: &::std::collections::HashMap<
@@ -3367,24 +2403,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => rt::json::string(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, rt::json::string)
     }
     pub(super) fn ser_map_of_strings(
         input: &::std::collections::HashMap<
@@ -3402,24 +2424,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, super::model::SimpleStruct>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => de_simple_struct(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, de_simple_struct)
     }
     pub(super) fn ser_map_of_structs(
         input: &::std::collections::HashMap<
@@ -3437,64 +2445,74 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MyUnion> {
+    ) -> Option<super::model::MyUnion> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "stringValue" => {
-                let path = path.member("stringValue");
-                rt::json::string(value, &path, v).map(super::model::MyUnion::StringValue)
+                object
+                    .optional("stringValue", path, v, rt::json::string)
+                    .map(super::model::MyUnion::StringValue)
             }
             "booleanValue" => {
-                let path = path.member("booleanValue");
-                rt::json::boolean(value, &path, v)
+                object
+                    .optional("booleanValue", path, v, rt::json::boolean)
                     .map(super::model::MyUnion::BooleanValue)
             }
             "numberValue" => {
-                let path = path.member("numberValue");
-                rt::json::int(value, &path, v).map(super::model::MyUnion::NumberValue)
+                object
+                    .optional("numberValue", path, v, rt::json::int)
+                    .map(super::model::MyUnion::NumberValue)
             }
             "blobValue" => {
-                let path = path.member("blobValue");
-                rt::json::blob(value, &path, v).map(super::model::MyUnion::BlobValue)
+                object
+                    .optional("blobValue", path, v, rt::json::blob)
+                    .map(super::model::MyUnion::BlobValue)
             }
             "timestampValue" => {
-                let path = path.member("timestampValue");
-                rt::json::timestamp(value, rt::TimestampFormat::EpochSeconds, &path, v)
+                object
+                    .optional(
+                        "timestampValue",
+                        path,
+                        v,
+                        |value, path, v| rt::json::timestamp(
+                            value,
+                            rt::TimestampFormat::EpochSeconds,
+                            path,
+                            v,
+                        ),
+                    )
                     .map(super::model::MyUnion::TimestampValue)
             }
             "enumValue" => {
-                let path = path.member("enumValue");
-                rt::json::string(value, &path, v)
-                    .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                        Ok(parsed) => Some(parsed),
-                        Err(_) => {
-                            v.enumeration(
-                                &path,
-                                super::model::FooEnum::ADVERTISED_VALUES,
-                                Some(&text),
-                            );
-                            None
-                        }
-                    })
+                object
+                    .optional("enumValue", path, v, rt::json::string_enum)
                     .map(super::model::MyUnion::EnumValue)
             }
             "listValue" => {
-                let path = path.member("listValue");
-                de_string_list(value, &path, v).map(super::model::MyUnion::ListValue)
+                object
+                    .optional("listValue", path, v, de_string_list)
+                    .map(super::model::MyUnion::ListValue)
             }
             "mapValue" => {
-                let path = path.member("mapValue");
-                de_string_map(value, &path, v).map(super::model::MyUnion::MapValue)
+                object
+                    .optional("mapValue", path, v, de_string_map)
+                    .map(super::model::MyUnion::MapValue)
             }
             "structureValue" => {
-                let path = path.member("structureValue");
-                de_greeting_struct(value, &path, v)
+                object
+                    .optional("structureValue", path, v, de_greeting_struct)
                     .map(super::model::MyUnion::StructureValue)
             }
             _ => {
@@ -3544,15 +2562,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::NullOperationInputOutput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::NullOperationInputOutput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_string = object.optional("string", path, v, rt::json::string);
         Some(super::model::NullOperationInputOutput {
             string: member_string,
         })
@@ -3576,15 +2588,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::OperationWithOptionalInputOutputInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_value = {
-            let path = path.member("Value");
-            match rt::json::take(&mut object, "Value") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::OperationWithOptionalInputOutputInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_value = object.optional("Value", path, v, rt::json::string);
         Some(super::model::OperationWithOptionalInputOutputInput {
             value: member_value,
         })
@@ -3608,15 +2614,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::PutAndGetInlineDocumentsInputOutput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_inline_document = {
-            let path = path.member("inlineDocument");
-            match rt::json::take(&mut object, "inlineDocument") {
-                Some(value) => rt::json::document(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::PutAndGetInlineDocumentsInputOutput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_inline_document = object
+            .optional("inlineDocument", path, v, rt::json::document);
         Some(super::model::PutAndGetInlineDocumentsInputOutput {
             inline_document: member_inline_document,
         })
@@ -3640,22 +2641,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::PutWithContentEncodingInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_encoding = {
-            let path = path.member("encoding");
-            match rt::json::take(&mut object, "encoding") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
-        let member_data = {
-            let path = path.member("data");
-            match rt::json::take(&mut object, "data") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::PutWithContentEncodingInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_encoding = object.optional("encoding", path, v, rt::json::string);
+        let member_data = object.optional("data", path, v, rt::json::string);
         Some(super::model::PutWithContentEncodingInput {
             encoding: member_encoding,
             data: member_data,
@@ -3665,22 +2654,11 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::SimpleScalarPropertiesInputOutput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_float_value = {
-            let path = path.member("floatValue");
-            match rt::json::take(&mut object, "floatValue") {
-                Some(value) => rt::json::float(value, &path, v),
-                None => None,
-            }
-        };
-        let member_double_value = {
-            let path = path.member("doubleValue");
-            match rt::json::take(&mut object, "doubleValue") {
-                Some(value) => rt::json::double(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::SimpleScalarPropertiesInputOutput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_float_value = object.optional("floatValue", path, v, rt::json::float);
+        let member_double_value = object
+            .optional("doubleValue", path, v, rt::json::double);
         Some(super::model::SimpleScalarPropertiesInputOutput {
             float_value: member_float_value,
             double_value: member_double_value,
@@ -3708,15 +2686,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::SimpleStruct> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_value = {
-            let path = path.member("Value");
-            match rt::json::take(&mut object, "Value") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::SimpleStruct> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_value = object.optional("Value", path, v, rt::json::string);
         Some(super::model::SimpleStruct {
             value: member_value,
         })
@@ -3740,22 +2712,12 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::SparseNullsOperationInputOutput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_sparse_string_list = {
-            let path = path.member("sparseStringList");
-            match rt::json::take(&mut object, "sparseStringList") {
-                Some(value) => de_sparse_string_list(value, &path, v),
-                None => None,
-            }
-        };
-        let member_sparse_string_map = {
-            let path = path.member("sparseStringMap");
-            match rt::json::take(&mut object, "sparseStringMap") {
-                Some(value) => de_sparse_string_map(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::SparseNullsOperationInputOutput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_sparse_string_list = object
+            .optional("sparseStringList", path, v, de_sparse_string_list);
+        let member_sparse_string_map = object
+            .optional("sparseStringMap", path, v, de_sparse_string_map);
         Some(super::model::SparseNullsOperationInputOutput {
             sparse_string_list: member_sparse_string_list,
             sparse_string_map: member_sparse_string_map,
@@ -3783,15 +2745,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::StructWithJsonName> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_value = {
-            let path = path.member("Value");
-            match rt::json::take(&mut object, "Value") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::StructWithJsonName> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_value = object.optional("Value", path, v, rt::json::string);
         Some(super::model::StructWithJsonName {
             value: member_value,
         })
@@ -3815,15 +2771,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::UnionInputOutput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_contents = {
-            let path = path.member("contents");
-            match rt::json::take(&mut object, "contents") {
-                Some(value) => de_my_union(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::UnionInputOutput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_contents = object.optional("contents", path, v, de_my_union);
         Some(super::model::UnionInputOutput {
             contents: member_contents,
         })
@@ -3847,33 +2797,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::FooEnum>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v)
-                .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                    Ok(parsed) => Some(parsed),
-                    Err(_) => {
-                        v.enumeration(
-                            &path,
-                            super::model::FooEnum::ADVERTISED_VALUES,
-                            Some(&text),
-                        );
-                        None
-                    }
-                })
-            {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::FooEnum>> {
+        rt::json::described_list(value, path, v, rt::Items::new(), rt::json::string_enum)
     }
     pub(super) fn ser_foo_enum_list(
         input: &[super::model::FooEnum],
@@ -3888,40 +2813,17 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, super::model::FooEnum>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        let mark = v.mark();
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => {
-                        rt::json::string(value, &path, v)
-                            .and_then(|text| match text.parse::<super::model::FooEnum>()
-                            {
-                                Ok(parsed) => Some(parsed),
-                                Err(_) => {
-                                    v.enumeration(
-                                        &path,
-                                        super::model::FooEnum::ADVERTISED_VALUES,
-                                        Some(&text),
-                                    );
-                                    None
-                                }
-                            })
-                    }
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        v.describe_container(mark, &map);
-        Some(map)
+        rt::json::described_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            rt::json::key,
+            rt::json::string_enum,
+        )
     }
     pub(super) fn ser_foo_enum_map(
         input: &::std::collections::HashMap<
@@ -3939,36 +2841,14 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::FooEnum>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v)
-                .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                    Ok(parsed) => Some(parsed),
-                    Err(_) => {
-                        v.enumeration(
-                            &path,
-                            super::model::FooEnum::ADVERTISED_VALUES,
-                            Some(&text),
-                        );
-                        None
-                    }
-                })
-            {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::FooEnum>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            rt::json::string_enum,
+        )
     }
     pub(super) fn ser_foo_enum_set(
         input: &[super::model::FooEnum],
@@ -3983,15 +2863,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::GreetingStruct> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_hi = {
-            let path = path.member("hi");
-            match rt::json::take(&mut object, "hi") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::GreetingStruct> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_hi = object.optional("hi", path, v, rt::json::string);
         Some(super::model::GreetingStruct {
             hi: member_hi,
         })
@@ -4015,33 +2889,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::IntegerEnum>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::int(value, &path, v)
-                .and_then(|number| match super::model::IntegerEnum::from_value(number) {
-                    Some(parsed) => Some(parsed),
-                    None => {
-                        v.enumeration(
-                            &path,
-                            super::model::IntegerEnum::ADVERTISED_VALUES,
-                            Some(&number),
-                        );
-                        None
-                    }
-                })
-            {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::IntegerEnum>> {
+        rt::json::described_list(value, path, v, rt::Items::new(), rt::json::int_enum)
     }
     pub(super) fn ser_integer_enum_list(
         input: &[super::model::IntegerEnum],
@@ -4056,41 +2905,17 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, super::model::IntegerEnum>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        let mark = v.mark();
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => {
-                        rt::json::int(value, &path, v)
-                            .and_then(|number| match super::model::IntegerEnum::from_value(
-                                number,
-                            ) {
-                                Some(parsed) => Some(parsed),
-                                None => {
-                                    v.enumeration(
-                                        &path,
-                                        super::model::IntegerEnum::ADVERTISED_VALUES,
-                                        Some(&number),
-                                    );
-                                    None
-                                }
-                            })
-                    }
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        v.describe_container(mark, &map);
-        Some(map)
+        rt::json::described_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            rt::json::key,
+            rt::json::int_enum,
+        )
     }
     pub(super) fn ser_integer_enum_map(
         input: &::std::collections::HashMap<
@@ -4108,36 +2933,14 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::IntegerEnum>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::int(value, &path, v)
-                .and_then(|number| match super::model::IntegerEnum::from_value(number) {
-                    Some(parsed) => Some(parsed),
-                    None => {
-                        v.enumeration(
-                            &path,
-                            super::model::IntegerEnum::ADVERTISED_VALUES,
-                            Some(&number),
-                        );
-                        None
-                    }
-                })
-            {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::IntegerEnum>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            rt::json::int_enum,
+        )
     }
     pub(super) fn ser_integer_enum_set(
         input: &[super::model::IntegerEnum],
@@ -4152,22 +2955,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    > {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            if value.is_null() {
-                list.push(None);
-                continue;
-            }
-            if let Some(item) = rt::json::string(value, &path, v) {
-                list.push(Some(item));
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::option::Option<::std::string::String>>> {
+        rt::json::sparse_list(value, path, v, rt::Items::new(), rt::json::string)
     }
     pub(super) fn ser_sparse_string_list(
         input: &[::std::option::Option<::std::string::String>],
@@ -4187,28 +2976,20 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::std::option::Option<::std::string::String>,
         >,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                if value.is_null() {
-                    Some(None)
-                } else {
-                    rt::json::string(value, &path, v).map(Some)
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::sparse_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            rt::json::key,
+            rt::json::string,
+        )
     }
     pub(super) fn ser_sparse_string_map(
         input: &::std::collections::HashMap<
@@ -4231,19 +3012,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::list(value, path, v, rt::Items::new(), rt::json::string)
     }
     pub(super) fn ser_string_list(
         input: &[::std::string::String],
@@ -4258,24 +3028,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => rt::json::string(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, rt::json::string)
     }
     pub(super) fn ser_string_map(
         input: &::std::collections::HashMap<

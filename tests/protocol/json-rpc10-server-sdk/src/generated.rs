@@ -2,205 +2,342 @@
 /// Structures, unions and enums of the service's operations.
 pub mod model {
     use ::smithy_server_runtime::codegen as rt;
+    /// The `ClientOptionalDefaults` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ClientOptionalDefaults {
+        /// The `member` member.
         pub member: i32,
     }
+    /// The `ComplexNestedErrorData` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ComplexNestedErrorData {
+        /// The `Foo` member.
         pub foo: ::std::option::Option<::std::string::String>,
     }
+    /// The `ContentTypeParametersInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContentTypeParametersInput {
+        /// The `value` member.
         pub value: ::std::option::Option<i32>,
     }
+    /// The `ContentTypeParametersOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContentTypeParametersOutput {}
+    /// The `Defaults` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Defaults {
+        /// The `defaultString` member.
         pub default_string: ::std::string::String,
+        /// The `defaultBoolean` member.
         pub default_boolean: bool,
+        /// The `defaultList` member.
         pub default_list: ::std::vec::Vec<::std::string::String>,
+        /// The `defaultDocumentMap` member.
         pub default_document_map: rt::Document,
+        /// The `defaultDocumentString` member.
         pub default_document_string: rt::Document,
+        /// The `defaultDocumentBoolean` member.
         pub default_document_boolean: rt::Document,
+        /// The `defaultDocumentList` member.
         pub default_document_list: rt::Document,
+        /// The `defaultNullDocument` member.
         pub default_null_document: ::std::option::Option<rt::Document>,
+        /// The `defaultTimestamp` member.
         pub default_timestamp: rt::Timestamp,
+        /// The `defaultBlob` member.
         pub default_blob: rt::Blob,
+        /// The `defaultByte` member.
         pub default_byte: i8,
+        /// The `defaultShort` member.
         pub default_short: i16,
+        /// The `defaultInteger` member.
         pub default_integer: i32,
+        /// The `defaultLong` member.
         pub default_long: i64,
+        /// The `defaultFloat` member.
         pub default_float: f32,
+        /// The `defaultDouble` member.
         pub default_double: f64,
+        /// The `defaultMap` member.
         pub default_map: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
         >,
+        /// **Constraints:** one of `FOO`, `BAR`, `BAZ`.
         pub default_enum: super::model::TestEnum,
+        /// **Constraints:** one of `1`, `2`.
         pub default_int_enum: super::model::TestIntEnum,
+        /// The `emptyString` member.
         pub empty_string: ::std::string::String,
+        /// The `falseBoolean` member.
         pub false_boolean: bool,
+        /// The `emptyBlob` member.
         pub empty_blob: rt::Blob,
+        /// The `zeroByte` member.
         pub zero_byte: i8,
+        /// The `zeroShort` member.
         pub zero_short: i16,
+        /// The `zeroInteger` member.
         pub zero_integer: i32,
+        /// The `zeroLong` member.
         pub zero_long: i64,
+        /// The `zeroFloat` member.
         pub zero_float: f32,
+        /// The `zeroDouble` member.
         pub zero_double: f64,
     }
+    /// The `Dialog` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Dialog {
+        /// The `language` member.
         pub language: ::std::option::Option<::std::string::String>,
+        /// The `greeting` member.
         pub greeting: ::std::string::String,
+        /// The `farewell` member.
         pub farewell: ::std::option::Option<super::model::Farewell>,
     }
+    /// The `EmptyInputAndEmptyOutputInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EmptyInputAndEmptyOutputInput {}
+    /// The `EmptyInputAndEmptyOutputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EmptyInputAndEmptyOutputOutput {}
+    /// The `EndpointWithHostLabelOperationInput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct EndpointWithHostLabelOperationInput {
+        /// **Constraints:** required.
         pub label: ::std::string::String,
     }
+    /// The `Farewell` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Farewell {
+        /// The `phrase` member.
         pub phrase: ::std::string::String,
     }
+    /// The `GreetingWithErrorsInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GreetingWithErrorsInput {
+        /// The `greeting` member.
         pub greeting: ::std::option::Option<::std::string::String>,
     }
+    /// The `GreetingWithErrorsOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GreetingWithErrorsOutput {
+        /// The `greeting` member.
         pub greeting: ::std::option::Option<::std::string::String>,
     }
+    /// The `JsonUnionsInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct JsonUnionsInput {
+        /// The `contents` member.
         pub contents: ::std::option::Option<super::model::MyUnion>,
     }
+    /// The `JsonUnionsOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct JsonUnionsOutput {
+        /// The `contents` member.
         pub contents: ::std::option::Option<super::model::MyUnion>,
     }
     /// A union with a representative set of types for members.
     #[derive(Debug, Clone, PartialEq)]
     pub enum MyUnion {
+        /// The `stringValue` member.
         StringValue(::std::string::String),
+        /// The `booleanValue` member.
         BooleanValue(bool),
+        /// The `numberValue` member.
         NumberValue(i32),
+        /// The `blobValue` member.
         BlobValue(rt::Blob),
+        /// The `timestampValue` member.
         TimestampValue(rt::Timestamp),
+        /// **Constraints:** one of `Foo`, `Baz`, `Bar`, `1`, `0`.
         EnumValue(super::model::FooEnum),
+        /// **Constraints:** one of `1`, `2`, `3`.
         IntEnumValue(super::model::IntegerEnum),
+        /// The `listValue` member.
         ListValue(::std::vec::Vec<::std::string::String>),
+        /// The `mapValue` member.
         MapValue(
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ),
+        /// The `structureValue` member.
         StructureValue(super::model::GreetingStruct),
     }
+    /// The `NoInputAndOutputOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NoInputAndOutputOutput {}
+    /// The `OperationWithDefaultsInput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OperationWithDefaultsInput {
+        /// The `defaults` member.
         pub defaults: ::std::option::Option<super::model::Defaults>,
+        /// The `clientOptionalDefaults` member.
         pub client_optional_defaults: ::std::option::Option<
             super::model::ClientOptionalDefaults,
         >,
+        /// The `topLevelDefault` member.
         pub top_level_default: ::std::string::String,
+        /// The `otherTopLevelDefault` member.
         pub other_top_level_default: i32,
     }
+    /// The `OperationWithDefaultsOutput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OperationWithDefaultsOutput {
+        /// The `defaultString` member.
         pub default_string: ::std::string::String,
+        /// The `defaultBoolean` member.
         pub default_boolean: bool,
+        /// The `defaultList` member.
         pub default_list: ::std::vec::Vec<::std::string::String>,
+        /// The `defaultDocumentMap` member.
         pub default_document_map: rt::Document,
+        /// The `defaultDocumentString` member.
         pub default_document_string: rt::Document,
+        /// The `defaultDocumentBoolean` member.
         pub default_document_boolean: rt::Document,
+        /// The `defaultDocumentList` member.
         pub default_document_list: rt::Document,
+        /// The `defaultNullDocument` member.
         pub default_null_document: ::std::option::Option<rt::Document>,
+        /// The `defaultTimestamp` member.
         pub default_timestamp: rt::Timestamp,
+        /// The `defaultBlob` member.
         pub default_blob: rt::Blob,
+        /// The `defaultByte` member.
         pub default_byte: i8,
+        /// The `defaultShort` member.
         pub default_short: i16,
+        /// The `defaultInteger` member.
         pub default_integer: i32,
+        /// The `defaultLong` member.
         pub default_long: i64,
+        /// The `defaultFloat` member.
         pub default_float: f32,
+        /// The `defaultDouble` member.
         pub default_double: f64,
+        /// The `defaultMap` member.
         pub default_map: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
         >,
+        /// **Constraints:** one of `FOO`, `BAR`, `BAZ`.
         pub default_enum: super::model::TestEnum,
+        /// **Constraints:** one of `1`, `2`.
         pub default_int_enum: super::model::TestIntEnum,
+        /// The `emptyString` member.
         pub empty_string: ::std::string::String,
+        /// The `falseBoolean` member.
         pub false_boolean: bool,
+        /// The `emptyBlob` member.
         pub empty_blob: rt::Blob,
+        /// The `zeroByte` member.
         pub zero_byte: i8,
+        /// The `zeroShort` member.
         pub zero_short: i16,
+        /// The `zeroInteger` member.
         pub zero_integer: i32,
+        /// The `zeroLong` member.
         pub zero_long: i64,
+        /// The `zeroFloat` member.
         pub zero_float: f32,
+        /// The `zeroDouble` member.
         pub zero_double: f64,
     }
+    /// The `OperationWithNestedStructureInput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OperationWithNestedStructureInput {
+        /// **Constraints:** required.
         pub top_level: super::model::TopLevel,
     }
+    /// The `OperationWithNestedStructureOutput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OperationWithNestedStructureOutput {
+        /// **Constraints:** required.
         pub dialog: super::model::Dialog,
+        /// The `dialogList` member.
         pub dialog_list: ::std::vec::Vec<super::model::Dialog>,
+        /// The `dialogMap` member.
         pub dialog_map: ::std::collections::HashMap<
             ::std::string::String,
             super::model::Dialog,
         >,
     }
+    /// The `OperationWithRequiredMembersOutput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OperationWithRequiredMembersOutput {
+        /// **Constraints:** required.
         pub required_string: ::std::string::String,
+        /// **Constraints:** required.
         pub required_boolean: bool,
+        /// **Constraints:** required.
         pub required_list: ::std::vec::Vec<::std::string::String>,
+        /// **Constraints:** required.
         pub required_timestamp: rt::Timestamp,
+        /// **Constraints:** required.
         pub required_blob: rt::Blob,
+        /// **Constraints:** required.
         pub required_byte: i8,
+        /// **Constraints:** required.
         pub required_short: i16,
+        /// **Constraints:** required.
         pub required_integer: i32,
+        /// **Constraints:** required.
         pub required_long: i64,
+        /// **Constraints:** required.
         pub required_float: f32,
+        /// **Constraints:** required.
         pub required_double: f64,
+        /// **Constraints:** required.
         pub required_map: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
         >,
     }
+    /// The `OperationWithRequiredMembersWithDefaultsOutput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OperationWithRequiredMembersWithDefaultsOutput {
+        /// **Constraints:** required.
         pub required_string: ::std::string::String,
+        /// **Constraints:** required.
         pub required_boolean: bool,
+        /// **Constraints:** required.
         pub required_list: ::std::vec::Vec<::std::string::String>,
+        /// **Constraints:** required.
         pub required_timestamp: rt::Timestamp,
+        /// **Constraints:** required.
         pub required_blob: rt::Blob,
+        /// **Constraints:** required.
         pub required_byte: i8,
+        /// **Constraints:** required.
         pub required_short: i16,
+        /// **Constraints:** required.
         pub required_integer: i32,
+        /// **Constraints:** required.
         pub required_long: i64,
+        /// **Constraints:** required.
         pub required_float: f32,
+        /// **Constraints:** required.
         pub required_double: f64,
+        /// **Constraints:** required.
         pub required_map: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
         >,
+        /// **Constraints:** required; one of `FOO`, `BAR`, `BAZ`.
         pub required_enum: super::model::RequiredEnum,
+        /// **Constraints:** required; one of `1`, `2`.
         pub required_int_enum: super::model::RequiredIntEnum,
     }
+    /// The `PutWithContentEncodingInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PutWithContentEncodingInput {
+        /// The `encoding` member.
         pub encoding: ::std::option::Option<::std::string::String>,
+        /// The `data` member.
         pub data: ::std::option::Option<::std::string::String>,
     }
+    /// The `RequiredEnum` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum RequiredEnum {
         /// `FOO`
@@ -213,9 +350,6 @@ pub mod model {
     impl RequiredEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -246,11 +380,15 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for RequiredEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
+    }
     impl rt::ValueText for RequiredEnum {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `RequiredIntEnum` intEnum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum RequiredIntEnum {
         /// `1`
@@ -261,8 +399,6 @@ pub mod model {
     impl RequiredIntEnum {
         /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2"];
-        /// The values validation messages list: all of them.
-        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -284,16 +420,29 @@ pub mod model {
             out.push_str(&self.value().to_string());
         }
     }
+    impl rt::IntEnum for RequiredIntEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
+        fn from_value(value: i32) -> ::std::option::Option<Self> {
+            Self::from_value(value)
+        }
+    }
+    /// The `SimpleScalarPropertiesInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SimpleScalarPropertiesInput {
+        /// The `floatValue` member.
         pub float_value: ::std::option::Option<f32>,
+        /// The `doubleValue` member.
         pub double_value: ::std::option::Option<f64>,
     }
+    /// The `SimpleScalarPropertiesOutput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SimpleScalarPropertiesOutput {
+        /// The `floatValue` member.
         pub float_value: ::std::option::Option<f32>,
+        /// The `doubleValue` member.
         pub double_value: ::std::option::Option<f64>,
     }
+    /// The `TestEnum` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum TestEnum {
         /// `FOO`
@@ -306,9 +455,6 @@ pub mod model {
     impl TestEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -339,11 +485,15 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for TestEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["FOO", "BAR", "BAZ"];
+    }
     impl rt::ValueText for TestEnum {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `TestIntEnum` intEnum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum TestIntEnum {
         /// `1`
@@ -354,8 +504,6 @@ pub mod model {
     impl TestIntEnum {
         /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2"];
-        /// The values validation messages list: all of them.
-        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -377,15 +525,26 @@ pub mod model {
             out.push_str(&self.value().to_string());
         }
     }
+    impl rt::IntEnum for TestIntEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
+        fn from_value(value: i32) -> ::std::option::Option<Self> {
+            Self::from_value(value)
+        }
+    }
+    /// The `TopLevel` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct TopLevel {
+        /// **Constraints:** required.
         pub dialog: super::model::Dialog,
+        /// The `dialogList` member.
         pub dialog_list: ::std::vec::Vec<super::model::Dialog>,
+        /// The `dialogMap` member.
         pub dialog_map: ::std::collections::HashMap<
             ::std::string::String,
             super::model::Dialog,
         >,
     }
+    /// The `FooEnum` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum FooEnum {
         /// `Foo`
@@ -402,15 +561,6 @@ pub mod model {
     impl FooEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["Foo", "Baz", "Bar", "1", "0"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &[
-            "Foo",
-            "Baz",
-            "Bar",
-            "1",
-            "0",
-        ];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -445,15 +595,27 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for FooEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "Foo",
+            "Baz",
+            "Bar",
+            "1",
+            "0",
+        ];
+    }
     impl rt::ValueText for FooEnum {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `GreetingStruct` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GreetingStruct {
+        /// The `hi` member.
         pub hi: ::std::option::Option<::std::string::String>,
     }
+    /// The `IntegerEnum` intEnum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum IntegerEnum {
         /// `1`
@@ -466,8 +628,6 @@ pub mod model {
     impl IntegerEnum {
         /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2", "3"];
-        /// The values validation messages list: all of them.
-        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -491,6 +651,12 @@ pub mod model {
             out.push_str(&self.value().to_string());
         }
     }
+    impl rt::IntEnum for IntegerEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
+        fn from_value(value: i32) -> ::std::option::Option<Self> {
+            Self::from_value(value)
+        }
+    }
 }
 /// Modeled errors, and one enum per operation of the errors it can return.
 #[allow(clippy::large_enum_variant)]
@@ -499,25 +665,24 @@ pub mod error {
     /// This error is thrown when a request is invalid.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ComplexError {
+        /// The `TopLevel` member.
         pub top_level: ::std::option::Option<::std::string::String>,
+        /// The `Nested` member.
         pub nested: ::std::option::Option<super::model::ComplexNestedErrorData>,
     }
     impl ::std::fmt::Display for ComplexError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ComplexError")?;
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "ComplexError", ::std::option::Option::None)
         }
     }
     impl ::std::error::Error for ComplexError {}
     impl rt::ErrorShape for ComplexError {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json10#ComplexError"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "aws.protocoltests.json10#ComplexError",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_complex_error(self, object);
@@ -528,20 +693,17 @@ pub mod error {
     pub struct FooError {}
     impl ::std::fmt::Display for FooError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("FooError")?;
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "FooError", ::std::option::Option::None)
         }
     }
     impl ::std::error::Error for FooError {}
     impl rt::ErrorShape for FooError {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json10#FooError"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Server
-        }
-        fn http_status(&self) -> u16 {
-            500u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::server(
+                "aws.protocoltests.json10#FooError",
+                500u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_foo_error(self, object);
@@ -550,27 +712,30 @@ pub mod error {
     /// This error is thrown when an invalid greeting value is provided.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InvalidGreeting {
+        /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl InvalidGreeting {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+            }
+        }
     }
     impl ::std::fmt::Display for InvalidGreeting {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("InvalidGreeting")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "InvalidGreeting", self.message.as_deref())
         }
     }
     impl ::std::error::Error for InvalidGreeting {}
     impl rt::ErrorShape for InvalidGreeting {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json10#InvalidGreeting"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "aws.protocoltests.json10#InvalidGreeting",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_invalid_greeting(self, object);
@@ -579,121 +744,73 @@ pub mod error {
     /// Errors of the `ContentTypeParameters` operation.
     #[derive(Debug)]
     pub enum ContentTypeParametersError {}
-    impl ::std::fmt::Display for ContentTypeParametersError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for ContentTypeParametersError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for ContentTypeParametersError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for ContentTypeParametersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for ContentTypeParametersError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `EmptyInputAndEmptyOutput` operation.
     #[derive(Debug)]
     pub enum EmptyInputAndEmptyOutputError {}
-    impl ::std::fmt::Display for EmptyInputAndEmptyOutputError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for EmptyInputAndEmptyOutputError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for EmptyInputAndEmptyOutputError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for EmptyInputAndEmptyOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for EmptyInputAndEmptyOutputError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `EndpointOperation` operation.
     #[derive(Debug)]
     pub enum EndpointOperationError {}
-    impl ::std::fmt::Display for EndpointOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for EndpointOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for EndpointOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for EndpointOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for EndpointOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `EndpointWithHostLabelOperation` operation.
     #[derive(Debug)]
     pub enum EndpointWithHostLabelOperationError {}
-    impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for EndpointWithHostLabelOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for EndpointWithHostLabelOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for EndpointWithHostLabelOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `GreetingWithErrors` operation.
@@ -706,22 +823,23 @@ pub mod error {
         /// A [`InvalidGreeting`].
         InvalidGreeting(InvalidGreeting),
     }
+    impl rt::OperationError for GreetingWithErrorsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ComplexError(error) => error,
+                Self::FooError(error) => error,
+                Self::InvalidGreeting(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for GreetingWithErrorsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ComplexError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::FooError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::InvalidGreeting(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for GreetingWithErrorsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ComplexError(error) => ::std::option::Option::Some(error),
-                Self::FooError(error) => ::std::option::Option::Some(error),
-                Self::InvalidGreeting(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ComplexError> for GreetingWithErrorsError {
@@ -739,377 +857,202 @@ pub mod error {
             Self::InvalidGreeting(error)
         }
     }
-    impl rt::ErrorShape for GreetingWithErrorsError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::shape_id(error),
-                Self::FooError(error) => rt::ErrorShape::shape_id(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::fault(error),
-                Self::FooError(error) => rt::ErrorShape::fault(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::http_status(error),
-                Self::FooError(error) => rt::ErrorShape::http_status(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ComplexError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::FooError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::InvalidGreeting(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ComplexError(error) => rt::ErrorShape::query_error(error),
-                Self::FooError(error) => rt::ErrorShape::query_error(error),
-                Self::InvalidGreeting(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
     /// Errors of the `HostWithPathOperation` operation.
     #[derive(Debug)]
     pub enum HostWithPathOperationError {}
-    impl ::std::fmt::Display for HostWithPathOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for HostWithPathOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for HostWithPathOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for HostWithPathOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for HostWithPathOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `JsonUnions` operation.
     #[derive(Debug)]
     pub enum JsonUnionsError {}
-    impl ::std::fmt::Display for JsonUnionsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for JsonUnionsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for JsonUnionsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for JsonUnionsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for JsonUnionsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `NoInputAndNoOutput` operation.
     #[derive(Debug)]
     pub enum NoInputAndNoOutputError {}
-    impl ::std::fmt::Display for NoInputAndNoOutputError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for NoInputAndNoOutputError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for NoInputAndNoOutputError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for NoInputAndNoOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for NoInputAndNoOutputError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `NoInputAndOutput` operation.
     #[derive(Debug)]
     pub enum NoInputAndOutputError {}
-    impl ::std::fmt::Display for NoInputAndOutputError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for NoInputAndOutputError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for NoInputAndOutputError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for NoInputAndOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for NoInputAndOutputError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `OperationWithDefaults` operation.
     #[derive(Debug)]
     pub enum OperationWithDefaultsError {}
-    impl ::std::fmt::Display for OperationWithDefaultsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for OperationWithDefaultsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for OperationWithDefaultsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for OperationWithDefaultsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for OperationWithDefaultsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `OperationWithNestedStructure` operation.
     #[derive(Debug)]
     pub enum OperationWithNestedStructureError {}
-    impl ::std::fmt::Display for OperationWithNestedStructureError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for OperationWithNestedStructureError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for OperationWithNestedStructureError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for OperationWithNestedStructureError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for OperationWithNestedStructureError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `OperationWithRequiredMembers` operation.
     #[derive(Debug)]
     pub enum OperationWithRequiredMembersError {}
-    impl ::std::fmt::Display for OperationWithRequiredMembersError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for OperationWithRequiredMembersError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for OperationWithRequiredMembersError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for OperationWithRequiredMembersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for OperationWithRequiredMembersError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `OperationWithRequiredMembersWithDefaults` operation.
     #[derive(Debug)]
     pub enum OperationWithRequiredMembersWithDefaultsError {}
-    impl ::std::fmt::Display for OperationWithRequiredMembersWithDefaultsError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for OperationWithRequiredMembersWithDefaultsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for OperationWithRequiredMembersWithDefaultsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for OperationWithRequiredMembersWithDefaultsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for OperationWithRequiredMembersWithDefaultsError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `PutWithContentEncoding` operation.
     #[derive(Debug)]
     pub enum PutWithContentEncodingError {}
-    impl ::std::fmt::Display for PutWithContentEncodingError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for PutWithContentEncodingError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for PutWithContentEncodingError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for PutWithContentEncodingError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for PutWithContentEncodingError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `QueryIncompatibleOperation` operation.
     #[derive(Debug)]
     pub enum QueryIncompatibleOperationError {}
-    impl ::std::fmt::Display for QueryIncompatibleOperationError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for QueryIncompatibleOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for QueryIncompatibleOperationError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for QueryIncompatibleOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for QueryIncompatibleOperationError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     /// Errors of the `SimpleScalarProperties` operation.
     #[derive(Debug)]
     pub enum SimpleScalarPropertiesError {}
-    impl ::std::fmt::Display for SimpleScalarPropertiesError {
-        fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    impl rt::OperationError for SimpleScalarPropertiesError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
             match *self {}
+        }
+    }
+    impl ::std::fmt::Display for SimpleScalarPropertiesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for SimpleScalarPropertiesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match *self {}
-        }
-    }
-    impl rt::ErrorShape for SimpleScalarPropertiesError {
-        fn shape_id(&self) -> &'static str {
-            match *self {}
-        }
-        fn fault(&self) -> rt::Fault {
-            match *self {}
-        }
-        fn http_status(&self) -> u16 {
-            match *self {}
-        }
-        fn write_members(&self, _object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
-            match *self {}
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match *self {}
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
 }
@@ -1122,33 +1065,16 @@ pub mod operation {
     impl rt::Operation for ContentTypeParameters {
         const NAME: &'static str = "ContentTypeParameters";
         const TARGET: &'static str = "JsonRpc10.ContentTypeParameters";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::ContentTypeParametersInput;
         type Output = super::model::ContentTypeParametersOutput;
         type Error = super::error::ContentTypeParametersError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_content_type_parameters_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_content_type_parameters_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_content_type_parameters_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_content_type_parameters_output)
         }
     }
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
@@ -1157,33 +1083,16 @@ pub mod operation {
     impl rt::Operation for EmptyInputAndEmptyOutput {
         const NAME: &'static str = "EmptyInputAndEmptyOutput";
         const TARGET: &'static str = "JsonRpc10.EmptyInputAndEmptyOutput";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::EmptyInputAndEmptyOutputInput;
         type Output = super::model::EmptyInputAndEmptyOutputOutput;
         type Error = super::error::EmptyInputAndEmptyOutputError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_empty_input_and_empty_output_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_empty_input_and_empty_output_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_empty_input_and_empty_output_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_empty_input_and_empty_output_output)
         }
     }
     /// The `EndpointOperation` operation.
@@ -1192,25 +1101,13 @@ pub mod operation {
     impl rt::Operation for EndpointOperation {
         const NAME: &'static str = "EndpointOperation";
         const TARGET: &'static str = "JsonRpc10.EndpointOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::EndpointOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1223,28 +1120,13 @@ pub mod operation {
     impl rt::Operation for EndpointWithHostLabelOperation {
         const NAME: &'static str = "EndpointWithHostLabelOperation";
         const TARGET: &'static str = "JsonRpc10.EndpointWithHostLabelOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::EndpointWithHostLabelOperationInput;
         type Output = ();
         type Error = super::error::EndpointWithHostLabelOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_endpoint_with_host_label_operation_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_endpoint_with_host_label_operation_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1257,33 +1139,16 @@ pub mod operation {
     impl rt::Operation for GreetingWithErrors {
         const NAME: &'static str = "GreetingWithErrors";
         const TARGET: &'static str = "JsonRpc10.GreetingWithErrors";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::GreetingWithErrorsInput;
         type Output = super::model::GreetingWithErrorsOutput;
         type Error = super::error::GreetingWithErrorsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_greeting_with_errors_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_greeting_with_errors_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_greeting_with_errors_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_greeting_with_errors_output)
         }
     }
     /// The `HostWithPathOperation` operation.
@@ -1292,25 +1157,13 @@ pub mod operation {
     impl rt::Operation for HostWithPathOperation {
         const NAME: &'static str = "HostWithPathOperation";
         const TARGET: &'static str = "JsonRpc10.HostWithPathOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::HostWithPathOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1323,33 +1176,16 @@ pub mod operation {
     impl rt::Operation for JsonUnions {
         const NAME: &'static str = "JsonUnions";
         const TARGET: &'static str = "JsonRpc10.JsonUnions";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::JsonUnionsInput;
         type Output = super::model::JsonUnionsOutput;
         type Error = super::error::JsonUnionsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_json_unions_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_json_unions_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_json_unions_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_json_unions_output)
         }
     }
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
@@ -1358,25 +1194,13 @@ pub mod operation {
     impl rt::Operation for NoInputAndNoOutput {
         const NAME: &'static str = "NoInputAndNoOutput";
         const TARGET: &'static str = "JsonRpc10.NoInputAndNoOutput";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::NoInputAndNoOutputError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1389,30 +1213,16 @@ pub mod operation {
     impl rt::Operation for NoInputAndOutput {
         const NAME: &'static str = "NoInputAndOutput";
         const TARGET: &'static str = "JsonRpc10.NoInputAndOutput";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = super::model::NoInputAndOutputOutput;
         type Error = super::error::NoInputAndOutputError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_no_input_and_output_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_no_input_and_output_output)
         }
     }
     /// The `OperationWithDefaults` operation.
@@ -1421,33 +1231,16 @@ pub mod operation {
     impl rt::Operation for OperationWithDefaults {
         const NAME: &'static str = "OperationWithDefaults";
         const TARGET: &'static str = "JsonRpc10.OperationWithDefaults";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::OperationWithDefaultsInput;
         type Output = super::model::OperationWithDefaultsOutput;
         type Error = super::error::OperationWithDefaultsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_operation_with_defaults_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_operation_with_defaults_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_operation_with_defaults_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_operation_with_defaults_output)
         }
     }
     /// The `OperationWithNestedStructure` operation.
@@ -1456,33 +1249,16 @@ pub mod operation {
     impl rt::Operation for OperationWithNestedStructure {
         const NAME: &'static str = "OperationWithNestedStructure";
         const TARGET: &'static str = "JsonRpc10.OperationWithNestedStructure";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::OperationWithNestedStructureInput;
         type Output = super::model::OperationWithNestedStructureOutput;
         type Error = super::error::OperationWithNestedStructureError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_operation_with_nested_structure_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_operation_with_nested_structure_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_operation_with_nested_structure_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_operation_with_nested_structure_output)
         }
     }
     /// The `OperationWithRequiredMembers` operation.
@@ -1491,30 +1267,16 @@ pub mod operation {
     impl rt::Operation for OperationWithRequiredMembers {
         const NAME: &'static str = "OperationWithRequiredMembers";
         const TARGET: &'static str = "JsonRpc10.OperationWithRequiredMembers";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = super::model::OperationWithRequiredMembersOutput;
         type Error = super::error::OperationWithRequiredMembersError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_operation_with_required_members_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_operation_with_required_members_output)
         }
     }
     /// The `OperationWithRequiredMembersWithDefaults` operation.
@@ -1523,33 +1285,19 @@ pub mod operation {
     impl rt::Operation for OperationWithRequiredMembersWithDefaults {
         const NAME: &'static str = "OperationWithRequiredMembersWithDefaults";
         const TARGET: &'static str = "JsonRpc10.OperationWithRequiredMembersWithDefaults";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = super::model::OperationWithRequiredMembersWithDefaultsOutput;
         type Error = super::error::OperationWithRequiredMembersWithDefaultsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_operation_with_required_members_with_defaults_output(
+            rt::encode(
                 output,
-                &mut writer,
-            );
-            writer.finish()
+                super::json::ser_operation_with_required_members_with_defaults_output,
+            )
         }
     }
     /// The `PutWithContentEncoding` operation.
@@ -1558,28 +1306,13 @@ pub mod operation {
     impl rt::Operation for PutWithContentEncoding {
         const NAME: &'static str = "PutWithContentEncoding";
         const TARGET: &'static str = "JsonRpc10.PutWithContentEncoding";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::PutWithContentEncodingInput;
         type Output = ();
         type Error = super::error::PutWithContentEncodingError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_put_with_content_encoding_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_put_with_content_encoding_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1592,25 +1325,13 @@ pub mod operation {
     impl rt::Operation for QueryIncompatibleOperation {
         const NAME: &'static str = "QueryIncompatibleOperation";
         const TARGET: &'static str = "JsonRpc10.QueryIncompatibleOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::QueryIncompatibleOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -1623,33 +1344,16 @@ pub mod operation {
     impl rt::Operation for SimpleScalarProperties {
         const NAME: &'static str = "SimpleScalarProperties";
         const TARGET: &'static str = "JsonRpc10.SimpleScalarProperties";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = super::model::SimpleScalarPropertiesInput;
         type Output = super::model::SimpleScalarPropertiesOutput;
         type Error = super::error::SimpleScalarPropertiesError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_simple_scalar_properties_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_simple_scalar_properties_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-            let mut writer = rt::JsonWriter::new();
-            super::json::ser_simple_scalar_properties_output(output, &mut writer);
-            writer.finish()
+            rt::encode(output, super::json::ser_simple_scalar_properties_output)
         }
     }
 }
@@ -1846,361 +1550,230 @@ pub mod server {
     ) -> rt::Reply {
         match target {
             "JsonRpc10.ContentTypeParameters" => {
-                let input = match <super::operation::ContentTypeParameters as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.content_type_parameters(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::ContentTypeParameters as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::ContentTypeParameters,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.content_type_parameters(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.EmptyInputAndEmptyOutput" => {
-                let input = match <super::operation::EmptyInputAndEmptyOutput as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.empty_input_and_empty_output(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::EmptyInputAndEmptyOutput as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::EmptyInputAndEmptyOutput,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.empty_input_and_empty_output(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonRpc10.EndpointOperation" => {
-                if let ::std::result::Result::Err(error) = <super::operation::EndpointOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.endpoint_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::EndpointOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::EndpointOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.endpoint_operation(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.EndpointWithHostLabelOperation" => {
-                let input = match <super::operation::EndpointWithHostLabelOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.endpoint_with_host_label_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::EndpointWithHostLabelOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::EndpointWithHostLabelOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.endpoint_with_host_label_operation(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonRpc10.GreetingWithErrors" => {
-                let input = match <super::operation::GreetingWithErrors as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.greeting_with_errors(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::GreetingWithErrors as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::GreetingWithErrors,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.greeting_with_errors(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.HostWithPathOperation" => {
-                if let ::std::result::Result::Err(error) = <super::operation::HostWithPathOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.host_with_path_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::HostWithPathOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::HostWithPathOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.host_with_path_operation(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.JsonUnions" => {
-                let input = match <super::operation::JsonUnions as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.json_unions(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::JsonUnions as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::JsonUnions,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.json_unions(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.NoInputAndNoOutput" => {
-                if let ::std::result::Result::Err(error) = <super::operation::NoInputAndNoOutput as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.no_input_and_no_output(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::NoInputAndNoOutput as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::NoInputAndNoOutput,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.no_input_and_no_output(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.NoInputAndOutput" => {
-                if let ::std::result::Result::Err(error) = <super::operation::NoInputAndOutput as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.no_input_and_output(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::NoInputAndOutput as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::NoInputAndOutput,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.no_input_and_output(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.OperationWithDefaults" => {
-                let input = match <super::operation::OperationWithDefaults as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.operation_with_defaults(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::OperationWithDefaults as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::OperationWithDefaults,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.operation_with_defaults(input, context),
+                    )
+                    .await
             }
             "JsonRpc10.OperationWithNestedStructure" => {
-                let input = match <super::operation::OperationWithNestedStructure as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.operation_with_nested_structure(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::OperationWithNestedStructure as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::OperationWithNestedStructure,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.operation_with_nested_structure(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonRpc10.OperationWithRequiredMembers" => {
-                if let ::std::result::Result::Err(error) = <super::operation::OperationWithRequiredMembers as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.operation_with_required_members(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::OperationWithRequiredMembers as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::OperationWithRequiredMembers,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.operation_with_required_members(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonRpc10.OperationWithRequiredMembersWithDefaults" => {
-                if let ::std::result::Result::Err(error) = <super::operation::OperationWithRequiredMembersWithDefaults as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service
-                    .operation_with_required_members_with_defaults(input, context)
+                rt::call::<
+                    super::operation::OperationWithRequiredMembersWithDefaults,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service
+                                .operation_with_required_members_with_defaults(
+                                    input,
+                                    context,
+                                )
+                        },
+                    )
                     .await
-                {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::OperationWithRequiredMembersWithDefaults as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
             }
             "JsonRpc10.PutWithContentEncoding" => {
-                let input = match <super::operation::PutWithContentEncoding as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.put_with_content_encoding(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::PutWithContentEncoding as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::PutWithContentEncoding,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.put_with_content_encoding(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonRpc10.QueryIncompatibleOperation" => {
-                if let ::std::result::Result::Err(error) = <super::operation::QueryIncompatibleOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.query_incompatible_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::QueryIncompatibleOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::QueryIncompatibleOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.query_incompatible_operation(input, context)
+                        },
+                    )
+                    .await
             }
             "JsonRpc10.SimpleScalarProperties" => {
-                let input = match <super::operation::SimpleScalarProperties as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return rt::Reply::decode_failure(&error);
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.simple_scalar_properties(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::SimpleScalarProperties as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::SimpleScalarProperties,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.simple_scalar_properties(input, context),
+                    )
+                    .await
             }
             _ => rt::Reply::unknown_operation(target),
         }
@@ -2235,15 +1808,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::ClientOptionalDefaults> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_member = {
-            let path = path.member("member");
-            match rt::json::take(&mut object, "member") {
-                Some(value) => rt::json::int(value, &path, v),
-                None => Some(0),
-            }
-        };
+    ) -> Option<super::model::ClientOptionalDefaults> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_member = object.with_default("member", path, v, rt::json::int, 0);
         Some(super::model::ClientOptionalDefaults {
             member: member_member?,
         })
@@ -2278,15 +1845,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::ContentTypeParametersInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_value = {
-            let path = path.member("value");
-            match rt::json::take(&mut object, "value") {
-                Some(value) => rt::json::int(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::ContentTypeParametersInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_value = object.optional("value", path, v, rt::json::int);
         Some(super::model::ContentTypeParametersInput {
             value: member_value,
         })
@@ -2306,244 +1867,147 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::Defaults> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_default_string = {
-            let path = path.member("defaultString");
-            match rt::json::take(&mut object, "defaultString") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => Some(::std::string::String::from("hi")),
-            }
-        };
-        let member_default_boolean = {
-            let path = path.member("defaultBoolean");
-            match rt::json::take(&mut object, "defaultBoolean") {
-                Some(value) => rt::json::boolean(value, &path, v),
-                None => Some(true),
-            }
-        };
-        let member_default_list = {
-            let path = path.member("defaultList");
-            match rt::json::take(&mut object, "defaultList") {
-                Some(value) => de_test_string_list(value, &path, v),
-                None => Some(::std::vec::Vec::new()),
-            }
-        };
-        let member_default_document_map = {
-            let path = path.member("defaultDocumentMap");
-            match rt::json::take(&mut object, "defaultDocumentMap") {
-                Some(value) => rt::json::document(value, &path, v),
-                None => Some(rt::json::literal("{}")),
-            }
-        };
-        let member_default_document_string = {
-            let path = path.member("defaultDocumentString");
-            match rt::json::take(&mut object, "defaultDocumentString") {
-                Some(value) => rt::json::document(value, &path, v),
-                None => Some(rt::json::literal("\"hi\"")),
-            }
-        };
-        let member_default_document_boolean = {
-            let path = path.member("defaultDocumentBoolean");
-            match rt::json::take(&mut object, "defaultDocumentBoolean") {
-                Some(value) => rt::json::document(value, &path, v),
-                None => Some(rt::json::literal("true")),
-            }
-        };
-        let member_default_document_list = {
-            let path = path.member("defaultDocumentList");
-            match rt::json::take(&mut object, "defaultDocumentList") {
-                Some(value) => rt::json::document(value, &path, v),
-                None => Some(rt::json::literal("[]")),
-            }
-        };
-        let member_default_null_document = {
-            let path = path.member("defaultNullDocument");
-            match rt::json::take(&mut object, "defaultNullDocument") {
-                Some(value) => rt::json::document(value, &path, v),
-                None => None,
-            }
-        };
-        let member_default_timestamp = {
-            let path = path.member("defaultTimestamp");
-            match rt::json::take(&mut object, "defaultTimestamp") {
-                Some(value) => {
-                    rt::json::timestamp(
-                        value,
-                        rt::TimestampFormat::EpochSeconds,
-                        &path,
-                        v,
-                    )
-                }
-                None => {
-                    Some(
-                        rt::Timestamp::parse_epoch_seconds("0")
-                            .unwrap_or_else(|| rt::Timestamp::from_secs(0)),
-                    )
-                }
-            }
-        };
-        let member_default_blob = {
-            let path = path.member("defaultBlob");
-            match rt::json::take(&mut object, "defaultBlob") {
-                Some(value) => rt::json::blob(value, &path, v),
-                None => Some(rt::Blob::from_base64("YWJj").unwrap_or_default()),
-            }
-        };
-        let member_default_byte = {
-            let path = path.member("defaultByte");
-            match rt::json::take(&mut object, "defaultByte") {
-                Some(value) => rt::json::byte(value, &path, v),
-                None => Some(1),
-            }
-        };
-        let member_default_short = {
-            let path = path.member("defaultShort");
-            match rt::json::take(&mut object, "defaultShort") {
-                Some(value) => rt::json::short(value, &path, v),
-                None => Some(1),
-            }
-        };
-        let member_default_integer = {
-            let path = path.member("defaultInteger");
-            match rt::json::take(&mut object, "defaultInteger") {
-                Some(value) => rt::json::int(value, &path, v),
-                None => Some(10),
-            }
-        };
-        let member_default_long = {
-            let path = path.member("defaultLong");
-            match rt::json::take(&mut object, "defaultLong") {
-                Some(value) => rt::json::long(value, &path, v),
-                None => Some(100),
-            }
-        };
-        let member_default_float = {
-            let path = path.member("defaultFloat");
-            match rt::json::take(&mut object, "defaultFloat") {
-                Some(value) => rt::json::float(value, &path, v),
-                None => Some(1.0),
-            }
-        };
-        let member_default_double = {
-            let path = path.member("defaultDouble");
-            match rt::json::take(&mut object, "defaultDouble") {
-                Some(value) => rt::json::double(value, &path, v),
-                None => Some(1.0),
-            }
-        };
-        let member_default_map = {
-            let path = path.member("defaultMap");
-            match rt::json::take(&mut object, "defaultMap") {
-                Some(value) => de_test_string_map(value, &path, v),
-                None => Some(::std::collections::HashMap::new()),
-            }
-        };
-        let member_default_enum = {
-            let path = path.member("defaultEnum");
-            match rt::json::take(&mut object, "defaultEnum") {
-                Some(value) => {
-                    rt::json::string(value, &path, v)
-                        .and_then(|text| match text.parse::<super::model::TestEnum>() {
-                            Ok(parsed) => Some(parsed),
-                            Err(_) => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::TestEnum::ADVERTISED_VALUES,
-                                    Some(&text),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => Some(super::model::TestEnum::Foo),
-            }
-        };
-        let member_default_int_enum = {
-            let path = path.member("defaultIntEnum");
-            match rt::json::take(&mut object, "defaultIntEnum") {
-                Some(value) => {
-                    rt::json::int(value, &path, v)
-                        .and_then(|number| match super::model::TestIntEnum::from_value(
-                            number,
-                        ) {
-                            Some(parsed) => Some(parsed),
-                            None => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::TestIntEnum::ADVERTISED_VALUES,
-                                    Some(&number),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => Some(super::model::TestIntEnum::One),
-            }
-        };
-        let member_empty_string = {
-            let path = path.member("emptyString");
-            match rt::json::take(&mut object, "emptyString") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => Some(::std::string::String::from("")),
-            }
-        };
-        let member_false_boolean = {
-            let path = path.member("falseBoolean");
-            match rt::json::take(&mut object, "falseBoolean") {
-                Some(value) => rt::json::boolean(value, &path, v),
-                None => Some(false),
-            }
-        };
-        let member_empty_blob = {
-            let path = path.member("emptyBlob");
-            match rt::json::take(&mut object, "emptyBlob") {
-                Some(value) => rt::json::blob(value, &path, v),
-                None => Some(rt::Blob::from_base64("").unwrap_or_default()),
-            }
-        };
-        let member_zero_byte = {
-            let path = path.member("zeroByte");
-            match rt::json::take(&mut object, "zeroByte") {
-                Some(value) => rt::json::byte(value, &path, v),
-                None => Some(0),
-            }
-        };
-        let member_zero_short = {
-            let path = path.member("zeroShort");
-            match rt::json::take(&mut object, "zeroShort") {
-                Some(value) => rt::json::short(value, &path, v),
-                None => Some(0),
-            }
-        };
-        let member_zero_integer = {
-            let path = path.member("zeroInteger");
-            match rt::json::take(&mut object, "zeroInteger") {
-                Some(value) => rt::json::int(value, &path, v),
-                None => Some(0),
-            }
-        };
-        let member_zero_long = {
-            let path = path.member("zeroLong");
-            match rt::json::take(&mut object, "zeroLong") {
-                Some(value) => rt::json::long(value, &path, v),
-                None => Some(0),
-            }
-        };
-        let member_zero_float = {
-            let path = path.member("zeroFloat");
-            match rt::json::take(&mut object, "zeroFloat") {
-                Some(value) => rt::json::float(value, &path, v),
-                None => Some(0.0),
-            }
-        };
-        let member_zero_double = {
-            let path = path.member("zeroDouble");
-            match rt::json::take(&mut object, "zeroDouble") {
-                Some(value) => rt::json::double(value, &path, v),
-                None => Some(0.0),
-            }
-        };
+    ) -> Option<super::model::Defaults> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_default_string = object
+            .with_default(
+                "defaultString",
+                path,
+                v,
+                rt::json::string,
+                ::std::string::String::from("hi"),
+            );
+        let member_default_boolean = object
+            .with_default("defaultBoolean", path, v, rt::json::boolean, true);
+        let member_default_list = object
+            .with_default(
+                "defaultList",
+                path,
+                v,
+                de_test_string_list,
+                ::std::vec::Vec::new(),
+            );
+        let member_default_document_map = object
+            .with_default(
+                "defaultDocumentMap",
+                path,
+                v,
+                rt::json::document,
+                rt::Document::Object(::std::default::Default::default()),
+            );
+        let member_default_document_string = object
+            .with_default(
+                "defaultDocumentString",
+                path,
+                v,
+                rt::json::document,
+                rt::Document::String(::std::string::String::from("hi")),
+            );
+        let member_default_document_boolean = object
+            .with_default(
+                "defaultDocumentBoolean",
+                path,
+                v,
+                rt::json::document,
+                rt::Document::Bool(true),
+            );
+        let member_default_document_list = object
+            .with_default(
+                "defaultDocumentList",
+                path,
+                v,
+                rt::json::document,
+                rt::Document::Array(::std::vec::Vec::new()),
+            );
+        let member_default_null_document = object
+            .optional("defaultNullDocument", path, v, rt::json::document);
+        let member_default_timestamp = object
+            .with_default(
+                "defaultTimestamp",
+                path,
+                v,
+                |value, path, v| rt::json::timestamp(
+                    value,
+                    rt::TimestampFormat::EpochSeconds,
+                    path,
+                    v,
+                ),
+                rt::Timestamp::new(0i64, 0u32),
+            );
+        let member_default_blob = object
+            .with_default(
+                "defaultBlob",
+                path,
+                v,
+                rt::json::blob,
+                rt::Blob::new(b"abc".to_vec()),
+            );
+        let member_default_byte = object
+            .with_default("defaultByte", path, v, rt::json::byte, 1);
+        let member_default_short = object
+            .with_default("defaultShort", path, v, rt::json::short, 1);
+        let member_default_integer = object
+            .with_default("defaultInteger", path, v, rt::json::int, 10);
+        let member_default_long = object
+            .with_default("defaultLong", path, v, rt::json::long, 100);
+        let member_default_float = object
+            .with_default("defaultFloat", path, v, rt::json::float, 1.0);
+        let member_default_double = object
+            .with_default("defaultDouble", path, v, rt::json::double, 1.0);
+        let member_default_map = object
+            .with_default(
+                "defaultMap",
+                path,
+                v,
+                de_test_string_map,
+                ::std::collections::HashMap::new(),
+            );
+        let member_default_enum = object
+            .with_default(
+                "defaultEnum",
+                path,
+                v,
+                rt::json::string_enum,
+                super::model::TestEnum::Foo,
+            );
+        let member_default_int_enum = object
+            .with_default(
+                "defaultIntEnum",
+                path,
+                v,
+                rt::json::int_enum,
+                super::model::TestIntEnum::One,
+            );
+        let member_empty_string = object
+            .with_default(
+                "emptyString",
+                path,
+                v,
+                rt::json::string,
+                ::std::string::String::from(""),
+            );
+        let member_false_boolean = object
+            .with_default("falseBoolean", path, v, rt::json::boolean, false);
+        let member_empty_blob = object
+            .with_default(
+                "emptyBlob",
+                path,
+                v,
+                rt::json::blob,
+                rt::Blob::new(b"".to_vec()),
+            );
+        let member_zero_byte = object
+            .with_default("zeroByte", path, v, rt::json::byte, 0);
+        let member_zero_short = object
+            .with_default("zeroShort", path, v, rt::json::short, 0);
+        let member_zero_integer = object
+            .with_default("zeroInteger", path, v, rt::json::int, 0);
+        let member_zero_long = object
+            .with_default("zeroLong", path, v, rt::json::long, 0);
+        let member_zero_float = object
+            .with_default("zeroFloat", path, v, rt::json::float, 0.0);
+        let member_zero_double = object
+            .with_default("zeroDouble", path, v, rt::json::double, 0.0);
         Some(super::model::Defaults {
             default_string: member_default_string?,
             default_boolean: member_default_boolean?,
@@ -2579,29 +2043,18 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::Dialog> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_language = {
-            let path = path.member("language");
-            match rt::json::take(&mut object, "language") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
-        let member_greeting = {
-            let path = path.member("greeting");
-            match rt::json::take(&mut object, "greeting") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => Some(::std::string::String::from("hi")),
-            }
-        };
-        let member_farewell = {
-            let path = path.member("farewell");
-            match rt::json::take(&mut object, "farewell") {
-                Some(value) => de_farewell(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::Dialog> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_language = object.optional("language", path, v, rt::json::string);
+        let member_greeting = object
+            .with_default(
+                "greeting",
+                path,
+                v,
+                rt::json::string,
+                ::std::string::String::from("hi"),
+            );
+        let member_farewell = object.optional("farewell", path, v, de_farewell);
         Some(super::model::Dialog {
             language: member_language,
             greeting: member_greeting?,
@@ -2631,19 +2084,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::Dialog>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_dialog(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::Dialog>> {
+        rt::json::list(value, path, v, rt::Items::new(), de_dialog)
     }
     pub(super) fn ser_dialog_list(
         input: &[super::model::Dialog],
@@ -2658,24 +2100,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, super::model::Dialog>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => de_dialog(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, de_dialog)
     }
     pub(super) fn ser_dialog_map(
         input: &::std::collections::HashMap<::std::string::String, super::model::Dialog>,
@@ -2690,8 +2118,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::EmptyInputAndEmptyOutputInput> {
-        rt::json::object(value, path, v)?;
+    ) -> Option<super::model::EmptyInputAndEmptyOutputInput> {
+        rt::Members::read(value, path, v)?;
         Some(super::model::EmptyInputAndEmptyOutputInput {
         })
     }
@@ -2710,18 +2138,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::EndpointWithHostLabelOperationInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_label = {
-            let path = path.member("label");
-            match rt::json::take(&mut object, "label") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
+    ) -> Option<super::model::EndpointWithHostLabelOperationInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_label = object.required("label", path, v, rt::json::string);
         Some(super::model::EndpointWithHostLabelOperationInput {
             label: member_label?,
         })
@@ -2730,15 +2149,16 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::Farewell> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_phrase = {
-            let path = path.member("phrase");
-            match rt::json::take(&mut object, "phrase") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => Some(::std::string::String::from("bye")),
-            }
-        };
+    ) -> Option<super::model::Farewell> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_phrase = object
+            .with_default(
+                "phrase",
+                path,
+                v,
+                rt::json::string,
+                ::std::string::String::from("bye"),
+            );
         Some(super::model::Farewell {
             phrase: member_phrase?,
         })
@@ -2767,15 +2187,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::GreetingWithErrorsInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_greeting = {
-            let path = path.member("greeting");
-            match rt::json::take(&mut object, "greeting") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::GreetingWithErrorsInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_greeting = object.optional("greeting", path, v, rt::json::string);
         Some(super::model::GreetingWithErrorsInput {
             greeting: member_greeting,
         })
@@ -2807,15 +2221,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::JsonUnionsInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_contents = {
-            let path = path.member("contents");
-            match rt::json::take(&mut object, "contents") {
-                Some(value) => de_my_union(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::JsonUnionsInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_contents = object.optional("contents", path, v, de_my_union);
         Some(super::model::JsonUnionsInput {
             contents: member_contents,
         })
@@ -2839,82 +2247,79 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MyUnion> {
+    ) -> Option<super::model::MyUnion> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "stringValue" => {
-                let path = path.member("stringValue");
-                rt::json::string(value, &path, v).map(super::model::MyUnion::StringValue)
+                object
+                    .optional("stringValue", path, v, rt::json::string)
+                    .map(super::model::MyUnion::StringValue)
             }
             "booleanValue" => {
-                let path = path.member("booleanValue");
-                rt::json::boolean(value, &path, v)
+                object
+                    .optional("booleanValue", path, v, rt::json::boolean)
                     .map(super::model::MyUnion::BooleanValue)
             }
             "numberValue" => {
-                let path = path.member("numberValue");
-                rt::json::int(value, &path, v).map(super::model::MyUnion::NumberValue)
+                object
+                    .optional("numberValue", path, v, rt::json::int)
+                    .map(super::model::MyUnion::NumberValue)
             }
             "blobValue" => {
-                let path = path.member("blobValue");
-                rt::json::blob(value, &path, v).map(super::model::MyUnion::BlobValue)
+                object
+                    .optional("blobValue", path, v, rt::json::blob)
+                    .map(super::model::MyUnion::BlobValue)
             }
             "timestampValue" => {
-                let path = path.member("timestampValue");
-                rt::json::timestamp(value, rt::TimestampFormat::EpochSeconds, &path, v)
+                object
+                    .optional(
+                        "timestampValue",
+                        path,
+                        v,
+                        |value, path, v| rt::json::timestamp(
+                            value,
+                            rt::TimestampFormat::EpochSeconds,
+                            path,
+                            v,
+                        ),
+                    )
                     .map(super::model::MyUnion::TimestampValue)
             }
             "enumValue" => {
-                let path = path.member("enumValue");
-                rt::json::string(value, &path, v)
-                    .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                        Ok(parsed) => Some(parsed),
-                        Err(_) => {
-                            v.enumeration(
-                                &path,
-                                super::model::FooEnum::ADVERTISED_VALUES,
-                                Some(&text),
-                            );
-                            None
-                        }
-                    })
+                object
+                    .optional("enumValue", path, v, rt::json::string_enum)
                     .map(super::model::MyUnion::EnumValue)
             }
             "intEnumValue" => {
-                let path = path.member("intEnumValue");
-                rt::json::int(value, &path, v)
-                    .and_then(|number| match super::model::IntegerEnum::from_value(
-                        number,
-                    ) {
-                        Some(parsed) => Some(parsed),
-                        None => {
-                            v.enumeration(
-                                &path,
-                                super::model::IntegerEnum::ADVERTISED_VALUES,
-                                Some(&number),
-                            );
-                            None
-                        }
-                    })
+                object
+                    .optional("intEnumValue", path, v, rt::json::int_enum)
                     .map(super::model::MyUnion::IntEnumValue)
             }
             "listValue" => {
-                let path = path.member("listValue");
-                de_string_list(value, &path, v).map(super::model::MyUnion::ListValue)
+                object
+                    .optional("listValue", path, v, de_string_list)
+                    .map(super::model::MyUnion::ListValue)
             }
             "mapValue" => {
-                let path = path.member("mapValue");
-                de_string_map(value, &path, v).map(super::model::MyUnion::MapValue)
+                object
+                    .optional("mapValue", path, v, de_string_map)
+                    .map(super::model::MyUnion::MapValue)
             }
             "structureValue" => {
-                let path = path.member("structureValue");
-                de_greeting_struct(value, &path, v)
+                object
+                    .optional("structureValue", path, v, de_greeting_struct)
                     .map(super::model::MyUnion::StructureValue)
             }
             _ => {
@@ -2978,36 +2383,21 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::OperationWithDefaultsInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_defaults = {
-            let path = path.member("defaults");
-            match rt::json::take(&mut object, "defaults") {
-                Some(value) => de_defaults(value, &path, v),
-                None => None,
-            }
-        };
-        let member_client_optional_defaults = {
-            let path = path.member("clientOptionalDefaults");
-            match rt::json::take(&mut object, "clientOptionalDefaults") {
-                Some(value) => de_client_optional_defaults(value, &path, v),
-                None => None,
-            }
-        };
-        let member_top_level_default = {
-            let path = path.member("topLevelDefault");
-            match rt::json::take(&mut object, "topLevelDefault") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => Some(::std::string::String::from("hi")),
-            }
-        };
-        let member_other_top_level_default = {
-            let path = path.member("otherTopLevelDefault");
-            match rt::json::take(&mut object, "otherTopLevelDefault") {
-                Some(value) => rt::json::int(value, &path, v),
-                None => Some(0),
-            }
-        };
+    ) -> Option<super::model::OperationWithDefaultsInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_defaults = object.optional("defaults", path, v, de_defaults);
+        let member_client_optional_defaults = object
+            .optional("clientOptionalDefaults", path, v, de_client_optional_defaults);
+        let member_top_level_default = object
+            .with_default(
+                "topLevelDefault",
+                path,
+                v,
+                rt::json::string,
+                ::std::string::String::from("hi"),
+            );
+        let member_other_top_level_default = object
+            .with_default("otherTopLevelDefault", path, v, rt::json::int, 0);
         Some(super::model::OperationWithDefaultsInput {
             defaults: member_defaults,
             client_optional_defaults: member_client_optional_defaults,
@@ -3144,18 +2534,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::OperationWithNestedStructureInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_top_level = {
-            let path = path.member("topLevel");
-            match rt::json::take(&mut object, "topLevel") {
-                Some(value) => de_top_level(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
+    ) -> Option<super::model::OperationWithNestedStructureInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_top_level = object.required("topLevel", path, v, de_top_level);
         Some(super::model::OperationWithNestedStructureInput {
             top_level: member_top_level?,
         })
@@ -3323,22 +2704,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::PutWithContentEncodingInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_encoding = {
-            let path = path.member("encoding");
-            match rt::json::take(&mut object, "encoding") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
-        let member_data = {
-            let path = path.member("data");
-            match rt::json::take(&mut object, "data") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::PutWithContentEncodingInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_encoding = object.optional("encoding", path, v, rt::json::string);
+        let member_data = object.optional("data", path, v, rt::json::string);
         Some(super::model::PutWithContentEncodingInput {
             encoding: member_encoding,
             data: member_data,
@@ -3369,22 +2738,11 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::SimpleScalarPropertiesInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_float_value = {
-            let path = path.member("floatValue");
-            match rt::json::take(&mut object, "floatValue") {
-                Some(value) => rt::json::float(value, &path, v),
-                None => None,
-            }
-        };
-        let member_double_value = {
-            let path = path.member("doubleValue");
-            match rt::json::take(&mut object, "doubleValue") {
-                Some(value) => rt::json::double(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::SimpleScalarPropertiesInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_float_value = object.optional("floatValue", path, v, rt::json::float);
+        let member_double_value = object
+            .optional("doubleValue", path, v, rt::json::double);
         Some(super::model::SimpleScalarPropertiesInput {
             float_value: member_float_value,
             double_value: member_double_value,
@@ -3412,19 +2770,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::list(value, path, v, rt::Items::new(), rt::json::string)
     }
     pub(super) fn ser_test_string_list(
         input: &[::std::string::String],
@@ -3439,24 +2786,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => rt::json::string(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, rt::json::string)
     }
     pub(super) fn ser_test_string_map(
         input: &::std::collections::HashMap<
@@ -3474,32 +2807,19 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::TopLevel> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_dialog = {
-            let path = path.member("dialog");
-            match rt::json::take(&mut object, "dialog") {
-                Some(value) => de_dialog(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
-        let member_dialog_list = {
-            let path = path.member("dialogList");
-            match rt::json::take(&mut object, "dialogList") {
-                Some(value) => de_dialog_list(value, &path, v),
-                None => Some(::std::vec::Vec::new()),
-            }
-        };
-        let member_dialog_map = {
-            let path = path.member("dialogMap");
-            match rt::json::take(&mut object, "dialogMap") {
-                Some(value) => de_dialog_map(value, &path, v),
-                None => Some(::std::collections::HashMap::new()),
-            }
-        };
+    ) -> Option<super::model::TopLevel> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_dialog = object.required("dialog", path, v, de_dialog);
+        let member_dialog_list = object
+            .with_default("dialogList", path, v, de_dialog_list, ::std::vec::Vec::new());
+        let member_dialog_map = object
+            .with_default(
+                "dialogMap",
+                path,
+                v,
+                de_dialog_map,
+                ::std::collections::HashMap::new(),
+            );
         Some(super::model::TopLevel {
             dialog: member_dialog?,
             dialog_list: member_dialog_list?,
@@ -3510,15 +2830,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::GreetingStruct> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_hi = {
-            let path = path.member("hi");
-            match rt::json::take(&mut object, "hi") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::GreetingStruct> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_hi = object.optional("hi", path, v, rt::json::string);
         Some(super::model::GreetingStruct {
             hi: member_hi,
         })
@@ -3542,19 +2856,8 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::list(value, path, v, rt::Items::new(), rt::json::string)
     }
     pub(super) fn ser_string_list(
         input: &[::std::string::String],
@@ -3569,24 +2872,10 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        for (key, value) in object {
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => rt::json::string(value, &path, v),
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        Some(map)
+        rt::json::map(value, path, v, rt::Items::new(), rt::json::key, rt::json::string)
     }
     pub(super) fn ser_string_map(
         input: &::std::collections::HashMap<

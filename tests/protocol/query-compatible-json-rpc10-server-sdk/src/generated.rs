@@ -5,60 +5,66 @@ pub mod model {}
 #[allow(clippy::large_enum_variant)]
 pub mod error {
     use ::smithy_server_runtime::codegen as rt;
+    /// The `CustomCodeError` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CustomCodeError {
+        /// The `message` member.
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomCodeError {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+            }
+        }
     }
     impl ::std::fmt::Display for CustomCodeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("CustomCodeError")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "CustomCodeError", self.message.as_deref())
         }
     }
     impl ::std::error::Error for CustomCodeError {}
     impl rt::ErrorShape for CustomCodeError {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json10#CustomCodeError"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                    "aws.protocoltests.json10#CustomCodeError",
+                    400u16,
+                )
+                .with_query_error("Customized;Sender");
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_custom_code_error(self, object);
         }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            ::std::option::Option::Some("Customized;Sender")
-        }
     }
+    /// The `NoCustomCodeError` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NoCustomCodeError {
+        /// The `message` member.
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl NoCustomCodeError {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+            }
+        }
     }
     impl ::std::fmt::Display for NoCustomCodeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("NoCustomCodeError")?;
-            if let ::std::option::Option::Some(message) = &self.message {
-                write!(f, ": {message}")?;
-            }
-            ::std::result::Result::Ok(())
+            rt::fmt_error(f, "NoCustomCodeError", self.message.as_deref())
         }
     }
     impl ::std::error::Error for NoCustomCodeError {}
     impl rt::ErrorShape for NoCustomCodeError {
-        fn shape_id(&self) -> &'static str {
-            "aws.protocoltests.json10#NoCustomCodeError"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "aws.protocoltests.json10#NoCustomCodeError",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_no_custom_code_error(self, object);
@@ -72,20 +78,22 @@ pub mod error {
         /// A [`NoCustomCodeError`].
         NoCustomCodeError(NoCustomCodeError),
     }
+    impl rt::OperationError for QueryCompatibleOperationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::CustomCodeError(error) => error,
+                Self::NoCustomCodeError(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for QueryCompatibleOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::CustomCodeError(error) => ::std::fmt::Display::fmt(error, f),
-                Self::NoCustomCodeError(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for QueryCompatibleOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::CustomCodeError(error) => ::std::option::Option::Some(error),
-                Self::NoCustomCodeError(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<CustomCodeError> for QueryCompatibleOperationError {
@@ -98,42 +106,6 @@ pub mod error {
             Self::NoCustomCodeError(error)
         }
     }
-    impl rt::ErrorShape for QueryCompatibleOperationError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::CustomCodeError(error) => rt::ErrorShape::shape_id(error),
-                Self::NoCustomCodeError(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::CustomCodeError(error) => rt::ErrorShape::fault(error),
-                Self::NoCustomCodeError(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::CustomCodeError(error) => rt::ErrorShape::http_status(error),
-                Self::NoCustomCodeError(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::CustomCodeError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-                Self::NoCustomCodeError(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::CustomCodeError(error) => rt::ErrorShape::query_error(error),
-                Self::NoCustomCodeError(error) => rt::ErrorShape::query_error(error),
-            }
-        }
-    }
 }
 /// One marker type per operation: its name, wire target, input, output and errors.
 pub mod operation {
@@ -144,25 +116,13 @@ pub mod operation {
     impl rt::Operation for QueryCompatibleOperation {
         const NAME: &'static str = "QueryCompatibleOperation";
         const TARGET: &'static str = "QueryCompatibleJsonRpc10.QueryCompatibleOperation";
-        const DIALECT: rt::Dialect = rt::Dialect::Aws;
         type Input = ();
         type Output = ();
         type Error = super::error::QueryCompatibleOperationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match rt::json::object(value, &rt::Path::root(), &mut violations).map(|_| ())
-            {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, rt::json::unit)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
@@ -202,25 +162,19 @@ pub mod server {
     ) -> rt::Reply {
         match target {
             "QueryCompatibleJsonRpc10.QueryCompatibleOperation" => {
-                if let ::std::result::Result::Err(error) = <super::operation::QueryCompatibleOperation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    return rt::Reply::decode_failure(&error);
-                }
-                let input = ();
-                let request_id = context.request_id.clone();
-                match service.query_compatible_operation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::QueryCompatibleOperation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::QueryCompatibleOperation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.query_compatible_operation(input, context)
+                        },
+                    )
+                    .await
             }
             _ => rt::Reply::unknown_operation(target),
         }

@@ -2,6 +2,7 @@
 /// Structures, unions and enums of the service's operations.
 pub mod model {
     use ::smithy_server_runtime::codegen as rt;
+    /// The `EnumString` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum EnumString {
         /// `abc`
@@ -16,9 +17,6 @@ pub mod model {
     impl EnumString {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["abc", "def", "ghi", "jkl"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &["abc", "def", "jkl"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -51,11 +49,15 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for EnumString {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["abc", "def", "jkl"];
+    }
     impl rt::ValueText for EnumString {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `EnumTraitString` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum EnumTraitString {
         /// `abc`
@@ -68,9 +70,6 @@ pub mod model {
     impl EnumTraitString {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["abc", "def", "ghi"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &["abc", "def"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -101,36 +100,55 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for EnumTraitString {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["abc", "def"];
+    }
     impl rt::ValueText for EnumTraitString {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `EnumUnion` union.
     #[derive(Debug, Clone, PartialEq)]
     pub enum EnumUnion {
+        /// **Constraints:** one of `abc`, `def`, `ghi`, `jkl`.
         First(super::model::EnumString),
+        /// **Constraints:** one of `abc`, `def`, `ghi`, `jkl`.
         Second(super::model::EnumString),
     }
+    /// The `MalformedEnumInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedEnumInput {
+        /// **Constraints:** one of `abc`, `def`, `ghi`, `jkl`.
         pub string: ::std::option::Option<super::model::EnumString>,
+        /// **Constraints:** one of `abc`, `def`, `ghi`.
         pub string_with_enum_trait: ::std::option::Option<super::model::EnumTraitString>,
+        /// The `list` member.
         pub list: ::std::option::Option<::std::vec::Vec<super::model::EnumString>>,
+        /// The `map` member.
         pub map: ::std::option::Option<
             ::std::collections::HashMap<
                 super::model::EnumString,
                 super::model::EnumString,
             >,
         >,
+        /// The `union` member.
         pub r#union: ::std::option::Option<super::model::EnumUnion>,
     }
+    /// The `MalformedLengthInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedLengthInput {
+        /// **Constraints:** length 2..=8.
         pub blob: ::std::option::Option<rt::Blob>,
+        /// **Constraints:** length 2..=8.
         pub string: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** length at least 2.
         pub min_string: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** length at most 8.
         pub max_string: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** length 2..=8.
         pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// **Constraints:** length 2..=8.
         pub map: ::std::option::Option<
             ::std::collections::HashMap<
                 ::std::string::String,
@@ -138,13 +156,20 @@ pub mod model {
             >,
         >,
     }
+    /// The `MalformedLengthOverrideInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedLengthOverrideInput {
+        /// **Constraints:** length 4..=6.
         pub blob: ::std::option::Option<rt::Blob>,
+        /// **Constraints:** length 4..=6.
         pub string: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** length at least 4.
         pub min_string: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** length at most 6.
         pub max_string: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** length 4..=6.
         pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// **Constraints:** length 4..=6.
         pub map: ::std::option::Option<
             ::std::collections::HashMap<
                 ::std::string::String,
@@ -152,112 +177,187 @@ pub mod model {
             >,
         >,
     }
+    /// The `MalformedLengthQueryStringInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedLengthQueryStringInput {
+        /// **Constraints:** length 2..=8.
         pub string: ::std::option::Option<::std::string::String>,
     }
+    /// The `MalformedPatternInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedPatternInput {
+        /// **Constraints:** pattern `^[a-m]+$`.
         pub string: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** pattern `^([0-9]+)+$`.
         pub evil_string: ::std::option::Option<::std::string::String>,
+        /// The `list` member.
         pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// The `map` member.
         pub map: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
+        /// The `union` member.
         pub r#union: ::std::option::Option<super::model::PatternUnion>,
     }
+    /// The `MalformedPatternOverrideInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedPatternOverrideInput {
+        /// **Constraints:** pattern `^[g-m]+$`.
         pub string: ::std::option::Option<::std::string::String>,
+        /// The `list` member.
         pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// The `map` member.
         pub map: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
+        /// The `union` member.
         pub r#union: ::std::option::Option<super::model::PatternUnionOverride>,
     }
+    /// The `MalformedRangeInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedRangeInput {
+        /// **Constraints:** range 2..=8.
         pub byte: ::std::option::Option<i8>,
+        /// **Constraints:** range at least 2.
         pub min_byte: ::std::option::Option<i8>,
+        /// **Constraints:** range at most 8.
         pub max_byte: ::std::option::Option<i8>,
+        /// **Constraints:** range 2..=8.
         pub short: ::std::option::Option<i16>,
+        /// **Constraints:** range at least 2.
         pub min_short: ::std::option::Option<i16>,
+        /// **Constraints:** range at most 8.
         pub max_short: ::std::option::Option<i16>,
+        /// **Constraints:** range 2..=8.
         pub integer: ::std::option::Option<i32>,
+        /// **Constraints:** range at least 2.
         pub min_integer: ::std::option::Option<i32>,
+        /// **Constraints:** range at most 8.
         pub max_integer: ::std::option::Option<i32>,
+        /// **Constraints:** range 2..=8.
         pub long: ::std::option::Option<i64>,
+        /// **Constraints:** range at least 2.
         pub min_long: ::std::option::Option<i64>,
+        /// **Constraints:** range at most 8.
         pub max_long: ::std::option::Option<i64>,
+        /// **Constraints:** range 2.2..=8.8.
         pub float: ::std::option::Option<f32>,
+        /// **Constraints:** range at least 2.2.
         pub min_float: ::std::option::Option<f32>,
+        /// **Constraints:** range at most 8.8.
         pub max_float: ::std::option::Option<f32>,
     }
+    /// The `MalformedRangeOverrideInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedRangeOverrideInput {
+        /// **Constraints:** range 4..=6.
         pub byte: ::std::option::Option<i8>,
+        /// **Constraints:** range at least 4.
         pub min_byte: ::std::option::Option<i8>,
+        /// **Constraints:** range at most 6.
         pub max_byte: ::std::option::Option<i8>,
+        /// **Constraints:** range 4..=6.
         pub short: ::std::option::Option<i16>,
+        /// **Constraints:** range at least 4.
         pub min_short: ::std::option::Option<i16>,
+        /// **Constraints:** range at most 6.
         pub max_short: ::std::option::Option<i16>,
+        /// **Constraints:** range 4..=6.
         pub integer: ::std::option::Option<i32>,
+        /// **Constraints:** range at least 4.
         pub min_integer: ::std::option::Option<i32>,
+        /// **Constraints:** range at most 6.
         pub max_integer: ::std::option::Option<i32>,
+        /// **Constraints:** range 4..=6.
         pub long: ::std::option::Option<i64>,
+        /// **Constraints:** range at least 4.
         pub min_long: ::std::option::Option<i64>,
+        /// **Constraints:** range at most 6.
         pub max_long: ::std::option::Option<i64>,
+        /// **Constraints:** range 4.4..=6.6.
         pub float: ::std::option::Option<f32>,
+        /// **Constraints:** range at least 4.4.
         pub min_float: ::std::option::Option<f32>,
+        /// **Constraints:** range at most 6.6.
         pub max_float: ::std::option::Option<f32>,
     }
+    /// The `MalformedRequiredInput` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MalformedRequiredInput {
+        /// **Constraints:** required.
         pub string: ::std::string::String,
+        /// **Constraints:** required.
         pub string_in_query: ::std::string::String,
+        /// **Constraints:** required.
         pub string_in_header: ::std::string::String,
     }
+    /// The `MalformedUniqueItemsInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MalformedUniqueItemsInput {
+        /// The `blobList` member.
         pub blob_list: ::std::option::Option<::std::vec::Vec<rt::Blob>>,
+        /// The `booleanList` member.
         pub boolean_list: ::std::option::Option<::std::vec::Vec<bool>>,
+        /// The `stringList` member.
         pub string_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// The `byteList` member.
         pub byte_list: ::std::option::Option<::std::vec::Vec<i8>>,
+        /// The `shortList` member.
         pub short_list: ::std::option::Option<::std::vec::Vec<i16>>,
+        /// The `integerList` member.
         pub integer_list: ::std::option::Option<::std::vec::Vec<i32>>,
+        /// The `longList` member.
         pub long_list: ::std::option::Option<::std::vec::Vec<i64>>,
+        /// The `timestampList` member.
         pub timestamp_list: ::std::option::Option<::std::vec::Vec<rt::Timestamp>>,
+        /// The `dateTimeList` member.
         pub date_time_list: ::std::option::Option<::std::vec::Vec<rt::Timestamp>>,
+        /// The `httpDateList` member.
         pub http_date_list: ::std::option::Option<::std::vec::Vec<rt::Timestamp>>,
+        /// The `enumList` member.
         pub enum_list: ::std::option::Option<::std::vec::Vec<super::model::FooEnum>>,
+        /// The `intEnumList` member.
         pub int_enum_list: ::std::option::Option<
             ::std::vec::Vec<super::model::IntegerEnum>,
         >,
+        /// The `listList` member.
         pub list_list: ::std::option::Option<
             ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
         >,
+        /// The `structureList` member.
         pub structure_list: ::std::option::Option<
             ::std::vec::Vec<super::model::GreetingStruct>,
         >,
+        /// The `structureListWithNoKey` member.
         pub structure_list_with_no_key: ::std::option::Option<
             ::std::vec::Vec<super::model::MissingKeyStructure>,
         >,
+        /// The `unionList` member.
         pub union_list: ::std::option::Option<::std::vec::Vec<super::model::FooUnion>>,
     }
+    /// The `MissingKeyStructure` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MissingKeyStructure {
+        /// **Constraints:** required.
         pub hi: ::std::string::String,
     }
+    /// The `PatternUnion` union.
     #[derive(Debug, Clone, PartialEq)]
     pub enum PatternUnion {
+        /// **Constraints:** pattern `^[a-m]+$`.
         First(::std::string::String),
+        /// **Constraints:** pattern `^[a-m]+$`.
         Second(::std::string::String),
     }
+    /// The `PatternUnionOverride` union.
     #[derive(Debug, Clone, PartialEq)]
     pub enum PatternUnionOverride {
+        /// **Constraints:** pattern `^[g-m]+$`.
         First(::std::string::String),
+        /// **Constraints:** pattern `^[g-m]+$`.
         Second(::std::string::String),
     }
+    /// The `RecursiveEnumString` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum RecursiveEnumString {
         /// `abc`
@@ -268,9 +368,6 @@ pub mod model {
     impl RecursiveEnumString {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["abc", "def"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &["abc", "def"];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -299,27 +396,40 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for RecursiveEnumString {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["abc", "def"];
+    }
     impl rt::ValueText for RecursiveEnumString {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `RecursiveStructuresInput` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RecursiveStructuresInput {
+        /// The `union` member.
         pub r#union: ::std::option::Option<super::model::RecursiveUnionOne>,
     }
+    /// The `RecursiveUnionOne` union.
     #[derive(Debug, Clone, PartialEq)]
     pub enum RecursiveUnionOne {
+        /// **Constraints:** one of `abc`, `def`.
         String(super::model::RecursiveEnumString),
+        /// The `union` member.
         Union(::std::boxed::Box<super::model::RecursiveUnionTwo>),
     }
+    /// The `RecursiveUnionTwo` union.
     #[derive(Debug, Clone, PartialEq)]
     pub enum RecursiveUnionTwo {
+        /// **Constraints:** one of `abc`, `def`.
         String(super::model::RecursiveEnumString),
+        /// The `union` member.
         Union(::std::boxed::Box<super::model::RecursiveUnionOne>),
     }
+    /// The `SensitiveValidationInput` structure.
     #[derive(Clone, PartialEq, Default)]
     pub struct SensitiveValidationInput {
+        /// **Constraints:** pattern `^[a-m]+$`.
         pub string: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for SensitiveValidationInput {
@@ -329,6 +439,7 @@ pub mod model {
                 .finish()
         }
     }
+    /// The `FooEnum` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum FooEnum {
         /// `Foo`
@@ -345,15 +456,6 @@ pub mod model {
     impl FooEnum {
         /// Every value, as sent on the wire.
         pub const VALUES: &'static [&'static str] = &["Foo", "Baz", "Bar", "1", "0"];
-        /// The values validation messages list (`@internal` ones are accepted but
-        /// not advertised).
-        pub const ADVERTISED_VALUES: &'static [&'static str] = &[
-            "Foo",
-            "Baz",
-            "Bar",
-            "1",
-            "0",
-        ];
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &'static str {
             match self {
@@ -388,20 +490,35 @@ pub mod model {
             f.write_str(self.as_str())
         }
     }
+    impl rt::StringEnum for FooEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "Foo",
+            "Baz",
+            "Bar",
+            "1",
+            "0",
+        ];
+    }
     impl rt::ValueText for FooEnum {
         fn write_text(&self, out: &mut ::std::string::String) {
             out.push_str(self.as_str());
         }
     }
+    /// The `FooUnion` union.
     #[derive(Debug, Clone, PartialEq)]
     pub enum FooUnion {
+        /// The `string` member.
         String(::std::string::String),
+        /// The `integer` member.
         Integer(i32),
     }
+    /// The `GreetingStruct` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GreetingStruct {
+        /// The `hi` member.
         pub hi: ::std::option::Option<::std::string::String>,
     }
+    /// The `IntegerEnum` intEnum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum IntegerEnum {
         /// `1`
@@ -414,8 +531,6 @@ pub mod model {
     impl IntegerEnum {
         /// Every value, as text.
         pub const VALUES: &'static [&'static str] = &["1", "2", "3"];
-        /// The values validation messages list: all of them.
-        pub const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
         /// The value as sent on the wire.
         pub fn value(&self) -> i32 {
             match self {
@@ -439,12 +554,22 @@ pub mod model {
             out.push_str(&self.value().to_string());
         }
     }
+    impl rt::IntEnum for IntegerEnum {
+        const ADVERTISED_VALUES: &'static [&'static str] = Self::VALUES;
+        fn from_value(value: i32) -> ::std::option::Option<Self> {
+            Self::from_value(value)
+        }
+    }
     /// Describes one specific validation failure for an input member.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ValidationExceptionField {
         /// A JSONPointer expression to the structure member whose value failed to satisfy the modeled constraints.
+        ///
+        /// **Constraints:** required.
         pub path: ::std::string::String,
         /// A detailed description of the validation failure.
+        ///
+        /// **Constraints:** required.
         pub message: ::std::string::String,
     }
 }
@@ -456,29 +581,40 @@ pub mod error {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ValidationException {
         /// A summary of the validation failure.
+        ///
+        /// **Constraints:** required.
         pub message: ::std::string::String,
         /// A list of specific failures encountered while validating the input. A member can appear in this list more than once if it failed to satisfy multiple constraints.
         pub field_list: ::std::option::Option<
             ::std::vec::Vec<super::model::ValidationExceptionField>,
         >,
     }
+    impl ValidationException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: message.into(),
+                field_list: ::std::option::Option::None,
+            }
+        }
+    }
     impl ::std::fmt::Display for ValidationException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("ValidationException")?;
-            write!(f, ": {}", self.message)?;
-            ::std::result::Result::Ok(())
+            rt::fmt_error(
+                f,
+                "ValidationException",
+                ::std::option::Option::Some(&self.message),
+            )
         }
     }
     impl ::std::error::Error for ValidationException {}
     impl rt::ErrorShape for ValidationException {
-        fn shape_id(&self) -> &'static str {
-            "smithy.framework#ValidationException"
-        }
-        fn fault(&self) -> rt::Fault {
-            rt::Fault::Client
-        }
-        fn http_status(&self) -> u16 {
-            400u16
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "smithy.framework#ValidationException",
+                400u16,
+            );
+            &INFO
         }
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_members_validation_exception(self, object);
@@ -490,52 +626,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedEnumError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedEnumError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedEnumError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedEnumError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedEnumError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedLength` operation.
@@ -544,52 +654,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedLengthError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedLengthError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedLengthError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedLengthError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedLengthError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedLengthOverride` operation.
@@ -598,52 +682,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedLengthOverrideError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedLengthOverrideError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedLengthOverrideError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedLengthOverrideError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedLengthOverrideError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedLengthQueryString` operation.
@@ -652,52 +710,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedLengthQueryStringError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedLengthQueryStringError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedLengthQueryStringError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedLengthQueryStringError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedLengthQueryStringError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedPattern` operation.
@@ -706,52 +738,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedPatternError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedPatternError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedPatternError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedPatternError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedPatternError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedPatternOverride` operation.
@@ -760,52 +766,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedPatternOverrideError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedPatternOverrideError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedPatternOverrideError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedPatternOverrideError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedPatternOverrideError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedRange` operation.
@@ -814,52 +794,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedRangeError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedRangeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedRangeError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedRangeError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedRangeError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedRangeOverride` operation.
@@ -868,52 +822,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedRangeOverrideError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedRangeOverrideError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedRangeOverrideError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedRangeOverrideError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedRangeOverrideError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedRequired` operation.
@@ -922,52 +850,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedRequiredError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedRequiredError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedRequiredError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedRequiredError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedRequiredError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `MalformedUniqueItems` operation.
@@ -976,52 +878,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for MalformedUniqueItemsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for MalformedUniqueItemsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for MalformedUniqueItemsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for MalformedUniqueItemsError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for MalformedUniqueItemsError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `RecursiveStructures` operation.
@@ -1030,52 +906,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for RecursiveStructuresError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for RecursiveStructuresError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for RecursiveStructuresError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for RecursiveStructuresError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for RecursiveStructuresError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
     /// Errors of the `SensitiveValidation` operation.
@@ -1084,52 +934,26 @@ pub mod error {
         /// A [`ValidationException`].
         ValidationException(ValidationException),
     }
+    impl rt::OperationError for SensitiveValidationError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::ValidationException(error) => error,
+            }
+        }
+    }
     impl ::std::fmt::Display for SensitiveValidationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ValidationException(error) => ::std::fmt::Display::fmt(error, f),
-            }
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
         }
     }
     impl ::std::error::Error for SensitiveValidationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            match self {
-                Self::ValidationException(error) => ::std::option::Option::Some(error),
-            }
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
         }
     }
     impl ::std::convert::From<ValidationException> for SensitiveValidationError {
         fn from(error: ValidationException) -> Self {
             Self::ValidationException(error)
-        }
-    }
-    impl rt::ErrorShape for SensitiveValidationError {
-        fn shape_id(&self) -> &'static str {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::shape_id(error),
-            }
-        }
-        fn fault(&self) -> rt::Fault {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::fault(error),
-            }
-        }
-        fn http_status(&self) -> u16 {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::http_status(error),
-            }
-        }
-        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
-            match self {
-                Self::ValidationException(error) => {
-                    rt::ErrorShape::write_members(error, object, request_id)
-                }
-            }
-        }
-        fn query_error(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                Self::ValidationException(error) => rt::ErrorShape::query_error(error),
-            }
         }
     }
 }
@@ -1142,32 +966,24 @@ pub mod operation {
     impl rt::Operation for MalformedEnum {
         const NAME: &'static str = "MalformedEnum";
         const TARGET: &'static str = "RestJsonValidation.MalformedEnum";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedEnumInput;
         type Output = ();
         type Error = super::error::MalformedEnumError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_enum_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_enum_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedLength` operation.
@@ -1176,32 +992,24 @@ pub mod operation {
     impl rt::Operation for MalformedLength {
         const NAME: &'static str = "MalformedLength";
         const TARGET: &'static str = "RestJsonValidation.MalformedLength";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedLengthInput;
         type Output = ();
         type Error = super::error::MalformedLengthError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_length_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_length_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedLengthOverride` operation.
@@ -1210,32 +1018,24 @@ pub mod operation {
     impl rt::Operation for MalformedLengthOverride {
         const NAME: &'static str = "MalformedLengthOverride";
         const TARGET: &'static str = "RestJsonValidation.MalformedLengthOverride";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedLengthOverrideInput;
         type Output = ();
         type Error = super::error::MalformedLengthOverrideError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_length_override_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_length_override_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedLengthQueryString` operation.
@@ -1244,32 +1044,24 @@ pub mod operation {
     impl rt::Operation for MalformedLengthQueryString {
         const NAME: &'static str = "MalformedLengthQueryString";
         const TARGET: &'static str = "RestJsonValidation.MalformedLengthQueryString";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedLengthQueryStringInput;
         type Output = ();
         type Error = super::error::MalformedLengthQueryStringError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_length_query_string_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_length_query_string_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedPattern` operation.
@@ -1278,32 +1070,24 @@ pub mod operation {
     impl rt::Operation for MalformedPattern {
         const NAME: &'static str = "MalformedPattern";
         const TARGET: &'static str = "RestJsonValidation.MalformedPattern";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedPatternInput;
         type Output = ();
         type Error = super::error::MalformedPatternError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_pattern_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_pattern_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedPatternOverride` operation.
@@ -1312,32 +1096,24 @@ pub mod operation {
     impl rt::Operation for MalformedPatternOverride {
         const NAME: &'static str = "MalformedPatternOverride";
         const TARGET: &'static str = "RestJsonValidation.MalformedPatternOverride";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedPatternOverrideInput;
         type Output = ();
         type Error = super::error::MalformedPatternOverrideError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_pattern_override_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_pattern_override_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedRange` operation.
@@ -1346,32 +1122,24 @@ pub mod operation {
     impl rt::Operation for MalformedRange {
         const NAME: &'static str = "MalformedRange";
         const TARGET: &'static str = "RestJsonValidation.MalformedRange";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedRangeInput;
         type Output = ();
         type Error = super::error::MalformedRangeError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_range_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_range_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedRangeOverride` operation.
@@ -1380,32 +1148,24 @@ pub mod operation {
     impl rt::Operation for MalformedRangeOverride {
         const NAME: &'static str = "MalformedRangeOverride";
         const TARGET: &'static str = "RestJsonValidation.MalformedRangeOverride";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedRangeOverrideInput;
         type Output = ();
         type Error = super::error::MalformedRangeOverrideError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_range_override_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_range_override_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedRequired` operation.
@@ -1414,32 +1174,24 @@ pub mod operation {
     impl rt::Operation for MalformedRequired {
         const NAME: &'static str = "MalformedRequired";
         const TARGET: &'static str = "RestJsonValidation.MalformedRequired";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedRequiredInput;
         type Output = ();
         type Error = super::error::MalformedRequiredError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_required_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_required_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `MalformedUniqueItems` operation.
@@ -1448,32 +1200,24 @@ pub mod operation {
     impl rt::Operation for MalformedUniqueItems {
         const NAME: &'static str = "MalformedUniqueItems";
         const TARGET: &'static str = "RestJsonValidation.MalformedUniqueItems";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::MalformedUniqueItemsInput;
         type Output = ();
         type Error = super::error::MalformedUniqueItemsError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_malformed_unique_items_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_malformed_unique_items_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `RecursiveStructures` operation.
@@ -1482,32 +1226,24 @@ pub mod operation {
     impl rt::Operation for RecursiveStructures {
         const NAME: &'static str = "RecursiveStructures";
         const TARGET: &'static str = "RestJsonValidation.RecursiveStructures";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::RecursiveStructuresInput;
         type Output = ();
         type Error = super::error::RecursiveStructuresError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_recursive_structures_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_recursive_structures_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
     /// The `SensitiveValidation` operation.
@@ -1516,32 +1252,24 @@ pub mod operation {
     impl rt::Operation for SensitiveValidation {
         const NAME: &'static str = "SensitiveValidation";
         const TARGET: &'static str = "RestJsonValidation.SensitiveValidation";
-        const DIALECT: rt::Dialect = rt::Dialect::Smithy;
         type Input = super::model::SensitiveValidationInput;
         type Output = ();
         type Error = super::error::SensitiveValidationError;
         fn decode_value(
             value: rt::Value,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut violations = rt::Violations::new();
-            match super::json::de_sensitive_validation_input(
-                value,
-                &rt::Path::root(),
-                &mut violations,
-            ) {
-                ::std::option::Option::Some(input) if violations.is_empty() => {
-                    ::std::result::Result::Ok(input)
-                }
-                _ => {
-                    ::std::result::Result::Err(
-                        rt::DecodeError::from_violations(violations),
-                    )
-                }
-            }
+            rt::decode(value, super::json::de_sensitive_validation_input)
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             let () = output;
             ::std::vec::Vec::new()
+        }
+        fn validation_error(
+            violations: &rt::Violations,
+        ) -> ::std::option::Option<Self::Error> {
+            ::std::option::Option::Some(
+                super::server::validation_exception(violations).into(),
+            )
         }
     }
 }
@@ -1673,412 +1401,166 @@ pub mod server {
     ) -> rt::Reply {
         match target {
             "RestJsonValidation.MalformedEnum" => {
-                let input = match <super::operation::MalformedEnum as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedEnumError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_enum(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedEnum as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedEnum,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.malformed_enum(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedLength" => {
-                let input = match <super::operation::MalformedLength as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedLengthError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_length(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedLength as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedLength,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.malformed_length(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedLengthOverride" => {
-                let input = match <super::operation::MalformedLengthOverride as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedLengthOverrideError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_length_override(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedLengthOverride as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedLengthOverride,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.malformed_length_override(input, context)
+                        },
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedLengthQueryString" => {
-                let input = match <super::operation::MalformedLengthQueryString as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedLengthQueryStringError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_length_query_string(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedLengthQueryString as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedLengthQueryString,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.malformed_length_query_string(input, context)
+                        },
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedPattern" => {
-                let input = match <super::operation::MalformedPattern as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedPatternError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_pattern(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedPattern as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedPattern,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.malformed_pattern(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedPatternOverride" => {
-                let input = match <super::operation::MalformedPatternOverride as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedPatternOverrideError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_pattern_override(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedPatternOverride as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedPatternOverride,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.malformed_pattern_override(input, context)
+                        },
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedRange" => {
-                let input = match <super::operation::MalformedRange as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedRangeError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_range(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedRange as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedRange,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.malformed_range(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedRangeOverride" => {
-                let input = match <super::operation::MalformedRangeOverride as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedRangeOverrideError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_range_override(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedRangeOverride as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedRangeOverride,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.malformed_range_override(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedRequired" => {
-                let input = match <super::operation::MalformedRequired as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedRequiredError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_required(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedRequired as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedRequired,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.malformed_required(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.MalformedUniqueItems" => {
-                let input = match <super::operation::MalformedUniqueItems as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::MalformedUniqueItemsError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.malformed_unique_items(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::MalformedUniqueItems as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::MalformedUniqueItems,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.malformed_unique_items(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.RecursiveStructures" => {
-                let input = match <super::operation::RecursiveStructures as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::RecursiveStructuresError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.recursive_structures(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::RecursiveStructures as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::RecursiveStructures,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.recursive_structures(input, context),
+                    )
+                    .await
             }
             "RestJsonValidation.SensitiveValidation" => {
-                let input = match <super::operation::SensitiveValidation as rt::Operation>::decode_input(
-                    body,
-                ) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(error) => {
-                        return match error {
-                            rt::DecodeError::Invalid(violations) => {
-                                rt::Reply::error(
-                                    PROTOCOL,
-                                    &super::error::SensitiveValidationError::from(
-                                        validation_exception(&violations),
-                                    ),
-                                    &context.request_id,
-                                )
-                            }
-                            error => rt::Reply::decode_failure(&error),
-                        };
-                    }
-                };
-                let request_id = context.request_id.clone();
-                match service.sensitive_validation(input, context).await {
-                    ::std::result::Result::Ok(output) => {
-                        rt::Reply::ok(
-                            <super::operation::SensitiveValidation as rt::Operation>::encode_output(
-                                &output,
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        rt::Reply::error(PROTOCOL, &error, &request_id)
-                    }
-                }
+                rt::call::<
+                    super::operation::SensitiveValidation,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.sensitive_validation(input, context),
+                    )
+                    .await
             }
             _ => rt::Reply::unknown_operation(target),
         }
@@ -2106,14 +1588,15 @@ pub mod server {
             }
         }
     }
-    fn validation_exception(
+    /// `smithy.framework#ValidationException` listing every violation.
+    pub(super) fn validation_exception(
         violations: &rt::Violations,
     ) -> super::error::ValidationException {
-        let (message, fields) = violations.smithy_report();
+        let (report_message, report_fields) = violations.smithy_report();
         super::error::ValidationException {
-            message: message.clone(),
+            message: report_message,
             field_list: ::std::option::Option::Some(
-                fields
+                report_fields
                     .iter()
                     .map(|(path, message)| super::model::ValidationExceptionField {
                         path: path.clone(),
@@ -2126,142 +1609,65 @@ pub mod server {
 }
 mod json {
     use ::smithy_server_runtime::codegen as rt;
-    static PATTERN_0: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_0: rt::Pattern = rt::Pattern::linear("^[a-m]+$", "^[a-m]+\\z", true);
+    static PATTERN_1: rt::Pattern = rt::Pattern::linear(
         "^([0-9]+)+$",
         "^([0-9]+)+\\z",
         true,
     );
-    static PATTERN_1: rt::Pattern = rt::Pattern::linear("^[a-m]+$", "^[a-m]+\\z", true);
     static PATTERN_2: rt::Pattern = rt::Pattern::linear("^[g-m]+$", "^[g-m]+\\z", true);
     pub(super) fn de_enum_list(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::EnumString>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v)
-                .and_then(|text| match text.parse::<super::model::EnumString>() {
-                    Ok(parsed) => Some(parsed),
-                    Err(_) => {
-                        v.enumeration(
-                            &path,
-                            super::model::EnumString::ADVERTISED_VALUES,
-                            Some(&text),
-                        );
-                        None
-                    }
-                })
-            {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::EnumString>> {
+        rt::json::described_list(value, path, v, rt::Items::new(), rt::json::string_enum)
     }
     pub(super) fn de_enum_map(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<super::model::EnumString, super::model::EnumString>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        let mark = v.mark();
-        for (key, value) in object {
-            let parsed_key = {
-                let path = path.key(&key);
-                match key.parse::<super::model::EnumString>() {
-                    Ok(parsed) => Some(parsed),
-                    Err(_) => {
-                        v.enumeration(
-                            &path,
-                            super::model::EnumString::ADVERTISED_VALUES,
-                            Some(&key),
-                        );
-                        None
-                    }
-                }
-            };
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => {
-                        rt::json::string(value, &path, v)
-                            .and_then(|text| match text
-                                .parse::<super::model::EnumString>()
-                            {
-                                Ok(parsed) => Some(parsed),
-                                Err(_) => {
-                                    v.enumeration(
-                                        &path,
-                                        super::model::EnumString::ADVERTISED_VALUES,
-                                        Some(&text),
-                                    );
-                                    None
-                                }
-                            })
-                    }
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (parsed_key, parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        v.describe_container(mark, &map);
-        Some(map)
+        rt::json::described_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |text: ::std::string::String, path: &rt::Path<'_>, v: &mut rt::Violations| {
+                rt::json::parse_enum(text, path, v)
+            },
+            rt::json::string_enum,
+        )
     }
     pub(super) fn de_enum_union(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::EnumUnion> {
+    ) -> Option<super::model::EnumUnion> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "first" => {
-                let path = path.member("first");
-                rt::json::string(value, &path, v)
-                    .and_then(|text| match text.parse::<super::model::EnumString>() {
-                        Ok(parsed) => Some(parsed),
-                        Err(_) => {
-                            v.enumeration(
-                                &path,
-                                super::model::EnumString::ADVERTISED_VALUES,
-                                Some(&text),
-                            );
-                            None
-                        }
-                    })
+                object
+                    .optional("first", path, v, rt::json::string_enum)
                     .map(super::model::EnumUnion::First)
             }
             "second" => {
-                let path = path.member("second");
-                rt::json::string(value, &path, v)
-                    .and_then(|text| match text.parse::<super::model::EnumString>() {
-                        Ok(parsed) => Some(parsed),
-                        Err(_) => {
-                            v.enumeration(
-                                &path,
-                                super::model::EnumString::ADVERTISED_VALUES,
-                                Some(&text),
-                            );
-                            None
-                        }
-                    })
+                object
+                    .optional("second", path, v, rt::json::string_enum)
                     .map(super::model::EnumUnion::Second)
             }
             _ => {
@@ -2274,154 +1680,69 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = {
-                let parsed = rt::json::string(value, &path, v);
-                if let Some(value) = &parsed {
-                    v.length(
-                        &path,
-                        value.chars().count(),
-                        Some(2u64),
-                        Some(8u64),
-                        Some(value),
-                    );
-                }
-                parsed
-            } {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.length(
+                    path,
+                    value.chars().count(),
+                    Some(2u64),
+                    Some(8u64),
+                    Some(&value),
+                );
+                Some(value)
+            },
+        )
     }
     pub(super) fn de_length_map(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        let mark = v.mark();
-        for (key, value) in object {
-            {
-                let path = path.key(&key);
-                let value = &key;
+        rt::json::described_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |text: ::std::string::String, path: &rt::Path<'_>, v: &mut rt::Violations| {
                 v.length(
-                    &path,
-                    value.chars().count(),
+                    path,
+                    text.chars().count(),
                     Some(2u64),
                     Some(8u64),
-                    Some(value),
+                    Some(&text),
                 );
-            }
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => {
-                        let parsed = de_length_list(value, &path, v);
-                        if let Some(value) = &parsed {
-                            v.length(
-                                &path,
-                                value.len(),
-                                Some(2u64),
-                                Some(8u64),
-                                Some(value),
-                            );
-                        }
-                        parsed
-                    }
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        v.describe_container(mark, &map);
-        Some(map)
+                Some(text)
+            },
+            |value, path, v| {
+                let value = de_length_list(value, path, v)?;
+                v.length(path, value.len(), Some(2u64), Some(8u64), Some(&value));
+                Some(value)
+            },
+        )
     }
     pub(super) fn de_malformed_enum_input(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedEnumInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => {
-                    rt::json::string(value, &path, v)
-                        .and_then(|text| match text.parse::<super::model::EnumString>() {
-                            Ok(parsed) => Some(parsed),
-                            Err(_) => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::EnumString::ADVERTISED_VALUES,
-                                    Some(&text),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_string_with_enum_trait = {
-            let path = path.member("stringWithEnumTrait");
-            match rt::json::take(&mut object, "stringWithEnumTrait") {
-                Some(value) => {
-                    rt::json::string(value, &path, v)
-                        .and_then(|text| match text
-                            .parse::<super::model::EnumTraitString>()
-                        {
-                            Ok(parsed) => Some(parsed),
-                            Err(_) => {
-                                v.enumeration(
-                                    &path,
-                                    super::model::EnumTraitString::ADVERTISED_VALUES,
-                                    Some(&text),
-                                );
-                                None
-                            }
-                        })
-                }
-                None => None,
-            }
-        };
-        let member_list = {
-            let path = path.member("list");
-            match rt::json::take(&mut object, "list") {
-                Some(value) => de_enum_list(value, &path, v),
-                None => None,
-            }
-        };
-        let member_map = {
-            let path = path.member("map");
-            match rt::json::take(&mut object, "map") {
-                Some(value) => de_enum_map(value, &path, v),
-                None => None,
-            }
-        };
-        let member_union = {
-            let path = path.member("union");
-            match rt::json::take(&mut object, "union") {
-                Some(value) => de_enum_union(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedEnumInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_string = object.optional("string", path, v, rt::json::string_enum);
+        let member_string_with_enum_trait = object
+            .optional("stringWithEnumTrait", path, v, rt::json::string_enum);
+        let member_list = object.optional("list", path, v, de_enum_list);
+        let member_map = object.optional("map", path, v, de_enum_map);
+        let member_union = object.optional("union", path, v, de_enum_union);
         Some(super::model::MalformedEnumInput {
             string: member_string,
             string_with_enum_trait: member_string_with_enum_trait,
@@ -2434,122 +1755,92 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedLengthInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_blob = {
-            let path = path.member("blob");
-            match rt::json::take(&mut object, "blob") {
-                Some(value) => {
-                    let parsed = rt::json::blob(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(2u64),
-                            Some(8u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(2u64),
-                            Some(8u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_string = {
-            let path = path.member("minString");
-            match rt::json::take(&mut object, "minString") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(2u64),
-                            None,
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_string = {
-            let path = path.member("maxString");
-            match rt::json::take(&mut object, "maxString") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            None,
-                            Some(8u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_list = {
-            let path = path.member("list");
-            match rt::json::take(&mut object, "list") {
-                Some(value) => {
-                    let parsed = de_length_list(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(2u64),
-                            Some(8u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_map = {
-            let path = path.member("map");
-            match rt::json::take(&mut object, "map") {
-                Some(value) => {
-                    let parsed = de_length_map(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(2u64),
-                            Some(8u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedLengthInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_blob = object
+            .optional(
+                "blob",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::blob(value, path, v)?;
+                    v.length(path, value.len(), Some(2u64), Some(8u64), Some(&value));
+                    Some(value)
+                },
+            );
+        let member_string = object
+            .optional(
+                "string",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(2u64),
+                        Some(8u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_string = object
+            .optional(
+                "minString",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(2u64),
+                        None,
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_string = object
+            .optional(
+                "maxString",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        None,
+                        Some(8u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_list = object
+            .optional(
+                "list",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_length_list(value, path, v)?;
+                    v.length(path, value.len(), Some(2u64), Some(8u64), Some(&value));
+                    Some(value)
+                },
+            );
+        let member_map = object
+            .optional(
+                "map",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_length_map(value, path, v)?;
+                    v.length(path, value.len(), Some(2u64), Some(8u64), Some(&value));
+                    Some(value)
+                },
+            );
         Some(super::model::MalformedLengthInput {
             blob: member_blob,
             string: member_string,
@@ -2563,122 +1854,92 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedLengthOverrideInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_blob = {
-            let path = path.member("blob");
-            match rt::json::take(&mut object, "blob") {
-                Some(value) => {
-                    let parsed = rt::json::blob(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(4u64),
-                            Some(6u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(4u64),
-                            Some(6u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_string = {
-            let path = path.member("minString");
-            match rt::json::take(&mut object, "minString") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(4u64),
-                            None,
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_string = {
-            let path = path.member("maxString");
-            match rt::json::take(&mut object, "maxString") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            None,
-                            Some(6u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_list = {
-            let path = path.member("list");
-            match rt::json::take(&mut object, "list") {
-                Some(value) => {
-                    let parsed = de_length_list(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(4u64),
-                            Some(6u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_map = {
-            let path = path.member("map");
-            match rt::json::take(&mut object, "map") {
-                Some(value) => {
-                    let parsed = de_length_map(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.len(),
-                            Some(4u64),
-                            Some(6u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedLengthOverrideInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_blob = object
+            .optional(
+                "blob",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::blob(value, path, v)?;
+                    v.length(path, value.len(), Some(4u64), Some(6u64), Some(&value));
+                    Some(value)
+                },
+            );
+        let member_string = object
+            .optional(
+                "string",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(4u64),
+                        Some(6u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_string = object
+            .optional(
+                "minString",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(4u64),
+                        None,
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_string = object
+            .optional(
+                "maxString",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        None,
+                        Some(6u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_list = object
+            .optional(
+                "list",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_length_list(value, path, v)?;
+                    v.length(path, value.len(), Some(4u64), Some(6u64), Some(&value));
+                    Some(value)
+                },
+            );
+        let member_map = object
+            .optional(
+                "map",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_length_map(value, path, v)?;
+                    v.length(path, value.len(), Some(4u64), Some(6u64), Some(&value));
+                    Some(value)
+                },
+            );
         Some(super::model::MalformedLengthOverrideInput {
             blob: member_blob,
             string: member_string,
@@ -2692,27 +1953,25 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedLengthQueryStringInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.length(
-                            &path,
-                            value.chars().count(),
-                            Some(2u64),
-                            Some(8u64),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedLengthQueryStringInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_string = object
+            .optional(
+                "string",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(2u64),
+                        Some(8u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
         Some(super::model::MalformedLengthQueryStringInput {
             string: member_string,
         })
@@ -2721,55 +1980,33 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedPatternInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_1, value, Some(value));
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_evil_string = {
-            let path = path.member("evilString");
-            match rt::json::take(&mut object, "evilString") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_0, value, Some(value));
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_list = {
-            let path = path.member("list");
-            match rt::json::take(&mut object, "list") {
-                Some(value) => de_pattern_list(value, &path, v),
-                None => None,
-            }
-        };
-        let member_map = {
-            let path = path.member("map");
-            match rt::json::take(&mut object, "map") {
-                Some(value) => de_pattern_map(value, &path, v),
-                None => None,
-            }
-        };
-        let member_union = {
-            let path = path.member("union");
-            match rt::json::take(&mut object, "union") {
-                Some(value) => de_pattern_union(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedPatternInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_string = object
+            .optional(
+                "string",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_evil_string = object
+            .optional(
+                "evilString",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_list = object.optional("list", path, v, de_pattern_list);
+        let member_map = object.optional("map", path, v, de_pattern_map);
+        let member_union = object.optional("union", path, v, de_pattern_union);
         Some(super::model::MalformedPatternInput {
             string: member_string,
             evil_string: member_evil_string,
@@ -2782,42 +2019,22 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedPatternOverrideInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_2, value, Some(value));
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_list = {
-            let path = path.member("list");
-            match rt::json::take(&mut object, "list") {
-                Some(value) => de_pattern_list_override(value, &path, v),
-                None => None,
-            }
-        };
-        let member_map = {
-            let path = path.member("map");
-            match rt::json::take(&mut object, "map") {
-                Some(value) => de_pattern_map_override(value, &path, v),
-                None => None,
-            }
-        };
-        let member_union = {
-            let path = path.member("union");
-            match rt::json::take(&mut object, "union") {
-                Some(value) => de_pattern_union_override(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedPatternOverrideInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_string = object
+            .optional(
+                "string",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.pattern(path, &PATTERN_2, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_list = object.optional("list", path, v, de_pattern_list_override);
+        let member_map = object.optional("map", path, v, de_pattern_map_override);
+        let member_union = object.optional("union", path, v, de_pattern_union_override);
         Some(super::model::MalformedPatternOverrideInput {
             string: member_string,
             list: member_list,
@@ -2829,293 +2046,263 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedRangeInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_byte = {
-            let path = path.member("byte");
-            match rt::json::take(&mut object, "byte") {
-                Some(value) => {
-                    let parsed = rt::json::byte(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), Some(8i128)),
-                            (Some("2"), Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_byte = {
-            let path = path.member("minByte");
-            match rt::json::take(&mut object, "minByte") {
-                Some(value) => {
-                    let parsed = rt::json::byte(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), None),
-                            (Some("2"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_byte = {
-            let path = path.member("maxByte");
-            match rt::json::take(&mut object, "maxByte") {
-                Some(value) => {
-                    let parsed = rt::json::byte(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(8i128)),
-                            (None, Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_short = {
-            let path = path.member("short");
-            match rt::json::take(&mut object, "short") {
-                Some(value) => {
-                    let parsed = rt::json::short(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), Some(8i128)),
-                            (Some("2"), Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_short = {
-            let path = path.member("minShort");
-            match rt::json::take(&mut object, "minShort") {
-                Some(value) => {
-                    let parsed = rt::json::short(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), None),
-                            (Some("2"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_short = {
-            let path = path.member("maxShort");
-            match rt::json::take(&mut object, "maxShort") {
-                Some(value) => {
-                    let parsed = rt::json::short(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(8i128)),
-                            (None, Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_integer = {
-            let path = path.member("integer");
-            match rt::json::take(&mut object, "integer") {
-                Some(value) => {
-                    let parsed = rt::json::int(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), Some(8i128)),
-                            (Some("2"), Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_integer = {
-            let path = path.member("minInteger");
-            match rt::json::take(&mut object, "minInteger") {
-                Some(value) => {
-                    let parsed = rt::json::int(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), None),
-                            (Some("2"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_integer = {
-            let path = path.member("maxInteger");
-            match rt::json::take(&mut object, "maxInteger") {
-                Some(value) => {
-                    let parsed = rt::json::int(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(8i128)),
-                            (None, Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_long = {
-            let path = path.member("long");
-            match rt::json::take(&mut object, "long") {
-                Some(value) => {
-                    let parsed = rt::json::long(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), Some(8i128)),
-                            (Some("2"), Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_long = {
-            let path = path.member("minLong");
-            match rt::json::take(&mut object, "minLong") {
-                Some(value) => {
-                    let parsed = rt::json::long(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(2i128), None),
-                            (Some("2"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_long = {
-            let path = path.member("maxLong");
-            match rt::json::take(&mut object, "maxLong") {
-                Some(value) => {
-                    let parsed = rt::json::long(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(8i128)),
-                            (None, Some("8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_float = {
-            let path = path.member("float");
-            match rt::json::take(&mut object, "float") {
-                Some(value) => {
-                    let parsed = rt::json::float(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            f64::from(*value),
-                            (Some(2.2f64), Some(8.8f64)),
-                            (Some("2.2"), Some("8.8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_float = {
-            let path = path.member("minFloat");
-            match rt::json::take(&mut object, "minFloat") {
-                Some(value) => {
-                    let parsed = rt::json::float(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            f64::from(*value),
-                            (Some(2.2f64), None),
-                            (Some("2.2"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_float = {
-            let path = path.member("maxFloat");
-            match rt::json::take(&mut object, "maxFloat") {
-                Some(value) => {
-                    let parsed = rt::json::float(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            f64::from(*value),
-                            (None, Some(8.8f64)),
-                            (None, Some("8.8")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedRangeInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_byte = object
+            .optional(
+                "byte",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::byte(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), Some(8i128)),
+                        (Some("2"), Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_byte = object
+            .optional(
+                "minByte",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::byte(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), None),
+                        (Some("2"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_byte = object
+            .optional(
+                "maxByte",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::byte(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(8i128)),
+                        (None, Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_short = object
+            .optional(
+                "short",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::short(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), Some(8i128)),
+                        (Some("2"), Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_short = object
+            .optional(
+                "minShort",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::short(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), None),
+                        (Some("2"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_short = object
+            .optional(
+                "maxShort",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::short(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(8i128)),
+                        (None, Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_integer = object
+            .optional(
+                "integer",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), Some(8i128)),
+                        (Some("2"), Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_integer = object
+            .optional(
+                "minInteger",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), None),
+                        (Some("2"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_integer = object
+            .optional(
+                "maxInteger",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(8i128)),
+                        (None, Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_long = object
+            .optional(
+                "long",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::long(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), Some(8i128)),
+                        (Some("2"), Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_long = object
+            .optional(
+                "minLong",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::long(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(2i128), None),
+                        (Some("2"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_long = object
+            .optional(
+                "maxLong",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::long(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(8i128)),
+                        (None, Some("8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_float = object
+            .optional(
+                "float",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(2.2f64), Some(8.8f64)),
+                        (Some("2.2"), Some("8.8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_float = object
+            .optional(
+                "minFloat",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(2.2f64), None),
+                        (Some("2.2"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_float = object
+            .optional(
+                "maxFloat",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (None, Some(8.8f64)),
+                        (None, Some("8.8")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
         Some(super::model::MalformedRangeInput {
             byte: member_byte,
             min_byte: member_min_byte,
@@ -3138,293 +2325,263 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedRangeOverrideInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_byte = {
-            let path = path.member("byte");
-            match rt::json::take(&mut object, "byte") {
-                Some(value) => {
-                    let parsed = rt::json::byte(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), Some(6i128)),
-                            (Some("4"), Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_byte = {
-            let path = path.member("minByte");
-            match rt::json::take(&mut object, "minByte") {
-                Some(value) => {
-                    let parsed = rt::json::byte(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), None),
-                            (Some("4"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_byte = {
-            let path = path.member("maxByte");
-            match rt::json::take(&mut object, "maxByte") {
-                Some(value) => {
-                    let parsed = rt::json::byte(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(6i128)),
-                            (None, Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_short = {
-            let path = path.member("short");
-            match rt::json::take(&mut object, "short") {
-                Some(value) => {
-                    let parsed = rt::json::short(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), Some(6i128)),
-                            (Some("4"), Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_short = {
-            let path = path.member("minShort");
-            match rt::json::take(&mut object, "minShort") {
-                Some(value) => {
-                    let parsed = rt::json::short(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), None),
-                            (Some("4"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_short = {
-            let path = path.member("maxShort");
-            match rt::json::take(&mut object, "maxShort") {
-                Some(value) => {
-                    let parsed = rt::json::short(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(6i128)),
-                            (None, Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_integer = {
-            let path = path.member("integer");
-            match rt::json::take(&mut object, "integer") {
-                Some(value) => {
-                    let parsed = rt::json::int(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), Some(6i128)),
-                            (Some("4"), Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_integer = {
-            let path = path.member("minInteger");
-            match rt::json::take(&mut object, "minInteger") {
-                Some(value) => {
-                    let parsed = rt::json::int(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), None),
-                            (Some("4"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_integer = {
-            let path = path.member("maxInteger");
-            match rt::json::take(&mut object, "maxInteger") {
-                Some(value) => {
-                    let parsed = rt::json::int(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(6i128)),
-                            (None, Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_long = {
-            let path = path.member("long");
-            match rt::json::take(&mut object, "long") {
-                Some(value) => {
-                    let parsed = rt::json::long(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), Some(6i128)),
-                            (Some("4"), Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_long = {
-            let path = path.member("minLong");
-            match rt::json::take(&mut object, "minLong") {
-                Some(value) => {
-                    let parsed = rt::json::long(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (Some(4i128), None),
-                            (Some("4"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_long = {
-            let path = path.member("maxLong");
-            match rt::json::take(&mut object, "maxLong") {
-                Some(value) => {
-                    let parsed = rt::json::long(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            i128::from(*value),
-                            (None, Some(6i128)),
-                            (None, Some("6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_float = {
-            let path = path.member("float");
-            match rt::json::take(&mut object, "float") {
-                Some(value) => {
-                    let parsed = rt::json::float(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            f64::from(*value),
-                            (Some(4.4f64), Some(6.6f64)),
-                            (Some("4.4"), Some("6.6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_min_float = {
-            let path = path.member("minFloat");
-            match rt::json::take(&mut object, "minFloat") {
-                Some(value) => {
-                    let parsed = rt::json::float(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            f64::from(*value),
-                            (Some(4.4f64), None),
-                            (Some("4.4"), None),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
-        let member_max_float = {
-            let path = path.member("maxFloat");
-            match rt::json::take(&mut object, "maxFloat") {
-                Some(value) => {
-                    let parsed = rt::json::float(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.range(
-                            &path,
-                            f64::from(*value),
-                            (None, Some(6.6f64)),
-                            (None, Some("6.6")),
-                            Some(value),
-                        );
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedRangeOverrideInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_byte = object
+            .optional(
+                "byte",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::byte(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), Some(6i128)),
+                        (Some("4"), Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_byte = object
+            .optional(
+                "minByte",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::byte(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), None),
+                        (Some("4"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_byte = object
+            .optional(
+                "maxByte",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::byte(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(6i128)),
+                        (None, Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_short = object
+            .optional(
+                "short",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::short(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), Some(6i128)),
+                        (Some("4"), Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_short = object
+            .optional(
+                "minShort",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::short(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), None),
+                        (Some("4"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_short = object
+            .optional(
+                "maxShort",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::short(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(6i128)),
+                        (None, Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_integer = object
+            .optional(
+                "integer",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), Some(6i128)),
+                        (Some("4"), Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_integer = object
+            .optional(
+                "minInteger",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), None),
+                        (Some("4"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_integer = object
+            .optional(
+                "maxInteger",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(6i128)),
+                        (None, Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_long = object
+            .optional(
+                "long",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::long(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), Some(6i128)),
+                        (Some("4"), Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_long = object
+            .optional(
+                "minLong",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::long(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(4i128), None),
+                        (Some("4"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_long = object
+            .optional(
+                "maxLong",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::long(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (None, Some(6i128)),
+                        (None, Some("6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_float = object
+            .optional(
+                "float",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(4.4f64), Some(6.6f64)),
+                        (Some("4.4"), Some("6.6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_min_float = object
+            .optional(
+                "minFloat",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(4.4f64), None),
+                        (Some("4.4"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_float = object
+            .optional(
+                "maxFloat",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (None, Some(6.6f64)),
+                        (None, Some("6.6")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
         Some(super::model::MalformedRangeOverrideInput {
             byte: member_byte,
             min_byte: member_min_byte,
@@ -3447,38 +2604,13 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedRequiredInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_string = {
-            let path = path.member("string");
-            match rt::json::take(&mut object, "string") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
-        let member_string_in_query = {
-            let path = path.member("stringInQuery");
-            match rt::json::take(&mut object, "stringInQuery") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
-        let member_string_in_header = {
-            let path = path.member("stringInHeader");
-            match rt::json::take(&mut object, "stringInHeader") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
+    ) -> Option<super::model::MalformedRequiredInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_string = object.required("string", path, v, rt::json::string);
+        let member_string_in_query = object
+            .required("stringInQuery", path, v, rt::json::string);
+        let member_string_in_header = object
+            .required("stringInHeader", path, v, rt::json::string);
         Some(super::model::MalformedRequiredInput {
             string: member_string?,
             string_in_query: member_string_in_query?,
@@ -3489,120 +2621,32 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MalformedUniqueItemsInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_blob_list = {
-            let path = path.member("blobList");
-            match rt::json::take(&mut object, "blobList") {
-                Some(value) => de_blob_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_boolean_list = {
-            let path = path.member("booleanList");
-            match rt::json::take(&mut object, "booleanList") {
-                Some(value) => de_boolean_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_string_list = {
-            let path = path.member("stringList");
-            match rt::json::take(&mut object, "stringList") {
-                Some(value) => de_string_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_byte_list = {
-            let path = path.member("byteList");
-            match rt::json::take(&mut object, "byteList") {
-                Some(value) => de_byte_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_short_list = {
-            let path = path.member("shortList");
-            match rt::json::take(&mut object, "shortList") {
-                Some(value) => de_short_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_integer_list = {
-            let path = path.member("integerList");
-            match rt::json::take(&mut object, "integerList") {
-                Some(value) => de_integer_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_long_list = {
-            let path = path.member("longList");
-            match rt::json::take(&mut object, "longList") {
-                Some(value) => de_long_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_timestamp_list = {
-            let path = path.member("timestampList");
-            match rt::json::take(&mut object, "timestampList") {
-                Some(value) => de_timestamp_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_date_time_list = {
-            let path = path.member("dateTimeList");
-            match rt::json::take(&mut object, "dateTimeList") {
-                Some(value) => de_date_time_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_http_date_list = {
-            let path = path.member("httpDateList");
-            match rt::json::take(&mut object, "httpDateList") {
-                Some(value) => de_http_date_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_enum_list = {
-            let path = path.member("enumList");
-            match rt::json::take(&mut object, "enumList") {
-                Some(value) => de_foo_enum_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_int_enum_list = {
-            let path = path.member("intEnumList");
-            match rt::json::take(&mut object, "intEnumList") {
-                Some(value) => de_integer_enum_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_list_list = {
-            let path = path.member("listList");
-            match rt::json::take(&mut object, "listList") {
-                Some(value) => de_list_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_structure_list = {
-            let path = path.member("structureList");
-            match rt::json::take(&mut object, "structureList") {
-                Some(value) => de_structure_set(value, &path, v),
-                None => None,
-            }
-        };
-        let member_structure_list_with_no_key = {
-            let path = path.member("structureListWithNoKey");
-            match rt::json::take(&mut object, "structureListWithNoKey") {
-                Some(value) => de_structure_set_with_no_key(value, &path, v),
-                None => None,
-            }
-        };
-        let member_union_list = {
-            let path = path.member("unionList");
-            match rt::json::take(&mut object, "unionList") {
-                Some(value) => de_union_set(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::MalformedUniqueItemsInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_blob_list = object.optional("blobList", path, v, de_blob_set);
+        let member_boolean_list = object
+            .optional("booleanList", path, v, de_boolean_set);
+        let member_string_list = object.optional("stringList", path, v, de_string_set);
+        let member_byte_list = object.optional("byteList", path, v, de_byte_set);
+        let member_short_list = object.optional("shortList", path, v, de_short_set);
+        let member_integer_list = object
+            .optional("integerList", path, v, de_integer_set);
+        let member_long_list = object.optional("longList", path, v, de_long_set);
+        let member_timestamp_list = object
+            .optional("timestampList", path, v, de_timestamp_set);
+        let member_date_time_list = object
+            .optional("dateTimeList", path, v, de_date_time_set);
+        let member_http_date_list = object
+            .optional("httpDateList", path, v, de_http_date_set);
+        let member_enum_list = object.optional("enumList", path, v, de_foo_enum_set);
+        let member_int_enum_list = object
+            .optional("intEnumList", path, v, de_integer_enum_set);
+        let member_list_list = object.optional("listList", path, v, de_list_set);
+        let member_structure_list = object
+            .optional("structureList", path, v, de_structure_set);
+        let member_structure_list_with_no_key = object
+            .optional("structureListWithNoKey", path, v, de_structure_set_with_no_key);
+        let member_union_list = object.optional("unionList", path, v, de_union_set);
         Some(super::model::MalformedUniqueItemsInput {
             blob_list: member_blob_list,
             boolean_list: member_boolean_list,
@@ -3626,18 +2670,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::MissingKeyStructure> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_hi = {
-            let path = path.member("hi");
-            match rt::json::take(&mut object, "hi") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => {
-                    v.required(&path);
-                    None
-                }
-            }
-        };
+    ) -> Option<super::model::MissingKeyStructure> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_hi = object.required("hi", path, v, rt::json::string);
         Some(super::model::MissingKeyStructure {
             hi: member_hi?,
         })
@@ -3646,159 +2681,127 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = {
-                let parsed = rt::json::string(value, &path, v);
-                if let Some(value) = &parsed {
-                    v.pattern(&path, &PATTERN_1, value, Some(value));
-                }
-                parsed
-            } {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.pattern(path, &PATTERN_0, &value, Some(&value));
+                Some(value)
+            },
+        )
     }
     pub(super) fn de_pattern_list_override(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = {
-                let parsed = rt::json::string(value, &path, v);
-                if let Some(value) = &parsed {
-                    v.pattern(&path, &PATTERN_2, value, Some(value));
-                }
-                parsed
-            } {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.pattern(path, &PATTERN_2, &value, Some(&value));
+                Some(value)
+            },
+        )
     }
     pub(super) fn de_pattern_map(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        let mark = v.mark();
-        for (key, value) in object {
-            {
-                let path = path.key(&key);
-                let value = &key;
-                v.pattern(&path, &PATTERN_1, value, Some(value));
-            }
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => {
-                        let parsed = rt::json::string(value, &path, v);
-                        if let Some(value) = &parsed {
-                            v.pattern(&path, &PATTERN_1, value, Some(value));
-                        }
-                        parsed
-                    }
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        v.describe_container(mark, &map);
-        Some(map)
+        rt::json::described_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |text: ::std::string::String, path: &rt::Path<'_>, v: &mut rt::Violations| {
+                v.pattern(path, &PATTERN_0, &text, Some(&text));
+                Some(text)
+            },
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.pattern(path, &PATTERN_0, &value, Some(&value));
+                Some(value)
+            },
+        )
     }
     pub(super) fn de_pattern_map_override(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<
+    ) -> Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
-        let object = rt::json::object(value, path, v)?;
-        let mut map = ::std::collections::HashMap::with_capacity(object.len());
-        let mark = v.mark();
-        for (key, value) in object {
-            {
-                let path = path.key(&key);
-                let value = &key;
-                v.pattern(&path, &PATTERN_2, value, Some(value));
-            }
-            let parsed_value = {
-                let path = path.value(&key);
-                match rt::json::not_null(value, &path, v) {
-                    Some(value) => {
-                        let parsed = rt::json::string(value, &path, v);
-                        if let Some(value) = &parsed {
-                            v.pattern(&path, &PATTERN_2, value, Some(value));
-                        }
-                        parsed
-                    }
-                    None => None,
-                }
-            };
-            if let (Some(key), Some(value)) = (Some(key), parsed_value) {
-                map.insert(key, value);
-            }
-        }
-        v.describe_container(mark, &map);
-        Some(map)
+        rt::json::described_map(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |text: ::std::string::String, path: &rt::Path<'_>, v: &mut rt::Violations| {
+                v.pattern(path, &PATTERN_2, &text, Some(&text));
+                Some(text)
+            },
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.pattern(path, &PATTERN_2, &value, Some(&value));
+                Some(value)
+            },
+        )
     }
     pub(super) fn de_pattern_union(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::PatternUnion> {
+    ) -> Option<super::model::PatternUnion> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "first" => {
-                let path = path.member("first");
-                {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_1, value, Some(value));
-                    }
-                    parsed
-                }
+                object
+                    .optional(
+                        "first",
+                        path,
+                        v,
+                        |value, path, v| {
+                            let value = rt::json::string(value, path, v)?;
+                            v.pattern(path, &PATTERN_0, &value, Some(&value));
+                            Some(value)
+                        },
+                    )
                     .map(super::model::PatternUnion::First)
             }
             "second" => {
-                let path = path.member("second");
-                {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_1, value, Some(value));
-                    }
-                    parsed
-                }
+                object
+                    .optional(
+                        "second",
+                        path,
+                        v,
+                        |value, path, v| {
+                            let value = rt::json::string(value, path, v)?;
+                            v.pattern(path, &PATTERN_0, &value, Some(&value));
+                            Some(value)
+                        },
+                    )
                     .map(super::model::PatternUnion::Second)
             }
             _ => {
@@ -3811,35 +2814,47 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::PatternUnionOverride> {
+    ) -> Option<super::model::PatternUnionOverride> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "first" => {
-                let path = path.member("first");
-                {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_2, value, Some(value));
-                    }
-                    parsed
-                }
+                object
+                    .optional(
+                        "first",
+                        path,
+                        v,
+                        |value, path, v| {
+                            let value = rt::json::string(value, path, v)?;
+                            v.pattern(path, &PATTERN_2, &value, Some(&value));
+                            Some(value)
+                        },
+                    )
                     .map(super::model::PatternUnionOverride::First)
             }
             "second" => {
-                let path = path.member("second");
-                {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_2, value, Some(value));
-                    }
-                    parsed
-                }
+                object
+                    .optional(
+                        "second",
+                        path,
+                        v,
+                        |value, path, v| {
+                            let value = rt::json::string(value, path, v)?;
+                            v.pattern(path, &PATTERN_2, &value, Some(&value));
+                            Some(value)
+                        },
+                    )
                     .map(super::model::PatternUnionOverride::Second)
             }
             _ => {
@@ -3852,15 +2867,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::RecursiveStructuresInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_union = {
-            let path = path.member("union");
-            match rt::json::take(&mut object, "union") {
-                Some(value) => de_recursive_union_one(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::RecursiveStructuresInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_union = object.optional("union", path, v, de_recursive_union_one);
         Some(super::model::RecursiveStructuresInput {
             r#union: member_union,
         })
@@ -3869,36 +2878,29 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::RecursiveUnionOne> {
+    ) -> Option<super::model::RecursiveUnionOne> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "string" => {
-                let path = path.member("string");
-                rt::json::string(value, &path, v)
-                    .and_then(|text| match text
-                        .parse::<super::model::RecursiveEnumString>()
-                    {
-                        Ok(parsed) => Some(parsed),
-                        Err(_) => {
-                            v.enumeration(
-                                &path,
-                                super::model::RecursiveEnumString::ADVERTISED_VALUES,
-                                Some(&text),
-                            );
-                            None
-                        }
-                    })
+                object
+                    .optional("string", path, v, rt::json::string_enum)
                     .map(super::model::RecursiveUnionOne::String)
             }
             "union" => {
-                let path = path.member("union");
-                de_recursive_union_two(value, &path, v)
+                object
+                    .optional("union", path, v, de_recursive_union_two)
                     .map(::std::boxed::Box::new)
                     .map(super::model::RecursiveUnionOne::Union)
             }
@@ -3912,36 +2914,29 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::RecursiveUnionTwo> {
+    ) -> Option<super::model::RecursiveUnionTwo> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "string" => {
-                let path = path.member("string");
-                rt::json::string(value, &path, v)
-                    .and_then(|text| match text
-                        .parse::<super::model::RecursiveEnumString>()
-                    {
-                        Ok(parsed) => Some(parsed),
-                        Err(_) => {
-                            v.enumeration(
-                                &path,
-                                super::model::RecursiveEnumString::ADVERTISED_VALUES,
-                                Some(&text),
-                            );
-                            None
-                        }
-                    })
+                object
+                    .optional("string", path, v, rt::json::string_enum)
                     .map(super::model::RecursiveUnionTwo::String)
             }
             "union" => {
-                let path = path.member("union");
-                de_recursive_union_one(value, &path, v)
+                object
+                    .optional("union", path, v, de_recursive_union_one)
                     .map(::std::boxed::Box::new)
                     .map(super::model::RecursiveUnionTwo::Union)
             }
@@ -3955,21 +2950,19 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::SensitiveValidationInput> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_string = {
-            let path = path.member("string").sensitive();
-            match rt::json::take(&mut object, "string") {
-                Some(value) => {
-                    let parsed = rt::json::string(value, &path, v);
-                    if let Some(value) = &parsed {
-                        v.pattern(&path, &PATTERN_1, value, Some(value));
-                    }
-                    parsed
-                }
-                None => None,
-            }
-        };
+    ) -> Option<super::model::SensitiveValidationInput> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_string = object
+            .optional(
+                rt::Field::sensitive("string"),
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
         Some(super::model::SensitiveValidationInput {
             string: member_string,
         })
@@ -3978,167 +2971,95 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::MissingKeyStructure>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_missing_key_structure(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::MissingKeyStructure>> {
+        rt::json::list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            de_missing_key_structure,
+        )
     }
     pub(super) fn de_blob_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<rt::Blob>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::blob(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<rt::Blob>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), rt::json::blob)
     }
     pub(super) fn de_boolean_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<bool>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::boolean(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<bool>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), rt::json::boolean)
     }
     pub(super) fn de_byte_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<i8>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::byte(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<i8>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), rt::json::byte)
     }
     pub(super) fn de_date_time_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<rt::Timestamp>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::timestamp(
+    ) -> Option<::std::vec::Vec<rt::Timestamp>> {
+        rt::json::list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            |value, path, v| rt::json::timestamp(
                 value,
                 rt::TimestampFormat::DateTime,
-                &path,
+                path,
                 v,
-            ) {
-                list.push(item);
-            }
-        }
-        Some(list)
+            ),
+        )
     }
     pub(super) fn de_foo_enum_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::FooEnum>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v)
-                .and_then(|text| match text.parse::<super::model::FooEnum>() {
-                    Ok(parsed) => Some(parsed),
-                    Err(_) => {
-                        v.enumeration(
-                            &path,
-                            super::model::FooEnum::ADVERTISED_VALUES,
-                            Some(&text),
-                        );
-                        None
-                    }
-                })
-            {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::FooEnum>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            rt::json::string_enum,
+        )
     }
     pub(super) fn de_foo_union(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::FooUnion> {
+    ) -> Option<super::model::FooUnion> {
         let mut object = rt::json::object(value, path, v)?;
         object.remove("__type");
-        let mut set = object.into_iter().filter(|(_, value)| !value.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
             v.malformed(path, "a union must have exactly one member set");
             return None;
         };
+        let name = (*name).to_owned();
+        let mut object = rt::Members::from(object);
         match name.as_str() {
             "string" => {
-                let path = path.member("string");
-                rt::json::string(value, &path, v).map(super::model::FooUnion::String)
+                object
+                    .optional("string", path, v, rt::json::string)
+                    .map(super::model::FooUnion::String)
             }
             "integer" => {
-                let path = path.member("integer");
-                rt::json::int(value, &path, v).map(super::model::FooUnion::Integer)
+                object
+                    .optional("integer", path, v, rt::json::int)
+                    .map(super::model::FooUnion::Integer)
             }
             _ => {
                 v.malformed(path, format_args!("unknown union member {name:?}"));
@@ -4150,15 +3071,9 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<super::model::GreetingStruct> {
-        let mut object = rt::json::object(value, path, v)?;
-        let member_hi = {
-            let path = path.member("hi");
-            match rt::json::take(&mut object, "hi") {
-                Some(value) => rt::json::string(value, &path, v),
-                None => None,
-            }
-        };
+    ) -> Option<super::model::GreetingStruct> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_hi = object.optional("hi", path, v, rt::json::string);
         Some(super::model::GreetingStruct {
             hi: member_hi,
         })
@@ -4167,253 +3082,106 @@ mod json {
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<rt::Timestamp>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::timestamp(
+    ) -> Option<::std::vec::Vec<rt::Timestamp>> {
+        rt::json::list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            |value, path, v| rt::json::timestamp(
                 value,
                 rt::TimestampFormat::HttpDate,
-                &path,
+                path,
                 v,
-            ) {
-                list.push(item);
-            }
-        }
-        Some(list)
+            ),
+        )
     }
     pub(super) fn de_integer_enum_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::IntegerEnum>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        let mark = v.mark();
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::int(value, &path, v)
-                .and_then(|number| match super::model::IntegerEnum::from_value(number) {
-                    Some(parsed) => Some(parsed),
-                    None => {
-                        v.enumeration(
-                            &path,
-                            super::model::IntegerEnum::ADVERTISED_VALUES,
-                            Some(&number),
-                        );
-                        None
-                    }
-                })
-            {
-                list.push(item);
-            }
-        }
-        v.describe_container(mark, &list);
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::IntegerEnum>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            rt::json::int_enum,
+        )
     }
     pub(super) fn de_integer_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<i32>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::int(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<i32>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), rt::json::int)
     }
     pub(super) fn de_list_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<::std::string::String>>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_string_list(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::vec::Vec<::std::string::String>>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), de_string_list)
     }
     pub(super) fn de_long_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<i64>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::long(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<i64>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), rt::json::long)
     }
     pub(super) fn de_short_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<i16>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::short(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<i16>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), rt::json::short)
     }
     pub(super) fn de_string_list(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::list(value, path, v, rt::Items::new(), rt::json::string)
     }
     pub(super) fn de_string_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::string(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), rt::json::string)
     }
     pub(super) fn de_structure_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::GreetingStruct>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_greeting_struct(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::GreetingStruct>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), de_greeting_struct)
     }
     pub(super) fn de_timestamp_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<rt::Timestamp>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = rt::json::timestamp(
+    ) -> Option<::std::vec::Vec<rt::Timestamp>> {
+        rt::json::list(
+            value,
+            path,
+            v,
+            rt::Items::new().unique(),
+            |value, path, v| rt::json::timestamp(
                 value,
                 rt::TimestampFormat::EpochSeconds,
-                &path,
+                path,
                 v,
-            ) {
-                list.push(item);
-            }
-        }
-        Some(list)
+            ),
+        )
     }
     pub(super) fn de_union_set(
         value: rt::Value,
         path: &rt::Path<'_>,
         v: &mut rt::Violations,
-    ) -> ::std::option::Option<::std::vec::Vec<super::model::FooUnion>> {
-        let items = rt::json::array(value, path, v)?;
-        if rt::has_duplicates(&items) {
-            v.unique_items(path, Some(&items));
-        }
-        let mut list = Vec::with_capacity(items.len());
-        for (index, value) in items.into_iter().enumerate() {
-            let path = path.index(index);
-            let Some(value) = rt::json::not_null(value, &path, v) else {
-                continue;
-            };
-            if let Some(item) = de_foo_union(value, &path, v) {
-                list.push(item);
-            }
-        }
-        Some(list)
+    ) -> Option<::std::vec::Vec<super::model::FooUnion>> {
+        rt::json::list(value, path, v, rt::Items::new().unique(), de_foo_union)
     }
     pub(super) fn ser_members_validation_exception(
         input: &super::error::ValidationException,

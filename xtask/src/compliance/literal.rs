@@ -6,14 +6,16 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::ir::{Kind, Member, Service, Shape, Simple};
+use smithy_server_codegen::ir::{Kind, Member, Service, Shape, Simple};
 
 /// Builds literals for one generated crate, named `krate` where the tests live.
 #[derive(Debug)]
-pub struct Literals<'a> {
+pub(super) struct Literals<'a> {
     service: &'a Service,
     krate: TokenStream,
+    runtime_crate: &'a str,
     rt: TokenStream,
+    harness: TokenStream,
 }
 
 fn ident(name: &str) -> proc_macro2::Ident {
@@ -24,13 +26,21 @@ fn ident(name: &str) -> proc_macro2::Ident {
 }
 
 impl<'a> Literals<'a> {
-    /// Literals for `service`'s types in crate `krate`, the runtime at `rt`.
-    pub fn new(service: &'a Service, krate: &str, rt: TokenStream) -> Self {
-        let krate = ident(krate);
+    /// Literals for `service`'s types in crate `krate`, with the runtime crate and the test
+    /// harness crate (which parses documents).
+    pub(super) fn new(
+        service: &'a Service,
+        krate: &str,
+        runtime_crate: &'a str,
+        harness: &str,
+    ) -> Self {
+        let (krate, runtime, harness) = (ident(krate), ident(runtime_crate), ident(harness));
         Self {
             service,
             krate: quote!(::#krate),
-            rt,
+            runtime_crate,
+            rt: quote!(::#runtime::codegen),
+            harness: quote!(::#harness),
         }
     }
 
@@ -42,7 +52,7 @@ impl<'a> Literals<'a> {
     }
 
     /// The path of a named type.
-    pub fn type_path(&self, id: &str) -> Result<TokenStream, String> {
+    fn type_path(&self, id: &str) -> Result<TokenStream, String> {
         let shape = self.shape(id)?;
         let krate = &self.krate;
         let name = ident(&shape.name);
@@ -54,7 +64,7 @@ impl<'a> Literals<'a> {
     }
 
     /// A structure value from a JSON object of its members.
-    pub fn structure(&self, id: &str, value: &Value) -> Result<TokenStream, String> {
+    pub(super) fn structure(&self, id: &str, value: &Value) -> Result<TokenStream, String> {
         self.value(id, value)
     }
 
@@ -109,8 +119,9 @@ impl<'a> Literals<'a> {
                 quote!(#rt::Timestamp::parse_epoch_seconds(#digits).unwrap())
             }
             (Kind::Simple(Simple::Document), _) => {
+                let harness = &self.harness;
                 let json = value.to_string();
-                quote!(#rt::json::literal(#json))
+                quote!(#harness::document(#json))
             }
             (Kind::Enum(values), Value::String(text)) => {
                 let ty = self.type_path(id)?;
@@ -224,36 +235,22 @@ impl<'a> Literals<'a> {
             (Some(value), true) => quote!(#field: ::std::option::Option::Some(#value),),
             (None, true) => quote!(#field: ::std::option::Option::None,),
             (Some(value), false) => quote!(#field: #value,),
-            (None, false) => match &member.default {
-                Some(default) => {
-                    let default = self.default(member, default)?;
-                    quote!(#field: #default,)
-                }
-                None => {
-                    return Err(format!(
+            (None, false) => {
+                let default = smithy_server_codegen::default_expr(
+                    self.service,
+                    member,
+                    self.runtime_crate,
+                    self.krate.clone(),
+                )
+                .ok_or_else(|| {
+                    format!(
                         "{owner}${}: required, but the case gives no value",
                         member.name
-                    ));
-                }
-            },
+                    )
+                })?;
+                quote!(#field: #default,)
+            }
         })
-    }
-
-    /// A member's `@default` (written in wire form: blobs as base64, timestamps as numbers or
-    /// text) as a literal.
-    fn default(&self, member: &Member, default: &Value) -> Result<TokenStream, String> {
-        let rt = &self.rt;
-        let shape = self.shape(&member.target)?;
-        let value = match (&shape.kind, default) {
-            (Kind::Simple(Simple::Blob), Value::String(text)) => {
-                quote!(#rt::Blob::from_base64(#text).unwrap())
-            }
-            (Kind::Simple(Simple::Timestamp), Value::String(text)) => {
-                quote!(#rt::Timestamp::parse_date_time(#text).unwrap())
-            }
-            _ => self.value(&member.target, default)?,
-        };
-        Ok(self.boxed(member, value))
     }
 }
 
@@ -289,5 +286,6 @@ fn kind_name(kind: &Kind) -> &'static str {
         Kind::Map { .. } => "a map",
         Kind::Structure(_) => "a structure",
         Kind::Union(_) => "a union",
+        Kind::Unit => "smithy.api#Unit",
     }
 }

@@ -4,40 +4,39 @@
 //! id, calling a harness crate with the case's HTTP message and its `params` as a Rust value.
 //! Cases on an exclusion list run too, and must fail: one that starts passing fails the build.
 
+mod literal;
+
 use std::collections::{BTreeMap, BTreeSet};
 
+use anyhow::{Context as _, Result, anyhow};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
+use smithy_server_codegen::ir::{Kind, Protocol};
+use smithy_server_codegen::naming::{self, Namespace};
+use smithy_server_codegen::{Settings, load, lower, render};
 
-use crate::error::{Error, Result};
-use crate::ir::{Kind, Protocol};
-use crate::literal::Literals;
-use crate::{Settings, load, lower, naming, render};
+use literal::Literals;
 
 /// What to generate tests for.
 #[derive(Debug, Clone)]
-pub struct ComplianceSettings {
+pub(crate) struct ComplianceSettings {
     /// The generated server crate the tests exercise, as imported (`json_protocol_server_sdk`).
-    pub sdk_crate: String,
+    pub(crate) sdk_crate: String,
     /// The harness crate, as imported.
-    pub harness_crate: String,
+    pub(crate) harness_crate: String,
     /// Case id (or `request <id>` / `response <id>`, where an id names one case of each) to the
     /// reason it cannot apply.
-    pub exclusions: BTreeMap<String, String>,
+    pub(crate) exclusions: BTreeMap<String, String>,
 }
 
 /// The generated test file, and what it holds.
 #[derive(Debug, Clone)]
-pub struct ComplianceTests {
+pub(crate) struct ComplianceTests {
     /// The Rust source.
-    pub source: String,
-    /// How many cases apply to servers.
-    pub cases: usize,
-    /// Of those, how many are excluded.
-    pub excluded: usize,
+    pub(crate) source: String,
     /// Exclusion-list entries that name no case of this service.
-    pub unknown_exclusions: Vec<String>,
+    pub(crate) unknown_exclusions: Vec<String>,
 }
 
 struct Case {
@@ -47,115 +46,111 @@ struct Case {
     body: TokenStream,
 }
 
+/// Where test cases live: a trait on a shape, the shape their `params` are a value of, and
+/// the harness call that runs one.
+struct Source<'a> {
+    /// The shape carrying the trait (an operation or an error structure).
+    owner: &'a str,
+    /// `smithy.test#httpRequestTests` or `smithy.test#httpResponseTests`.
+    trait_id: &'static str,
+    /// The shape `params` describes, `None` for `smithy.api#Unit`.
+    params: Option<&'a String>,
+}
+
 /// Generates the compliance tests of the service `settings.service` of `model_json`.
-pub fn generate_tests(
+pub(crate) fn generate_tests(
     model_json: &str,
     settings: &Settings,
     compliance: &ComplianceSettings,
 ) -> Result<ComplianceTests> {
     let (version, shapes) = load::load(model_json)?;
     let raw = shapes.clone();
-    let options = lower::LowerOptions {
-        service: settings.service.clone(),
-        protocol_override: settings.protocol_override,
-    };
-    let service = lower::lower(version, shapes, &options)?;
+    let service = lower::lower(version, shapes, settings)?;
     let protocol = match service.protocol {
         Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
         Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
     };
-    let rt = {
-        let krate = format_ident!("{}", settings.runtime_crate);
-        quote!(::#krate::codegen)
-    };
-    let literals = Literals::new(&service, &compliance.sdk_crate, rt);
+    let literals = Literals::new(
+        &service,
+        &compliance.sdk_crate,
+        &settings.runtime_crate,
+        &compliance.harness_crate,
+    );
     let sdk = format_ident!("{}", compliance.sdk_crate);
     let harness = format_ident!("{}", compliance.harness_crate);
+    let cases_of = |source: Source<'_>, run: &dyn Fn(TokenStream, &Value) -> TokenStream| {
+        let traits = &raw[source.owner].traits;
+        server_cases(traits.get(source.trait_id), protocol)
+            .into_iter()
+            .map(|case| {
+                let id = case_id(&case)?;
+                let params = case
+                    .get("params")
+                    .cloned()
+                    .unwrap_or_else(|| Value::Object(Default::default()));
+                let value = match source.params {
+                    Some(shape) => literals
+                        .structure(shape, &params)
+                        .map_err(|reason| anyhow!("{} test {id}: {reason}", source.owner))?,
+                    None => quote!(()),
+                };
+                let kind = if source.trait_id.ends_with("RequestTests") {
+                    "request"
+                } else {
+                    "response"
+                };
+                Ok(Case {
+                    body: run(value, &case),
+                    id,
+                    kind,
+                })
+            })
+            .collect::<Result<Vec<Case>>>()
+    };
     let mut cases = Vec::new();
-
     for op in &service.operations {
-        let traits = &raw[&op.id].traits;
         let op_type = format_ident!("{}", op.type_name);
-        for case in server_cases(traits.get("smithy.test#httpRequestTests"), protocol) {
-            let id = case_id(&case)?;
-            let input = match &op.input {
-                Some(input) => literals.structure(
-                    input,
-                    case.get("params")
-                        .unwrap_or(&Value::Object(Default::default())),
-                ),
-                None => Ok(quote!(())),
-            };
-            let input = input.map_err(|reason| Error::Unsupported {
-                shape: format!("{} test {id}", op.id),
-                reason,
-            })?;
-            let request = request(&harness, &case);
-            cases.push(Case {
-                id,
-                kind: "request",
-                body: quote! {
-                    #harness::request_case::<#sdk::operation::#op_type>(#sdk::server::PROTOCOL, #request, #input).await;
-                },
-            });
-        }
-        for case in server_cases(traits.get("smithy.test#httpResponseTests"), protocol) {
-            let id = case_id(&case)?;
-            let output = match &op.output {
-                Some(output) => literals.structure(
-                    output,
-                    case.get("params")
-                        .unwrap_or(&Value::Object(Default::default())),
-                ),
-                None => Ok(quote!(())),
-            };
-            let output = output.map_err(|reason| Error::Unsupported {
-                shape: format!("{} test {id}", op.id),
-                reason,
-            })?;
-            let expected = expected(&harness, &case);
-            cases.push(Case {
-                id,
-                kind: "response",
-                body: quote! {
-                    #harness::response_case::<#sdk::operation::#op_type>(#sdk::server::PROTOCOL, #output, #expected).await;
-                },
-            });
-        }
+        let requests = Source {
+            owner: &op.id,
+            trait_id: "smithy.test#httpRequestTests",
+            params: op.input.as_ref(),
+        };
+        cases.extend(cases_of(requests, &|input, case| {
+            let request = request(&harness, case);
+            quote! {
+                #harness::request_case::<#sdk::operation::#op_type>(#sdk::server::PROTOCOL, #request, #input).await;
+            }
+        })?);
+        let responses = Source {
+            owner: &op.id,
+            trait_id: "smithy.test#httpResponseTests",
+            params: op.output.as_ref(),
+        };
+        cases.extend(cases_of(responses, &|output, case| {
+            let expected = expected(&harness, case);
+            quote! {
+                #harness::response_case::<#sdk::operation::#op_type>(#sdk::server::PROTOCOL, #output, #expected).await;
+            }
+        })?);
     }
     let errors: BTreeSet<&String> = service
         .operations
         .iter()
         .flat_map(|op| &op.errors)
+        .filter(|error| matches!(service.shapes[*error].kind, Kind::Structure(_)))
         .collect();
     for error in errors {
-        if !matches!(service.shapes[error].kind, Kind::Structure(_)) {
-            continue;
-        }
-        for case in server_cases(
-            raw[error].traits.get("smithy.test#httpResponseTests"),
-            protocol,
-        ) {
-            let id = case_id(&case)?;
-            let value = literals
-                .structure(
-                    error,
-                    case.get("params")
-                        .unwrap_or(&Value::Object(Default::default())),
-                )
-                .map_err(|reason| Error::Unsupported {
-                    shape: format!("{error} test {id}"),
-                    reason,
-                })?;
-            let expected = expected(&harness, &case);
-            cases.push(Case {
-                id,
-                kind: "response",
-                body: quote! {
-                    #harness::error_case(#sdk::server::PROTOCOL, &#value, #expected).await;
-                },
-            });
-        }
+        let source = Source {
+            owner: error,
+            trait_id: "smithy.test#httpResponseTests",
+            params: Some(error),
+        };
+        cases.extend(cases_of(source, &|value, case| {
+            let expected = expected(&harness, case);
+            quote! {
+                #harness::error_case(#sdk::server::PROTOCOL, &#value, #expected).await;
+            }
+        })?);
     }
 
     let known: BTreeSet<String> = cases
@@ -168,16 +163,12 @@ pub fn generate_tests(
         .filter(|id| !known.contains(id.as_str()))
         .cloned()
         .collect();
-    let mut names = BTreeSet::new();
-    let mut excluded = 0;
+    let mut names = Namespace::default();
     let tests = cases.iter().map(|case| {
-        let mut name = naming::function_stem(&case.id);
-        let mut n = 2;
-        while !names.insert(name.clone()) {
-            name = format!("{}_{n}", naming::function_stem(&case.id));
-            n += 1;
-        }
-        let name = format_ident!("{name}");
+        let name = format_ident!(
+            "{}",
+            names.allocate(&[naming::function_stem(&case.id)], &case.id)
+        );
         let body = &case.body;
         let doc = format!(" `{}`", case.id);
         let exclusion = compliance.exclusions.get(&case.id).or_else(|| {
@@ -187,7 +178,6 @@ pub fn generate_tests(
         });
         match exclusion {
             Some(reason) => {
-                excluded += 1;
                 quote! {
                     #[doc = #doc]
                     #[tokio::test]
@@ -218,8 +208,6 @@ pub fn generate_tests(
     let source = render::render(&service.id, tokens, &header)?;
     Ok(ComplianceTests {
         source,
-        cases: cases.len(),
-        excluded,
         unknown_exclusions,
     })
 }
@@ -248,10 +236,7 @@ fn case_id(case: &Value) -> Result<String> {
     case.get("id")
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .ok_or_else(|| Error::Unsupported {
-            shape: "smithy.test".to_owned(),
-            reason: "a protocol test case has no id".to_owned(),
-        })
+        .context("a protocol test case has no id")
 }
 
 fn strings(value: Option<&Value>) -> Vec<&str> {

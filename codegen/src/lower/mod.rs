@@ -1,0 +1,300 @@
+//! Stage 2, lower: resolves a loaded model into the IR for one service. Applies `apply`
+//! statements and mixins ([`resolve`]), finds the operations and what they reach (here), lowers
+//! each shape with its members' effective traits ([`shapes`]), types every default and constraint
+//! ([`values`]), settles how errors are answered ([`errors`]), and decides every Rust name
+//! ([`names`]). Whatever the generator cannot support is an error naming the shape.
+
+mod errors;
+mod names;
+mod resolve;
+mod shapes;
+mod values;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::Settings;
+use crate::docs::html_to_markdown;
+use crate::error::{Error, Result};
+use crate::ir::{Dialect, Operation, Protocol, Service};
+use crate::load::{AstShape, SmithyVersion};
+use crate::naming;
+use crate::pattern::Translated;
+
+const VALIDATION_EXCEPTION: &str = "smithy.framework#ValidationException";
+const UNIT: &str = "smithy.api#Unit";
+
+type Shapes = BTreeMap<String, AstShape>;
+
+/// Lowers a loaded model's service (`settings.service`, or its only service).
+pub fn lower(version: SmithyVersion, mut shapes: Shapes, settings: &Settings) -> Result<Service> {
+    resolve::apply_statements(&mut shapes)?;
+    resolve::flatten_mixins(&mut shapes)?;
+    let service_id = resolve::pick_service(&shapes, settings)?;
+    Lowering {
+        version,
+        shapes: &shapes,
+        renames: &shapes[&service_id].rename,
+        patterns: RefCell::default(),
+    }
+    .service(&service_id, settings)
+}
+
+struct Lowering<'a> {
+    version: SmithyVersion,
+    shapes: &'a Shapes,
+    renames: &'a BTreeMap<String, String>,
+    /// Every pattern an input checks, in the order first met; members hold their index.
+    patterns: RefCell<Vec<Translated>>,
+}
+
+impl Lowering<'_> {
+    fn get(&self, from: &str, id: &str) -> Result<&AstShape> {
+        self.shapes.get(id).ok_or_else(|| Error::MissingShape {
+            shape: from.to_owned(),
+            target: id.to_owned(),
+        })
+    }
+
+    /// The shape's name in this service (after its `rename`s).
+    fn shape_name(&self, id: &str) -> String {
+        self.renames
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.rsplit_once('#').map_or(id, |(_, name)| name).to_owned())
+    }
+
+    fn service(&self, id: &str, settings: &Settings) -> Result<Service> {
+        let service = &self.shapes[id];
+        let protocol = protocol(id, service, settings)?;
+        let (mut operations, skipped) = self.operations(id)?;
+        let (in_input, in_output) = self.reachable(&operations)?;
+        let written = self.written_as_values(&operations, &in_output);
+        let mut shapes = BTreeMap::new();
+        for shape_id in in_input.union(&in_output) {
+            let shape = self.shape(shape_id, in_input.contains(shape_id))?;
+            shapes.insert(shape_id.clone(), shape);
+        }
+        shapes::mark_boxes(&mut shapes);
+        shapes::mark_shown_in_messages(&mut shapes);
+        let query_compatible = service
+            .traits
+            .contains_key("aws.protocols#awsQueryCompatible");
+        errors::settle(self, &mut shapes, settings, query_compatible)?;
+        let name = self.shape_name(id);
+        let trait_name = names::assign(
+            &mut shapes,
+            &mut operations,
+            names::Functions {
+                in_input: &in_input,
+                in_output: &in_output,
+                written: &written,
+            },
+            (id, &name),
+        )?;
+        let internal_error = errors::internal_error(&shapes, settings);
+        let validation_exception = if operations.iter().any(|op| op.dialect == Dialect::Smithy) {
+            Some(errors::validation_exception(&shapes)?)
+        } else {
+            None
+        };
+        Ok(Service {
+            id: id.to_owned(),
+            trait_name,
+            name,
+            protocol,
+            docs: docs(&service.traits),
+            operations,
+            shapes,
+            patterns: self.patterns.take(),
+            skipped,
+            internal_error,
+            validation_exception,
+        })
+    }
+
+    /// The service's operations (its own, and its resources'), sorted by name, and those left
+    /// out with the reason.
+    fn operations(&self, service_id: &str) -> Result<(Vec<Operation>, Vec<String>)> {
+        let service = &self.shapes[service_id];
+        let mut operations = Vec::new();
+        let mut skipped = Vec::new();
+        for op_id in &self.operation_ids(service_id)? {
+            let op = self.get(service_id, op_id)?;
+            if op.kind != "operation" {
+                return Err(Error::Unsupported {
+                    shape: op_id.clone(),
+                    reason: format!("listed as an operation but is a {}", op.kind),
+                });
+            }
+            let io = |target: &Option<crate::load::Target>| {
+                target
+                    .as_ref()
+                    .map(|t| t.target.clone())
+                    .filter(|t| t != UNIT)
+            };
+            let (input, output) = (io(&op.input), io(&op.output));
+            if let Some(reason) = [&input, &output]
+                .into_iter()
+                .flatten()
+                .find_map(|s| self.streaming_reason(s))
+            {
+                skipped.push(format!("{op_id}: {reason}"));
+                continue;
+            }
+            let mut errors: BTreeSet<String> = op.errors.iter().map(|e| e.target.clone()).collect();
+            errors.extend(service.errors.iter().map(|e| e.target.clone()));
+            let name = self.shape_name(op_id);
+            operations.push(Operation {
+                id: op_id.clone(),
+                type_name: naming::type_name(&name),
+                method: naming::field_name(&name),
+                // Allocated with every other name (see `names`).
+                error_name: String::new(),
+                name,
+                dialect: if errors.contains(VALIDATION_EXCEPTION) {
+                    Dialect::Smithy
+                } else {
+                    Dialect::Aws
+                },
+                input,
+                output,
+                errors: errors.into_iter().collect(),
+                docs: docs(&op.traits),
+            });
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok((operations, skipped))
+    }
+
+    /// The operations a service binds, directly or through its resources (and theirs).
+    fn operation_ids(&self, service_id: &str) -> Result<BTreeSet<String>> {
+        let service = &self.shapes[service_id];
+        let mut operation_ids: BTreeSet<String> =
+            service.operations.iter().map(|op| op.target.clone()).collect();
+        let mut resources: VecDeque<String> =
+            service.resources.iter().map(|r| r.target.clone()).collect();
+        let mut seen = BTreeSet::new();
+        while let Some(resource_id) = resources.pop_front() {
+            if !seen.insert(resource_id.clone()) {
+                continue;
+            }
+            let resource = self.get(service_id, &resource_id)?;
+            let lifecycle = [
+                &resource.create,
+                &resource.put,
+                &resource.read,
+                &resource.update,
+                &resource.delete,
+                &resource.list,
+            ];
+            let bound = lifecycle
+                .into_iter()
+                .flatten()
+                .chain(&resource.operations)
+                .chain(&resource.collection_operations);
+            operation_ids.extend(bound.map(|target| target.target.clone()));
+            resources.extend(resource.resources.iter().map(|r| r.target.clone()));
+        }
+        Ok(operation_ids)
+    }
+
+    /// Why a structure cannot be served over awsJson, if it cannot (event streams).
+    fn streaming_reason(&self, structure: &str) -> Option<String> {
+        let shape = self.shapes.get(structure)?;
+        shape.members.iter().find_map(|(name, member)| {
+            let target = self.shapes.get(&member.target)?;
+            target.traits.contains_key("smithy.api#streaming").then(|| {
+                format!(
+                    "member {name} is a stream ({}), which awsJson servers here do not support",
+                    member.target
+                )
+            })
+        })
+    }
+
+    /// The shapes reached from inputs, and from outputs and errors.
+    fn reachable(&self, operations: &[Operation]) -> Result<(BTreeSet<String>, BTreeSet<String>)> {
+        let inputs = operations.iter().filter_map(|op| op.input.clone());
+        let outputs = operations
+            .iter()
+            .flat_map(|op| op.output.iter().chain(&op.errors).cloned());
+        Ok((self.closure(inputs)?, self.closure(outputs)?))
+    }
+
+    fn closure(&self, roots: impl Iterator<Item = String>) -> Result<BTreeSet<String>> {
+        let mut seen = BTreeSet::new();
+        let mut queue: VecDeque<String> = roots.collect();
+        while let Some(id) = queue.pop_front() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let shape = self.get(&id, &id)?;
+            for member in shape
+                .members
+                .values()
+                .chain(&shape.member)
+                .chain(&shape.key)
+                .chain(&shape.value)
+            {
+                if !self.shapes.contains_key(&member.target) {
+                    return Err(Error::MissingShape {
+                        shape: id.clone(),
+                        target: member.target.clone(),
+                    });
+                }
+                if shape.kind != "enum" && shape.kind != "intEnum" {
+                    queue.push_back(member.target.clone());
+                }
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Shapes written as a whole value: outputs, and the targets of members of what is written
+    /// (error structures that are only ever errors only need their members written).
+    fn written_as_values(
+        &self,
+        operations: &[Operation],
+        in_output: &BTreeSet<String>,
+    ) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = operations
+            .iter()
+            .filter_map(|op| op.output.clone())
+            .collect();
+        for id in in_output {
+            let shape = &self.shapes[id];
+            if shape.kind == "enum" || shape.kind == "intEnum" {
+                continue;
+            }
+            let members = shape
+                .members
+                .values()
+                .chain(&shape.member)
+                .chain(&shape.key)
+                .chain(&shape.value);
+            out.extend(members.map(|member| member.target.clone()));
+        }
+        out
+    }
+}
+
+fn protocol(id: &str, service: &AstShape, settings: &Settings) -> Result<Protocol> {
+    match settings.protocol_override {
+        Some(protocol) => Ok(protocol),
+        None if service.traits.contains_key("aws.protocols#awsJson1_1") => Ok(Protocol::AwsJson1_1),
+        None if service.traits.contains_key("aws.protocols#awsJson1_0") => Ok(Protocol::AwsJson1_0),
+        None => Err(Error::Unsupported {
+            shape: id.to_owned(),
+            reason: "the service speaks neither awsJson1_0 nor awsJson1_1".into(),
+        }),
+    }
+}
+
+fn docs(traits: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
+    traits
+        .get("smithy.api#documentation")
+        .and_then(serde_json::Value::as_str)
+        .map(html_to_markdown)
+        .unwrap_or_default()
+}

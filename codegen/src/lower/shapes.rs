@@ -1,0 +1,372 @@
+//! Lowers one shape and its members: the shape's kind, each member's effective traits (the
+//! member's own over its target's), field and variant names, and the boxes that break cycles.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{Lowering, UNIT, docs};
+use crate::docs::html_to_markdown;
+use crate::error::{Error, Result};
+use crate::ir::{EnumValue, IntEnumValue, Kind, Member, Shape, Simple, TimestampFormat};
+use crate::load::{AstMember, AstShape};
+use crate::naming::{self, Namespace};
+
+/// A member's traits: its own, falling back to its target's.
+pub(super) struct Effective<'a> {
+    member: &'a BTreeMap<String, Value>,
+    target: &'a BTreeMap<String, Value>,
+}
+
+impl Effective<'_> {
+    pub(super) fn get(&self, trait_id: &str) -> Option<&Value> {
+        self.member
+            .get(trait_id)
+            .or_else(|| self.target.get(trait_id))
+    }
+}
+
+impl Lowering<'_> {
+    pub(super) fn shape(&self, id: &str, in_input: bool) -> Result<Shape> {
+        let ast = &self.shapes[id];
+        let unsupported = |reason: &str| Error::Unsupported {
+            shape: id.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let kind = match ast.kind.as_str() {
+            "structure" if ast.traits.contains_key("smithy.api#unitType") => Kind::Unit,
+            "string" if ast.traits.contains_key("smithy.api#enum") => {
+                Kind::Enum(legacy_enum(id, &ast.traits)?)
+            }
+            "enum" => Kind::Enum(self.enum_values(id, ast)?),
+            "intEnum" => Kind::IntEnum(self.int_enum_values(id, ast)?),
+            "list" | "set" => {
+                let member = ast
+                    .member
+                    .as_ref()
+                    .ok_or_else(|| unsupported("a list without a member"))?;
+                Kind::List {
+                    member: Box::new(self.member(id, "member", member, in_input)?),
+                    sparse: ast.traits.contains_key("smithy.api#sparse"),
+                    unique: ast.kind == "set" || ast.traits.contains_key("smithy.api#uniqueItems"),
+                }
+            }
+            "map" => {
+                let (Some(key), Some(value)) = (&ast.key, &ast.value) else {
+                    return Err(unsupported("a map needs a key and a value"));
+                };
+                let key = self.member(id, "key", key, in_input)?;
+                let key_kind = &self.shapes[&key.target];
+                let string_key = key_kind.kind == "string" || key_kind.kind == "enum";
+                if !string_key {
+                    return Err(unsupported(&format!(
+                        "map keys must be strings, not {}",
+                        key_kind.kind
+                    )));
+                }
+                Kind::Map {
+                    key: Box::new(key),
+                    value: Box::new(self.member(id, "value", value, in_input)?),
+                    sparse: ast.traits.contains_key("smithy.api#sparse"),
+                }
+            }
+            "structure" | "union" => self.aggregate(id, ast, in_input)?,
+            other => match simple(other) {
+                Some(simple) => Kind::Simple(simple),
+                None => {
+                    return Err(unsupported(&format!("a {other} cannot be a member's target")));
+                }
+            },
+        };
+        if let Kind::List { .. } | Kind::Map { .. } = &kind {
+            if let Some(unit) = kind.members().into_iter().find(|m| m.target == UNIT) {
+                return Err(unsupported(&format!(
+                    "member {} targets smithy.api#Unit, which only unions allow",
+                    unit.name
+                )));
+            }
+        }
+        Ok(Shape {
+            id: id.to_owned(),
+            name: naming::type_name(&self.shape_name(id)),
+            functions: Default::default(),
+            docs: docs(&ast.traits),
+            kind,
+            sensitive: ast.traits.contains_key("smithy.api#sensitive"),
+            error: None,
+        })
+    }
+
+    fn aggregate(&self, id: &str, ast: &AstShape, in_input: bool) -> Result<Kind> {
+        let is_union = ast.kind == "union";
+        let mut names = Namespace::default();
+        let mut members = Vec::new();
+        for (name, member) in &ast.members {
+            let mut lowered = self.member(id, name, member, in_input)?;
+            if lowered.target == UNIT && !is_union {
+                return Err(Error::Unsupported {
+                    shape: id.to_owned(),
+                    reason: format!(
+                        "member {name} targets smithy.api#Unit, which only unions allow"
+                    ),
+                });
+            }
+            let wanted = if is_union {
+                naming::variant_name(name)
+            } else {
+                lowered.rust_name.clone()
+            };
+            lowered.rust_name = names.allocate(&[wanted], name);
+            members.push(lowered);
+        }
+        if !is_union {
+            return Ok(Kind::Structure(members));
+        }
+        if members.is_empty() {
+            return Err(Error::Unsupported {
+                shape: id.to_owned(),
+                reason: "a union needs at least one member".into(),
+            });
+        }
+        Ok(Kind::Union(members))
+    }
+
+    pub(super) fn enum_values(&self, id: &str, ast: &AstShape) -> Result<Vec<EnumValue>> {
+        let mut names = Namespace::default();
+        let mut values = Vec::new();
+        for (name, member) in &ast.members {
+            let value = match member.traits.get("smithy.api#enumValue") {
+                Some(Value::String(value)) => value.clone(),
+                Some(_) => {
+                    return Err(Error::Unsupported {
+                        shape: format!("{id}${name}"),
+                        reason: "an enum value must be a string".into(),
+                    });
+                }
+                None => name.clone(),
+            };
+            values.push(EnumValue {
+                variant: names.allocate(&[naming::variant_name(name)], name),
+                value,
+                internal: member.traits.contains_key("smithy.api#internal"),
+                docs: docs(&member.traits),
+            });
+        }
+        Ok(values)
+    }
+
+    pub(super) fn int_enum_values(&self, id: &str, ast: &AstShape) -> Result<Vec<IntEnumValue>> {
+        let mut names = Namespace::default();
+        let mut values = Vec::new();
+        for (name, member) in &ast.members {
+            let value = member
+                .traits
+                .get("smithy.api#enumValue")
+                .and_then(Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
+                .ok_or_else(|| Error::Unsupported {
+                    shape: format!("{id}${name}"),
+                    reason: "an intEnum value must be a 32-bit integer".into(),
+                })?;
+            values.push(IntEnumValue {
+                variant: names.allocate(&[naming::variant_name(name)], name),
+                value,
+                docs: docs(&member.traits),
+            });
+        }
+        Ok(values)
+    }
+
+    pub(super) fn member(
+        &self,
+        owner: &str,
+        name: &str,
+        member: &AstMember,
+        in_input: bool,
+    ) -> Result<Member> {
+        let member_id = format!("{owner}${name}");
+        let target = self.get(&member_id, &member.target)?;
+        let effective = Effective {
+            member: &member.traits,
+            target: &target.traits,
+        };
+        let is_unit = member.target == UNIT;
+        let required = member.traits.contains_key("smithy.api#required") && !is_unit;
+        let timestamp_format = match effective.get("smithy.api#timestampFormat") {
+            None => TimestampFormat::EpochSeconds,
+            Some(format) => match format.as_str() {
+                Some("epoch-seconds") => TimestampFormat::EpochSeconds,
+                Some("date-time") => TimestampFormat::DateTime,
+                Some("http-date") => TimestampFormat::HttpDate,
+                _ => {
+                    return Err(Error::Unsupported {
+                        shape: member_id,
+                        reason: format!("unknown @timestampFormat {format}"),
+                    });
+                }
+            },
+        };
+        let default = match member.traits.get("smithy.api#default") {
+            Some(Value::Null) => None,
+            _ if is_unit => None,
+            Some(value) => Some(self.default_value(&member_id, &member.target, target, value)?),
+            None => self.implicit_default(member, target),
+        };
+        let constraints = if in_input {
+            self.constraints(&member_id, target, &effective)?
+        } else {
+            Default::default()
+        };
+        let mut member_docs = docs(&member.traits);
+        let constraint_docs = self.constraint_docs(&member.target, target, &effective, required)?;
+        if !constraint_docs.is_empty() {
+            if !member_docs.is_empty() {
+                member_docs.push(String::new());
+            }
+            member_docs.push(constraint_docs);
+        }
+        Ok(Member {
+            name: name.to_owned(),
+            rust_name: naming::field_name(name),
+            target: member.target.clone(),
+            required,
+            default,
+            constraints,
+            timestamp_format,
+            sensitive: member.traits.contains_key("smithy.api#sensitive")
+                || target.traits.contains_key("smithy.api#sensitive"),
+            boxed: false,
+            shown_in_messages: false,
+            docs: member_docs,
+        })
+    }
+}
+
+/// The type of a shape without members, by its AST type name.
+pub(super) fn simple(kind: &str) -> Option<Simple> {
+    Some(match kind {
+        "blob" => Simple::Blob,
+        "boolean" => Simple::Boolean,
+        "string" => Simple::String,
+        "byte" => Simple::Byte,
+        "short" => Simple::Short,
+        "integer" => Simple::Integer,
+        "long" => Simple::Long,
+        "float" => Simple::Float,
+        "double" => Simple::Double,
+        "bigInteger" => Simple::BigInteger,
+        "bigDecimal" => Simple::BigDecimal,
+        "timestamp" => Simple::Timestamp,
+        "document" => Simple::Document,
+        _ => return None,
+    })
+}
+
+/// A Smithy 1.0 string with the `@enum` trait.
+pub(super) fn legacy_enum(id: &str, traits: &BTreeMap<String, Value>) -> Result<Vec<EnumValue>> {
+    let entries = traits
+        .get("smithy.api#enum")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::Unsupported {
+            shape: id.to_owned(),
+            reason: "the @enum trait must be a list".into(),
+        })?;
+    let mut names = Namespace::default();
+    let mut values = Vec::new();
+    for entry in entries {
+        let value =
+            entry
+                .get("value")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Error::Unsupported {
+                    shape: id.to_owned(),
+                    reason: "an @enum entry needs a string value".into(),
+                })?;
+        let name = entry.get("name").and_then(Value::as_str).unwrap_or(value);
+        let tags = entry.get("tags").and_then(Value::as_array);
+        values.push(EnumValue {
+            variant: names.allocate(&[naming::variant_name(name)], value),
+            value: value.to_owned(),
+            internal: tags.is_some_and(|tags| tags.iter().any(|t| t == "internal")),
+            docs: entry
+                .get("documentation")
+                .and_then(Value::as_str)
+                .map(html_to_markdown)
+                .unwrap_or_default(),
+        });
+    }
+    Ok(values)
+}
+
+/// Boxes every structure or union member whose target can reach back to its owner without
+/// passing through a list or map (which already give indirection).
+pub(super) fn mark_boxes(shapes: &mut BTreeMap<String, Shape>) {
+    let direct = |shapes: &BTreeMap<String, Shape>, id: &str| -> Vec<String> {
+        match shapes.get(id).map(|s| &s.kind) {
+            Some(Kind::Structure(members) | Kind::Union(members)) => members
+                .iter()
+                .filter(|m| {
+                    matches!(
+                        shapes.get(&m.target).map(|s| &s.kind),
+                        Some(Kind::Structure(_) | Kind::Union(_))
+                    )
+                })
+                .map(|m| m.target.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let ids: Vec<String> = shapes.keys().cloned().collect();
+    for id in ids {
+        let mut cyclic = BTreeSet::new();
+        for target in direct(shapes, &id) {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![target.clone()];
+            while let Some(next) = stack.pop() {
+                if next == id {
+                    cyclic.insert(target.clone());
+                    break;
+                }
+                if seen.insert(next.clone()) {
+                    stack.extend(direct(shapes, &next));
+                }
+            }
+        }
+        if let Some(Kind::Structure(members) | Kind::Union(members)) =
+            shapes.get_mut(&id).map(|s| &mut s.kind)
+        {
+            for member in members {
+                member.boxed = cyclic.contains(&member.target);
+            }
+        }
+    }
+}
+
+/// Marks the members whose values an AWS-dialect message can print: scalars, enums, and lists
+/// and maps of them.
+pub(super) fn mark_shown_in_messages(shapes: &mut BTreeMap<String, Shape>) {
+    fn printable(shapes: &BTreeMap<String, Shape>, id: &str) -> bool {
+        match shapes.get(id).map(|s| &s.kind) {
+            Some(Kind::Simple(_) | Kind::Enum(_) | Kind::IntEnum(_)) => true,
+            Some(Kind::List { member, .. }) => printable(shapes, &member.target),
+            Some(Kind::Map { value, .. }) => printable(shapes, &value.target),
+            Some(Kind::Structure(_) | Kind::Union(_) | Kind::Unit) | None => false,
+        }
+    }
+    let shown: BTreeSet<String> = shapes
+        .keys()
+        .filter(|id| printable(shapes, id))
+        .cloned()
+        .collect();
+    for shape in shapes.values_mut() {
+        let members: Vec<&mut Member> = match &mut shape.kind {
+            Kind::Structure(members) | Kind::Union(members) => members.iter_mut().collect(),
+            Kind::List { member, .. } => vec![member.as_mut()],
+            Kind::Map { key, value, .. } => vec![key.as_mut(), value.as_mut()],
+            Kind::Simple(_) | Kind::Enum(_) | Kind::IntEnum(_) | Kind::Unit => Vec::new(),
+        };
+        for member in members {
+            member.shown_in_messages = shown.contains(&member.target);
+        }
+    }
+}
