@@ -147,3 +147,65 @@ fn unit_outside_unions_is_refused() {
         "ex#L: member member targets smithy.api#Unit, which only unions allow"
     );
 }
+
+#[test]
+fn defaults_that_do_not_fit_their_target_are_refused() {
+    let with_default = |target: serde_json::Value, default: serde_json::Value| {
+        let mut extra = serde_json::json!({
+            "ex#In": {"type": "structure", "members": {"a": {"target": "ex#T", "traits": {"smithy.api#default": default}}}},
+        });
+        extra["ex#T"] = target;
+        error_of(service(extra))
+    };
+    let color = serde_json::json!({"type": "enum", "members": {
+        "RED": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "red"}}
+    }});
+    assert_eq!(
+        with_default(color, serde_json::json!("blue")),
+        "ex#In$a: @default \"blue\": not a value of the enum"
+    );
+    assert_eq!(
+        with_default(serde_json::json!({"type": "byte"}), serde_json::json!(300)),
+        "ex#In$a: @default 300: out of range for a 8-bit integer"
+    );
+    assert_eq!(
+        with_default(serde_json::json!({"type": "document"}), serde_json::json!({"a": [1]})),
+        "ex#In$a: @default {\"a\":[1]}: a document's default must be a scalar, [] or {}"
+    );
+    assert_eq!(
+        with_default(
+            serde_json::json!({"type": "list", "member": {"target": "smithy.api#String"}}),
+            serde_json::json!(["x"])
+        ),
+        "ex#In$a: @default [\"x\"]: a list's default must be empty"
+    );
+    assert_eq!(
+        with_default(serde_json::json!({"type": "timestamp"}), serde_json::json!("yesterday")),
+        "ex#In$a: @default \"yesterday\": not an RFC 3339 date-time"
+    );
+    assert_eq!(
+        with_default(serde_json::json!({"type": "blob"}), serde_json::json!("not base64!")),
+        "ex#In$a: @default \"not base64!\": not base64: Invalid symbol 32, offset 3."
+    );
+}
+
+#[test]
+fn constraints_on_types_they_cannot_apply_to_are_refused() {
+    let member = |target: &str, constraint: serde_json::Value| {
+        error_of(service(serde_json::json!({
+            "ex#In": {"type": "structure", "members": {"a": {"target": target, "traits": constraint}}},
+        })))
+    };
+    assert_eq!(
+        member("smithy.api#Boolean", serde_json::json!({"smithy.api#length": {"min": 1}})),
+        "ex#In$a: @length does not apply to boolean shapes"
+    );
+    assert_eq!(
+        member("smithy.api#String", serde_json::json!({"smithy.api#range": {"min": 1}})),
+        "ex#In$a: @range does not apply to string shapes"
+    );
+    assert_eq!(
+        member("smithy.api#Integer", serde_json::json!({"smithy.api#pattern": "^a$"})),
+        "ex#In$a: @pattern does not apply to integer shapes"
+    );
+}
