@@ -63,11 +63,6 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
             report.patterns - report.agreeing()
         );
     }
-    println!(
-        "{} patterns: {} agree with java.util.regex",
-        report.patterns,
-        report.agreeing()
-    );
     Ok(())
 }
 
