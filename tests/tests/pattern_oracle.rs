@@ -27,7 +27,10 @@ fn collect_patterns(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Constructs AWS's models use that the repository's own models do not (REFERENCE section 4).
+/// Probes of the Java constructs AWS's service models use, so each is checked whether or not
+/// `model/` and the protocol suite have it: class intersections, octal and surrogate-pair escapes,
+/// `(?i)`, possessive quantifiers, identity escapes, POSIX, category and script classes,
+/// look-around, back-references, and the classes and anchors whose meaning differs from ECMA-262.
 const DIALECT_PROBES: &[&str] = &[
     r"^[\p{Print}&&[^|:/]]+$",
     r"^[^\000-\037]+$",
