@@ -232,6 +232,41 @@ fn standalone(
     out: &Path,
     package: Option<&str>,
 ) -> Result<()> {
+    let written = write_standalone(model, service, out, package, false)?;
+    for skipped in &written.generated.skipped {
+        eprintln!("skipped operation {skipped}");
+    }
+    eprintln!(
+        "generated {} ({} shapes) into {} in {:.0?}",
+        written.generated.service_id,
+        written.generated.shape_count,
+        written.out.display(),
+        written.elapsed
+    );
+    Ok(())
+}
+
+/// A crate generated from a model by [`write_standalone`].
+pub(crate) struct Standalone {
+    pub(crate) generated: smithy_server_codegen::Generated,
+    /// How long generation took (not counting the writes).
+    pub(crate) elapsed: std::time::Duration,
+    /// The crate folder, canonical.
+    pub(crate) out: PathBuf,
+    /// The files written (or already up to date), relative to `out`, with their contents.
+    pub(crate) files: Vec<(String, String)>,
+}
+
+/// Generates a crate for `model` into `out`, depending on this repository's runtime by absolute
+/// path. `in_workspace` makes it inherit the lints of the workspace around `out` instead of
+/// being a workspace of its own.
+pub(crate) fn write_standalone(
+    model: &Path,
+    service: Option<&str>,
+    out: &Path,
+    package: Option<&str>,
+    in_workspace: bool,
+) -> Result<Standalone> {
     let json =
         std::fs::read_to_string(model).with_context(|| format!("reading {}", model.display()))?;
     let settings = Settings {
@@ -256,22 +291,18 @@ fn standalone(
     let krate = CrateSettings {
         package,
         runtime_path: runtime.display().to_string(),
-        in_workspace: false,
+        in_workspace,
     };
-    for (relative, contents) in smithy_server_codegen::crate_files(&generated, &settings, &krate) {
-        ensure_file_contents(&out.join(relative), &contents, false)?;
+    let files = smithy_server_codegen::crate_files(&generated, &settings, &krate);
+    for (relative, contents) in &files {
+        ensure_file_contents(&out.join(relative), contents, false)?;
     }
-    for skipped in &generated.skipped {
-        eprintln!("skipped operation {skipped}");
-    }
-    eprintln!(
-        "generated {} ({} shapes) into {} in {:.0?}",
-        generated.service_id,
-        generated.shape_count,
-        out.display(),
-        elapsed
-    );
-    Ok(())
+    Ok(Standalone {
+        generated,
+        elapsed,
+        out,
+        files,
+    })
 }
 
 fn default_package(trait_name: &str) -> String {

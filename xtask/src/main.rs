@@ -5,6 +5,7 @@
 mod bench;
 mod codegen;
 mod fuzz;
+mod models;
 mod patterns;
 mod test;
 
@@ -28,6 +29,10 @@ commands:
                           regression tests in fuzz/regressions
   bench [--quick]         load, latency and memory of the reference server against this machine's
                           ceiling, criterion micro benches, codegen timing, targets, chart
+  models --dir DIR [--work DIR] [--compile]
+                          generate a crate for every model in DIR into one scratch workspace
+                          (target/aws-models by default) and count its lines; --compile also
+                          runs clippy -D warnings over it and times the largest crate's check
   test                    run every test and check (what CI runs)
 ";
 
@@ -42,6 +47,7 @@ fn main() -> Result<()> {
         "patterns" => patterns::run(&Flags::parse(rest)?),
         "fuzz" => fuzz::run(&Flags::parse(rest)?),
         "bench" => bench::run(&Flags::parse(rest)?),
+        "models" => models::run(&Flags::parse(rest)?),
         "test" => test::run(&Flags::parse(rest)?),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
