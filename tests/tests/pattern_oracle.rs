@@ -1,13 +1,13 @@
 //! Differential test of pattern semantics against `java.util.regex` (and Node's ECMA-262, for
 //! information): every `@pattern` in `model/` and in the official protocol suite, and probes of
 //! the Java constructs AWS's models use, on the generated inputs of
-//! `smithy_patterns::differential`, must match exactly when Java matches. `cargo xtask patterns`
-//! runs the same check on any model, and on botocore's.
+//! `smithy_pattern_oracle`, must match exactly when Java matches. `cargo xtask patterns` runs the
+//! same check on any model, and on botocore's.
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use smithy_patterns::differential;
+use smithy_pattern_oracle as differential;
 
 fn collect_patterns(value: &Value, out: &mut BTreeSet<String>) {
     match value {

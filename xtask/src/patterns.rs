@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
-use smithy_server_codegen::pattern::differential;
+use smithy_pattern_oracle as differential;
 
 use crate::{Flags, project_root};
 

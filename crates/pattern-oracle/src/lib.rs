@@ -1,7 +1,8 @@
-//! Proof against the oracles: runs patterns on generated inputs through this crate (as generated
-//! code would), through `java.util.regex` (`java oracle/PatternOracle.java`), and, for patterns
-//! valid in ECMA-262 Unicode mode, through Node's `RegExp(p, "u")`, and reports every
-//! disagreement with Java.
+//! Proof of `smithy-patterns` against the oracles: runs patterns on generated inputs through
+//! `smithy_patterns` (as generated code would), through `java.util.regex`
+//! (`java oracle/PatternOracle.java`), and, for patterns valid in ECMA-262 Unicode mode, through
+//! Node's `RegExp(p, "u")`, and reports every disagreement with Java. It runs `java` and `node`,
+//! so it is a crate of its own, for tests and tooling: generated servers never depend on it.
 //!
 //! Inputs are fixed probes (non-ASCII digits and letters, every line terminator, a trailing
 //! newline, astral characters, byte-order marks, case-folding traps), strings built from the
@@ -12,7 +13,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::{Pattern, translate};
+use smithy_patterns::{Pattern, translate};
 
 /// What a pattern check found.
 #[derive(Debug, Default)]
@@ -21,7 +22,7 @@ pub struct Report {
     pub patterns: usize,
     /// Inputs run, over all patterns.
     pub inputs: usize,
-    /// Patterns this crate cannot translate, with the reason.
+    /// Patterns `smithy_patterns` cannot translate, with the reason.
     pub rejected: Vec<(String, String)>,
     /// Patterns that do not compile in Java (they cannot be judged).
     pub invalid_in_java: Vec<String>,
@@ -29,7 +30,7 @@ pub struct Report {
     pub valid_in_ecma: usize,
     /// Inputs on which ECMA-262 answers differently from Java, for patterns valid in both.
     pub ecma_differs: usize,
-    /// `(pattern, input, java, ours)` where this crate and Java disagree.
+    /// `(pattern, input, java, ours)` where `smithy_patterns` and Java disagree.
     pub disagreements: Vec<(String, String, bool, bool)>,
 }
 
