@@ -179,7 +179,10 @@ impl std::error::Error for StoreError {}
 /// Storage results.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// What the server stores. Methods block: callers run them off the async executor.
+/// What the server stores. Reads and [`Store::ensure_project`] block: callers run them off the
+/// async executor. Writes hand their work to the engine and return at once with a [`Committed`]
+/// future, which holds no thread while the write waits for its commit. The listing
+/// ([`Store::list_collections`]) is answered from memory and does not block.
 pub trait Store: Send + Sync + 'static {
     /// A secret for signing pagination tokens, created once and kept.
     fn token_key(&self) -> StoreResult<[u8; 32]>;

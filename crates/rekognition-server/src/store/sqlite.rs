@@ -36,17 +36,33 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// Any engine failure is internal, constraint violations included: only an insert knows which
+/// of its keys means "already exists" (see [`insert_error`]).
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
-        match error {
-            rusqlite::Error::SqliteFailure(code, _)
-                if code.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                StoreError::AlreadyExists
-            }
-            other => StoreError::Internal(other.to_string()),
-        }
+        StoreError::Internal(error.to_string())
     }
+}
+
+/// The error of an insert whose UNIQUE and PRIMARY KEY constraints are the identity of what it
+/// creates: a violation of one of those is `AlreadyExists`; anything else (a NOT NULL, CHECK or
+/// foreign key violation, or any other failure) is `Internal`, so that a defect is not answered
+/// as a client error.
+fn insert_error(error: rusqlite::Error) -> StoreError {
+    match &error {
+        rusqlite::Error::SqliteFailure(failure, _) if is_duplicate_key(failure) => {
+            StoreError::AlreadyExists
+        }
+        _ => StoreError::from(error),
+    }
+}
+
+fn is_duplicate_key(failure: &rusqlite::ffi::Error) -> bool {
+    failure.code == rusqlite::ErrorCode::ConstraintViolation
+        && matches!(
+            failure.extended_code,
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        )
 }
 
 impl SqliteStore {
@@ -190,7 +206,7 @@ impl Store for SqliteStore {
                     collection.face_model_version,
                     collection.created_millis
                 ],
-            )?;
+            ).map_err(insert_error)?;
             let position = transaction.last_insert_rowid();
             insert_tags(
                 transaction,
@@ -295,7 +311,7 @@ impl Store for SqliteStore {
                     dataset.source,
                     dataset.created_millis
                 ],
-            )?;
+            ).map_err(insert_error)?;
             insert_tags(
                 transaction,
                 "INSERT INTO dataset_tags (arn, key, value) VALUES (?1, ?2, ?3)",
@@ -501,6 +517,53 @@ mod tests {
             .unwrap();
         assert_eq!(tags, 17);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn constraint_violations_other_than_the_created_key_are_internal_failures() {
+        let store = SqliteStore::in_memory().unwrap();
+        let internal = |result: StoreResult<()>, why: &str| match result {
+            Err(StoreError::Internal(message)) => assert!(message.contains(why), "{message}"),
+            other => panic!("expected an internal failure ({why}), got {other:?}"),
+        };
+        // A foreign key and a NOT NULL violation, through the writer thread like every write.
+        let orphan_tag = store.write(|connection| {
+            connection.execute(
+                "INSERT INTO collection_tags (position, key, value) VALUES (12345, 'k', 'v')",
+                [],
+            )?;
+            Ok(ListingChange::None)
+        });
+        internal(orphan_tag.wait(), "FOREIGN KEY constraint failed");
+        let null_value = store.write(|connection| {
+            connection.execute("INSERT INTO meta (key, value) VALUES ('k', NULL)", [])?;
+            Ok(ListingChange::None)
+        });
+        internal(null_value.wait(), "NOT NULL constraint failed");
+        // A primary key that is not the collection's own: a tag key given twice.
+        let mut twice = collection("x");
+        twice.tags.push(("k".into(), "w".into()));
+        internal(
+            store.create_collection(&scope("a"), &twice, None).wait(),
+            "UNIQUE constraint failed: collection_tags",
+        );
+        assert!(
+            store
+                .list_collections(&scope("a"), None, 10)
+                .unwrap()
+                .is_empty()
+        );
+        // The collection's own key still means it exists.
+        store
+            .create_collection(&scope("a"), &collection("x"), None)
+            .wait()
+            .unwrap();
+        assert!(matches!(
+            store
+                .create_collection(&scope("a"), &collection("x"), None)
+                .wait(),
+            Err(StoreError::AlreadyExists)
+        ));
     }
 
     #[test]
