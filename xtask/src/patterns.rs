@@ -45,18 +45,25 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
             "disagreement: pattern {pattern:?} input {input:?}: java.util.regex {java}, ours {ours}"
         );
     }
-    if !flags.has("no-node") {
+    for (pattern, input, ours) in &report.timed_out {
         println!(
-            "{} of them valid ECMA-262 (Unicode mode); ECMA-262 answers differently from Java on {} inputs",
-            report.valid_in_ecma, report.ecma_differs
+            "oracle timed out: pattern {pattern:?} input {input:?}: java.util.regex ran past {:?} (not judged), ours {ours}",
+            differential::MATCH_TIME_LIMIT
         );
     }
     println!(
-        "{label}: {} patterns, {} inputs: {} agree with java.util.regex",
+        "{label}: {} patterns, {} inputs: {} agree with java.util.regex; {} inputs not judged (oracle timed out)",
         report.patterns,
         report.inputs,
-        report.agreeing()
+        report.agreeing(),
+        report.timed_out.len()
     );
+    if !flags.has("no-node") {
+        println!(
+            "{} of them valid ECMA-262 (Unicode mode); ECMA-262 answers differently from Java on {} inputs (and timed out on {})",
+            report.valid_in_ecma, report.ecma_differs, report.ecma_timed_out
+        );
+    }
     if report.agreeing() != report.patterns {
         bail!(
             "{} patterns disagree with java.util.regex or cannot be used",

@@ -8,12 +8,35 @@
 //! newline, astral characters, byte-order marks, case-folding traps), strings built from the
 //! pattern's own literal characters and their near misses, and runs of one character at the
 //! lengths where `{n,m}` bounds usually fall.
+//!
+//! Both oracles backtrack, exponentially on some patterns AWS's models use (sagemaker's
+//! `^[a-z0-9]([-a-z0-9]*[a-z0-9]){0,39}?$` on forty digits and a `!`), so every match they run is
+//! bounded by a time limit ([`MATCH_TIME_LIMIT`] in [`check`]). An input past the limit is
+//! reported as timed out: it is not judged, and is not a disagreement (`smithy_patterns` answers
+//! it at once, which is the point of its linear engine).
 
-use std::io::Write as _;
+use std::collections::BTreeSet;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use smithy_patterns::{Pattern, translate};
+
+/// How long one oracle match may run in [`check`] before it is given up as timed out. Matches
+/// that do not blow up take microseconds; those that do would take hours.
+pub const MATCH_TIME_LIMIT: Duration = Duration::from_millis(100);
+
+/// What an oracle answered for one `(pattern, input)` case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Whether the pattern is found in the input.
+    Match(bool),
+    /// The oracle cannot compile the pattern.
+    Invalid,
+    /// The match ran past the time limit.
+    TimedOut,
+}
 
 /// What a pattern check found.
 #[derive(Debug, Default)]
@@ -30,12 +53,16 @@ pub struct Report {
     pub valid_in_ecma: usize,
     /// Inputs on which ECMA-262 answers differently from Java, for patterns valid in both.
     pub ecma_differs: usize,
+    /// Inputs on which Node ran past the time limit (when Node ran).
+    pub ecma_timed_out: usize,
+    /// `(pattern, input, ours)` where `java.util.regex` ran past the time limit: not judged.
+    pub timed_out: Vec<(String, String, bool)>,
     /// `(pattern, input, java, ours)` where `smithy_patterns` and Java disagree.
     pub disagreements: Vec<(String, String, bool, bool)>,
 }
 
 impl Report {
-    /// Patterns that agree with Java on every input.
+    /// Patterns that agree with Java on every input Java answered within the time limit.
     pub fn agreeing(&self) -> usize {
         let mut bad: Vec<&String> = self.disagreements.iter().map(|d| &d.0).collect();
         bad.extend(self.rejected.iter().map(|r| &r.0));
@@ -174,35 +201,54 @@ fn hex(text: &str) -> String {
     text.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Runs an oracle program over `(pattern, input)` cases: one answer per case, `None` where the
-/// oracle cannot compile the pattern.
-fn oracle(command: &mut Command, cases: &[(String, String)]) -> Result<Vec<Option<bool>>, String> {
+/// Runs an oracle program over `(pattern, input)` cases, each match bounded by `limit` (the
+/// program's one argument, in milliseconds): one answer per case. The whole run is bounded too,
+/// in case an oracle ignores its limit: past that, it is killed and the run fails.
+fn oracle(
+    command: &mut Command,
+    cases: &[(String, String)],
+    limit: Duration,
+) -> Result<Vec<Answer>, String> {
     let mut child = command
+        .arg(limit.as_millis().max(1).to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| format!("could not start {command:?}: {e}"))?;
     let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
     let request: String = cases
         .iter()
         .map(|(p, i)| format!("{}\t{}\n", hex(p), hex(i)))
         .collect();
     let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    writer
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).map(|_| text)
+    });
+    // Starting a JVM and compiling the oracle takes seconds; each case may take its limit.
+    let bound = Duration::from_secs(60) + limit.saturating_mul(2 * cases.len() as u32);
+    let status = wait_within(&mut child, bound)
+        .map_err(|e| format!("{command:?}: {e}"))?
+        .ok_or_else(|| format!("{command:?} ran past {bound:?} and was killed"))?;
+    let text = reader
         .join()
-        .map_err(|_| "writer thread failed")?
+        .map_err(|_| "reader thread failed")?
         .map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        return Err(format!("{command:?} failed: {}", output.status));
+    // A killed or failed oracle closes its stdin early; only a successful one must take it all.
+    let written = writer.join().map_err(|_| "writer thread failed")?;
+    if !status.success() {
+        return Err(format!("{command:?} failed: {status}"));
     }
-    let answers: Vec<Option<bool>> = String::from_utf8_lossy(&output.stdout)
+    written.map_err(|e| e.to_string())?;
+    let answers: Vec<Answer> = text
         .lines()
         .map(|line| match line {
-            "1" => Some(true),
-            "0" => Some(false),
-            _ => None,
+            "1" => Answer::Match(true),
+            "0" => Answer::Match(false),
+            "T" => Answer::TimedOut,
+            _ => Answer::Invalid,
         })
         .collect();
     if answers.len() != cases.len() {
@@ -215,12 +261,52 @@ fn oracle(command: &mut Command, cases: &[(String, String)]) -> Result<Vec<Optio
     Ok(answers)
 }
 
+/// Waits for `child` to exit, killing it once `bound` has passed (then `None`).
+fn wait_within(
+    child: &mut Child,
+    bound: Duration,
+) -> std::io::Result<Option<std::process::ExitStatus>> {
+    let deadline = Instant::now() + bound;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            child.kill()?;
+            child.wait()?;
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// The oracle sources, beside this crate.
 pub fn oracle_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/oracle"))
 }
 
-/// Checks `patterns` against Java (required) and Node (when `with_node`).
+/// `java.util.regex`'s answers on `(pattern, input)` cases, each match bounded by `limit`: the
+/// input is read through a `CharSequence` whose `charAt` fails once the limit has passed.
+pub fn java(cases: &[(String, String)], limit: Duration) -> Result<Vec<Answer>, String> {
+    oracle(
+        Command::new("java").arg(oracle_dir().join("PatternOracle.java")),
+        cases,
+        limit,
+    )
+}
+
+/// Node's `RegExp(p, "u")` answers on `(pattern, input)` cases, each match bounded by `limit`
+/// (a `vm` timeout).
+pub fn node(cases: &[(String, String)], limit: Duration) -> Result<Vec<Answer>, String> {
+    oracle(
+        Command::new("node").arg(oracle_dir().join("pattern-oracle.mjs")),
+        cases,
+        limit,
+    )
+}
+
+/// Checks `patterns` against Java (required) and Node (when `with_node`), each match bounded by
+/// [`MATCH_TIME_LIMIT`].
 pub fn check(patterns: &[String], with_node: bool) -> Result<Report, String> {
     let mut report = Report {
         patterns: patterns.len(),
@@ -233,52 +319,59 @@ pub fn check(patterns: &[String], with_node: bool) -> Result<Report, String> {
             Err(reason) => report.rejected.push((pattern.clone(), reason)),
         }
     }
-    let cases: Vec<(String, String)> = compiled
-        .iter()
-        .flat_map(|(p, _)| {
-            inputs(p)
-                .into_iter()
-                .map(move |input| ((*p).clone(), input))
-        })
-        .collect();
-    report.inputs = cases.len();
-    let java = oracle(
-        Command::new("java").arg(oracle_dir().join("PatternOracle.java")),
-        &cases,
-    )?;
-    // Node's answers are only information (how ECMA-262 differs from Java); Java's decide. V8's
-    // RegExp backtracks, exponentially on the ReDoS probes, so the oracle times each match out.
-    let node = if with_node {
-        Some(oracle(
-            Command::new("node").arg(oracle_dir().join("pattern-oracle.mjs")),
-            &cases,
-        )?)
-    } else {
-        None
-    };
-    let mut at = 0;
-    let mut invalid_in_java = std::collections::BTreeSet::new();
-    let mut valid_in_ecma = std::collections::BTreeSet::new();
+    let mut cases = Vec::new();
+    let mut matchers = Vec::new();
     for (pattern, matcher) in &compiled {
         for input in inputs(pattern) {
-            let (java_answer, node_answer) = (java[at], node.as_ref().and_then(|n| n[at]));
-            at += 1;
-            let Some(java_answer) = java_answer else {
-                invalid_in_java.insert((*pattern).clone());
-                continue;
-            };
-            if let Some(node_answer) = node_answer {
-                valid_in_ecma.insert((*pattern).clone());
-                if node_answer != java_answer {
+            cases.push(((*pattern).clone(), input));
+            matchers.push(matcher);
+        }
+    }
+    report.inputs = cases.len();
+    // Java's answers decide; Node's are only information (how ECMA-262 differs from Java). The
+    // two oracles run side by side.
+    let (java, node) = std::thread::scope(|scope| {
+        let node = with_node.then(|| scope.spawn(|| node(&cases, MATCH_TIME_LIMIT)));
+        let java = java(&cases, MATCH_TIME_LIMIT);
+        let node = node.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|_| Err("node panicked".into()))
+        });
+        (java, node)
+    });
+    let java = java?;
+    let node = node.transpose()?;
+    let mut invalid_in_java = BTreeSet::new();
+    let mut valid_in_ecma = BTreeSet::new();
+    for (at, ((pattern, input), matcher)) in cases.iter().zip(matchers).enumerate() {
+        match node.as_ref().map(|n| n[at]) {
+            Some(Answer::TimedOut) => {
+                valid_in_ecma.insert(pattern.clone());
+                report.ecma_timed_out += 1;
+            }
+            Some(Answer::Match(node_answer)) => {
+                valid_in_ecma.insert(pattern.clone());
+                if java[at] == Answer::Match(!node_answer) {
                     report.ecma_differs += 1;
                 }
             }
-            let ours = matcher.is_match(&input);
-            if ours != java_answer {
+            Some(Answer::Invalid) | None => {}
+        }
+        let ours = matcher.is_match(input);
+        match java[at] {
+            Answer::Invalid => {
+                invalid_in_java.insert(pattern.clone());
+            }
+            Answer::TimedOut => report
+                .timed_out
+                .push((pattern.clone(), input.clone(), ours)),
+            Answer::Match(java_answer) if java_answer != ours => {
                 report
                     .disagreements
-                    .push(((*pattern).clone(), input, java_answer, ours));
+                    .push((pattern.clone(), input.clone(), java_answer, ours));
             }
+            Answer::Match(_) => {}
         }
     }
     report.invalid_in_java = invalid_in_java.into_iter().collect();
