@@ -186,11 +186,11 @@ fn codegen(runs: usize) -> Result<Vec<Target>> {
         ("model/rekognition.json".to_owned(), model),
         (
             "synthetic, 75 operations".to_owned(),
-            bench::synthetic::model(75).to_string(),
+            synthetic_models::model(75).to_string(),
         ),
         (
             "synthetic, 260 operations".to_owned(),
-            bench::synthetic::model(260).to_string(),
+            synthetic_models::model(260).to_string(),
         ),
     ] {
         let timed = codegen_timing(&text, runs)?;
