@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::codegen::write_standalone;
-use crate::{Flags, project_root};
+use crate::project_root;
 
 /// What to measure.
 #[derive(Debug)]
@@ -26,17 +26,30 @@ pub(crate) struct Options {
     pub(crate) compile: bool,
 }
 
-pub(crate) fn run(flags: &Flags) -> Result<()> {
-    flags.expect_only(&["dir", "work", "compile"])?;
-    let dir = flags.value("dir").context("models needs --dir DIR")?;
-    let work = flags.value("work").map_or_else(
-        || project_root().join("target").join("aws-models"),
-        PathBuf::from,
-    );
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The folder of models (`*.json`, one service each).
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// The scratch folder: the workspace, its crates and its target dir (by default
+    /// target/aws-models).
+    #[arg(long, value_name = "DIR")]
+    work: Option<PathBuf>,
+    /// Also run clippy -D warnings over the workspace and time `cargo check` of the largest
+    /// crate.
+    #[arg(long)]
+    compile: bool,
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let work = args
+        .work
+        .clone()
+        .unwrap_or_else(|| project_root().join("target").join("aws-models"));
     measure(&Options {
-        dir: PathBuf::from(dir),
+        dir: args.dir.clone(),
         work,
-        compile: flags.has("compile"),
+        compile: args.compile,
     })
 }
 
