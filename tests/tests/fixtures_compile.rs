@@ -14,13 +14,29 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The `[workspace.lints...]` tables of the root manifest, so the fixtures obey the same policy.
-fn workspace_lints() -> String {
-    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
-    let start = manifest
-        .find("[workspace.lints.")
-        .expect("the root manifest has a lint policy");
-    manifest[start..].to_owned()
+/// The `[workspace.lints]` table of the root manifest, so the fixtures obey the same policy.
+fn workspace_lints() -> toml::Table {
+    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    manifest
+        .get("workspace")
+        .and_then(|workspace| workspace.get("lints"))
+        .and_then(toml::Value::as_table)
+        .expect("the root manifest has a lint policy")
+        .clone()
+}
+
+/// The manifest of a workspace of `members` under `lints`.
+fn workspace_manifest(members: Vec<String>, lints: toml::Table) -> String {
+    let mut workspace = toml::Table::new();
+    workspace.insert("resolver".to_owned(), "2".into());
+    workspace.insert("members".to_owned(), members.into());
+    workspace.insert("lints".to_owned(), lints.into());
+    let mut manifest = toml::Table::new();
+    manifest.insert("workspace".to_owned(), workspace.into());
+    toml::to_string(&manifest).unwrap()
 }
 
 fn write_crate(dir: &Path, model: &Path, package: &str, in_workspace: bool) {
@@ -89,13 +105,13 @@ fn every_fixture_compiles_clippy_clean_and_one_builds_standalone() {
             &format!("fixture-{stem}"),
             true,
         );
-        members.push(format!("\"{stem}\""));
+        members.push(stem);
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n{}",
-        members.join(", "),
-        workspace_lints()
-    );
+    let lints = workspace_lints();
+    let manifest = workspace_manifest(members, lints.clone());
+    // The policy arrives whole: the written manifest reads back to the same lints.
+    let written: toml::Table = manifest.parse().unwrap();
+    assert_eq!(written["workspace"]["lints"].as_table(), Some(&lints));
     std::fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
     let _ = std::fs::copy(root().join("Cargo.lock"), workspace.join("Cargo.lock"));
     cargo(

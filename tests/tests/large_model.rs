@@ -4,12 +4,11 @@
 
 use std::time::Instant;
 
-use bench::synthetic;
 use smithy_server_codegen::{Settings, generate};
 
 #[test]
 fn a_model_of_over_2000_shapes_generates() {
-    let model = synthetic::model(260).to_string();
+    let model = synthetic_models::model(260).to_string();
     let started = Instant::now();
     let generated = generate(&model, &Settings::default()).unwrap();
     let elapsed = started.elapsed();

@@ -8,11 +8,17 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use crate::{Flags, project_root, run_command};
+use crate::{project_root, run_command};
 
-pub(crate) fn run(flags: &Flags) -> Result<()> {
-    flags.expect_only(&["quick"])?;
-    let quick = flags.has("quick");
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// A few minutes instead of about eight: shorter runs, the chart under target/bench/.
+    #[arg(long)]
+    quick: bool,
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let quick = args.quick;
     let root = project_root();
     run_command(Command::new("cargo").args([
         "build",

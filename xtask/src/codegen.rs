@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use smithy_server_codegen::{CrateSettings, Protocol, Settings};
 
-use crate::{Flags, project_root, shared_dir};
+use crate::{project_root, shared_dir};
 
 const COMMAND: &str = "cargo xtask codegen";
 
@@ -74,18 +74,31 @@ fn targets() -> Vec<Target> {
     ]
 }
 
-pub(crate) fn run(flags: &Flags) -> Result<()> {
-    flags.expect_only(&["check", "model", "out", "service", "package"])?;
-    if let Some(model) = flags.value("model") {
-        let out = flags.value("out").context("--model needs --out DIR")?;
-        return standalone(
-            Path::new(model),
-            flags.value("service"),
-            Path::new(out),
-            flags.value("package"),
-        );
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct Args {
+    /// Write nothing; fail, naming every stale file, if a generated crate is out of date.
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// Generate a standalone crate from this Smithy JSON AST model instead.
+    #[arg(long, value_name = "FILE", requires = "out")]
+    pub(crate) model: Option<PathBuf>,
+    /// The folder of the standalone crate (with --model).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// The service shape to generate, when the model has several (with --model).
+    #[arg(long, value_name = "SHAPE_ID")]
+    pub(crate) service: Option<String>,
+    /// The standalone crate's package name (with --model; by default from the service's name).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) package: Option<String>,
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    if let Some(model) = &args.model {
+        let out = args.out.as_deref().context("--model needs --out DIR")?;
+        return standalone(model, args.service.as_deref(), out, args.package.as_deref());
     }
-    let check = flags.has("check");
+    let check = args.check;
     let mut stale = Vec::new();
     for target in targets() {
         let json = std::fs::read_to_string(&target.model)
@@ -232,6 +245,41 @@ fn standalone(
     out: &Path,
     package: Option<&str>,
 ) -> Result<()> {
+    let written = write_standalone(model, service, out, package, false)?;
+    for skipped in &written.generated.skipped {
+        eprintln!("skipped operation {skipped}");
+    }
+    eprintln!(
+        "generated {} ({} shapes) into {} in {:.0?}",
+        written.generated.service_id,
+        written.generated.shape_count,
+        written.out.display(),
+        written.elapsed
+    );
+    Ok(())
+}
+
+/// A crate generated from a model by [`write_standalone`].
+pub(crate) struct Standalone {
+    pub(crate) generated: smithy_server_codegen::Generated,
+    /// How long generation took (not counting the writes).
+    pub(crate) elapsed: std::time::Duration,
+    /// The crate folder, canonical.
+    pub(crate) out: PathBuf,
+    /// The files written (or already up to date), relative to `out`, with their contents.
+    pub(crate) files: Vec<(String, String)>,
+}
+
+/// Generates a crate for `model` into `out`, depending on this repository's runtime by absolute
+/// path. `in_workspace` makes it inherit the lints of the workspace around `out` instead of
+/// being a workspace of its own.
+pub(crate) fn write_standalone(
+    model: &Path,
+    service: Option<&str>,
+    out: &Path,
+    package: Option<&str>,
+    in_workspace: bool,
+) -> Result<Standalone> {
     let json =
         std::fs::read_to_string(model).with_context(|| format!("reading {}", model.display()))?;
     let settings = Settings {
@@ -256,22 +304,18 @@ fn standalone(
     let krate = CrateSettings {
         package,
         runtime_path: runtime.display().to_string(),
-        in_workspace: false,
+        in_workspace,
     };
-    for (relative, contents) in smithy_server_codegen::crate_files(&generated, &settings, &krate) {
-        ensure_file_contents(&out.join(relative), &contents, false)?;
+    let files = smithy_server_codegen::crate_files(&generated, &settings, &krate);
+    for (relative, contents) in &files {
+        ensure_file_contents(&out.join(relative), contents, false)?;
     }
-    for skipped in &generated.skipped {
-        eprintln!("skipped operation {skipped}");
-    }
-    eprintln!(
-        "generated {} ({} shapes) into {} in {:.0?}",
-        generated.service_id,
-        generated.shape_count,
-        out.display(),
-        elapsed
-    );
-    Ok(())
+    Ok(Standalone {
+        generated,
+        elapsed,
+        out,
+        files,
+    })
 }
 
 fn default_package(trait_name: &str) -> String {
@@ -290,7 +334,11 @@ mod tests {
     /// `cargo test` fails when a committed generated crate is stale.
     #[test]
     fn generated_code_is_fresh() {
-        if let Err(error) = super::run(&crate::Flags::default().with_check()) {
+        let check = super::Args {
+            check: true,
+            ..super::Args::default()
+        };
+        if let Err(error) = super::run(&check) {
             panic!("{error:#}");
         }
     }

@@ -9,21 +9,24 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::{Flags, project_root, run_command};
+use crate::{project_root, run_command};
 
 const TARGETS: &[&str] = &["decode_request", "sigv4_request"];
 
-pub(crate) fn run(flags: &Flags) -> Result<()> {
-    flags.expect_only(&["time", "target"])?;
-    let seconds: u64 = match flags.value("time") {
-        Some(text) => text
-            .parse()
-            .with_context(|| format!("--time takes whole seconds, not {text:?}"))?,
-        None => 60,
-    };
-    let targets: Vec<&str> = match flags.value("target") {
-        Some(name) if TARGETS.contains(&name) => vec![name],
-        Some(name) => bail!("no fuzz target {name:?}; the targets are {TARGETS:?}"),
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// How long to run each target, in whole seconds.
+    #[arg(long = "time", value_name = "SECONDS", default_value_t = 60)]
+    seconds: u64,
+    /// Run only this target (all of them by default).
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(TARGETS))]
+    target: Option<String>,
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let seconds = args.seconds;
+    let targets: Vec<&str> = match &args.target {
+        Some(name) => vec![name.as_str()],
         None => TARGETS.to_vec(),
     };
     ensure_cargo_fuzz()?;

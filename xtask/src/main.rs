@@ -6,6 +6,7 @@ mod bench;
 mod codegen;
 mod compliance;
 mod fuzz;
+mod models;
 mod patterns;
 mod test;
 
@@ -13,91 +14,48 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// Project automation: code generation, pattern and fuzz campaigns, benchmarks, every test.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Task>,
+}
 
-commands:
-  codegen                 regenerate every generated crate in this repository
-  codegen --check         fail if a generated crate is stale
-  codegen --model FILE --out DIR [--service SHAPE_ID] [--package NAME]
-                          generate a standalone crate for any model
-  patterns --model FILE   check every @pattern of a Smithy JSON AST model against java.util.regex
-                          (and say where ECMA-262 differs); --botocore checks botocore's models
-  fuzz [--time SECONDS] [--target NAME]
-                          run the cargo-fuzz targets (60 s each by default); crashes become
-                          regression tests in fuzz/regressions
-  bench [--quick]         load, latency and memory of the reference server against this machine's
-                          ceiling, criterion micro benches, codegen timing, targets, chart
-  test                    run every test and check (what CI runs)
-";
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Regenerate every generated crate in this repository, check that none is stale, or
+    /// generate a standalone crate for any model.
+    Codegen(codegen::Args),
+    /// Check every @pattern of a Smithy JSON AST model (or of botocore's models) against
+    /// java.util.regex, and say where ECMA-262 differs.
+    Patterns(patterns::Args),
+    /// Run the cargo-fuzz targets; crashes become regression tests in fuzz/regressions.
+    Fuzz(fuzz::Args),
+    /// Load, latency and memory of the reference server against this machine's ceiling,
+    /// criterion micro benches, codegen timing, targets, chart.
+    Bench(bench::Args),
+    /// Generate a crate for every model in a folder into one scratch workspace and count its
+    /// lines; optionally run clippy over it and time the largest crate's check.
+    Models(models::Args),
+    /// Run every test and check (what CI runs).
+    Test,
+}
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        print!("{USAGE}");
-        return Ok(());
-    };
-    match command.as_str() {
-        "codegen" => codegen::run(&Flags::parse(rest)?),
-        "patterns" => patterns::run(&Flags::parse(rest)?),
-        "fuzz" => fuzz::run(&Flags::parse(rest)?),
-        "bench" => bench::run(&Flags::parse(rest)?),
-        "test" => test::run(&Flags::parse(rest)?),
-        "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+    match Cli::parse().command {
+        None => {
+            Cli::command().print_help()?;
             Ok(())
         }
-        other => bail!("unknown command {other:?}\n\n{USAGE}"),
-    }
-}
-
-/// `--name value` and `--flag` arguments.
-#[derive(Debug, Default)]
-pub(crate) struct Flags {
-    values: Vec<(String, Option<String>)>,
-}
-
-impl Flags {
-    fn parse(args: &[String]) -> Result<Self> {
-        let mut values = Vec::new();
-        let mut iter = args.iter().peekable();
-        while let Some(arg) = iter.next() {
-            let Some(name) = arg.strip_prefix("--") else {
-                bail!("unexpected argument {arg:?}\n\n{USAGE}");
-            };
-            let value = match iter.peek() {
-                Some(next) if !next.starts_with("--") => iter.next().cloned(),
-                _ => None,
-            };
-            values.push((name.to_owned(), value));
-        }
-        Ok(Self { values })
-    }
-
-    pub(crate) fn with_check(mut self) -> Self {
-        self.values.push(("check".to_owned(), None));
-        self
-    }
-
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.values.iter().any(|(n, _)| n == name)
-    }
-
-    pub(crate) fn value(&self, name: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.as_deref())
-    }
-
-    pub(crate) fn expect_only(&self, allowed: &[&str]) -> Result<()> {
-        for (name, _) in &self.values {
-            if !allowed.contains(&name.as_str()) {
-                bail!("unknown flag --{name}\n\n{USAGE}");
-            }
-        }
-        Ok(())
+        Some(Task::Codegen(args)) => codegen::run(&args),
+        Some(Task::Patterns(args)) => patterns::run(&args),
+        Some(Task::Fuzz(args)) => fuzz::run(&args),
+        Some(Task::Bench(args)) => bench::run(&args),
+        Some(Task::Models(args)) => models::run(&args),
+        Some(Task::Test) => test::run(),
     }
 }
 

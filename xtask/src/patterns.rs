@@ -2,14 +2,15 @@
 //! reports where ECMA-262 answers differently), so users can check their own models too.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
+use clap::ArgGroup;
 use serde_json::Value;
-use smithy_server_codegen::pattern::differential;
+use smithy_pattern_oracle as differential;
 
-use crate::{Flags, project_root};
+use crate::project_root;
 
 /// Prints the patterns of every service model botocore ships (botocore keeps the same
 /// constraints as the Smithy models), as a JSON list.
@@ -23,17 +24,28 @@ for service in loader.list_available_services("service-2"):
 print(json.dumps(sorted(patterns)))
 "#;
 
-pub(crate) fn run(flags: &Flags) -> Result<()> {
-    flags.expect_only(&["model", "botocore", "no-node"])?;
-    let (label, patterns) = if let Some(model) = flags.value("model") {
-        (model.to_owned(), model_patterns(Path::new(model))?)
-    } else if flags.has("botocore") {
-        ("botocore's service models".to_owned(), botocore_patterns()?)
+#[derive(Debug, clap::Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["model", "botocore"])))]
+pub(crate) struct Args {
+    /// Check the patterns of this Smithy JSON AST model.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Check the patterns of every service model botocore ships (botocore in .venv, which
+    /// `cargo xtask test` creates).
+    #[arg(long)]
+    botocore: bool,
+    /// Leave Node's ECMA-262 answers out (only java.util.regex decides).
+    #[arg(long)]
+    no_node: bool,
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let (label, patterns) = if let Some(model) = &args.model {
+        (model.display().to_string(), model_patterns(model)?)
     } else {
-        bail!("usage: cargo xtask patterns --model FILE | --botocore [--no-node]");
+        ("botocore's service models".to_owned(), botocore_patterns()?)
     };
-    let report =
-        differential::check(&patterns, !flags.has("no-node")).map_err(anyhow::Error::msg)?;
+    let report = differential::check(&patterns, !args.no_node).map_err(anyhow::Error::msg)?;
     for (pattern, reason) in &report.rejected {
         println!("rejected {pattern:?}: {reason}");
     }
@@ -45,29 +57,31 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
             "disagreement: pattern {pattern:?} input {input:?}: java.util.regex {java}, ours {ours}"
         );
     }
-    if !flags.has("no-node") {
+    for (pattern, input, ours) in &report.timed_out {
         println!(
-            "{} of them valid ECMA-262 (Unicode mode); ECMA-262 answers differently from Java on {} inputs",
-            report.valid_in_ecma, report.ecma_differs
+            "oracle timed out: pattern {pattern:?} input {input:?}: java.util.regex ran past {:?} (not judged), ours {ours}",
+            differential::MATCH_TIME_LIMIT
         );
     }
     println!(
-        "{label}: {} patterns, {} inputs: {} agree with java.util.regex",
+        "{label}: {} patterns, {} inputs: {} agree with java.util.regex; {} inputs not judged (oracle timed out)",
         report.patterns,
         report.inputs,
-        report.agreeing()
+        report.agreeing(),
+        report.timed_out.len()
     );
+    if !args.no_node {
+        println!(
+            "{} of them valid ECMA-262 (Unicode mode); ECMA-262 answers differently from Java on {} inputs (and timed out on {})",
+            report.valid_in_ecma, report.ecma_differs, report.ecma_timed_out
+        );
+    }
     if report.agreeing() != report.patterns {
         bail!(
             "{} patterns disagree with java.util.regex or cannot be used",
             report.patterns - report.agreeing()
         );
     }
-    println!(
-        "{} patterns: {} agree with java.util.regex",
-        report.patterns,
-        report.agreeing()
-    );
     Ok(())
 }
 

@@ -7,16 +7,18 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::{Flags, project_root, run_command};
+use crate::{project_root, run_command};
 
 const REQUIREMENTS: &str = "tests/python/requirements.txt";
 
-pub(crate) fn run(flags: &Flags) -> Result<()> {
-    flags.expect_only(&[])?;
+pub(crate) fn run() -> Result<()> {
     ensure_java()?;
     ensure_python_venv()?;
     ensure_node_modules()?;
-    crate::codegen::run(&Flags::default().with_check())?;
+    crate::codegen::run(&crate::codegen::Args {
+        check: true,
+        ..crate::codegen::Args::default()
+    })?;
     run_command(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
     run_command(Command::new("cargo").args([
         "clippy",

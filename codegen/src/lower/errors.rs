@@ -53,10 +53,10 @@ pub(super) fn settle(
             Some(status) => status
                 .as_u64()
                 .and_then(|s| u16::try_from(s).ok())
-                .filter(|s| (400..600).contains(s))
+                .filter(|s| (100..600).contains(s))
                 .ok_or_else(|| Error::Unsupported {
                     shape: id.clone(),
-                    reason: format!("@httpError {status} is not an error status"),
+                    reason: format!("@httpError {status} is not an HTTP status"),
                 })?,
         };
         let query_error = query_compatible

@@ -102,6 +102,28 @@ fn options(args: &[String]) -> Result<Options> {
     Ok(options)
 }
 
+impl Options {
+    /// Warm-up and measurement of each load run.
+    fn timing(&self) -> Timing {
+        if self.quick {
+            Timing {
+                warmup: Duration::from_millis(500),
+                measure: Duration::from_secs(2),
+            }
+        } else {
+            Timing {
+                warmup: Duration::from_secs(2),
+                measure: Duration::from_secs(8),
+            }
+        }
+    }
+
+    /// How many times each model is generated.
+    fn codegen_runs(&self) -> usize {
+        if self.quick { 3 } else { 7 }
+    }
+}
+
 /// One row of the load table.
 struct Row {
     workload: &'static str,
@@ -109,19 +131,40 @@ struct Row {
     measured: Measurement,
 }
 
+/// A goal the figures are held to, and whether it is met.
+struct Target {
+    name: String,
+    met: bool,
+    figure: String,
+}
+
+/// `bench run`: every section in turn, then the targets and the chart.
 fn run(args: &[String]) -> Result<()> {
     let options = options(args)?;
-    let timing = if options.quick {
-        Timing {
-            warmup: Duration::from_millis(500),
-            measure: Duration::from_secs(2),
-        }
-    } else {
-        Timing {
-            warmup: Duration::from_secs(2),
-            measure: Duration::from_secs(8),
-        }
-    };
+    let timing = options.timing();
+    print_mode(&options, timing);
+    let mut targets = codegen(options.codegen_runs())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let servers = Servers::start(&runtime)?;
+    let rows = load_table(&servers, &runtime, timing)?;
+    targets.extend(load_targets(&rows));
+    let figures = memory(&servers.binary, &runtime)?;
+    figures.print();
+    targets.push(figures.target());
+    if let Some(dir) = &options.criterion {
+        targets.extend(micro_figures(dir)?);
+    }
+    print_targets(&targets);
+    if let Some(chart_path) = &options.chart {
+        draw_chart(chart_path, &rows)?;
+    }
+    servers.stop();
+    Ok(())
+}
+
+fn print_mode(options: &Options, timing: Timing) {
     println!("machine: {}", machine());
     println!(
         "mode: {} ({} s measured after {} s warm-up per run)",
@@ -129,9 +172,11 @@ fn run(args: &[String]) -> Result<()> {
         timing.measure.as_secs_f64(),
         timing.warmup.as_secs_f64()
     );
-    let mut targets: Vec<(String, bool, String)> = Vec::new();
+}
 
-    // Code generation.
+/// Times generating the Rekognition model and two synthetic ones, each `runs` times; the target
+/// is about the model of about 600 shapes.
+fn codegen(runs: usize) -> Result<Vec<Target>> {
     println!("\n## code generation (load, lower, emit, render; median of runs)");
     let model = std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../model/rekognition.json"),
@@ -141,14 +186,14 @@ fn run(args: &[String]) -> Result<()> {
         ("model/rekognition.json".to_owned(), model),
         (
             "synthetic, 75 operations".to_owned(),
-            bench::synthetic::model(75).to_string(),
+            synthetic_models::model(75).to_string(),
         ),
         (
             "synthetic, 260 operations".to_owned(),
-            bench::synthetic::model(260).to_string(),
+            synthetic_models::model(260).to_string(),
         ),
     ] {
-        let timed = codegen_timing(&text, if options.quick { 3 } else { 7 })?;
+        let timed = codegen_timing(&text, runs)?;
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let [load, lower, emit, render] = timed.stages;
         println!(
@@ -165,40 +210,104 @@ fn run(args: &[String]) -> Result<()> {
             six_hundred = Some(timed);
         }
     }
-    if let Some(timed) = six_hundred {
-        targets.push((
-            format!("generating a {}-shape model < 1 s", timed.shapes),
-            timed.median < Duration::from_secs(1),
-            format!("{:.0} ms", timed.median.as_secs_f64() * 1000.0),
-        ));
+    Ok(six_hundred
+        .map(|timed| Target {
+            name: format!("generating a {}-shape model < 1 s", timed.shapes),
+            met: timed.median < Duration::from_secs(1),
+            figure: format!("{:.0} ms", timed.median.as_secs_f64() * 1000.0),
+        })
+        .into_iter()
+        .collect())
+}
+
+/// The servers under load: the reference server on a durable store and in memory, and the
+/// ceiling answering the bytes of the durable one's `ListCollections` of 100 collections.
+struct Servers {
+    /// The release-built reference server.
+    binary: PathBuf,
+    durable_dir: PathBuf,
+    durable: Served,
+    in_memory: Served,
+    ceiling: Served,
+    list_request: Vec<u8>,
+    ceiling_request: Vec<u8>,
+    list_body: Vec<u8>,
+}
+
+impl Servers {
+    fn start(runtime: &tokio::runtime::Runtime) -> Result<Self> {
+        let binary = sibling_binary("rekognition-server")?;
+        let me = std::env::current_exe()?;
+        let durable_dir = scratch_dir("durable")?;
+        let durable = Served::start(
+            &binary,
+            &["--listen", "127.0.0.1:0", "--data-dir", path(&durable_dir)?],
+        )?;
+        let in_memory = Served::start(&binary, &["--listen", "127.0.0.1:0", "--in-memory"])?;
+        let list_request = load::request(durable.address, "ListCollections", "{}");
+        let list_body = runtime.block_on(async {
+            load::fill(durable.address, 4, 100, "listed").await?;
+            one_body(durable.address, &list_request).await
+        })?;
+        let body_file = durable_dir.join("ceiling-body.json");
+        std::fs::write(&body_file, &list_body)?;
+        let ceiling = Served::start(&me, &["ceiling", path(&body_file)?])?;
+        let ceiling_request = load::request(ceiling.address, "ListCollections", "{}");
+        Ok(Self {
+            binary,
+            durable_dir,
+            durable,
+            in_memory,
+            ceiling,
+            list_request,
+            ceiling_request,
+            list_body,
+        })
     }
 
-    // Processes.
-    let server = sibling_binary("rekognition-server")?;
-    let me = std::env::current_exe()?;
-    let durable_dir = scratch_dir("durable")?;
-    let durable = Served::start(
-        &server,
-        &["--listen", "127.0.0.1:0", "--data-dir", path(&durable_dir)?],
-    )?;
-    let in_memory = Served::start(&server, &["--listen", "127.0.0.1:0", "--in-memory"])?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let list_request = load::request(durable.address, "ListCollections", "{}");
-    let list_body = runtime.block_on(async {
-        load::fill(durable.address, 4, 100, "listed").await?;
-        one_body(durable.address, &list_request).await
-    })?;
-    let body_file = durable_dir.join("ceiling-body.json");
-    std::fs::write(&body_file, &list_body)?;
-    let ceiling = Served::start(&me, &["ceiling", path(&body_file)?])?;
-    let ceiling_request = load::request(ceiling.address, "ListCollections", "{}");
+    /// The four runs at each connection count, the ceiling first.
+    fn runs(&self) -> [(&'static str, SocketAddr, Workload); 4] {
+        [
+            (
+                "ceiling (fixed body, hyper)",
+                self.ceiling.address,
+                Workload::Fixed(self.ceiling_request.clone()),
+            ),
+            (
+                "ListCollections (durable)",
+                self.durable.address,
+                Workload::Fixed(self.list_request.clone()),
+            ),
+            (
+                "Create+DeleteCollection (durable)",
+                self.durable.address,
+                Workload::CreateDelete,
+            ),
+            (
+                "Create+DeleteCollection (memory)",
+                self.in_memory.address,
+                Workload::CreateDelete,
+            ),
+        ]
+    }
 
+    /// Stops the servers, then removes the durable store.
+    fn stop(self) {
+        drop((self.durable, self.in_memory, self.ceiling));
+        let _ = std::fs::remove_dir_all(self.durable_dir);
+    }
+}
+
+/// Drives every run at each of [`CONNECTIONS`], printing the table as it goes.
+fn load_table(
+    servers: &Servers,
+    runtime: &tokio::runtime::Runtime,
+    timing: Timing,
+) -> Result<Vec<Row>> {
     println!(
         "\n## load (closed loop, keep-alive HTTP/1.1; the generator shares the machine)\n\
          ListCollections answers 100 collections ({} bytes); the ceiling answers the same bytes",
-        list_body.len()
+        servers.list_body.len()
     );
     println!(
         "{:<34} {:>5} {:>11} {:>9} {:>9} {:>9} {:>7}",
@@ -206,30 +315,8 @@ fn run(args: &[String]) -> Result<()> {
     );
     let mut rows: Vec<Row> = Vec::new();
     for connections in CONNECTIONS {
-        let runs: [(&'static str, SocketAddr, Workload); 4] = [
-            (
-                "ceiling (fixed body, hyper)",
-                ceiling.address,
-                Workload::Fixed(ceiling_request.clone()),
-            ),
-            (
-                "ListCollections (durable)",
-                durable.address,
-                Workload::Fixed(list_request.clone()),
-            ),
-            (
-                "Create+DeleteCollection (durable)",
-                durable.address,
-                Workload::CreateDelete,
-            ),
-            (
-                "Create+DeleteCollection (memory)",
-                in_memory.address,
-                Workload::CreateDelete,
-            ),
-        ];
         let mut ceiling_rate = None;
-        for (workload, address, kind) in runs {
+        for (workload, address, kind) in servers.runs() {
             let label = format!("c{connections}-{}", rows.len());
             let measured =
                 runtime.block_on(load::run(address, connections, &kind, timing, &label))?;
@@ -254,110 +341,108 @@ fn run(args: &[String]) -> Result<()> {
             });
         }
     }
+    Ok(rows)
+}
+
+/// The read targets (against the ceiling at 64 connections) and the durable write scaling.
+fn load_targets(rows: &[Row]) -> Vec<Target> {
     let find = |workload: &str, connections: usize| {
         rows.iter()
             .find(|r| r.workload.starts_with(workload) && r.connections == connections)
             .map(|r| &r.measured)
     };
+    let mut targets = Vec::new();
     if let (Some(ceiling), Some(read)) = (find("ceiling", 64), find("ListCollections", 64)) {
         let ratio = read.rate() / ceiling.rate();
-        targets.push((
-            "read req/s at 64 connections >= 60% of the ceiling".to_owned(),
-            ratio >= 0.6,
-            format!(
+        targets.push(Target {
+            name: "read req/s at 64 connections >= 60% of the ceiling".to_owned(),
+            met: ratio >= 0.6,
+            figure: format!(
                 "{:.0} vs {:.0} req/s ({:.0}%)",
                 read.rate(),
                 ceiling.rate(),
                 100.0 * ratio
             ),
-        ));
+        });
         let p99 = read.percentile_ms(99.0);
         let ceiling_p99 = ceiling.percentile_ms(99.0);
-        targets.push((
-            "read p99 at 64 connections <= 2x the ceiling's".to_owned(),
-            p99 <= 2.0 * ceiling_p99,
-            format!("{p99:.2} ms vs {ceiling_p99:.2} ms"),
-        ));
+        targets.push(Target {
+            name: "read p99 at 64 connections <= 2x the ceiling's".to_owned(),
+            met: p99 <= 2.0 * ceiling_p99,
+            figure: format!("{p99:.2} ms vs {ceiling_p99:.2} ms"),
+        });
     }
     if let (Some(one), Some(many)) = (
         find("Create+DeleteCollection (durable)", 1),
         find("Create+DeleteCollection (durable)", 64),
     ) {
         let factor = many.rate() / one.rate();
-        targets.push((
-            "durable writes at 64 connections >= 5x 1 connection".to_owned(),
-            factor >= 5.0,
-            format!(
+        targets.push(Target {
+            name: "durable writes at 64 connections >= 5x 1 connection".to_owned(),
+            met: factor >= 5.0,
+            figure: format!(
                 "{:.0} vs {:.0} req/s ({factor:.1}x)",
                 many.rate(),
                 one.rate()
             ),
-        ));
+        });
     }
+    targets
+}
 
-    // Memory.
-    let figures = memory(&server, &runtime)?;
-    figures.print();
-    let idle_rss = figures.idle;
-    targets.push((
-        "idle RSS < 30 MB".to_owned(),
-        idle_rss < 30 * 1024 * 1024,
-        format!("{:.1} MB", mb(idle_rss)),
-    ));
-
-    // Micro benchmarks (criterion's own figures, read back).
-    if let Some(dir) = &options.criterion {
-        println!("\n## micro (criterion, mean per iteration)");
-        let estimates = micro::read_estimates(dir)?;
-        for (name, nanos) in &estimates {
-            println!("{name:<58} {:>10}", micro::human(*nanos));
-        }
-        if let Some((_, nanos)) = estimates
-            .iter()
-            .find(|(name, _)| name == micro::VALIDATE_TARGET)
-        {
-            targets.push((
-                "validating a CreateCollection input with tags < 1 µs".to_owned(),
-                *nanos < 1000.0,
-                micro::human(*nanos),
-            ));
-        }
+/// Criterion's own figures, read back from `dir` and printed; the target is validation's.
+fn micro_figures(dir: &std::path::Path) -> Result<Vec<Target>> {
+    println!("\n## micro (criterion, mean per iteration)");
+    let estimates = micro::read_estimates(dir)?;
+    for (name, nanos) in &estimates {
+        println!("{name:<58} {:>10}", micro::human(*nanos));
     }
+    Ok(estimates
+        .iter()
+        .find(|(name, _)| name == micro::VALIDATE_TARGET)
+        .map(|(_, nanos)| Target {
+            name: "validating a CreateCollection input with tags < 1 µs".to_owned(),
+            met: *nanos < 1000.0,
+            figure: micro::human(*nanos),
+        })
+        .into_iter()
+        .collect())
+}
 
+fn print_targets(targets: &[Target]) {
     println!("\n## targets");
-    for (name, met, figure) in &targets {
+    for Target { name, met, figure } in targets {
         println!(
             "{:<4} {name:<58} {figure}",
             if *met { "pass" } else { "MISS" }
         );
     }
+}
 
-    if let Some(chart_path) = &options.chart {
-        let mut lines: Vec<Line> = Vec::new();
-        for row in &rows {
-            let name = row.workload.to_owned();
-            let point = (
-                row.connections,
-                row.measured.rate(),
-                row.measured.percentile_ms(99.0),
-            );
-            match lines.iter_mut().find(|l| l.name == name) {
-                Some(line) => line.points.push(point),
-                None => lines.push(Line {
-                    name,
-                    points: vec![point],
-                }),
-            }
+/// Requests per second and p99 against connections, one line per workload.
+fn draw_chart(chart_path: &std::path::Path, rows: &[Row]) -> Result<()> {
+    let mut lines: Vec<Line> = Vec::new();
+    for row in rows {
+        let name = row.workload.to_owned();
+        let point = (
+            row.connections,
+            row.measured.rate(),
+            row.measured.percentile_ms(99.0),
+        );
+        match lines.iter_mut().find(|l| l.name == name) {
+            Some(line) => line.points.push(point),
+            None => lines.push(Line {
+                name,
+                points: vec![point],
+            }),
         }
-        chart::draw(
-            chart_path,
-            &lines,
-            &format!("reference server vs ceiling: {}", machine()),
-        )?;
-        println!("\nchart: {}", chart_path.display());
     }
-    drop((durable, in_memory, ceiling));
-    let _ = std::fs::remove_dir_all(durable_dir);
+    chart::draw(
+        chart_path,
+        &lines,
+        &format!("reference server vs ceiling: {}", machine()),
+    )?;
+    println!("\nchart: {}", chart_path.display());
     Ok(())
 }
 
@@ -385,6 +470,14 @@ impl MemoryFigures {
             self.elapsed.as_secs_f64(),
             self.created as f64 / self.elapsed.as_secs_f64()
         );
+    }
+
+    fn target(&self) -> Target {
+        Target {
+            name: "idle RSS < 30 MB".to_owned(),
+            met: self.idle < 30 * 1024 * 1024,
+            figure: format!("{:.1} MB", mb(self.idle)),
+        }
     }
 }
 

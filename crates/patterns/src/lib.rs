@@ -8,8 +8,10 @@
 //!   and a counting matcher for `^X{n,m}$` repetitions too large for an automaton.
 //! - [`Pattern`] (at request time) compiles a translation once, on first use, and matches
 //!   without ever panicking.
-//! - [`differential`] proves translations against `java.util.regex` and reports where Node's
-//!   ECMA-262 `RegExp(p, "u")` answers differently.
+//!
+//! The proof against `java.util.regex` (and Node's ECMA-262 `RegExp(p, "u")`) is the
+//! `smithy-pattern-oracle` crate: it runs `java` and `node`, so generated servers, which depend on
+//! this crate through the runtime, do not build it.
 //!
 //! Matching is Java's `Pattern.compile(p).matcher(s).find()`: a search, not anchored.
 //!
@@ -33,7 +35,6 @@
 //!   `\p{Punct}`, `\p{Print}`, ...), `\p{LD}`, possessive quantifiers and octal escapes; in
 //!   ECMA-262 Unicode mode these are syntax errors, so those patterns are not valid in both.
 
-pub mod differential;
 mod matcher;
 mod translate;
 

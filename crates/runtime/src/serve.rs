@@ -5,7 +5,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -44,10 +44,22 @@ impl Default for ServeSettings {
     }
 }
 
-/// The answer to a connection over [`ServeSettings::max_connections`].
-const BUSY_RESPONSE: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
-content-type: application/json\r\nconnection: close\r\ncontent-length: 85\r\n\r\n\
-{\"__type\":\"ServiceUnavailableException\",\"message\":\"Too many connections; try again.\"}";
+/// The body of the answer to a connection over [`ServeSettings::max_connections`].
+const BUSY_BODY: &str =
+    r#"{"__type":"ServiceUnavailableException","message":"Too many connections; try again."}"#;
+
+/// The answer to a connection over [`ServeSettings::max_connections`], written as soon as the
+/// connection is accepted and followed by closing it. It is not served through hyper, which
+/// would first wait for a request head: a connection there is no room for must not be held that
+/// long. Its `content-length` is measured from the body, never written by hand.
+static BUSY_RESPONSE: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         connection: close\r\ncontent-length: {}\r\n\r\n{BUSY_BODY}",
+        BUSY_BODY.len()
+    )
+    .into_bytes()
+});
 
 /// [`serve_with`] default [`ServeSettings`].
 pub async fn serve<S, B>(listener: TcpListener, service: S, shutdown: impl Future<Output = ()>)
@@ -111,7 +123,7 @@ pub async fn serve_with<S, B>(
                     tracing::warn!(limit = settings.max_connections, "connection refused: too many connections");
                     tokio::spawn(async move {
                         let mut stream = stream;
-                        let _ = stream.write_all(BUSY_RESPONSE).await;
+                        let _ = stream.write_all(&BUSY_RESPONSE).await;
                         let _ = stream.shutdown().await;
                     });
                     continue;
@@ -195,4 +207,26 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_busy_answer_declares_the_length_of_its_body() {
+        let response = std::str::from_utf8(&BUSY_RESPONSE).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        assert!(
+            head.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+            "{head}"
+        );
+        let declared = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length: "))
+            .expect("a content-length");
+        assert_eq!(declared.parse::<usize>().unwrap(), body.len());
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(body["__type"], "ServiceUnavailableException");
+    }
 }

@@ -1,6 +1,7 @@
-//! A synthetic awsJson model of any size, for timing code generation: each operation brings its
-//! own input and output, a constrained string, an enum, a list, a map, a recursive structure and
-//! a union (eight shapes), and all share one error.
+//! Synthetic awsJson models of any size, for timing and testing code generation at scale (the
+//! benchmarks and the large-model test): each operation brings its own input and output, a
+//! constrained string, an enum, a list, a map, a recursive structure and a union (eight shapes),
+//! and all share one error.
 
 use serde_json::{Value, json};
 
