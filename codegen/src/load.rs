@@ -131,7 +131,10 @@ fn simple(kind: &str, traits: &[(&str, Value)]) -> AstShape {
 fn member(target: &str, required: bool) -> AstMember {
     let mut traits = BTreeMap::new();
     if required {
-        traits.insert("smithy.api#required".to_owned(), Value::Object(Default::default()));
+        traits.insert(
+            "smithy.api#required".to_owned(),
+            Value::Object(Default::default()),
+        );
     }
     AstMember {
         target: target.to_owned(),
@@ -172,14 +175,35 @@ fn prelude() -> Vec<(String, AstShape)> {
         ),
         (
             "Unit",
-            structure(&[], &[("smithy.api#unitType", Value::Object(Default::default()))]),
+            structure(
+                &[],
+                &[("smithy.api#unitType", Value::Object(Default::default()))],
+            ),
         ),
-        ("PrimitiveByte", simple("byte", &[("smithy.api#default", Value::from(0))])),
-        ("PrimitiveShort", simple("short", &[("smithy.api#default", Value::from(0))])),
-        ("PrimitiveInteger", simple("integer", &[("smithy.api#default", Value::from(0))])),
-        ("PrimitiveLong", simple("long", &[("smithy.api#default", Value::from(0))])),
-        ("PrimitiveFloat", simple("float", &[("smithy.api#default", Value::from(0))])),
-        ("PrimitiveDouble", simple("double", &[("smithy.api#default", Value::from(0))])),
+        (
+            "PrimitiveByte",
+            simple("byte", &[("smithy.api#default", Value::from(0))]),
+        ),
+        (
+            "PrimitiveShort",
+            simple("short", &[("smithy.api#default", Value::from(0))]),
+        ),
+        (
+            "PrimitiveInteger",
+            simple("integer", &[("smithy.api#default", Value::from(0))]),
+        ),
+        (
+            "PrimitiveLong",
+            simple("long", &[("smithy.api#default", Value::from(0))]),
+        ),
+        (
+            "PrimitiveFloat",
+            simple("float", &[("smithy.api#default", Value::from(0))]),
+        ),
+        (
+            "PrimitiveDouble",
+            simple("double", &[("smithy.api#default", Value::from(0))]),
+        ),
     ]
     .into_iter()
     .map(|(name, shape)| (format!("smithy.api#{name}"), shape))
@@ -194,12 +218,18 @@ fn prelude() -> Vec<(String, AstShape)> {
             structure(
                 &[
                     ("message", member("smithy.api#String", true)),
-                    ("fieldList", member("smithy.framework#ValidationExceptionFieldList", false)),
+                    (
+                        "fieldList",
+                        member("smithy.framework#ValidationExceptionFieldList", false),
+                    ),
                 ],
                 &[("smithy.api#error", Value::from("client"))],
             ),
         ),
-        ("smithy.framework#ValidationExceptionFieldList".to_owned(), field_list),
+        (
+            "smithy.framework#ValidationExceptionFieldList".to_owned(),
+            field_list,
+        ),
         (
             "smithy.framework#ValidationExceptionField".to_owned(),
             structure(

@@ -224,9 +224,15 @@ mod tests {
     fn namespace_claims_and_allocates() {
         let mut names = Namespace::with_reserved(&["Router", "dispatch"]);
         assert!(names.claim("Foo", "a#Foo").is_ok());
-        assert!(names.claim("Foo", "a#Foo").is_ok(), "the same owner may claim again");
+        assert!(
+            names.claim("Foo", "a#Foo").is_ok(),
+            "the same owner may claim again"
+        );
         let collision = names.claim("Foo", "b#Foo").unwrap_err();
-        assert_eq!((collision.first.as_str(), collision.second.as_str()), ("a#Foo", "b#Foo"));
+        assert_eq!(
+            (collision.first.as_str(), collision.second.as_str()),
+            ("a#Foo", "b#Foo")
+        );
         assert!(names.claim("Router", "a#Router").is_err());
         let router = names.allocate(&["Router".into(), "RouterService".into()], "trait");
         assert_eq!(router, "RouterService");

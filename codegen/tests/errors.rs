@@ -169,7 +169,10 @@ fn defaults_that_do_not_fit_their_target_are_refused() {
         "ex#In$a: @default 300: out of range for a 8-bit integer"
     );
     assert_eq!(
-        with_default(serde_json::json!({"type": "document"}), serde_json::json!({"a": [1]})),
+        with_default(
+            serde_json::json!({"type": "document"}),
+            serde_json::json!({"a": [1]})
+        ),
         "ex#In$a: @default {\"a\":[1]}: a document's default must be a scalar, [] or {}"
     );
     assert_eq!(
@@ -180,11 +183,17 @@ fn defaults_that_do_not_fit_their_target_are_refused() {
         "ex#In$a: @default [\"x\"]: a list's default must be empty"
     );
     assert_eq!(
-        with_default(serde_json::json!({"type": "timestamp"}), serde_json::json!("yesterday")),
+        with_default(
+            serde_json::json!({"type": "timestamp"}),
+            serde_json::json!("yesterday")
+        ),
         "ex#In$a: @default \"yesterday\": not an RFC 3339 date-time"
     );
     assert_eq!(
-        with_default(serde_json::json!({"type": "blob"}), serde_json::json!("not base64!")),
+        with_default(
+            serde_json::json!({"type": "blob"}),
+            serde_json::json!("not base64!")
+        ),
         "ex#In$a: @default \"not base64!\": not base64: Invalid symbol 32, offset 3."
     );
 }
@@ -197,15 +206,24 @@ fn constraints_on_types_they_cannot_apply_to_are_refused() {
         })))
     };
     assert_eq!(
-        member("smithy.api#Boolean", serde_json::json!({"smithy.api#length": {"min": 1}})),
+        member(
+            "smithy.api#Boolean",
+            serde_json::json!({"smithy.api#length": {"min": 1}})
+        ),
         "ex#In$a: @length does not apply to boolean shapes"
     );
     assert_eq!(
-        member("smithy.api#String", serde_json::json!({"smithy.api#range": {"min": 1}})),
+        member(
+            "smithy.api#String",
+            serde_json::json!({"smithy.api#range": {"min": 1}})
+        ),
         "ex#In$a: @range does not apply to string shapes"
     );
     assert_eq!(
-        member("smithy.api#Integer", serde_json::json!({"smithy.api#pattern": "^a$"})),
+        member(
+            "smithy.api#Integer",
+            serde_json::json!({"smithy.api#pattern": "^a$"})
+        ),
         "ex#In$a: @pattern does not apply to integer shapes"
     );
 }

@@ -179,9 +179,8 @@ fn compliance_tests(check: bool) -> Result<Vec<PathBuf>> {
             harness_crate: "protocol_compliance".to_owned(),
             exclusions: exclusions.clone(),
         };
-        let tests =
-            crate::compliance::generate_tests(&json, &settings, &compliance)
-                .with_context(|| format!("generating the compliance tests of {service}"))?;
+        let tests = crate::compliance::generate_tests(&json, &settings, &compliance)
+            .with_context(|| format!("generating the compliance tests of {service}"))?;
         // An exclusion must name a case of some service.
         let mine: BTreeSet<String> = tests.unknown_exclusions.into_iter().collect();
         unknown = Some(match unknown {

@@ -4,8 +4,8 @@
 
 mod errors;
 mod json;
-mod read;
 mod model;
+mod read;
 mod server;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};

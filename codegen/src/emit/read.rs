@@ -314,7 +314,10 @@ impl Emitter<'_> {
         value: TokenStream,
         shown: TokenStream,
     ) -> TokenStream {
-        let text = (option(range.min_text.as_deref()), option(range.max_text.as_deref()));
+        let text = (
+            option(range.min_text.as_deref()),
+            option(range.max_text.as_deref()),
+        );
         let (min_text, max_text) = text;
         match range.compare {
             RangeCompare::Integer { min, max } => {

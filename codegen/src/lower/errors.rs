@@ -122,7 +122,10 @@ pub(super) fn internal_error(
                 return None;
             };
             let fits = info.server_fault
-                && shape.id.rsplit_once('#').is_some_and(|(_, name)| name == wanted)
+                && shape
+                    .id
+                    .rsplit_once('#')
+                    .is_some_and(|(_, name)| name == wanted)
                 && members.iter().all(Member::optional);
             fits.then(|| InternalError {
                 shape: shape.id.clone(),
@@ -185,8 +188,14 @@ pub(super) fn validation_exception(
             Some(FieldList {
                 field: list,
                 entry: ENTRY.to_owned(),
-                path: entry.next().flatten().ok_or_else(|| missing(ENTRY, "path"))?,
-                message: entry.next().flatten().ok_or_else(|| missing(ENTRY, "message"))?,
+                path: entry
+                    .next()
+                    .flatten()
+                    .ok_or_else(|| missing(ENTRY, "path"))?,
+                message: entry
+                    .next()
+                    .flatten()
+                    .ok_or_else(|| missing(ENTRY, "message"))?,
             })
         }
     };

@@ -170,8 +170,11 @@ impl Lowering<'_> {
     /// The operations a service binds, directly or through its resources (and theirs).
     fn operation_ids(&self, service_id: &str) -> Result<BTreeSet<String>> {
         let service = &self.shapes[service_id];
-        let mut operation_ids: BTreeSet<String> =
-            service.operations.iter().map(|op| op.target.clone()).collect();
+        let mut operation_ids: BTreeSet<String> = service
+            .operations
+            .iter()
+            .map(|op| op.target.clone())
+            .collect();
         let mut resources: VecDeque<String> =
             service.resources.iter().map(|r| r.target.clone()).collect();
         let mut seen = BTreeSet::new();

@@ -74,7 +74,10 @@ pub(super) fn assign(
     }
     let mut server = Namespace::with_reserved(SERVER_ITEMS);
     let type_name = naming::type_name(service_name);
-    let trait_name = server.allocate(&[type_name.clone(), format!("{type_name}Service")], service_id);
+    let trait_name = server.allocate(
+        &[type_name.clone(), format!("{type_name}Service")],
+        service_id,
+    );
 
     let mut json = Namespace::with_reserved(&["rt"]);
     for shape in shapes.values_mut() {

@@ -148,4 +148,3 @@ pub(super) fn pick_service(shapes: &Shapes, settings: &Settings) -> Result<Strin
         ))),
     }
 }
-

@@ -74,7 +74,9 @@ impl Lowering<'_> {
             other => match simple(other) {
                 Some(simple) => Kind::Simple(simple),
                 None => {
-                    return Err(unsupported(&format!("a {other} cannot be a member's target")));
+                    return Err(unsupported(&format!(
+                        "a {other} cannot be a member's target"
+                    )));
                 }
             },
         };

@@ -114,9 +114,16 @@ impl Lowering<'_> {
             parts.push(format!("pattern {}", code(source)));
         }
         let values: Vec<String> = match target.kind.as_str() {
-            "enum" => self.enum_values(target_id, target)?.into_iter().map(|v| v.value).collect(),
+            "enum" => self
+                .enum_values(target_id, target)?
+                .into_iter()
+                .map(|v| v.value)
+                .collect(),
             "string" if target.traits.contains_key("smithy.api#enum") => {
-                legacy_enum(target_id, &target.traits)?.into_iter().map(|v| v.value).collect()
+                legacy_enum(target_id, &target.traits)?
+                    .into_iter()
+                    .map(|v| v.value)
+                    .collect()
             }
             "intEnum" => self
                 .int_enum_values(target_id, target)?
@@ -126,7 +133,8 @@ impl Lowering<'_> {
             _ => Vec::new(),
         };
         if !values.is_empty() {
-            let mut listed: Vec<String> = values.iter().take(LISTED_VALUES).map(|v| code(v)).collect();
+            let mut listed: Vec<String> =
+                values.iter().take(LISTED_VALUES).map(|v| code(v)).collect();
             if values.len() > LISTED_VALUES {
                 listed.push(format!("and {} more", values.len() - LISTED_VALUES));
             }
@@ -159,14 +167,22 @@ impl Lowering<'_> {
                     legacy_enum(target_id, &target.traits)?
                 };
                 let variant = values.into_iter().find(|v| &v.value == text);
-                DefaultValue::Variant(variant.ok_or_else(|| unfit("not a value of the enum"))?.variant)
+                DefaultValue::Variant(
+                    variant
+                        .ok_or_else(|| unfit("not a value of the enum"))?
+                        .variant,
+                )
             }
             (TargetKind::IntEnum, Value::Number(number)) => {
                 let values = self.int_enum_values(target_id, target)?;
                 let variant = values
                     .into_iter()
                     .find(|v| number.as_i64() == Some(i64::from(v.value)));
-                DefaultValue::Variant(variant.ok_or_else(|| unfit("not a value of the intEnum"))?.variant)
+                DefaultValue::Variant(
+                    variant
+                        .ok_or_else(|| unfit("not a value of the intEnum"))?
+                        .variant,
+                )
             }
             (TargetKind::Collection, Value::Array(items)) if target.kind != "map" => {
                 if !items.is_empty() {
@@ -351,7 +367,12 @@ fn range(member_id: &str, bounds: &Value, integral: bool) -> Result<Range> {
 
 /// `min..=max`, `at least min`, `at most max`, as the model wrote them.
 fn bounds_text(bounds: &Value) -> String {
-    let bound = |key: &str| bounds.get(key).filter(|v| v.is_number()).map(Value::to_string);
+    let bound = |key: &str| {
+        bounds
+            .get(key)
+            .filter(|v| v.is_number())
+            .map(Value::to_string)
+    };
     match (bound("min"), bound("max")) {
         (Some(min), Some(max)) => format!("{min}..={max}"),
         (Some(min), None) => format!("at least {min}"),
@@ -372,7 +393,9 @@ fn code(text: &str) -> String {
 /// Epoch seconds written as a decimal number: seconds and nanoseconds.
 fn epoch_seconds(text: &str) -> Option<(i64, u32)> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if text.contains(['e', 'E']) || fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit())
+    if text.contains(['e', 'E'])
+        || fraction.len() > 9
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
     {
         return None;
     }
@@ -395,17 +418,28 @@ fn epoch_seconds(text: &str) -> Option<(i64, u32)> {
 fn date_time(text: &str) -> Option<(i64, u32)> {
     let number = |range: std::ops::Range<usize>| -> Option<i64> {
         let part = text.get(range)?;
-        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let bytes = text.as_bytes();
-    if bytes.len() < 20 || bytes[4] != b'-' || bytes[7] != b'-' || !matches!(bytes[10], b'T' | b't')
-        || bytes[13] != b':' || bytes[16] != b':'
+    if bytes.len() < 20
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || !matches!(bytes[10], b'T' | b't')
+        || bytes[13] != b':'
+        || bytes[16] != b':'
     {
         return None;
     }
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut rest = &text[19..];
@@ -452,12 +486,18 @@ mod tests {
     #[test]
     fn date_times_and_epoch_seconds() {
         assert_eq!(date_time("1970-01-01T00:00:00Z"), Some((0, 0)));
-        assert_eq!(date_time("2000-02-29T12:00:00.25Z"), Some((951_825_600, 250_000_000)));
+        assert_eq!(
+            date_time("2000-02-29T12:00:00.25Z"),
+            Some((951_825_600, 250_000_000))
+        );
         assert_eq!(date_time("1970-01-01T01:00:00+01:00"), Some((0, 0)));
         assert_eq!(date_time("1969-12-31T23:59:59Z"), Some((-1, 0)));
         assert_eq!(date_time("2000-13-01T00:00:00Z"), None);
         assert_eq!(date_time("yesterday"), None);
-        assert_eq!(epoch_seconds("1515531081.1234"), Some((1_515_531_081, 123_400_000)));
+        assert_eq!(
+            epoch_seconds("1515531081.1234"),
+            Some((1_515_531_081, 123_400_000))
+        );
         assert_eq!(epoch_seconds("-1.5"), Some((-2, 500_000_000)));
         assert_eq!(epoch_seconds("1e3"), None);
     }

@@ -6,8 +6,8 @@ pub use crate::http::Dispatch;
 pub use crate::json::{self, Field, IntEnum, Items, Members, Object, StringEnum};
 pub use crate::number::BigNumber;
 pub use crate::operation::{
-    DecodeError, ErrorInfo, ErrorShape, Fault, Operation, OperationError, Protocol,
-    RequestContext, UnknownEnumValue, call, decode, encode, fmt_error,
+    DecodeError, ErrorInfo, ErrorShape, Fault, Operation, OperationError, Protocol, RequestContext,
+    UnknownEnumValue, call, decode, encode, fmt_error,
 };
 pub use crate::reply::Reply;
 pub use crate::timestamp::{Timestamp, TimestampFormat};

@@ -505,17 +505,29 @@ impl Items {
 
     fn item_path<'a>(self, path: &'a Path<'_>, index: usize) -> Path<'a> {
         let path = path.index(index);
-        if self.sensitive { path.sensitive() } else { path }
+        if self.sensitive {
+            path.sensitive()
+        } else {
+            path
+        }
     }
 
     fn key_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
         let path = path.key(key);
-        if self.sensitive_keys { path.sensitive() } else { path }
+        if self.sensitive_keys {
+            path.sensitive()
+        } else {
+            path
+        }
     }
 
     fn value_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
         let path = path.value(key);
-        if self.sensitive { path.sensitive() } else { path }
+        if self.sensitive {
+            path.sensitive()
+        } else {
+            path
+        }
     }
 }
 
