@@ -80,13 +80,16 @@ impl Lowering<'_> {
                 }
             },
         };
-        if let Kind::List { .. } | Kind::Map { .. } = &kind {
-            if let Some(unit) = kind.members().into_iter().find(|m| m.target == UNIT) {
-                return Err(unsupported(&format!(
-                    "member {} targets smithy.api#Unit, which only unions allow",
-                    unit.name
-                )));
-            }
+        let collection = matches!(kind, Kind::List { .. } | Kind::Map { .. });
+        if let Some(unit) = kind
+            .members()
+            .into_iter()
+            .find(|m| collection && m.target == UNIT)
+        {
+            return Err(unsupported(&format!(
+                "member {} targets smithy.api#Unit, which only unions allow",
+                unit.name
+            )));
         }
         Ok(Shape {
             id: id.to_owned(),
