@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, docs, docs_or, ident};
+use super::{Emitter, docs_or, ident};
 use crate::ir::{Dialect, Operation, Protocol, ValidationException};
 
 impl Emitter<'_> {
@@ -108,7 +108,7 @@ impl Emitter<'_> {
         };
         let methods = service.operations.iter().map(|op| {
             let method = ident(&op.method);
-            let doc = docs(&op.docs);
+            let doc = docs_or(&op.docs, format!("Handles the `{}` operation.", op.name));
             let input = self.io_type(op.input.as_ref());
             let output = self.io_type(op.output.as_ref());
             let error = ident(&op.error_name);

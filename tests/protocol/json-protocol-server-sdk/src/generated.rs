@@ -1294,6 +1294,7 @@ pub mod server {
                 super::error::ContentTypeParametersError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `DatetimeOffsets` operation.
         fn datetime_offsets(
             &self,
             input: (),
@@ -1304,6 +1305,7 @@ pub mod server {
                 super::error::DatetimeOffsetsError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `EmptyOperation` operation.
         fn empty_operation(
             &self,
             input: (),
@@ -1311,6 +1313,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::EmptyOperationError>,
         > + ::std::marker::Send;
+        /// Handles the `EndpointOperation` operation.
         fn endpoint_operation(
             &self,
             input: (),
@@ -1318,6 +1321,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::EndpointOperationError>,
         > + ::std::marker::Send;
+        /// Handles the `EndpointWithHostLabelOperation` operation.
         fn endpoint_with_host_label_operation(
             &self,
             input: super::model::HostLabelInput,
@@ -1328,6 +1332,7 @@ pub mod server {
                 super::error::EndpointWithHostLabelOperationError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `FractionalSeconds` operation.
         fn fractional_seconds(
             &self,
             input: (),
@@ -1349,6 +1354,7 @@ pub mod server {
                 super::error::GreetingWithErrorsError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `HostWithPathOperation` operation.
         fn host_with_path_operation(
             &self,
             input: (),
@@ -1389,6 +1395,7 @@ pub mod server {
                 super::error::JsonUnionsError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `KitchenSinkOperation` operation.
         fn kitchen_sink_operation(
             &self,
             input: super::model::KitchenSink,
@@ -1399,6 +1406,7 @@ pub mod server {
                 super::error::KitchenSinkOperationError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `NullOperation` operation.
         fn null_operation(
             &self,
             input: super::model::NullOperationInputOutput,
@@ -1409,6 +1417,7 @@ pub mod server {
                 super::error::NullOperationError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `OperationWithOptionalInputOutput` operation.
         fn operation_with_optional_input_output(
             &self,
             input: super::model::OperationWithOptionalInputOutputInput,
@@ -1430,6 +1439,7 @@ pub mod server {
                 super::error::PutAndGetInlineDocumentsError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `PutWithContentEncoding` operation.
         fn put_with_content_encoding(
             &self,
             input: super::model::PutWithContentEncodingInput,
@@ -1437,6 +1447,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::PutWithContentEncodingError>,
         > + ::std::marker::Send;
+        /// Handles the `SimpleScalarProperties` operation.
         fn simple_scalar_properties(
             &self,
             input: super::model::SimpleScalarPropertiesInputOutput,
@@ -1447,6 +1458,7 @@ pub mod server {
                 super::error::SimpleScalarPropertiesError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `SparseNullsOperation` operation.
         fn sparse_nulls_operation(
             &self,
             input: super::model::SparseNullsOperationInputOutput,

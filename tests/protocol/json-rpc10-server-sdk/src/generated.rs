@@ -1407,6 +1407,7 @@ pub mod server {
                 super::error::EmptyInputAndEmptyOutputError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `EndpointOperation` operation.
         fn endpoint_operation(
             &self,
             input: (),
@@ -1414,6 +1415,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::EndpointOperationError>,
         > + ::std::marker::Send;
+        /// Handles the `EndpointWithHostLabelOperation` operation.
         fn endpoint_with_host_label_operation(
             &self,
             input: super::model::EndpointWithHostLabelOperationInput,
@@ -1435,6 +1437,7 @@ pub mod server {
                 super::error::GreetingWithErrorsError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `HostWithPathOperation` operation.
         fn host_with_path_operation(
             &self,
             input: (),
@@ -1472,6 +1475,7 @@ pub mod server {
                 super::error::NoInputAndOutputError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `OperationWithDefaults` operation.
         fn operation_with_defaults(
             &self,
             input: super::model::OperationWithDefaultsInput,
@@ -1482,6 +1486,7 @@ pub mod server {
                 super::error::OperationWithDefaultsError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `OperationWithNestedStructure` operation.
         fn operation_with_nested_structure(
             &self,
             input: super::model::OperationWithNestedStructureInput,
@@ -1492,6 +1497,7 @@ pub mod server {
                 super::error::OperationWithNestedStructureError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `OperationWithRequiredMembers` operation.
         fn operation_with_required_members(
             &self,
             input: (),
@@ -1502,6 +1508,7 @@ pub mod server {
                 super::error::OperationWithRequiredMembersError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `OperationWithRequiredMembersWithDefaults` operation.
         fn operation_with_required_members_with_defaults(
             &self,
             input: (),
@@ -1512,6 +1519,7 @@ pub mod server {
                 super::error::OperationWithRequiredMembersWithDefaultsError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `PutWithContentEncoding` operation.
         fn put_with_content_encoding(
             &self,
             input: super::model::PutWithContentEncodingInput,
@@ -1519,6 +1527,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::PutWithContentEncodingError>,
         > + ::std::marker::Send;
+        /// Handles the `QueryIncompatibleOperation` operation.
         fn query_incompatible_operation(
             &self,
             input: (),
@@ -1529,6 +1538,7 @@ pub mod server {
                 super::error::QueryIncompatibleOperationError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `SimpleScalarProperties` operation.
         fn simple_scalar_properties(
             &self,
             input: super::model::SimpleScalarPropertiesInput,

@@ -141,6 +141,7 @@ pub mod server {
     pub const TARGETS: &[&str] = &["QueryCompatibleJsonRpc10.QueryCompatibleOperation"];
     /// The `QueryCompatibleJsonRpc10` service: implement one method per operation.
     pub trait QueryCompatibleJsonRpc10: ::std::marker::Send + ::std::marker::Sync + 'static {
+        /// Handles the `QueryCompatibleOperation` operation.
         fn query_compatible_operation(
             &self,
             input: (),

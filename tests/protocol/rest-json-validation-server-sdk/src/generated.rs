@@ -1297,6 +1297,7 @@ pub mod server {
     ];
     /// A REST JSON service that sends JSON requests and responses with validation applied
     pub trait RestJsonValidation: ::std::marker::Send + ::std::marker::Sync + 'static {
+        /// Handles the `MalformedEnum` operation.
         fn malformed_enum(
             &self,
             input: super::model::MalformedEnumInput,
@@ -1304,6 +1305,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::MalformedEnumError>,
         > + ::std::marker::Send;
+        /// Handles the `MalformedLength` operation.
         fn malformed_length(
             &self,
             input: super::model::MalformedLengthInput,
@@ -1311,6 +1313,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::MalformedLengthError>,
         > + ::std::marker::Send;
+        /// Handles the `MalformedLengthOverride` operation.
         fn malformed_length_override(
             &self,
             input: super::model::MalformedLengthOverrideInput,
@@ -1321,6 +1324,7 @@ pub mod server {
                 super::error::MalformedLengthOverrideError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `MalformedLengthQueryString` operation.
         fn malformed_length_query_string(
             &self,
             input: super::model::MalformedLengthQueryStringInput,
@@ -1331,6 +1335,7 @@ pub mod server {
                 super::error::MalformedLengthQueryStringError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `MalformedPattern` operation.
         fn malformed_pattern(
             &self,
             input: super::model::MalformedPatternInput,
@@ -1338,6 +1343,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::MalformedPatternError>,
         > + ::std::marker::Send;
+        /// Handles the `MalformedPatternOverride` operation.
         fn malformed_pattern_override(
             &self,
             input: super::model::MalformedPatternOverrideInput,
@@ -1348,6 +1354,7 @@ pub mod server {
                 super::error::MalformedPatternOverrideError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `MalformedRange` operation.
         fn malformed_range(
             &self,
             input: super::model::MalformedRangeInput,
@@ -1355,6 +1362,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::MalformedRangeError>,
         > + ::std::marker::Send;
+        /// Handles the `MalformedRangeOverride` operation.
         fn malformed_range_override(
             &self,
             input: super::model::MalformedRangeOverrideInput,
@@ -1362,6 +1370,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::MalformedRangeOverrideError>,
         > + ::std::marker::Send;
+        /// Handles the `MalformedRequired` operation.
         fn malformed_required(
             &self,
             input: super::model::MalformedRequiredInput,
@@ -1369,6 +1378,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::MalformedRequiredError>,
         > + ::std::marker::Send;
+        /// Handles the `MalformedUniqueItems` operation.
         fn malformed_unique_items(
             &self,
             input: super::model::MalformedUniqueItemsInput,
@@ -1376,6 +1386,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::MalformedUniqueItemsError>,
         > + ::std::marker::Send;
+        /// Handles the `RecursiveStructures` operation.
         fn recursive_structures(
             &self,
             input: super::model::RecursiveStructuresInput,
@@ -1383,6 +1394,7 @@ pub mod server {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<(), super::error::RecursiveStructuresError>,
         > + ::std::marker::Send;
+        /// Handles the `SensitiveValidation` operation.
         fn sensitive_validation(
             &self,
             input: super::model::SensitiveValidationInput,
