@@ -6,6 +6,7 @@ mod bench;
 mod codegen;
 mod compliance;
 mod fuzz;
+mod model;
 mod models;
 mod patterns;
 mod test;
@@ -40,6 +41,9 @@ enum Task {
     /// Generate a crate for every model in a folder into one scratch workspace and count its
     /// lines; optionally run clippy over it and time the largest crate's check.
     Models(models::Args),
+    /// Import operations, with every shape they reach, from a Smithy JSON AST model into ours,
+    /// or show how two models differ.
+    Model(model::Args),
     /// Run every test and check (what CI runs).
     Test,
 }
@@ -55,6 +59,7 @@ fn main() -> Result<()> {
         Some(Task::Fuzz(args)) => fuzz::run(&args),
         Some(Task::Bench(args)) => bench::run(&args),
         Some(Task::Models(args)) => models::run(&args),
+        Some(Task::Model(args)) => model::run(&args),
         Some(Task::Test) => test::run(),
     }
 }
