@@ -56,6 +56,139 @@ pub mod model {
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
     }
+    /// The `CreateProjectRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateProjectRequest {
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub project_name: ::std::string::String,
+        /// **Constraints:** one of `CONTENT_MODERATION`, `CUSTOM_LABELS`.
+        pub feature: ::std::option::Option<super::model::CustomizationFeature>,
+        /// **Constraints:** one of `ENABLED`, `DISABLED`.
+        pub auto_update: ::std::option::Option<super::model::ProjectAutoUpdate>,
+        /// **Constraints:** length 0..=200.
+        pub tags: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    /// The `CreateProjectResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateProjectResponse {
+        /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
+        pub project_arn: ::std::option::Option<::std::string::String>,
+    }
+    /// The `CustomizationFeature` enum.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum CustomizationFeature {
+        /// `CONTENT_MODERATION`
+        ContentModeration,
+        /// `CUSTOM_LABELS`
+        CustomLabels,
+    }
+    impl CustomizationFeature {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "CONTENT_MODERATION",
+            "CUSTOM_LABELS",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::ContentModeration => "CONTENT_MODERATION",
+                Self::CustomLabels => "CUSTOM_LABELS",
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationFeature {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "CONTENT_MODERATION" => {
+                    ::std::result::Result::Ok(Self::ContentModeration)
+                }
+                "CUSTOM_LABELS" => ::std::result::Result::Ok(Self::CustomLabels),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "CustomizationFeature",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for CustomizationFeature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for CustomizationFeature {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "CONTENT_MODERATION",
+            "CUSTOM_LABELS",
+        ];
+    }
+    impl rt::ValueText for CustomizationFeature {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// The `DatasetChanges` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DatasetChanges {
+        /// **Constraints:** required; length 1..=5242880.
+        pub ground_truth: rt::Blob,
+    }
+    /// The `DatasetDescription` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DatasetDescription {
+        /// The `CreationTimestamp` member.
+        pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// The `LastUpdatedTimestamp` member.
+        pub last_updated_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// **Constraints:** one of `CREATE_IN_PROGRESS`, `CREATE_COMPLETE`, `CREATE_FAILED`, `UPDATE_IN_PROGRESS`, `UPDATE_COMPLETE`, `UPDATE_FAILED`, `DELETE_IN_PROGRESS`.
+        pub status: ::std::option::Option<super::model::DatasetStatus>,
+        /// The `StatusMessage` member.
+        pub status_message: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** one of `SUCCESS`, `SERVICE_ERROR`, `CLIENT_ERROR`.
+        pub status_message_code: ::std::option::Option<
+            super::model::DatasetStatusMessageCode,
+        >,
+        /// The `DatasetStats` member.
+        pub dataset_stats: ::std::option::Option<super::model::DatasetStats>,
+    }
+    /// The `DatasetLabelDescription` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DatasetLabelDescription {
+        /// **Constraints:** length 1..=255; pattern `^.{1,}$`.
+        pub label_name: ::std::option::Option<::std::string::String>,
+        /// The `LabelStats` member.
+        pub label_stats: ::std::option::Option<super::model::DatasetLabelStats>,
+    }
+    /// The `DatasetLabelStats` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DatasetLabelStats {
+        /// **Constraints:** range at least 0.
+        pub entry_count: ::std::option::Option<i32>,
+        /// **Constraints:** range at least 0.
+        pub bounding_box_count: ::std::option::Option<i32>,
+    }
+    /// The `DatasetMetadata` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DatasetMetadata {
+        /// The `CreationTimestamp` member.
+        pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// **Constraints:** one of `TRAIN`, `TEST`.
+        pub dataset_type: ::std::option::Option<super::model::DatasetType>,
+        /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
+        pub dataset_arn: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** one of `CREATE_IN_PROGRESS`, `CREATE_COMPLETE`, `CREATE_FAILED`, `UPDATE_IN_PROGRESS`, `UPDATE_COMPLETE`, `UPDATE_FAILED`, `DELETE_IN_PROGRESS`.
+        pub status: ::std::option::Option<super::model::DatasetStatus>,
+        /// The `StatusMessage` member.
+        pub status_message: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** one of `SUCCESS`, `SERVICE_ERROR`, `CLIENT_ERROR`.
+        pub status_message_code: ::std::option::Option<
+            super::model::DatasetStatusMessageCode,
+        >,
+    }
     /// The source of a new dataset's entries. Give exactly one of `GroundTruthManifest` and `DatasetArn`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatasetSource {
@@ -67,6 +200,160 @@ pub mod model {
         ///
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
+    }
+    /// The `DatasetStats` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DatasetStats {
+        /// **Constraints:** range at least 0.
+        pub labeled_entries: ::std::option::Option<i32>,
+        /// **Constraints:** range at least 0.
+        pub total_entries: ::std::option::Option<i32>,
+        /// **Constraints:** range at least 0.
+        pub total_labels: ::std::option::Option<i32>,
+        /// **Constraints:** range at least 0.
+        pub error_entries: ::std::option::Option<i32>,
+    }
+    /// The `DatasetStatus` enum.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum DatasetStatus {
+        /// `CREATE_IN_PROGRESS`
+        CreateInProgress,
+        /// `CREATE_COMPLETE`
+        CreateComplete,
+        /// `CREATE_FAILED`
+        CreateFailed,
+        /// `UPDATE_IN_PROGRESS`
+        UpdateInProgress,
+        /// `UPDATE_COMPLETE`
+        UpdateComplete,
+        /// `UPDATE_FAILED`
+        UpdateFailed,
+        /// `DELETE_IN_PROGRESS`
+        DeleteInProgress,
+    }
+    impl DatasetStatus {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "CREATE_IN_PROGRESS",
+            "CREATE_COMPLETE",
+            "CREATE_FAILED",
+            "UPDATE_IN_PROGRESS",
+            "UPDATE_COMPLETE",
+            "UPDATE_FAILED",
+            "DELETE_IN_PROGRESS",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::CreateInProgress => "CREATE_IN_PROGRESS",
+                Self::CreateComplete => "CREATE_COMPLETE",
+                Self::CreateFailed => "CREATE_FAILED",
+                Self::UpdateInProgress => "UPDATE_IN_PROGRESS",
+                Self::UpdateComplete => "UPDATE_COMPLETE",
+                Self::UpdateFailed => "UPDATE_FAILED",
+                Self::DeleteInProgress => "DELETE_IN_PROGRESS",
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasetStatus {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "CREATE_IN_PROGRESS" => ::std::result::Result::Ok(Self::CreateInProgress),
+                "CREATE_COMPLETE" => ::std::result::Result::Ok(Self::CreateComplete),
+                "CREATE_FAILED" => ::std::result::Result::Ok(Self::CreateFailed),
+                "UPDATE_IN_PROGRESS" => ::std::result::Result::Ok(Self::UpdateInProgress),
+                "UPDATE_COMPLETE" => ::std::result::Result::Ok(Self::UpdateComplete),
+                "UPDATE_FAILED" => ::std::result::Result::Ok(Self::UpdateFailed),
+                "DELETE_IN_PROGRESS" => ::std::result::Result::Ok(Self::DeleteInProgress),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "DatasetStatus",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for DatasetStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for DatasetStatus {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "CREATE_IN_PROGRESS",
+            "CREATE_COMPLETE",
+            "CREATE_FAILED",
+            "UPDATE_IN_PROGRESS",
+            "UPDATE_COMPLETE",
+            "UPDATE_FAILED",
+            "DELETE_IN_PROGRESS",
+        ];
+    }
+    impl rt::ValueText for DatasetStatus {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// The `DatasetStatusMessageCode` enum.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum DatasetStatusMessageCode {
+        /// `SUCCESS`
+        Success,
+        /// `SERVICE_ERROR`
+        ServiceError,
+        /// `CLIENT_ERROR`
+        ClientError,
+    }
+    impl DatasetStatusMessageCode {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "SUCCESS",
+            "SERVICE_ERROR",
+            "CLIENT_ERROR",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Success => "SUCCESS",
+                Self::ServiceError => "SERVICE_ERROR",
+                Self::ClientError => "CLIENT_ERROR",
+            }
+        }
+    }
+    impl ::std::str::FromStr for DatasetStatusMessageCode {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "SUCCESS" => ::std::result::Result::Ok(Self::Success),
+                "SERVICE_ERROR" => ::std::result::Result::Ok(Self::ServiceError),
+                "CLIENT_ERROR" => ::std::result::Result::Ok(Self::ClientError),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "DatasetStatusMessageCode",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for DatasetStatusMessageCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for DatasetStatusMessageCode {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "SUCCESS",
+            "SERVICE_ERROR",
+            "CLIENT_ERROR",
+        ];
+    }
+    impl rt::ValueText for DatasetStatusMessageCode {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
     }
     /// The `DatasetType` enum.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -131,6 +418,98 @@ pub mod model {
         /// **Constraints:** range at least 0.
         pub status_code: ::std::option::Option<i32>,
     }
+    /// The `DeleteDatasetRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteDatasetRequest {
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
+        pub dataset_arn: ::std::string::String,
+    }
+    /// The `DeleteDatasetResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteDatasetResponse {}
+    /// The `DeleteProjectRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteProjectRequest {
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
+        pub project_arn: ::std::string::String,
+    }
+    /// The `DeleteProjectResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteProjectResponse {
+        /// **Constraints:** one of `CREATING`, `CREATED`, `DELETING`.
+        pub status: ::std::option::Option<super::model::ProjectStatus>,
+    }
+    /// The `DescribeCollectionRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DescribeCollectionRequest {
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+    }
+    /// The `DescribeCollectionResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DescribeCollectionResponse {
+        /// **Constraints:** range at least 0.
+        pub face_count: ::std::option::Option<i64>,
+        /// The `FaceModelVersion` member.
+        pub face_model_version: ::std::option::Option<::std::string::String>,
+        /// The `CollectionARN` member.
+        pub collection_arn: ::std::option::Option<::std::string::String>,
+        /// The `CreationTimestamp` member.
+        pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// **Constraints:** range at least 0.
+        pub user_count: ::std::option::Option<i64>,
+    }
+    /// The `DescribeDatasetRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DescribeDatasetRequest {
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
+        pub dataset_arn: ::std::string::String,
+    }
+    /// The `DescribeDatasetResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DescribeDatasetResponse {
+        /// The `DatasetDescription` member.
+        pub dataset_description: ::std::option::Option<super::model::DatasetDescription>,
+    }
+    /// The `DescribeProjectsRequest` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DescribeProjectsRequest {
+        /// **Constraints:** length 0..=1024.
+        pub next_token: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** range 1..=100.
+        pub max_results: ::std::option::Option<i32>,
+        /// **Constraints:** length 1..=10.
+        pub project_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// **Constraints:** length 1..=2.
+        pub features: ::std::option::Option<
+            ::std::vec::Vec<super::model::CustomizationFeature>,
+        >,
+    }
+    /// The `DescribeProjectsResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DescribeProjectsResponse {
+        /// The `ProjectDescriptions` member.
+        pub project_descriptions: ::std::option::Option<
+            ::std::vec::Vec<super::model::ProjectDescription>,
+        >,
+        /// **Constraints:** length 0..=1024.
+        pub next_token: ::std::option::Option<::std::string::String>,
+    }
+    /// The `DistributeDataset` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DistributeDataset {
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
+        pub arn: ::std::string::String,
+    }
+    /// The `DistributeDatasetEntriesRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DistributeDatasetEntriesRequest {
+        /// **Constraints:** required; length 2..=2.
+        pub datasets: ::std::vec::Vec<super::model::DistributeDataset>,
+    }
+    /// The `DistributeDatasetEntriesResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DistributeDatasetEntriesResponse {}
     /// A SageMaker Ground Truth manifest file: JSON Lines, one image and its labels per line.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroundTruthManifest {
@@ -165,6 +544,190 @@ pub mod model {
             ::std::vec::Vec<::std::string::String>,
         >,
     }
+    /// The `ListDatasetEntriesRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListDatasetEntriesRequest {
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
+        pub dataset_arn: ::std::string::String,
+        /// **Constraints:** length 1..=10.
+        pub contains_labels: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        /// The `Labeled` member.
+        pub labeled: ::std::option::Option<bool>,
+        /// **Constraints:** length 1..=2048; pattern `\S`.
+        pub source_ref_contains: ::std::option::Option<::std::string::String>,
+        /// The `HasErrors` member.
+        pub has_errors: ::std::option::Option<bool>,
+        /// **Constraints:** length 0..=1024.
+        pub next_token: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** range 1..=100.
+        pub max_results: ::std::option::Option<i32>,
+    }
+    /// The `ListDatasetEntriesResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListDatasetEntriesResponse {
+        /// The `DatasetEntries` member.
+        pub dataset_entries: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        /// **Constraints:** length 0..=1024.
+        pub next_token: ::std::option::Option<::std::string::String>,
+    }
+    /// The `ListDatasetLabelsRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListDatasetLabelsRequest {
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
+        pub dataset_arn: ::std::string::String,
+        /// **Constraints:** length 0..=1024.
+        pub next_token: ::std::option::Option<::std::string::String>,
+        /// **Constraints:** range 1..=100.
+        pub max_results: ::std::option::Option<i32>,
+    }
+    /// The `ListDatasetLabelsResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListDatasetLabelsResponse {
+        /// The `DatasetLabelDescriptions` member.
+        pub dataset_label_descriptions: ::std::option::Option<
+            ::std::vec::Vec<super::model::DatasetLabelDescription>,
+        >,
+        /// **Constraints:** length 0..=1024.
+        pub next_token: ::std::option::Option<::std::string::String>,
+    }
+    /// The `ListTagsForResourceRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListTagsForResourceRequest {
+        /// **Constraints:** required; length 20..=2048.
+        pub resource_arn: ::std::string::String,
+    }
+    /// The `ListTagsForResourceResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListTagsForResourceResponse {
+        /// **Constraints:** length 0..=200.
+        pub tags: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    /// The `ProjectAutoUpdate` enum.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ProjectAutoUpdate {
+        /// `ENABLED`
+        Enabled,
+        /// `DISABLED`
+        Disabled,
+    }
+    impl ProjectAutoUpdate {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Enabled => "ENABLED",
+                Self::Disabled => "DISABLED",
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProjectAutoUpdate {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "ENABLED" => ::std::result::Result::Ok(Self::Enabled),
+                "DISABLED" => ::std::result::Result::Ok(Self::Disabled),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "ProjectAutoUpdate",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for ProjectAutoUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for ProjectAutoUpdate {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+    }
+    impl rt::ValueText for ProjectAutoUpdate {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// The `ProjectDescription` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ProjectDescription {
+        /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
+        pub project_arn: ::std::option::Option<::std::string::String>,
+        /// The `CreationTimestamp` member.
+        pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// **Constraints:** one of `CREATING`, `CREATED`, `DELETING`.
+        pub status: ::std::option::Option<super::model::ProjectStatus>,
+        /// The `Datasets` member.
+        pub datasets: ::std::option::Option<
+            ::std::vec::Vec<super::model::DatasetMetadata>,
+        >,
+        /// **Constraints:** one of `CONTENT_MODERATION`, `CUSTOM_LABELS`.
+        pub feature: ::std::option::Option<super::model::CustomizationFeature>,
+        /// **Constraints:** one of `ENABLED`, `DISABLED`.
+        pub auto_update: ::std::option::Option<super::model::ProjectAutoUpdate>,
+    }
+    /// The `ProjectStatus` enum.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ProjectStatus {
+        /// `CREATING`
+        Creating,
+        /// `CREATED`
+        Created,
+        /// `DELETING`
+        Deleting,
+    }
+    impl ProjectStatus {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &["CREATING", "CREATED", "DELETING"];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Creating => "CREATING",
+                Self::Created => "CREATED",
+                Self::Deleting => "DELETING",
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProjectStatus {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "CREATING" => ::std::result::Result::Ok(Self::Creating),
+                "CREATED" => ::std::result::Result::Ok(Self::Created),
+                "DELETING" => ::std::result::Result::Ok(Self::Deleting),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "ProjectStatus",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for ProjectStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for ProjectStatus {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "CREATING",
+            "CREATED",
+            "DELETING",
+        ];
+    }
+    impl rt::ValueText for ProjectStatus {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
     /// An object in an Amazon S3 bucket. The caller must be allowed to read it.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct S3Object {
@@ -181,6 +744,42 @@ pub mod model {
         /// **Constraints:** length 1..=1024.
         pub version: ::std::option::Option<::std::string::String>,
     }
+    /// The `TagResourceRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TagResourceRequest {
+        /// **Constraints:** required; length 20..=2048.
+        pub resource_arn: ::std::string::String,
+        /// **Constraints:** required; length 0..=200.
+        pub tags: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    }
+    /// The `TagResourceResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TagResourceResponse {}
+    /// The `UntagResourceRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UntagResourceRequest {
+        /// **Constraints:** required; length 20..=2048.
+        pub resource_arn: ::std::string::String,
+        /// **Constraints:** required; length 0..=200.
+        pub tag_keys: ::std::vec::Vec<::std::string::String>,
+    }
+    /// The `UntagResourceResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UntagResourceResponse {}
+    /// The `UpdateDatasetEntriesRequest` structure.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdateDatasetEntriesRequest {
+        /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
+        pub dataset_arn: ::std::string::String,
+        /// **Constraints:** required.
+        pub changes: super::model::DatasetChanges,
+    }
+    /// The `UpdateDatasetEntriesResponse` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateDatasetEntriesResponse {}
 }
 /// Modeled errors, and one enum per operation of the errors it can return.
 #[allow(clippy::large_enum_variant)]
@@ -545,6 +1144,50 @@ pub mod error {
             }
         }
     }
+    /// The `ResourceInUseException` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ResourceInUseException {
+        /// The `Message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
+        pub code: ::std::option::Option<::std::string::String>,
+        /// The `Logref` member.
+        pub logref: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceInUseException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::fmt::Display for ResourceInUseException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            rt::fmt_error(f, "ResourceInUseException", self.message.as_deref())
+        }
+    }
+    impl ::std::error::Error for ResourceInUseException {}
+    impl rt::ErrorShape for ResourceInUseException {
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ResourceInUseException",
+                400u16,
+            );
+            &INFO
+        }
+        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
+            super::json::ser_members_resource_in_use_exception(self, object);
+            if self.logref.is_none() {
+                object.key("Logref").string(request_id);
+            }
+            if self.code.is_none() {
+                object.key("Code").string("ResourceInUseException");
+            }
+        }
+    }
     /// The resource named in the request does not exist.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceNotFoundException {
@@ -586,6 +1229,50 @@ pub mod error {
             }
             if self.code.is_none() {
                 object.key("Code").string("ResourceNotFoundException");
+            }
+        }
+    }
+    /// The `ResourceNotReadyException` structure.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ResourceNotReadyException {
+        /// The `Message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
+        pub code: ::std::option::Option<::std::string::String>,
+        /// The `Logref` member.
+        pub logref: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceNotReadyException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::fmt::Display for ResourceNotReadyException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            rt::fmt_error(f, "ResourceNotReadyException", self.message.as_deref())
+        }
+    }
+    impl ::std::error::Error for ResourceNotReadyException {}
+    impl rt::ErrorShape for ResourceNotReadyException {
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ResourceNotReadyException",
+                400u16,
+            );
+            &INFO
+        }
+        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
+            super::json::ser_members_resource_not_ready_exception(self, object);
+            if self.logref.is_none() {
+                object.key("Logref").string(request_id);
+            }
+            if self.code.is_none() {
+                object.key("Code").string("ResourceNotReadyException");
             }
         }
     }
@@ -847,6 +1534,83 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    /// Errors of the `CreateProject` operation.
+    #[derive(Debug)]
+    pub enum CreateProjectError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`LimitExceededException`].
+        LimitExceededException(LimitExceededException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceInUseException`].
+        ResourceInUseException(ResourceInUseException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for CreateProjectError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::LimitExceededException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceInUseException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateProjectError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for CreateProjectError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for CreateProjectError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for CreateProjectError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for CreateProjectError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<LimitExceededException> for CreateProjectError {
+        fn from(error: LimitExceededException) -> Self {
+            Self::LimitExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for CreateProjectError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceInUseException> for CreateProjectError {
+        fn from(error: ResourceInUseException) -> Self {
+            Self::ResourceInUseException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for CreateProjectError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
     /// Errors of the `DeleteCollection` operation.
     #[derive(Debug)]
     pub enum DeleteCollectionError {
@@ -912,6 +1676,456 @@ pub mod error {
         }
     }
     impl ::std::convert::From<ThrottlingException> for DeleteCollectionError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `DeleteDataset` operation.
+    #[derive(Debug)]
+    pub enum DeleteDatasetError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`LimitExceededException`].
+        LimitExceededException(LimitExceededException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceInUseException`].
+        ResourceInUseException(ResourceInUseException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for DeleteDatasetError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::LimitExceededException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceInUseException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteDatasetError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for DeleteDatasetError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DeleteDatasetError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DeleteDatasetError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DeleteDatasetError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<LimitExceededException> for DeleteDatasetError {
+        fn from(error: LimitExceededException) -> Self {
+            Self::LimitExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DeleteDatasetError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceInUseException> for DeleteDatasetError {
+        fn from(error: ResourceInUseException) -> Self {
+            Self::ResourceInUseException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for DeleteDatasetError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DeleteDatasetError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `DeleteProject` operation.
+    #[derive(Debug)]
+    pub enum DeleteProjectError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceInUseException`].
+        ResourceInUseException(ResourceInUseException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for DeleteProjectError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceInUseException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteProjectError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for DeleteProjectError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DeleteProjectError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DeleteProjectError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DeleteProjectError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DeleteProjectError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceInUseException> for DeleteProjectError {
+        fn from(error: ResourceInUseException) -> Self {
+            Self::ResourceInUseException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for DeleteProjectError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DeleteProjectError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `DescribeCollection` operation.
+    #[derive(Debug)]
+    pub enum DescribeCollectionError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for DescribeCollectionError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for DescribeCollectionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for DescribeCollectionError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DescribeCollectionError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DescribeCollectionError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DescribeCollectionError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DescribeCollectionError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for DescribeCollectionError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DescribeCollectionError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `DescribeDataset` operation.
+    #[derive(Debug)]
+    pub enum DescribeDatasetError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for DescribeDatasetError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for DescribeDatasetError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for DescribeDatasetError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DescribeDatasetError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DescribeDatasetError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DescribeDatasetError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DescribeDatasetError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for DescribeDatasetError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DescribeDatasetError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `DescribeProjects` operation.
+    #[derive(Debug)]
+    pub enum DescribeProjectsError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidPaginationTokenException`].
+        InvalidPaginationTokenException(InvalidPaginationTokenException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for DescribeProjectsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidPaginationTokenException(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for DescribeProjectsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for DescribeProjectsError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DescribeProjectsError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DescribeProjectsError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidPaginationTokenException>
+    for DescribeProjectsError {
+        fn from(error: InvalidPaginationTokenException) -> Self {
+            Self::InvalidPaginationTokenException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DescribeProjectsError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DescribeProjectsError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DescribeProjectsError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `DistributeDatasetEntries` operation.
+    #[derive(Debug)]
+    pub enum DistributeDatasetEntriesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ResourceNotReadyException`].
+        ResourceNotReadyException(ResourceNotReadyException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for DistributeDatasetEntriesError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ResourceNotReadyException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for DistributeDatasetEntriesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for DistributeDatasetEntriesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DistributeDatasetEntriesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DistributeDatasetEntriesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException>
+    for DistributeDatasetEntriesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DistributeDatasetEntriesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException>
+    for DistributeDatasetEntriesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotReadyException>
+    for DistributeDatasetEntriesError {
+        fn from(error: ResourceNotReadyException) -> Self {
+            Self::ResourceNotReadyException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DistributeDatasetEntriesError {
         fn from(error: ThrottlingException) -> Self {
             Self::ThrottlingException(error)
         }
@@ -993,6 +2207,494 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    /// Errors of the `ListDatasetEntries` operation.
+    #[derive(Debug)]
+    pub enum ListDatasetEntriesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidPaginationTokenException`].
+        InvalidPaginationTokenException(InvalidPaginationTokenException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceInUseException`].
+        ResourceInUseException(ResourceInUseException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ResourceNotReadyException`].
+        ResourceNotReadyException(ResourceNotReadyException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for ListDatasetEntriesError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidPaginationTokenException(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceInUseException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ResourceNotReadyException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListDatasetEntriesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for ListDatasetEntriesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for ListDatasetEntriesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for ListDatasetEntriesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidPaginationTokenException>
+    for ListDatasetEntriesError {
+        fn from(error: InvalidPaginationTokenException) -> Self {
+            Self::InvalidPaginationTokenException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for ListDatasetEntriesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for ListDatasetEntriesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceInUseException> for ListDatasetEntriesError {
+        fn from(error: ResourceInUseException) -> Self {
+            Self::ResourceInUseException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for ListDatasetEntriesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotReadyException> for ListDatasetEntriesError {
+        fn from(error: ResourceNotReadyException) -> Self {
+            Self::ResourceNotReadyException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for ListDatasetEntriesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `ListDatasetLabels` operation.
+    #[derive(Debug)]
+    pub enum ListDatasetLabelsError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidPaginationTokenException`].
+        InvalidPaginationTokenException(InvalidPaginationTokenException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceInUseException`].
+        ResourceInUseException(ResourceInUseException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ResourceNotReadyException`].
+        ResourceNotReadyException(ResourceNotReadyException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for ListDatasetLabelsError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidPaginationTokenException(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceInUseException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ResourceNotReadyException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListDatasetLabelsError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for ListDatasetLabelsError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for ListDatasetLabelsError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for ListDatasetLabelsError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidPaginationTokenException>
+    for ListDatasetLabelsError {
+        fn from(error: InvalidPaginationTokenException) -> Self {
+            Self::InvalidPaginationTokenException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for ListDatasetLabelsError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for ListDatasetLabelsError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceInUseException> for ListDatasetLabelsError {
+        fn from(error: ResourceInUseException) -> Self {
+            Self::ResourceInUseException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for ListDatasetLabelsError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotReadyException> for ListDatasetLabelsError {
+        fn from(error: ResourceNotReadyException) -> Self {
+            Self::ResourceNotReadyException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for ListDatasetLabelsError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `ListTagsForResource` operation.
+    #[derive(Debug)]
+    pub enum ListTagsForResourceError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for ListTagsForResourceError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListTagsForResourceError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for ListTagsForResourceError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for ListTagsForResourceError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for ListTagsForResourceError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for ListTagsForResourceError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for ListTagsForResourceError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for ListTagsForResourceError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for ListTagsForResourceError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `TagResource` operation.
+    #[derive(Debug)]
+    pub enum TagResourceError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ServiceQuotaExceededException`].
+        ServiceQuotaExceededException(ServiceQuotaExceededException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for TagResourceError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ServiceQuotaExceededException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for TagResourceError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for TagResourceError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for TagResourceError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for TagResourceError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for TagResourceError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for TagResourceError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for TagResourceError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ServiceQuotaExceededException> for TagResourceError {
+        fn from(error: ServiceQuotaExceededException) -> Self {
+            Self::ServiceQuotaExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for TagResourceError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `UntagResource` operation.
+    #[derive(Debug)]
+    pub enum UntagResourceError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for UntagResourceError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for UntagResourceError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for UntagResourceError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for UntagResourceError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for UntagResourceError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for UntagResourceError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for UntagResourceError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for UntagResourceError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for UntagResourceError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    /// Errors of the `UpdateDatasetEntries` operation.
+    #[derive(Debug)]
+    pub enum UpdateDatasetEntriesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`LimitExceededException`].
+        LimitExceededException(LimitExceededException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceInUseException`].
+        ResourceInUseException(ResourceInUseException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+    }
+    impl rt::OperationError for UpdateDatasetEntriesError {
+        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+            match self {
+                Self::AccessDeniedException(error) => error,
+                Self::InternalServerError(error) => error,
+                Self::InvalidParameterException(error) => error,
+                Self::LimitExceededException(error) => error,
+                Self::ProvisionedThroughputExceededException(error) => error,
+                Self::ResourceInUseException(error) => error,
+                Self::ResourceNotFoundException(error) => error,
+                Self::ThrottlingException(error) => error,
+            }
+        }
+    }
+    impl ::std::fmt::Display for UpdateDatasetEntriesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+        }
+    }
+    impl ::std::error::Error for UpdateDatasetEntriesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for UpdateDatasetEntriesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for UpdateDatasetEntriesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for UpdateDatasetEntriesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<LimitExceededException> for UpdateDatasetEntriesError {
+        fn from(error: LimitExceededException) -> Self {
+            Self::LimitExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for UpdateDatasetEntriesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceInUseException> for UpdateDatasetEntriesError {
+        fn from(error: ResourceInUseException) -> Self {
+            Self::ResourceInUseException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for UpdateDatasetEntriesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for UpdateDatasetEntriesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
 }
 /// One marker type per operation: its name, wire target, input, output and errors.
 pub mod operation {
@@ -1041,6 +2743,24 @@ pub mod operation {
             rt::encode(output, super::json::ser_create_dataset_response)
         }
     }
+    /// The `CreateProject` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct CreateProject;
+    impl rt::Operation for CreateProject {
+        const NAME: &'static str = "CreateProject";
+        const TARGET: &'static str = "RekognitionService.CreateProject";
+        type Input = super::model::CreateProjectRequest;
+        type Output = super::model::CreateProjectResponse;
+        type Error = super::error::CreateProjectError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_create_project_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_create_project_response)
+        }
+    }
     /// Deletes a collection and every face stored in it.
     ///
     /// Calling it requires permission for the `rekognition:DeleteCollection` action.
@@ -1059,6 +2779,114 @@ pub mod operation {
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             rt::encode(output, super::json::ser_delete_collection_response)
+        }
+    }
+    /// The `DeleteDataset` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DeleteDataset;
+    impl rt::Operation for DeleteDataset {
+        const NAME: &'static str = "DeleteDataset";
+        const TARGET: &'static str = "RekognitionService.DeleteDataset";
+        type Input = super::model::DeleteDatasetRequest;
+        type Output = super::model::DeleteDatasetResponse;
+        type Error = super::error::DeleteDatasetError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_delete_dataset_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_delete_dataset_response)
+        }
+    }
+    /// The `DeleteProject` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DeleteProject;
+    impl rt::Operation for DeleteProject {
+        const NAME: &'static str = "DeleteProject";
+        const TARGET: &'static str = "RekognitionService.DeleteProject";
+        type Input = super::model::DeleteProjectRequest;
+        type Output = super::model::DeleteProjectResponse;
+        type Error = super::error::DeleteProjectError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_delete_project_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_delete_project_response)
+        }
+    }
+    /// The `DescribeCollection` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DescribeCollection;
+    impl rt::Operation for DescribeCollection {
+        const NAME: &'static str = "DescribeCollection";
+        const TARGET: &'static str = "RekognitionService.DescribeCollection";
+        type Input = super::model::DescribeCollectionRequest;
+        type Output = super::model::DescribeCollectionResponse;
+        type Error = super::error::DescribeCollectionError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_describe_collection_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_describe_collection_response)
+        }
+    }
+    /// The `DescribeDataset` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DescribeDataset;
+    impl rt::Operation for DescribeDataset {
+        const NAME: &'static str = "DescribeDataset";
+        const TARGET: &'static str = "RekognitionService.DescribeDataset";
+        type Input = super::model::DescribeDatasetRequest;
+        type Output = super::model::DescribeDatasetResponse;
+        type Error = super::error::DescribeDatasetError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_describe_dataset_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_describe_dataset_response)
+        }
+    }
+    /// The `DescribeProjects` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DescribeProjects;
+    impl rt::Operation for DescribeProjects {
+        const NAME: &'static str = "DescribeProjects";
+        const TARGET: &'static str = "RekognitionService.DescribeProjects";
+        type Input = super::model::DescribeProjectsRequest;
+        type Output = super::model::DescribeProjectsResponse;
+        type Error = super::error::DescribeProjectsError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_describe_projects_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_describe_projects_response)
+        }
+    }
+    /// The `DistributeDatasetEntries` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DistributeDatasetEntries;
+    impl rt::Operation for DistributeDatasetEntries {
+        const NAME: &'static str = "DistributeDatasetEntries";
+        const TARGET: &'static str = "RekognitionService.DistributeDatasetEntries";
+        type Input = super::model::DistributeDatasetEntriesRequest;
+        type Output = super::model::DistributeDatasetEntriesResponse;
+        type Error = super::error::DistributeDatasetEntriesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_distribute_dataset_entries_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_distribute_dataset_entries_response)
         }
     }
     /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken` to pass to the next call.
@@ -1081,6 +2909,114 @@ pub mod operation {
             rt::encode(output, super::json::ser_list_collections_response)
         }
     }
+    /// The `ListDatasetEntries` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct ListDatasetEntries;
+    impl rt::Operation for ListDatasetEntries {
+        const NAME: &'static str = "ListDatasetEntries";
+        const TARGET: &'static str = "RekognitionService.ListDatasetEntries";
+        type Input = super::model::ListDatasetEntriesRequest;
+        type Output = super::model::ListDatasetEntriesResponse;
+        type Error = super::error::ListDatasetEntriesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_list_dataset_entries_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_list_dataset_entries_response)
+        }
+    }
+    /// The `ListDatasetLabels` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct ListDatasetLabels;
+    impl rt::Operation for ListDatasetLabels {
+        const NAME: &'static str = "ListDatasetLabels";
+        const TARGET: &'static str = "RekognitionService.ListDatasetLabels";
+        type Input = super::model::ListDatasetLabelsRequest;
+        type Output = super::model::ListDatasetLabelsResponse;
+        type Error = super::error::ListDatasetLabelsError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_list_dataset_labels_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_list_dataset_labels_response)
+        }
+    }
+    /// The `ListTagsForResource` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct ListTagsForResource;
+    impl rt::Operation for ListTagsForResource {
+        const NAME: &'static str = "ListTagsForResource";
+        const TARGET: &'static str = "RekognitionService.ListTagsForResource";
+        type Input = super::model::ListTagsForResourceRequest;
+        type Output = super::model::ListTagsForResourceResponse;
+        type Error = super::error::ListTagsForResourceError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_list_tags_for_resource_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_list_tags_for_resource_response)
+        }
+    }
+    /// The `TagResource` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct TagResource;
+    impl rt::Operation for TagResource {
+        const NAME: &'static str = "TagResource";
+        const TARGET: &'static str = "RekognitionService.TagResource";
+        type Input = super::model::TagResourceRequest;
+        type Output = super::model::TagResourceResponse;
+        type Error = super::error::TagResourceError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_tag_resource_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_tag_resource_response)
+        }
+    }
+    /// The `UntagResource` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct UntagResource;
+    impl rt::Operation for UntagResource {
+        const NAME: &'static str = "UntagResource";
+        const TARGET: &'static str = "RekognitionService.UntagResource";
+        type Input = super::model::UntagResourceRequest;
+        type Output = super::model::UntagResourceResponse;
+        type Error = super::error::UntagResourceError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_untag_resource_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_untag_resource_response)
+        }
+    }
+    /// The `UpdateDatasetEntries` operation.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct UpdateDatasetEntries;
+    impl rt::Operation for UpdateDatasetEntries {
+        const NAME: &'static str = "UpdateDatasetEntries";
+        const TARGET: &'static str = "RekognitionService.UpdateDatasetEntries";
+        type Input = super::model::UpdateDatasetEntriesRequest;
+        type Output = super::model::UpdateDatasetEntriesResponse;
+        type Error = super::error::UpdateDatasetEntriesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_update_dataset_entries_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_update_dataset_entries_response)
+        }
+    }
 }
 /// The service trait to implement, and the dispatch that calls it.
 pub mod server {
@@ -1093,8 +3029,21 @@ pub mod server {
     pub const TARGETS: &[&str] = &[
         "RekognitionService.CreateCollection",
         "RekognitionService.CreateDataset",
+        "RekognitionService.CreateProject",
         "RekognitionService.DeleteCollection",
+        "RekognitionService.DeleteDataset",
+        "RekognitionService.DeleteProject",
+        "RekognitionService.DescribeCollection",
+        "RekognitionService.DescribeDataset",
+        "RekognitionService.DescribeProjects",
+        "RekognitionService.DistributeDatasetEntries",
         "RekognitionService.ListCollections",
+        "RekognitionService.ListDatasetEntries",
+        "RekognitionService.ListDatasetLabels",
+        "RekognitionService.ListTagsForResource",
+        "RekognitionService.TagResource",
+        "RekognitionService.UntagResource",
+        "RekognitionService.UpdateDatasetEntries",
     ];
     /// Amazon Rekognition finds faces, objects and text in images and videos. This model covers face collections (create, delete, list) and the creation of Custom Labels datasets.
     pub trait RekognitionService: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -1128,6 +3077,17 @@ pub mod server {
                 super::error::CreateDatasetError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `CreateProject` operation.
+        fn create_project(
+            &self,
+            input: super::model::CreateProjectRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::CreateProjectResponse,
+                super::error::CreateProjectError,
+            >,
+        > + ::std::marker::Send;
         /// Deletes a collection and every face stored in it.
         ///
         /// Calling it requires permission for the `rekognition:DeleteCollection` action.
@@ -1141,6 +3101,72 @@ pub mod server {
                 super::error::DeleteCollectionError,
             >,
         > + ::std::marker::Send;
+        /// Handles the `DeleteDataset` operation.
+        fn delete_dataset(
+            &self,
+            input: super::model::DeleteDatasetRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DeleteDatasetResponse,
+                super::error::DeleteDatasetError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `DeleteProject` operation.
+        fn delete_project(
+            &self,
+            input: super::model::DeleteProjectRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DeleteProjectResponse,
+                super::error::DeleteProjectError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `DescribeCollection` operation.
+        fn describe_collection(
+            &self,
+            input: super::model::DescribeCollectionRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DescribeCollectionResponse,
+                super::error::DescribeCollectionError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `DescribeDataset` operation.
+        fn describe_dataset(
+            &self,
+            input: super::model::DescribeDatasetRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DescribeDatasetResponse,
+                super::error::DescribeDatasetError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `DescribeProjects` operation.
+        fn describe_projects(
+            &self,
+            input: super::model::DescribeProjectsRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DescribeProjectsResponse,
+                super::error::DescribeProjectsError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `DistributeDatasetEntries` operation.
+        fn distribute_dataset_entries(
+            &self,
+            input: super::model::DistributeDatasetEntriesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DistributeDatasetEntriesResponse,
+                super::error::DistributeDatasetEntriesError,
+            >,
+        > + ::std::marker::Send;
         /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken` to pass to the next call.
         ///
         /// Calling it requires permission for the `rekognition:ListCollections` action.
@@ -1152,6 +3178,72 @@ pub mod server {
             Output = ::std::result::Result<
                 super::model::ListCollectionsResponse,
                 super::error::ListCollectionsError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `ListDatasetEntries` operation.
+        fn list_dataset_entries(
+            &self,
+            input: super::model::ListDatasetEntriesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::ListDatasetEntriesResponse,
+                super::error::ListDatasetEntriesError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `ListDatasetLabels` operation.
+        fn list_dataset_labels(
+            &self,
+            input: super::model::ListDatasetLabelsRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::ListDatasetLabelsResponse,
+                super::error::ListDatasetLabelsError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `ListTagsForResource` operation.
+        fn list_tags_for_resource(
+            &self,
+            input: super::model::ListTagsForResourceRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::ListTagsForResourceResponse,
+                super::error::ListTagsForResourceError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `TagResource` operation.
+        fn tag_resource(
+            &self,
+            input: super::model::TagResourceRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::TagResourceResponse,
+                super::error::TagResourceError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `UntagResource` operation.
+        fn untag_resource(
+            &self,
+            input: super::model::UntagResourceRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::UntagResourceResponse,
+                super::error::UntagResourceError,
+            >,
+        > + ::std::marker::Send;
+        /// Handles the `UpdateDatasetEntries` operation.
+        fn update_dataset_entries(
+            &self,
+            input: super::model::UpdateDatasetEntriesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::UpdateDatasetEntriesResponse,
+                super::error::UpdateDatasetEntriesError,
             >,
         > + ::std::marker::Send;
     }
@@ -1190,6 +3282,19 @@ pub mod server {
                     )
                     .await
             }
+            "RekognitionService.CreateProject" => {
+                rt::call::<
+                    super::operation::CreateProject,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.create_project(input, context),
+                    )
+                    .await
+            }
             "RekognitionService.DeleteCollection" => {
                 rt::call::<
                     super::operation::DeleteCollection,
@@ -1203,6 +3308,86 @@ pub mod server {
                     )
                     .await
             }
+            "RekognitionService.DeleteDataset" => {
+                rt::call::<
+                    super::operation::DeleteDataset,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.delete_dataset(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.DeleteProject" => {
+                rt::call::<
+                    super::operation::DeleteProject,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.delete_project(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.DescribeCollection" => {
+                rt::call::<
+                    super::operation::DescribeCollection,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.describe_collection(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.DescribeDataset" => {
+                rt::call::<
+                    super::operation::DescribeDataset,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.describe_dataset(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.DescribeProjects" => {
+                rt::call::<
+                    super::operation::DescribeProjects,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.describe_projects(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.DistributeDatasetEntries" => {
+                rt::call::<
+                    super::operation::DistributeDatasetEntries,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| {
+                            service.distribute_dataset_entries(input, context)
+                        },
+                    )
+                    .await
+            }
             "RekognitionService.ListCollections" => {
                 rt::call::<
                     super::operation::ListCollections,
@@ -1213,6 +3398,84 @@ pub mod server {
                         body,
                         context,
                         |input, context| service.list_collections(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.ListDatasetEntries" => {
+                rt::call::<
+                    super::operation::ListDatasetEntries,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.list_dataset_entries(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.ListDatasetLabels" => {
+                rt::call::<
+                    super::operation::ListDatasetLabels,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.list_dataset_labels(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.ListTagsForResource" => {
+                rt::call::<
+                    super::operation::ListTagsForResource,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.list_tags_for_resource(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.TagResource" => {
+                rt::call::<
+                    super::operation::TagResource,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.tag_resource(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.UntagResource" => {
+                rt::call::<
+                    super::operation::UntagResource,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.untag_resource(input, context),
+                    )
+                    .await
+            }
+            "RekognitionService.UpdateDatasetEntries" => {
+                rt::call::<
+                    super::operation::UpdateDatasetEntries,
+                    _,
+                    _,
+                >(
+                        PROTOCOL,
+                        body,
+                        context,
+                        |input, context| service.update_dataset_entries(input, context),
                     )
                     .await
             }
@@ -1262,22 +3525,32 @@ mod json {
         true,
     );
     static PATTERN_2: rt::Pattern = rt::Pattern::linear(
+        "^.{1,}$",
+        "^[^\\n\\r\\x{85}\\x{2028}\\x{2029}]{1,}\\z",
+        true,
+    );
+    static PATTERN_3: rt::Pattern = rt::Pattern::linear(
         "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)$",
         "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/dataset/(train|test)/[0-9]+\\z)\\z",
         true,
     );
-    static PATTERN_3: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_4: rt::Pattern = rt::Pattern::linear(
+        "\\S",
+        "[^\\t\\n\\x0B\\f\\r ]",
+        false,
+    );
+    static PATTERN_5: rt::Pattern = rt::Pattern::linear(
         "^[0-9A-Za-z\\.\\-_]*$",
         "^[0-9A-Za-z.\\-_]*\\z",
         true,
     );
-    static PATTERN_4: rt::Pattern = rt::Pattern::linear_unless_prefix(
+    static PATTERN_6: rt::Pattern = rt::Pattern::linear_unless_prefix(
         "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
         "^[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*\\z",
         true,
         "aws:",
     );
-    static PATTERN_5: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_7: rt::Pattern = rt::Pattern::linear(
         "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
         "^([[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*)\\z",
         true,
@@ -1427,6 +3700,253 @@ mod json {
             object.key("DatasetArn").string(value);
         }
     }
+    pub(super) fn de_create_project_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::CreateProjectRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_project_name = object
+            .required(
+                "ProjectName",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_feature = object.optional("Feature", path, v, rt::json::string_enum);
+        let member_auto_update = object
+            .optional("AutoUpdate", path, v, rt::json::string_enum);
+        let member_tags = object
+            .optional(
+                "Tags",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_tag_map(value, path, v)?;
+                    v.length(path, value.len(), Some(0u64), Some(200u64), Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::CreateProjectRequest {
+            project_name: member_project_name?,
+            feature: member_feature,
+            auto_update: member_auto_update,
+            tags: member_tags,
+        })
+    }
+    pub(super) fn ser_create_project_response(
+        input: &super::model::CreateProjectResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_create_project_response(input, &mut object);
+    }
+    pub(super) fn ser_members_create_project_response(
+        input: &super::model::CreateProjectResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.project_arn {
+            object.key("ProjectArn").string(value);
+        }
+    }
+    pub(super) fn de_customization_features(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<super::model::CustomizationFeature>> {
+        rt::json::described_list(value, path, v, rt::Items::new(), rt::json::string_enum)
+    }
+    pub(super) fn de_dataset_changes(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DatasetChanges> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_ground_truth = object
+            .required(
+                "GroundTruth",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::blob(value, path, v)?;
+                    v.length(
+                        path,
+                        value.len(),
+                        Some(1u64),
+                        Some(5242880u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        Some(super::model::DatasetChanges {
+            ground_truth: member_ground_truth?,
+        })
+    }
+    pub(super) fn ser_dataset_description(
+        input: &super::model::DatasetDescription,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_dataset_description(input, &mut object);
+    }
+    pub(super) fn ser_members_dataset_description(
+        input: &super::model::DatasetDescription,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.creation_timestamp {
+            object
+                .key("CreationTimestamp")
+                .timestamp(value, rt::TimestampFormat::EpochSeconds);
+        }
+        if let Some(value) = &input.last_updated_timestamp {
+            object
+                .key("LastUpdatedTimestamp")
+                .timestamp(value, rt::TimestampFormat::EpochSeconds);
+        }
+        if let Some(value) = &input.status {
+            object.key("Status").string(value.as_str());
+        }
+        if let Some(value) = &input.status_message {
+            object.key("StatusMessage").string(value);
+        }
+        if let Some(value) = &input.status_message_code {
+            object.key("StatusMessageCode").string(value.as_str());
+        }
+        if let Some(value) = &input.dataset_stats {
+            ser_dataset_stats(value, object.key("DatasetStats"));
+        }
+    }
+    pub(super) fn ser_dataset_entries(
+        input: &[::std::string::String],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            array.item().string(item);
+        }
+    }
+    pub(super) fn ser_dataset_label_description(
+        input: &super::model::DatasetLabelDescription,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_dataset_label_description(input, &mut object);
+    }
+    pub(super) fn ser_members_dataset_label_description(
+        input: &super::model::DatasetLabelDescription,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.label_name {
+            object.key("LabelName").string(value);
+        }
+        if let Some(value) = &input.label_stats {
+            ser_dataset_label_stats(value, object.key("LabelStats"));
+        }
+    }
+    pub(super) fn ser_dataset_label_descriptions(
+        input: &[super::model::DatasetLabelDescription],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_dataset_label_description(item, array.item());
+        }
+    }
+    pub(super) fn ser_dataset_label_stats(
+        input: &super::model::DatasetLabelStats,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_dataset_label_stats(input, &mut object);
+    }
+    pub(super) fn ser_members_dataset_label_stats(
+        input: &super::model::DatasetLabelStats,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.entry_count {
+            object.key("EntryCount").integer(*value);
+        }
+        if let Some(value) = &input.bounding_box_count {
+            object.key("BoundingBoxCount").integer(*value);
+        }
+    }
+    pub(super) fn de_dataset_labels(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.length(
+                    path,
+                    value.chars().count(),
+                    Some(1u64),
+                    Some(255u64),
+                    Some(&value),
+                );
+                v.pattern(path, &PATTERN_2, &value, Some(&value));
+                Some(value)
+            },
+        )
+    }
+    pub(super) fn ser_dataset_metadata(
+        input: &super::model::DatasetMetadata,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_dataset_metadata(input, &mut object);
+    }
+    pub(super) fn ser_members_dataset_metadata(
+        input: &super::model::DatasetMetadata,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.creation_timestamp {
+            object
+                .key("CreationTimestamp")
+                .timestamp(value, rt::TimestampFormat::EpochSeconds);
+        }
+        if let Some(value) = &input.dataset_type {
+            object.key("DatasetType").string(value.as_str());
+        }
+        if let Some(value) = &input.dataset_arn {
+            object.key("DatasetArn").string(value);
+        }
+        if let Some(value) = &input.status {
+            object.key("Status").string(value.as_str());
+        }
+        if let Some(value) = &input.status_message {
+            object.key("StatusMessage").string(value);
+        }
+        if let Some(value) = &input.status_message_code {
+            object.key("StatusMessageCode").string(value.as_str());
+        }
+    }
+    pub(super) fn ser_dataset_metadata_list(
+        input: &[super::model::DatasetMetadata],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_dataset_metadata(item, array.item());
+        }
+    }
     pub(super) fn de_dataset_source(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -1449,7 +3969,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_2, &value, Some(&value));
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -1457,6 +3977,30 @@ mod json {
             ground_truth_manifest: member_ground_truth_manifest,
             dataset_arn: member_dataset_arn,
         })
+    }
+    pub(super) fn ser_dataset_stats(
+        input: &super::model::DatasetStats,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_dataset_stats(input, &mut object);
+    }
+    pub(super) fn ser_members_dataset_stats(
+        input: &super::model::DatasetStats,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.labeled_entries {
+            object.key("LabeledEntries").integer(*value);
+        }
+        if let Some(value) = &input.total_entries {
+            object.key("TotalEntries").integer(*value);
+        }
+        if let Some(value) = &input.total_labels {
+            object.key("TotalLabels").integer(*value);
+        }
+        if let Some(value) = &input.error_entries {
+            object.key("ErrorEntries").integer(*value);
+        }
     }
     pub(super) fn de_delete_collection_request(
         value: rt::Value,
@@ -1500,6 +4044,342 @@ mod json {
         if let Some(value) = &input.status_code {
             object.key("StatusCode").integer(*value);
         }
+    }
+    pub(super) fn de_delete_dataset_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DeleteDatasetRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_dataset_arn = object
+            .required(
+                "DatasetArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DeleteDatasetRequest {
+            dataset_arn: member_dataset_arn?,
+        })
+    }
+    pub(super) fn ser_delete_dataset_response(
+        input: &super::model::DeleteDatasetResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_delete_dataset_response(input, &mut object);
+    }
+    pub(super) fn ser_members_delete_dataset_response(
+        _input: &super::model::DeleteDatasetResponse,
+        _object: &mut rt::ObjectWriter<'_>,
+    ) {}
+    pub(super) fn de_delete_project_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DeleteProjectRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_project_arn = object
+            .required(
+                "ProjectArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DeleteProjectRequest {
+            project_arn: member_project_arn?,
+        })
+    }
+    pub(super) fn ser_delete_project_response(
+        input: &super::model::DeleteProjectResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_delete_project_response(input, &mut object);
+    }
+    pub(super) fn ser_members_delete_project_response(
+        input: &super::model::DeleteProjectResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.status {
+            object.key("Status").string(value.as_str());
+        }
+    }
+    pub(super) fn de_describe_collection_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DescribeCollectionRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DescribeCollectionRequest {
+            collection_id: member_collection_id?,
+        })
+    }
+    pub(super) fn ser_describe_collection_response(
+        input: &super::model::DescribeCollectionResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_describe_collection_response(input, &mut object);
+    }
+    pub(super) fn ser_members_describe_collection_response(
+        input: &super::model::DescribeCollectionResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_count {
+            object.key("FaceCount").integer(*value);
+        }
+        if let Some(value) = &input.face_model_version {
+            object.key("FaceModelVersion").string(value);
+        }
+        if let Some(value) = &input.collection_arn {
+            object.key("CollectionARN").string(value);
+        }
+        if let Some(value) = &input.creation_timestamp {
+            object
+                .key("CreationTimestamp")
+                .timestamp(value, rt::TimestampFormat::EpochSeconds);
+        }
+        if let Some(value) = &input.user_count {
+            object.key("UserCount").integer(*value);
+        }
+    }
+    pub(super) fn de_describe_dataset_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DescribeDatasetRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_dataset_arn = object
+            .required(
+                "DatasetArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DescribeDatasetRequest {
+            dataset_arn: member_dataset_arn?,
+        })
+    }
+    pub(super) fn ser_describe_dataset_response(
+        input: &super::model::DescribeDatasetResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_describe_dataset_response(input, &mut object);
+    }
+    pub(super) fn ser_members_describe_dataset_response(
+        input: &super::model::DescribeDatasetResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.dataset_description {
+            ser_dataset_description(value, object.key("DatasetDescription"));
+        }
+    }
+    pub(super) fn de_describe_projects_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DescribeProjectsRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_next_token = object
+            .optional(
+                "NextToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(0u64),
+                        Some(1024u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_results = object
+            .optional(
+                "MaxResults",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(100i128)),
+                        (Some("1"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_project_names = object
+            .optional(
+                "ProjectNames",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_project_names(value, path, v)?;
+                    v.length(path, value.len(), Some(1u64), Some(10u64), Some(&value));
+                    Some(value)
+                },
+            );
+        let member_features = object
+            .optional(
+                "Features",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_customization_features(value, path, v)?;
+                    v.length(path, value.len(), Some(1u64), Some(2u64), Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DescribeProjectsRequest {
+            next_token: member_next_token,
+            max_results: member_max_results,
+            project_names: member_project_names,
+            features: member_features,
+        })
+    }
+    pub(super) fn ser_describe_projects_response(
+        input: &super::model::DescribeProjectsResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_describe_projects_response(input, &mut object);
+    }
+    pub(super) fn ser_members_describe_projects_response(
+        input: &super::model::DescribeProjectsResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.project_descriptions {
+            ser_project_descriptions(value, object.key("ProjectDescriptions"));
+        }
+        if let Some(value) = &input.next_token {
+            object.key("NextToken").string(value);
+        }
+    }
+    pub(super) fn de_distribute_dataset(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DistributeDataset> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_arn = object
+            .required(
+                "Arn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DistributeDataset {
+            arn: member_arn?,
+        })
+    }
+    pub(super) fn de_distribute_dataset_entries_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DistributeDatasetEntriesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_datasets = object
+            .required(
+                "Datasets",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_distribute_dataset_metadata_list(value, path, v)?;
+                    v.length(path, value.len(), Some(2u64), Some(2u64), None);
+                    Some(value)
+                },
+            );
+        Some(super::model::DistributeDatasetEntriesRequest {
+            datasets: member_datasets?,
+        })
+    }
+    pub(super) fn ser_distribute_dataset_entries_response(
+        input: &super::model::DistributeDatasetEntriesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_distribute_dataset_entries_response(input, &mut object);
+    }
+    pub(super) fn ser_members_distribute_dataset_entries_response(
+        _input: &super::model::DistributeDatasetEntriesResponse,
+        _object: &mut rt::ObjectWriter<'_>,
+    ) {}
+    pub(super) fn de_distribute_dataset_metadata_list(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<super::model::DistributeDataset>> {
+        rt::json::list(value, path, v, rt::Items::new(), de_distribute_dataset)
     }
     pub(super) fn ser_face_model_version_list(
         input: &[::std::string::String],
@@ -1657,6 +4537,315 @@ mod json {
             ser_face_model_version_list(value, object.key("FaceModelVersions"));
         }
     }
+    pub(super) fn de_list_dataset_entries_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::ListDatasetEntriesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_dataset_arn = object
+            .required(
+                "DatasetArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_contains_labels = object
+            .optional(
+                "ContainsLabels",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_dataset_labels(value, path, v)?;
+                    v.length(path, value.len(), Some(1u64), Some(10u64), Some(&value));
+                    Some(value)
+                },
+            );
+        let member_labeled = object.optional("Labeled", path, v, rt::json::boolean);
+        let member_source_ref_contains = object
+            .optional(
+                "SourceRefContains",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_4, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_has_errors = object.optional("HasErrors", path, v, rt::json::boolean);
+        let member_next_token = object
+            .optional(
+                "NextToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(0u64),
+                        Some(1024u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_results = object
+            .optional(
+                "MaxResults",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(100i128)),
+                        (Some("1"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        Some(super::model::ListDatasetEntriesRequest {
+            dataset_arn: member_dataset_arn?,
+            contains_labels: member_contains_labels,
+            labeled: member_labeled,
+            source_ref_contains: member_source_ref_contains,
+            has_errors: member_has_errors,
+            next_token: member_next_token,
+            max_results: member_max_results,
+        })
+    }
+    pub(super) fn ser_list_dataset_entries_response(
+        input: &super::model::ListDatasetEntriesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_list_dataset_entries_response(input, &mut object);
+    }
+    pub(super) fn ser_members_list_dataset_entries_response(
+        input: &super::model::ListDatasetEntriesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.dataset_entries {
+            ser_dataset_entries(value, object.key("DatasetEntries"));
+        }
+        if let Some(value) = &input.next_token {
+            object.key("NextToken").string(value);
+        }
+    }
+    pub(super) fn de_list_dataset_labels_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::ListDatasetLabelsRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_dataset_arn = object
+            .required(
+                "DatasetArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_next_token = object
+            .optional(
+                "NextToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(0u64),
+                        Some(1024u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_results = object
+            .optional(
+                "MaxResults",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(100i128)),
+                        (Some("1"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        Some(super::model::ListDatasetLabelsRequest {
+            dataset_arn: member_dataset_arn?,
+            next_token: member_next_token,
+            max_results: member_max_results,
+        })
+    }
+    pub(super) fn ser_list_dataset_labels_response(
+        input: &super::model::ListDatasetLabelsResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_list_dataset_labels_response(input, &mut object);
+    }
+    pub(super) fn ser_members_list_dataset_labels_response(
+        input: &super::model::ListDatasetLabelsResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.dataset_label_descriptions {
+            ser_dataset_label_descriptions(
+                value,
+                object.key("DatasetLabelDescriptions"),
+            );
+        }
+        if let Some(value) = &input.next_token {
+            object.key("NextToken").string(value);
+        }
+    }
+    pub(super) fn de_list_tags_for_resource_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::ListTagsForResourceRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_resource_arn = object
+            .required(
+                "ResourceArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        Some(super::model::ListTagsForResourceRequest {
+            resource_arn: member_resource_arn?,
+        })
+    }
+    pub(super) fn ser_list_tags_for_resource_response(
+        input: &super::model::ListTagsForResourceResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_list_tags_for_resource_response(input, &mut object);
+    }
+    pub(super) fn ser_members_list_tags_for_resource_response(
+        input: &super::model::ListTagsForResourceResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.tags {
+            ser_tag_map(value, object.key("Tags"));
+        }
+    }
+    pub(super) fn ser_project_description(
+        input: &super::model::ProjectDescription,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_project_description(input, &mut object);
+    }
+    pub(super) fn ser_members_project_description(
+        input: &super::model::ProjectDescription,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.project_arn {
+            object.key("ProjectArn").string(value);
+        }
+        if let Some(value) = &input.creation_timestamp {
+            object
+                .key("CreationTimestamp")
+                .timestamp(value, rt::TimestampFormat::EpochSeconds);
+        }
+        if let Some(value) = &input.status {
+            object.key("Status").string(value.as_str());
+        }
+        if let Some(value) = &input.datasets {
+            ser_dataset_metadata_list(value, object.key("Datasets"));
+        }
+        if let Some(value) = &input.feature {
+            object.key("Feature").string(value.as_str());
+        }
+        if let Some(value) = &input.auto_update {
+            object.key("AutoUpdate").string(value.as_str());
+        }
+    }
+    pub(super) fn ser_project_descriptions(
+        input: &[super::model::ProjectDescription],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_project_description(item, array.item());
+        }
+    }
+    pub(super) fn de_project_names(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.length(
+                    path,
+                    value.chars().count(),
+                    Some(1u64),
+                    Some(255u64),
+                    Some(&value),
+                );
+                v.pattern(path, &PATTERN_0, &value, Some(&value));
+                Some(value)
+            },
+        )
+    }
     pub(super) fn ser_members_provisioned_throughput_exceeded_exception(
         input: &super::error::ProvisionedThroughputExceededException,
         object: &mut rt::ObjectWriter<'_>,
@@ -1685,8 +4874,36 @@ mod json {
             object.key("Logref").string(value);
         }
     }
+    pub(super) fn ser_members_resource_in_use_exception(
+        input: &super::error::ResourceInUseException,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.message {
+            object.key("Message").string(value);
+        }
+        if let Some(value) = &input.code {
+            object.key("Code").string(value);
+        }
+        if let Some(value) = &input.logref {
+            object.key("Logref").string(value);
+        }
+    }
     pub(super) fn ser_members_resource_not_found_exception(
         input: &super::error::ResourceNotFoundException,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.message {
+            object.key("Message").string(value);
+        }
+        if let Some(value) = &input.code {
+            object.key("Code").string(value);
+        }
+        if let Some(value) = &input.logref {
+            object.key("Logref").string(value);
+        }
+    }
+    pub(super) fn ser_members_resource_not_ready_exception(
+        input: &super::error::ResourceNotReadyException,
         object: &mut rt::ObjectWriter<'_>,
     ) {
         if let Some(value) = &input.message {
@@ -1719,7 +4936,7 @@ mod json {
                         Some(255u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -1777,6 +4994,30 @@ mod json {
             object.key("Logref").string(value);
         }
     }
+    pub(super) fn de_tag_key_list(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.length(
+                    path,
+                    value.chars().count(),
+                    Some(1u64),
+                    Some(128u64),
+                    Some(&value),
+                );
+                v.pattern(path, &PATTERN_6, &value, Some(&value));
+                Some(value)
+            },
+        )
+    }
     pub(super) fn de_tag_map(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -1797,7 +5038,7 @@ mod json {
                     Some(128u64),
                     Some(&text),
                 );
-                v.pattern(path, &PATTERN_4, &text, Some(&text));
+                v.pattern(path, &PATTERN_6, &text, Some(&text));
                 Some(text)
             },
             |value, path, v| {
@@ -1809,11 +5050,73 @@ mod json {
                     Some(256u64),
                     Some(&value),
                 );
-                v.pattern(path, &PATTERN_5, &value, Some(&value));
+                v.pattern(path, &PATTERN_7, &value, Some(&value));
                 Some(value)
             },
         )
     }
+    pub(super) fn ser_tag_map(
+        input: &::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        for (key, item) in input {
+            object.key(key).string(item);
+        }
+    }
+    pub(super) fn de_tag_resource_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::TagResourceRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_resource_arn = object
+            .required(
+                "ResourceArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_tags = object
+            .required(
+                "Tags",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_tag_map(value, path, v)?;
+                    v.length(path, value.len(), Some(0u64), Some(200u64), Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::TagResourceRequest {
+            resource_arn: member_resource_arn?,
+            tags: member_tags?,
+        })
+    }
+    pub(super) fn ser_tag_resource_response(
+        input: &super::model::TagResourceResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_tag_resource_response(input, &mut object);
+    }
+    pub(super) fn ser_members_tag_resource_response(
+        _input: &super::model::TagResourceResponse,
+        _object: &mut rt::ObjectWriter<'_>,
+    ) {}
     pub(super) fn ser_members_throttling_exception(
         input: &super::error::ThrottlingException,
         object: &mut rt::ObjectWriter<'_>,
@@ -1828,4 +5131,95 @@ mod json {
             object.key("Logref").string(value);
         }
     }
+    pub(super) fn de_untag_resource_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::UntagResourceRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_resource_arn = object
+            .required(
+                "ResourceArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_tag_keys = object
+            .required(
+                "TagKeys",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_tag_key_list(value, path, v)?;
+                    v.length(path, value.len(), Some(0u64), Some(200u64), Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::UntagResourceRequest {
+            resource_arn: member_resource_arn?,
+            tag_keys: member_tag_keys?,
+        })
+    }
+    pub(super) fn ser_untag_resource_response(
+        input: &super::model::UntagResourceResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_untag_resource_response(input, &mut object);
+    }
+    pub(super) fn ser_members_untag_resource_response(
+        _input: &super::model::UntagResourceResponse,
+        _object: &mut rt::ObjectWriter<'_>,
+    ) {}
+    pub(super) fn de_update_dataset_entries_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::UpdateDatasetEntriesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_dataset_arn = object
+            .required(
+                "DatasetArn",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(20u64),
+                        Some(2048u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_changes = object.required("Changes", path, v, de_dataset_changes);
+        Some(super::model::UpdateDatasetEntriesRequest {
+            dataset_arn: member_dataset_arn?,
+            changes: member_changes?,
+        })
+    }
+    pub(super) fn ser_update_dataset_entries_response(
+        input: &super::model::UpdateDatasetEntriesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_update_dataset_entries_response(input, &mut object);
+    }
+    pub(super) fn ser_members_update_dataset_entries_response(
+        _input: &super::model::UpdateDatasetEntriesResponse,
+        _object: &mut rt::ObjectWriter<'_>,
+    ) {}
 }
