@@ -189,14 +189,18 @@ impl Emitter<'_> {
         let trait_name = ident(&self.service.trait_name);
         let internal_error = match &self.service.internal_error {
             Some(internal) => {
-                let ty = self.type_path(self.shape(&internal.shape));
+                let shape = self.shape(&internal.shape);
+                let ty = self.type_path(shape);
                 let value = match &internal.message_field {
                     Some(field) => {
                         let field = ident(field);
+                        // The other fields, if any, are optional: absent.
+                        let rest = (shape.kind.members().len() > 1)
+                            .then(|| quote!(..::std::default::Default::default()));
                         quote! {
                             #ty {
                                 #field: ::std::option::Option::Some("Internal server error".to_owned()),
-                                ..::std::default::Default::default()
+                                #rest
                             }
                         }
                     }

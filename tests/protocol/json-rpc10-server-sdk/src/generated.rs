@@ -140,6 +140,7 @@ pub mod model {
     }
     /// A union with a representative set of types for members.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum MyUnion {
         /// The `stringValue` member.
         StringValue(::std::string::String),

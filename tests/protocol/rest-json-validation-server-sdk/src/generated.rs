@@ -110,6 +110,7 @@ pub mod model {
     }
     /// The `EnumUnion` union.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum EnumUnion {
         /// **Constraints:** one of `abc`, `def`, `ghi`, `jkl`.
         First(super::model::EnumString),
@@ -343,6 +344,7 @@ pub mod model {
     }
     /// The `PatternUnion` union.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum PatternUnion {
         /// **Constraints:** pattern `^[a-m]+$`.
         First(::std::string::String),
@@ -351,6 +353,7 @@ pub mod model {
     }
     /// The `PatternUnionOverride` union.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum PatternUnionOverride {
         /// **Constraints:** pattern `^[g-m]+$`.
         First(::std::string::String),
@@ -412,6 +415,7 @@ pub mod model {
     }
     /// The `RecursiveUnionOne` union.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum RecursiveUnionOne {
         /// **Constraints:** one of `abc`, `def`.
         String(super::model::RecursiveEnumString),
@@ -420,6 +424,7 @@ pub mod model {
     }
     /// The `RecursiveUnionTwo` union.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum RecursiveUnionTwo {
         /// **Constraints:** one of `abc`, `def`.
         String(super::model::RecursiveEnumString),
@@ -506,6 +511,7 @@ pub mod model {
     }
     /// The `FooUnion` union.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum FooUnion {
         /// The `string` member.
         String(::std::string::String),
