@@ -3,18 +3,19 @@
 
 use integration_tests::block_on;
 use rekognition_server_sdk::error::{
-    CreateCollectionError, CreateDatasetError, DeleteCollectionError, ListCollectionsError,
+    self, CreateCollectionError, CreateDatasetError, DeleteCollectionError, ListCollectionsError,
     ResourceAlreadyExistsException,
 };
 use rekognition_server_sdk::model::{
-    CreateCollectionRequest, CreateCollectionResponse, CreateDatasetRequest, CreateDatasetResponse,
-    DeleteCollectionRequest, DeleteCollectionResponse, ListCollectionsRequest,
-    ListCollectionsResponse,
+    self, CreateCollectionRequest, CreateCollectionResponse, CreateDatasetRequest,
+    CreateDatasetResponse, DeleteCollectionRequest, DeleteCollectionResponse,
+    ListCollectionsRequest, ListCollectionsResponse,
 };
 use rekognition_server_sdk::server::{RekognitionService, TARGETS, dispatch};
 use smithy_server_runtime::{Reply, RequestContext};
 
-/// Answers from the request alone: a collection named `taken` already exists.
+/// Answers from the request alone: a collection named `taken` already exists; the operations
+/// these tests do not call answer their empty output.
 struct Fixed;
 
 impl RekognitionService for Fixed {
@@ -73,6 +74,110 @@ impl RekognitionService for Fixed {
             face_model_versions: Some(vec!["7.0".to_owned(), "7.0".to_owned()]),
         })
     }
+
+    async fn describe_collection(
+        &self,
+        _input: model::DescribeCollectionRequest,
+        _context: RequestContext,
+    ) -> Result<model::DescribeCollectionResponse, error::DescribeCollectionError> {
+        Ok(model::DescribeCollectionResponse::default())
+    }
+
+    async fn create_project(
+        &self,
+        _input: model::CreateProjectRequest,
+        _context: RequestContext,
+    ) -> Result<model::CreateProjectResponse, error::CreateProjectError> {
+        Ok(model::CreateProjectResponse::default())
+    }
+
+    async fn describe_projects(
+        &self,
+        _input: model::DescribeProjectsRequest,
+        _context: RequestContext,
+    ) -> Result<model::DescribeProjectsResponse, error::DescribeProjectsError> {
+        Ok(model::DescribeProjectsResponse::default())
+    }
+
+    async fn delete_project(
+        &self,
+        _input: model::DeleteProjectRequest,
+        _context: RequestContext,
+    ) -> Result<model::DeleteProjectResponse, error::DeleteProjectError> {
+        Ok(model::DeleteProjectResponse::default())
+    }
+
+    async fn describe_dataset(
+        &self,
+        _input: model::DescribeDatasetRequest,
+        _context: RequestContext,
+    ) -> Result<model::DescribeDatasetResponse, error::DescribeDatasetError> {
+        Ok(model::DescribeDatasetResponse::default())
+    }
+
+    async fn list_dataset_entries(
+        &self,
+        _input: model::ListDatasetEntriesRequest,
+        _context: RequestContext,
+    ) -> Result<model::ListDatasetEntriesResponse, error::ListDatasetEntriesError> {
+        Ok(model::ListDatasetEntriesResponse::default())
+    }
+
+    async fn list_dataset_labels(
+        &self,
+        _input: model::ListDatasetLabelsRequest,
+        _context: RequestContext,
+    ) -> Result<model::ListDatasetLabelsResponse, error::ListDatasetLabelsError> {
+        Ok(model::ListDatasetLabelsResponse::default())
+    }
+
+    async fn update_dataset_entries(
+        &self,
+        _input: model::UpdateDatasetEntriesRequest,
+        _context: RequestContext,
+    ) -> Result<model::UpdateDatasetEntriesResponse, error::UpdateDatasetEntriesError> {
+        Ok(model::UpdateDatasetEntriesResponse::default())
+    }
+
+    async fn distribute_dataset_entries(
+        &self,
+        _input: model::DistributeDatasetEntriesRequest,
+        _context: RequestContext,
+    ) -> Result<model::DistributeDatasetEntriesResponse, error::DistributeDatasetEntriesError> {
+        Ok(model::DistributeDatasetEntriesResponse::default())
+    }
+
+    async fn delete_dataset(
+        &self,
+        _input: model::DeleteDatasetRequest,
+        _context: RequestContext,
+    ) -> Result<model::DeleteDatasetResponse, error::DeleteDatasetError> {
+        Ok(model::DeleteDatasetResponse::default())
+    }
+
+    async fn tag_resource(
+        &self,
+        _input: model::TagResourceRequest,
+        _context: RequestContext,
+    ) -> Result<model::TagResourceResponse, error::TagResourceError> {
+        Ok(model::TagResourceResponse::default())
+    }
+
+    async fn untag_resource(
+        &self,
+        _input: model::UntagResourceRequest,
+        _context: RequestContext,
+    ) -> Result<model::UntagResourceResponse, error::UntagResourceError> {
+        Ok(model::UntagResourceResponse::default())
+    }
+
+    async fn list_tags_for_resource(
+        &self,
+        _input: model::ListTagsForResourceRequest,
+        _context: RequestContext,
+    ) -> Result<model::ListTagsForResourceResponse, error::ListTagsForResourceError> {
+        Ok(model::ListTagsForResourceResponse::default())
+    }
 }
 
 fn call(target: &str, body: &str) -> (Reply, serde_json::Value) {
@@ -98,8 +203,21 @@ fn routes_every_operation_by_target() {
         [
             "RekognitionService.CreateCollection",
             "RekognitionService.CreateDataset",
+            "RekognitionService.CreateProject",
             "RekognitionService.DeleteCollection",
+            "RekognitionService.DeleteDataset",
+            "RekognitionService.DeleteProject",
+            "RekognitionService.DescribeCollection",
+            "RekognitionService.DescribeDataset",
+            "RekognitionService.DescribeProjects",
+            "RekognitionService.DistributeDatasetEntries",
             "RekognitionService.ListCollections",
+            "RekognitionService.ListDatasetEntries",
+            "RekognitionService.ListDatasetLabels",
+            "RekognitionService.ListTagsForResource",
+            "RekognitionService.TagResource",
+            "RekognitionService.UntagResource",
+            "RekognitionService.UpdateDatasetEntries",
         ]
     );
     let (reply, json) = call(

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use integration_tests::raw_exchange;
 use rekognition_server_sdk::error::{
-    CreateCollectionError, CreateDatasetError, DeleteCollectionError, ListCollectionsError,
+    self, CreateCollectionError, CreateDatasetError, DeleteCollectionError, ListCollectionsError,
     ResourceNotFoundException,
 };
 use rekognition_server_sdk::model::*;
@@ -14,7 +14,7 @@ use rekognition_server_sdk::server::{RekognitionService, Router};
 use smithy_server_runtime::RequestContext;
 use smithy_server_runtime::http::{AwsJsonService, FixedContext, HttpSettings};
 
-/// Panics on `boom`, takes a while on `slow`, fails on deletes, succeeds otherwise.
+/// Panics on `boom`, takes a while on `slow`, fails on collection deletes, succeeds otherwise.
 struct Quirky;
 
 impl RekognitionService for Quirky {
@@ -61,6 +61,110 @@ impl RekognitionService for Quirky {
         _: RequestContext,
     ) -> Result<ListCollectionsResponse, ListCollectionsError> {
         Ok(ListCollectionsResponse::default())
+    }
+
+    async fn describe_collection(
+        &self,
+        _: DescribeCollectionRequest,
+        _: RequestContext,
+    ) -> Result<DescribeCollectionResponse, error::DescribeCollectionError> {
+        Ok(DescribeCollectionResponse::default())
+    }
+
+    async fn create_project(
+        &self,
+        _: CreateProjectRequest,
+        _: RequestContext,
+    ) -> Result<CreateProjectResponse, error::CreateProjectError> {
+        Ok(CreateProjectResponse::default())
+    }
+
+    async fn describe_projects(
+        &self,
+        _: DescribeProjectsRequest,
+        _: RequestContext,
+    ) -> Result<DescribeProjectsResponse, error::DescribeProjectsError> {
+        Ok(DescribeProjectsResponse::default())
+    }
+
+    async fn delete_project(
+        &self,
+        _: DeleteProjectRequest,
+        _: RequestContext,
+    ) -> Result<DeleteProjectResponse, error::DeleteProjectError> {
+        Ok(DeleteProjectResponse::default())
+    }
+
+    async fn describe_dataset(
+        &self,
+        _: DescribeDatasetRequest,
+        _: RequestContext,
+    ) -> Result<DescribeDatasetResponse, error::DescribeDatasetError> {
+        Ok(DescribeDatasetResponse::default())
+    }
+
+    async fn list_dataset_entries(
+        &self,
+        _: ListDatasetEntriesRequest,
+        _: RequestContext,
+    ) -> Result<ListDatasetEntriesResponse, error::ListDatasetEntriesError> {
+        Ok(ListDatasetEntriesResponse::default())
+    }
+
+    async fn list_dataset_labels(
+        &self,
+        _: ListDatasetLabelsRequest,
+        _: RequestContext,
+    ) -> Result<ListDatasetLabelsResponse, error::ListDatasetLabelsError> {
+        Ok(ListDatasetLabelsResponse::default())
+    }
+
+    async fn update_dataset_entries(
+        &self,
+        _: UpdateDatasetEntriesRequest,
+        _: RequestContext,
+    ) -> Result<UpdateDatasetEntriesResponse, error::UpdateDatasetEntriesError> {
+        Ok(UpdateDatasetEntriesResponse::default())
+    }
+
+    async fn distribute_dataset_entries(
+        &self,
+        _: DistributeDatasetEntriesRequest,
+        _: RequestContext,
+    ) -> Result<DistributeDatasetEntriesResponse, error::DistributeDatasetEntriesError> {
+        Ok(DistributeDatasetEntriesResponse::default())
+    }
+
+    async fn delete_dataset(
+        &self,
+        _: DeleteDatasetRequest,
+        _: RequestContext,
+    ) -> Result<DeleteDatasetResponse, error::DeleteDatasetError> {
+        Ok(DeleteDatasetResponse::default())
+    }
+
+    async fn tag_resource(
+        &self,
+        _: TagResourceRequest,
+        _: RequestContext,
+    ) -> Result<TagResourceResponse, error::TagResourceError> {
+        Ok(TagResourceResponse::default())
+    }
+
+    async fn untag_resource(
+        &self,
+        _: UntagResourceRequest,
+        _: RequestContext,
+    ) -> Result<UntagResourceResponse, error::UntagResourceError> {
+        Ok(UntagResourceResponse::default())
+    }
+
+    async fn list_tags_for_resource(
+        &self,
+        _: ListTagsForResourceRequest,
+        _: RequestContext,
+    ) -> Result<ListTagsForResourceResponse, error::ListTagsForResourceError> {
+        Ok(ListTagsForResourceResponse::default())
     }
 }
 

@@ -479,7 +479,7 @@ async fn datasets_from_a_manifest_and_from_another_dataset() {
     std::fs::create_dir_all(s3.0.join("bucket/manifests")).unwrap();
     std::fs::write(
         s3.0.join("bucket/manifests/train.manifest"),
-        "{\"source-ref\":\"s3://bucket/images/1.jpg\",\"cat\":1}\n{\"source-ref\":\"s3://bucket/images/2.jpg\",\"cat\":0}\nnot json\n",
+        "{\"source-ref\":\"s3://bucket/images/1.jpg\",\"cat\":1}\n{\"source-ref\":\"s3://bucket/images/2.jpg\",\"cat\":0}\n{\"source-ref\":\"s3://bucket/images/3.jpg\"}\n{\"source-ref\":\"s3://bucket/images/4.jpg\"}\nnot json\n",
     )
     .unwrap();
     let running = server(&s3, &["demo"]).await;
@@ -513,15 +513,9 @@ async fn datasets_from_a_manifest_and_from_another_dataset() {
     );
     let (status, entries) = wait_for_dataset(&running, &train_arn).await;
     assert_eq!(status, DatasetStatus::CreateComplete);
-    assert_eq!(entries.len(), 2);
-    let scope = Scope {
-        account: ACCOUNT.to_owned(),
-        region: "us-east-1".to_owned(),
-    };
-    assert_eq!(
-        running.store.dataset_errors(&scope, &train_arn).unwrap()[0].line,
-        3
-    );
+    // The line that is not JSON is dropped (one line in five is within AWS's tolerance).
+    assert_eq!(entries.len(), 4);
+    assert!(entries[0].starts_with("{\"source-ref\":\"s3://bucket/images/1.jpg\""));
 
     // One TRAIN dataset per project.
     let error = client

@@ -530,6 +530,7 @@ async fn quotas_are_answered_with_their_modeled_errors() {
     let running = strict_server(&s3, |config| {
         config.quotas = Quotas {
             max_collections: Some(2),
+            max_projects: None,
             max_concurrent_imports: Some(1),
         };
     })
@@ -588,6 +589,7 @@ async fn quotas_are_answered_with_their_modeled_errors() {
                 project_arn: project.clone(),
                 dataset_type: "TEST".to_owned(),
                 status: DatasetStatus::CreateInProgress,
+                reason: None,
                 entries: Vec::new(),
                 created_millis: 1,
                 tags: Vec::new(),

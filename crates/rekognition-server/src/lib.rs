@@ -5,8 +5,10 @@
 //! [`start`] binds, provisions the configured projects and serves until [`Running::shutdown`] (or
 //! the process's SIGINT/SIGTERM, in the binary).
 
+pub mod arn;
 pub mod auth;
 pub mod context;
+pub mod entries;
 pub mod manifest;
 pub mod pagination;
 pub mod service;
@@ -89,14 +91,107 @@ impl Config {
     }
 }
 
+/// Whether `account` is an AWS account id: 12 digits.
+fn is_account_id(account: &str) -> bool {
+    account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `region` is written as AWS regions are: lower-case words and a number joined by
+/// dashes (`us-east-1`, `cn-north-1`, `us-gov-west-1`).
+fn is_region(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    let Some((number, words)) = parts.split_last() else {
+        return false;
+    };
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `name` satisfies the `ProjectName` constraints: 1 to 255 of `a-zA-Z0-9_.-`.
+fn is_project_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+impl Config {
+    /// Checks the account, region and provisioned projects, naming what is wrong; the projects
+    /// to provision, each with its scope and name.
+    fn check(&self) -> Result<Vec<(String, Scope, String)>> {
+        if !is_account_id(&self.account_id) {
+            anyhow::bail!(
+                "the account id must be 12 digits, not {:?}",
+                self.account_id
+            );
+        }
+        if !is_region(&self.region) {
+            anyhow::bail!(
+                "{:?} is not a region name (such as us-east-1 or eu-west-2)",
+                self.region
+            );
+        }
+        if let AuthMode::Development { access_keys } = &self.auth {
+            for (key, account) in access_keys {
+                if !is_account_id(account) {
+                    anyhow::bail!(
+                        "access key {key} maps to {account:?}: an account id is 12 digits"
+                    );
+                }
+            }
+        }
+        self.projects
+            .iter()
+            .map(|spec| {
+                let (scope, name) = match spec.split(':').collect::<Vec<_>>().as_slice() {
+                    [name] => (
+                        Scope {
+                            account: self.account_id.clone(),
+                            region: self.region.clone(),
+                        },
+                        *name,
+                    ),
+                    [account, region, name] => {
+                        if !is_account_id(account) {
+                            anyhow::bail!(
+                                "project {spec:?}: the account id must be 12 digits, not {account:?}"
+                            );
+                        }
+                        if !is_region(region) {
+                            anyhow::bail!("project {spec:?}: {region:?} is not a region name");
+                        }
+                        (
+                            Scope {
+                                account: (*account).to_owned(),
+                                region: (*region).to_owned(),
+                            },
+                            *name,
+                        )
+                    }
+                    _ => anyhow::bail!("a project is NAME or ACCOUNT:REGION:NAME, not {spec:?}"),
+                };
+                if !is_project_name(name) {
+                    anyhow::bail!(
+                        "project {spec:?}: a project name is 1 to 255 letters, digits, '_', '.' or '-'"
+                    );
+                }
+                Ok((spec.clone(), scope, name.to_owned()))
+            })
+            .collect()
+    }
+}
+
 /// A started server.
 pub struct Running {
     /// The address it listens on.
     pub address: SocketAddr,
     /// Provisioned projects: name and ARN.
     pub projects: Vec<(String, String)>,
-    /// The store it serves from, for inspection (dataset status and entries are not in the
-    /// model's operations yet).
+    /// The store it serves from, for inspection.
     pub store: Arc<dyn Store>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
@@ -137,6 +232,7 @@ impl Running {
 
 /// Opens storage, provisions projects, resumes interrupted dataset imports, binds and serves.
 pub async fn start(config: Config) -> Result<Running> {
+    let provisioned = config.check()?;
     let store: Arc<dyn Store> = match &config.storage {
         Storage::Directory(dir) => {
             Arc::new(SqliteStore::open(dir).with_context(|| format!("opening {}", dir.display()))?)
@@ -145,28 +241,15 @@ pub async fn start(config: Config) -> Result<Running> {
     };
     let objects = Objects::local(&config.s3_root)
         .with_context(|| format!("opening the S3 root {}", config.s3_root.display()))?;
-    let rekognition = Rekognition::new(Arc::clone(&store), objects, config.quotas)?;
+    let credentials = match &config.auth {
+        AuthMode::Strict(credentials) => Some(Arc::new(credentials.clone())),
+        AuthMode::Development { .. } => None,
+    };
+    let rekognition = Rekognition::new(Arc::clone(&store), objects, config.quotas, credentials)?;
     let mut projects = Vec::new();
-    for spec in &config.projects {
-        let (scope, name) = match spec.split(':').collect::<Vec<_>>().as_slice() {
-            [name] => (
-                Scope {
-                    account: config.account_id.clone(),
-                    region: config.region.clone(),
-                },
-                (*name).to_owned(),
-            ),
-            [account, region, name] => (
-                Scope {
-                    account: (*account).to_owned(),
-                    region: (*region).to_owned(),
-                },
-                (*name).to_owned(),
-            ),
-            _ => anyhow::bail!("a project is NAME or ACCOUNT:REGION:NAME, not {spec:?}"),
-        };
+    for (spec, scope, name) in provisioned {
         let arn = rekognition.ensure_project(scope, name).await?;
-        projects.push((spec.clone(), arn));
+        projects.push((spec, arn));
     }
     let resumed = rekognition.resume_imports().await?;
     if resumed > 0 {

@@ -69,6 +69,9 @@ struct Cli {
     /// Collections an account may hold per Region; unlimited when absent.
     #[arg(long, env = "REKOGNITION_MAX_COLLECTIONS")]
     max_collections: Option<u64>,
+    /// Custom Labels projects an account may hold per Region; unlimited when absent.
+    #[arg(long, env = "REKOGNITION_MAX_PROJECTS")]
+    max_projects: Option<u64>,
     /// Dataset imports an account may have in progress per Region.
     #[arg(long, env = "REKOGNITION_MAX_CONCURRENT_IMPORTS", default_value_t = 20)]
     max_concurrent_imports: u64,
@@ -159,6 +162,7 @@ fn main() -> Result<()> {
         rate_limit,
         quotas: Quotas {
             max_collections: cli.max_collections,
+            max_projects: cli.max_projects,
             max_concurrent_imports: Some(cli.max_concurrent_imports),
         },
         http: HttpSettings {

@@ -179,7 +179,7 @@ async fn sigkill_under_load_loses_no_acknowledged_write() {
         assert_eq!(check, "ok");
         let half_written: i64 = connection
             .query_row(
-                "SELECT COUNT(*) FROM collections c WHERE (SELECT COUNT(*) FROM collection_tags t WHERE t.position = c.position) != 2",
+                "SELECT COUNT(*) FROM collections c WHERE (SELECT COUNT(*) FROM tags t WHERE t.arn = c.arn) != 2",
                 [],
                 |row| row.get(0),
             )
@@ -187,7 +187,7 @@ async fn sigkill_under_load_loses_no_acknowledged_write() {
         assert_eq!(half_written, 0, "collections without all their tags");
         let orphans: i64 = connection
             .query_row(
-                "SELECT COUNT(*) FROM collection_tags t WHERE NOT EXISTS (SELECT 1 FROM collections c WHERE c.position = t.position)",
+                "SELECT COUNT(*) FROM tags t WHERE NOT EXISTS (SELECT 1 FROM collections c WHERE c.arn = t.arn)",
                 [],
                 |row| row.get(0),
             )

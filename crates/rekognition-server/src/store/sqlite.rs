@@ -9,11 +9,15 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::listing::{Listed, Listing, ListingChange};
-use super::schema::{DATASET_COLUMNS, SCHEMA, dataset_row};
+use super::schema::{
+    DATASET_COLUMNS, PROJECT_COLUMNS, dataset_row, insert_entries, insert_labels, prepare,
+    project_row, refresh_stats,
+};
 use super::writer::Writer;
 use super::{
-    Committed, Dataset, DatasetStatus, EntryError, ListedCollection, NewCollection, NewDataset,
-    Project, Scope, Store, StoreError, StoreResult,
+    Collection, Committed, Dataset, DatasetStatus, Entry, EntryChange, EntryFilter, LabelStats,
+    ListedCollection, NewCollection, NewDataset, NewProject, Project, ProjectQuery, Scope,
+    StatusReason, Store, StoreError, StoreResult,
 };
 
 /// SQLite, on disk or in memory.
@@ -82,10 +86,10 @@ impl SqliteStore {
     }
 
     /// Creates the tables, reads the listing and starts the writer thread.
-    fn init(connection: Connection) -> StoreResult<Self> {
+    fn init(mut connection: Connection) -> StoreResult<Self> {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        connection.execute_batch(SCHEMA)?;
+        prepare(&mut connection)?;
         let listing = Listing::load(&connection)?;
         let shared = Arc::new(Shared {
             connection: Mutex::new(connection),
@@ -113,37 +117,173 @@ impl SqliteStore {
     }
 }
 
-fn insert_tags(
-    transaction: &Connection,
-    sql: &str,
-    owner: &dyn rusqlite::ToSql,
+/// The status message of a dataset whose entries changed as asked.
+const UPDATED: &str = "The dataset was updated with the changed entries.";
+
+/// The status message of datasets whose entries were distributed.
+const DISTRIBUTED: &str =
+    "The dataset entries were distributed between the training and test datasets.";
+
+/// Adds or changes tags of the resource `arn`.
+fn put_tags(
+    connection: &Connection,
+    scope: &Scope,
+    arn: &str,
     tags: &[(String, String)],
 ) -> StoreResult<()> {
-    let mut statement = transaction.prepare_cached(sql)?;
+    let mut statement = connection.prepare_cached(
+        "INSERT INTO tags (account, region, arn, key, value) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (account, region, arn, key) DO UPDATE SET value = excluded.value",
+    )?;
     for (key, value) in tags {
-        statement.execute(params![owner, key, value])?;
+        statement.execute(params![scope.account, scope.region, arn, key, value])?;
     }
     Ok(())
 }
 
-/// Stores a dataset's entries as lines 1, 2, ...
-fn insert_entries(transaction: &Connection, arn: &str, entries: &[String]) -> StoreResult<()> {
-    let mut statement = transaction
-        .prepare_cached("INSERT INTO dataset_entries (arn, line, entry) VALUES (?1, ?2, ?3)")?;
-    for (line, entry) in entries.iter().enumerate() {
-        statement.execute(params![arn, line as i64 + 1, entry])?;
+/// Removes every tag of the resource `arn`.
+fn drop_tags(connection: &Connection, scope: &Scope, arn: &str) -> StoreResult<()> {
+    connection
+        .prepare_cached("DELETE FROM tags WHERE account = ?1 AND region = ?2 AND arn = ?3")?
+        .execute(params![scope.account, scope.region, arn])?;
+    Ok(())
+}
+
+/// Whether the scope has a collection, project or dataset with that ARN.
+fn resource_exists(connection: &Connection, scope: &Scope, arn: &str) -> StoreResult<bool> {
+    Ok(connection
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM collections WHERE account = ?1 AND region = ?2 AND arn = ?3)
+                 OR EXISTS (SELECT 1 FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3)
+                 OR EXISTS (SELECT 1 FROM datasets WHERE account = ?1 AND region = ?2 AND arn = ?3)",
+        )?
+        .query_row(params![scope.account, scope.region, arn], |row| row.get(0))?)
+}
+
+/// The dataset with that ARN, read inside a write.
+fn dataset_in(connection: &Connection, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>> {
+    let sql = format!(
+        "SELECT {DATASET_COLUMNS} FROM datasets WHERE account = ?1 AND region = ?2 AND arn = ?3"
+    );
+    Ok(connection
+        .prepare_cached(&sql)?
+        .query_row(params![scope.account, scope.region, arn], |row| {
+            dataset_row(row, 0)
+        })
+        .optional()?)
+}
+
+/// Sets a dataset's status, reason and update time.
+fn set_status(
+    connection: &Connection,
+    arn: &str,
+    status: DatasetStatus,
+    reason: &StatusReason,
+    millis: i64,
+) -> StoreResult<()> {
+    connection
+        .prepare_cached(
+            "UPDATE datasets SET status = ?1, status_message = ?2, status_message_code = ?3,
+                 updated_millis = ?4, source = NULL
+             WHERE arn = ?5",
+        )?
+        .execute(params![
+            status.as_str(),
+            reason.message,
+            reason.code,
+            millis,
+            arn
+        ])?;
+    Ok(())
+}
+
+/// Whether a dataset's status lets its entries change; `InUse` with the reason otherwise.
+fn ready_for_change(dataset: &Dataset) -> StoreResult<()> {
+    if dataset.status.is_ready() {
+        Ok(())
+    } else {
+        Err(StoreError::InUse(format!(
+            "The dataset {} is {}",
+            dataset.arn,
+            dataset.status.as_str()
+        )))
+    }
+}
+
+/// Puts `changes` into a dataset: an entry whose `source-ref` the dataset has replaces that
+/// entry in place, others are added after the last.
+fn upsert_entries(
+    connection: &Connection,
+    arn: &str,
+    changes: &[crate::entries::Entry],
+) -> StoreResult<()> {
+    let mut next: i64 = connection
+        .prepare_cached("SELECT COALESCE(MAX(line), 0) + 1 FROM dataset_entries WHERE arn = ?1")?
+        .query_row(params![arn], |row| row.get(0))?;
+    for entry in changes {
+        let existing: Option<i64> = connection
+            .prepare_cached("SELECT line FROM dataset_entries WHERE arn = ?1 AND source_ref = ?2")?
+            .query_row(params![arn, entry.source_ref], |row| row.get(0))
+            .optional()?;
+        match existing {
+            Some(line) => {
+                connection
+                    .prepare_cached(
+                        "UPDATE dataset_entries SET labeled = ?1, has_errors = ?2, entry = ?3
+                         WHERE arn = ?4 AND line = ?5",
+                    )?
+                    .execute(params![
+                        entry.labeled,
+                        entry.has_errors,
+                        entry.line,
+                        arn,
+                        line
+                    ])?;
+                connection
+                    .prepare_cached(
+                        "DELETE FROM dataset_entry_labels WHERE arn = ?1 AND line = ?2",
+                    )?
+                    .execute(params![arn, line])?;
+                insert_labels(connection, arn, line, entry)?;
+            }
+            None => {
+                insert_entries(connection, arn, next, std::slice::from_ref(entry))?;
+                next += 1;
+            }
+        }
     }
     Ok(())
 }
 
-/// Stores a dataset's entry errors.
-fn insert_errors(transaction: &Connection, arn: &str, errors: &[EntryError]) -> StoreResult<()> {
-    let mut statement = transaction
-        .prepare_cached("INSERT INTO dataset_errors (arn, line, message) VALUES (?1, ?2, ?3)")?;
-    for error in errors {
-        statement.execute(params![arn, error.line, error.message])?;
+/// Why a dataset's entries break a dataset-wide rule (images in one bucket, at most
+/// `max_labels` labels), if they do.
+fn dataset_rule_broken(
+    connection: &Connection,
+    arn: &str,
+    max_labels: usize,
+) -> StoreResult<Option<StatusReason>> {
+    let buckets: i64 = connection
+        .prepare_cached("SELECT COUNT(DISTINCT bucket) FROM dataset_entries WHERE arn = ?1")?
+        .query_row(params![arn], |row| row.get(0))?;
+    if buckets > 1 {
+        return Ok(Some(StatusReason::client_error(
+            crate::entries::Terminal::MULTIPLE_BUCKETS.message,
+        )));
     }
-    Ok(())
+    let labels: i64 = connection
+        .prepare_cached("SELECT COUNT(DISTINCT label) FROM dataset_entry_labels WHERE arn = ?1")?
+        .query_row(params![arn], |row| row.get(0))?;
+    if labels as u64 > max_labels as u64 {
+        return Ok(Some(StatusReason::client_error(
+            crate::entries::Terminal::TOO_MANY_LABELS.message,
+        )));
+    }
+    Ok(None)
+}
+
+/// Milliseconds since 1970, now.
+fn now_millis() -> i64 {
+    smithy_server_runtime::Timestamp::now().as_millis()
 }
 
 impl Store for SqliteStore {
@@ -208,30 +348,47 @@ impl Store for SqliteStore {
                 ],
             ).map_err(insert_error)?;
             let position = transaction.last_insert_rowid();
-            insert_tags(
-                transaction,
-                "INSERT INTO collection_tags (position, key, value) VALUES (?1, ?2, ?3)",
-                &position,
-                &collection.tags,
-            )?;
+            put_tags(transaction, &scope, &collection.arn, &collection.tags)?;
             let listed = Listed::new(&collection.id, &collection.face_model_version);
             Ok(ListingChange::Created(scope, position, listed))
+        })
+    }
+
+    fn collection(&self, scope: &Scope, id: &str) -> StoreResult<Option<Collection>> {
+        self.with(|connection| {
+            Ok(connection
+                .prepare_cached(
+                    "SELECT id, arn, face_model_version, created_millis FROM collections
+                     WHERE account = ?1 AND region = ?2 AND id = ?3",
+                )?
+                .query_row(params![scope.account, scope.region, id], |row| {
+                    Ok(Collection {
+                        id: row.get(0)?,
+                        arn: row.get(1)?,
+                        face_model_version: row.get(2)?,
+                        created_millis: row.get(3)?,
+                    })
+                })
+                .optional()?)
         })
     }
 
     fn delete_collection(&self, scope: &Scope, id: &str) -> Committed {
         let (scope, id) = (scope.clone(), id.to_owned());
         self.write(move |connection| {
-            let deleted: Option<i64> = connection
+            let deleted: Option<(i64, String)> = connection
                 .query_row(
-                    "DELETE FROM collections WHERE account = ?1 AND region = ?2 AND id = ?3 RETURNING position",
+                    "DELETE FROM collections WHERE account = ?1 AND region = ?2 AND id = ?3 RETURNING position, arn",
                     params![scope.account, scope.region, id],
-                    |row| row.get(0),
+                    |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
             match deleted {
                 None => Err(StoreError::NotFound),
-                Some(position) => Ok(ListingChange::Deleted(scope, position)),
+                Some((position, arn)) => {
+                    drop_tags(connection, &scope, &arn)?;
+                    Ok(ListingChange::Deleted(scope, position))
+                }
             }
         })
     }
@@ -250,33 +407,152 @@ impl Store for SqliteStore {
         Ok(listing.page(scope, after, limit))
     }
 
-    fn ensure_project(&self, scope: &Scope, name: &str, arn: &str) -> StoreResult<Project> {
+    fn create_project(
+        &self,
+        scope: &Scope,
+        project: &NewProject,
+        max_projects: Option<u64>,
+    ) -> Committed {
+        let (scope, project) = (scope.clone(), project.clone());
+        self.write(move |transaction| {
+            if let Some(limit) = max_projects {
+                let count: i64 = transaction.query_row(
+                    "SELECT COUNT(*) FROM projects WHERE account = ?1 AND region = ?2",
+                    params![scope.account, scope.region],
+                    |row| row.get(0),
+                )?;
+                if count as u64 >= limit {
+                    return Err(StoreError::LimitReached(limit));
+                }
+            }
+            transaction
+                .execute(
+                    "INSERT INTO projects (account, region, name, arn, created_millis, feature, auto_update)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        scope.account,
+                        scope.region,
+                        project.name,
+                        project.arn,
+                        project.created_millis,
+                        project.feature,
+                        project.auto_update
+                    ],
+                )
+                .map_err(insert_error)?;
+            put_tags(transaction, &scope, &project.arn, &project.tags)?;
+            Ok(ListingChange::None)
+        })
+    }
+
+    fn ensure_project(&self, scope: &Scope, project: &NewProject) -> StoreResult<Project> {
+        let (scope, project) = (scope.clone(), project.clone());
+        let name = project.name.clone();
+        match self.create_project(&scope, &project, None).wait() {
+            Ok(()) | Err(StoreError::AlreadyExists) => {}
+            Err(error) => return Err(error),
+        }
         self.with(|connection| {
-            connection.execute(
-                "INSERT OR IGNORE INTO projects (account, region, name, arn) VALUES (?1, ?2, ?3, ?4)",
-                params![scope.account, scope.region, name, arn],
-            )?;
-            let arn: String = connection.query_row(
-                "SELECT arn FROM projects WHERE account = ?1 AND region = ?2 AND name = ?3",
+            let sql = format!(
+                "SELECT {PROJECT_COLUMNS} FROM projects WHERE account = ?1 AND region = ?2 AND name = ?3"
+            );
+            Ok(connection.query_row(
+                &sql,
                 params![scope.account, scope.region, name],
-                |row| row.get(0),
-            )?;
-            Ok(Project {
-                name: name.to_owned(),
-                arn,
-            })
+                project_row,
+            )?)
         })
     }
 
     fn project(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Project>> {
         self.with(|connection| {
+            let sql = format!(
+                "SELECT {PROJECT_COLUMNS} FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3"
+            );
             Ok(connection
-                .query_row(
-                    "SELECT name, arn FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3",
-                    params![scope.account, scope.region, arn],
-                    |row| Ok(Project { name: row.get(0)?, arn: row.get(1)? }),
-                )
+                .prepare_cached(&sql)?
+                .query_row(params![scope.account, scope.region, arn], project_row)
                 .optional()?)
+        })
+    }
+
+    fn projects(
+        &self,
+        scope: &Scope,
+        query: &ProjectQuery,
+    ) -> StoreResult<Vec<(Project, Vec<Dataset>)>> {
+        self.with(|connection| {
+            let names = query
+                .names
+                .as_ref()
+                .map(|names| serde_json::Value::from(names.clone()).to_string());
+            let features = serde_json::Value::from(query.features.clone()).to_string();
+            let sql = format!(
+                "SELECT {PROJECT_COLUMNS} FROM projects
+                 WHERE account = ?1 AND region = ?2 AND position > ?3
+                   AND (?4 IS NULL OR name IN (SELECT value FROM json_each(?4)))
+                   AND feature IN (SELECT value FROM json_each(?5))
+                 ORDER BY position LIMIT ?6"
+            );
+            let projects: Vec<Project> = connection
+                .prepare_cached(&sql)?
+                .query_map(
+                    params![
+                        scope.account,
+                        scope.region,
+                        query.after.unwrap_or(0),
+                        names,
+                        features,
+                        query.limit as i64
+                    ],
+                    project_row,
+                )?
+                .collect::<Result<_, _>>()?;
+            let datasets_sql = format!(
+                "SELECT {DATASET_COLUMNS} FROM datasets
+                 WHERE account = ?1 AND region = ?2 AND project_arn = ?3 ORDER BY created_millis, arn"
+            );
+            let mut datasets = connection.prepare_cached(&datasets_sql)?;
+            let mut described = Vec::with_capacity(projects.len());
+            for project in projects {
+                let of_project = datasets
+                    .query_map(params![scope.account, scope.region, project.arn], |row| {
+                        dataset_row(row, 0)
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                described.push((project, of_project));
+            }
+            Ok(described)
+        })
+    }
+
+    fn delete_project(&self, scope: &Scope, arn: &str) -> Committed {
+        let (scope, arn) = (scope.clone(), arn.to_owned());
+        self.write(move |connection| {
+            let exists: bool = connection.query_row(
+                "SELECT EXISTS (SELECT 1 FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3)",
+                params![scope.account, scope.region, arn],
+                |row| row.get(0),
+            )?;
+            if !exists {
+                return Err(StoreError::NotFound);
+            }
+            let datasets: i64 = connection.query_row(
+                "SELECT COUNT(*) FROM datasets WHERE account = ?1 AND region = ?2 AND project_arn = ?3",
+                params![scope.account, scope.region, arn],
+                |row| row.get(0),
+            )?;
+            if datasets > 0 {
+                return Err(StoreError::InUse(format!(
+                    "The project {arn} has {datasets} dataset(s); delete them before the project"
+                )));
+            }
+            connection.execute(
+                "DELETE FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3",
+                params![scope.account, scope.region, arn],
+            )?;
+            drop_tags(connection, &scope, &arn)?;
+            Ok(ListingChange::None)
         })
     }
 
@@ -288,6 +564,15 @@ impl Store for SqliteStore {
     ) -> Committed {
         let (scope, dataset) = (scope.clone(), dataset.clone());
         self.write(move |transaction| {
+            // The project may have been deleted since the caller looked it up.
+            let project: bool = transaction.query_row(
+                "SELECT EXISTS (SELECT 1 FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3)",
+                params![scope.account, scope.region, dataset.project_arn],
+                |row| row.get(0),
+            )?;
+            if !project {
+                return Err(StoreError::NotFound);
+            }
             if let Some(limit) = max_imports.filter(|_| dataset.status == DatasetStatus::CreateInProgress) {
                 let count: i64 = transaction.query_row(
                     "SELECT COUNT(*) FROM datasets WHERE account = ?1 AND region = ?2 AND status = ?3",
@@ -299,8 +584,9 @@ impl Store for SqliteStore {
                 }
             }
             transaction.execute(
-                "INSERT INTO datasets (arn, account, region, project_arn, dataset_type, status, source, created_millis)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO datasets (arn, account, region, project_arn, dataset_type, status,
+                     status_message, status_message_code, source, created_millis, updated_millis)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
                 params![
                     dataset.arn,
                     scope.account,
@@ -308,28 +594,21 @@ impl Store for SqliteStore {
                     dataset.project_arn,
                     dataset.dataset_type,
                     dataset.status.as_str(),
+                    dataset.reason.as_ref().map(|r| &r.message),
+                    dataset.reason.as_ref().map(|r| r.code),
                     dataset.source,
                     dataset.created_millis
                 ],
             ).map_err(insert_error)?;
-            insert_tags(
-                transaction,
-                "INSERT INTO dataset_tags (arn, key, value) VALUES (?1, ?2, ?3)",
-                &dataset.arn,
-                &dataset.tags,
-            )?;
-            insert_entries(transaction, &dataset.arn, &dataset.entries)?;
+            put_tags(transaction, &scope, &dataset.arn, &dataset.tags)?;
+            insert_entries(transaction, &dataset.arn, 1, &dataset.entries)?;
+            refresh_stats(transaction, &dataset.arn)?;
             Ok(ListingChange::None)
         })
     }
 
     fn dataset(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>> {
-        self.with(|connection| {
-            let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE account = ?1 AND region = ?2 AND arn = ?3");
-            Ok(connection
-                .query_row(&sql, params![scope.account, scope.region, arn], |row| dataset_row(row, 0))
-                .optional()?)
-        })
+        self.with(|connection| dataset_in(connection, scope, arn))
     }
 
     fn dataset_entries(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<String>> {
@@ -344,16 +623,62 @@ impl Store for SqliteStore {
         })
     }
 
-    fn dataset_errors(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<EntryError>> {
+    fn list_entries(
+        &self,
+        scope: &Scope,
+        arn: &str,
+        filter: &EntryFilter,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<(i64, String)>> {
+        self.with(|connection| {
+            let labels = filter
+                .contains_labels
+                .as_ref()
+                .map(|labels| serde_json::Value::from(labels.clone()).to_string());
+            let mut statement = connection.prepare_cached(
+                "SELECT e.line, e.entry FROM dataset_entries e JOIN datasets d ON d.arn = e.arn
+                 WHERE d.account = ?1 AND d.region = ?2 AND e.arn = ?3 AND e.line > ?4
+                   AND (?5 IS NULL OR e.labeled = ?5)
+                   AND (?6 IS NULL OR e.has_errors = ?6)
+                   AND (?7 IS NULL OR instr(e.source_ref, ?7) > 0)
+                   AND (?8 IS NULL OR EXISTS (
+                        SELECT 1 FROM dataset_entry_labels l
+                        WHERE l.arn = e.arn AND l.line = e.line
+                          AND l.label IN (SELECT value FROM json_each(?8))))
+                 ORDER BY e.line LIMIT ?9",
+            )?;
+            let rows = statement.query_map(
+                params![
+                    scope.account,
+                    scope.region,
+                    arn,
+                    after.unwrap_or(0),
+                    filter.labeled,
+                    filter.has_errors,
+                    filter.source_ref_contains,
+                    labels,
+                    limit as i64
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn dataset_labels(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<LabelStats>> {
         self.with(|connection| {
             let mut statement = connection.prepare_cached(
-                "SELECT e.line, e.message FROM dataset_errors e JOIN datasets d ON d.arn = e.arn
-                 WHERE d.account = ?1 AND d.region = ?2 AND e.arn = ?3 ORDER BY e.line",
+                "SELECT l.label, COUNT(*), SUM(l.bounding_boxes > 0)
+                 FROM dataset_entry_labels l JOIN datasets d ON d.arn = l.arn
+                 WHERE d.account = ?1 AND d.region = ?2 AND l.arn = ?3
+                 GROUP BY l.label ORDER BY l.label",
             )?;
             let rows = statement.query_map(params![scope.account, scope.region, arn], |row| {
-                Ok(EntryError {
-                    line: row.get(0)?,
-                    message: row.get(1)?,
+                Ok(LabelStats {
+                    name: row.get(0)?,
+                    entry_count: row.get(1)?,
+                    bounding_box_count: row.get(2)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -365,26 +690,177 @@ impl Store for SqliteStore {
         scope: &Scope,
         arn: &str,
         status: DatasetStatus,
-        message: Option<&str>,
-        entries: &[String],
-        errors: &[EntryError],
+        reason: &StatusReason,
+        entries: &[Entry],
     ) -> Committed {
-        let scope = scope.clone();
-        let arn = arn.to_owned();
-        let message = message.map(str::to_owned);
-        let (entries, errors) = (entries.to_vec(), errors.to_vec());
+        let (scope, arn, reason) = (scope.clone(), arn.to_owned(), reason.clone());
+        let entries = entries.to_vec();
         self.write(move |transaction| {
-            let updated = transaction.execute(
-                "UPDATE datasets SET status = ?1, status_message = ?2 WHERE account = ?3 AND region = ?4 AND arn = ?5",
-                params![status.as_str(), message, scope.account, scope.region, arn],
-            )?;
-            if updated == 0 {
-                return Err(StoreError::NotFound);
+            match dataset_in(transaction, &scope, &arn)? {
+                Some(dataset) if dataset.status == DatasetStatus::CreateInProgress => {}
+                Some(_) => return Err(StoreError::InUse(format!("The dataset {arn} is settled"))),
+                None => return Err(StoreError::NotFound),
             }
             transaction.execute("DELETE FROM dataset_entries WHERE arn = ?1", params![arn])?;
-            transaction.execute("DELETE FROM dataset_errors WHERE arn = ?1", params![arn])?;
-            insert_entries(transaction, &arn, &entries)?;
-            insert_errors(transaction, &arn, &errors)?;
+            insert_entries(transaction, &arn, 1, &entries)?;
+            refresh_stats(transaction, &arn)?;
+            set_status(transaction, &arn, status, &reason, now_millis())?;
+            Ok(ListingChange::None)
+        })
+    }
+
+    fn update_entries(
+        &self,
+        scope: &Scope,
+        arn: &str,
+        change: EntryChange,
+        max_labels: usize,
+    ) -> Committed {
+        let (scope, arn) = (scope.clone(), arn.to_owned());
+        self.write(move |transaction| {
+            let dataset = dataset_in(transaction, &scope, &arn)?.ok_or(StoreError::NotFound)?;
+            ready_for_change(&dataset)?;
+            let refused = match change {
+                EntryChange::Refused(reason) => Some(reason),
+                EntryChange::Upsert(changes) => {
+                    transaction.execute_batch("SAVEPOINT apply_changes")?;
+                    upsert_entries(transaction, &arn, &changes)?;
+                    let broken = dataset_rule_broken(transaction, &arn, max_labels)?;
+                    let end = if broken.is_some() {
+                        "ROLLBACK TO apply_changes; RELEASE apply_changes"
+                    } else {
+                        "RELEASE apply_changes"
+                    };
+                    transaction.execute_batch(end)?;
+                    broken
+                }
+            };
+            match refused {
+                Some(reason) => set_status(
+                    transaction,
+                    &arn,
+                    DatasetStatus::UpdateFailed,
+                    &reason,
+                    now_millis(),
+                )?,
+                None => {
+                    refresh_stats(transaction, &arn)?;
+                    set_status(
+                        transaction,
+                        &arn,
+                        DatasetStatus::UpdateComplete,
+                        &StatusReason::success(UPDATED),
+                        now_millis(),
+                    )?;
+                }
+            }
+            Ok(ListingChange::None)
+        })
+    }
+
+    fn distribute_entries(
+        &self,
+        scope: &Scope,
+        train_arn: &str,
+        test_arn: &str,
+        share: i64,
+        refusal: &StatusReason,
+    ) -> Committed {
+        let scope = scope.clone();
+        let (train_arn, test_arn, refusal) =
+            (train_arn.to_owned(), test_arn.to_owned(), refusal.clone());
+        self.write(move |transaction| {
+            let train = dataset_in(transaction, &scope, &train_arn)?.ok_or(StoreError::NotFound)?;
+            let test = dataset_in(transaction, &scope, &test_arn)?.ok_or(StoreError::NotFound)?;
+            if train.dataset_type != "TRAIN" || test.dataset_type != "TEST" {
+                return Err(StoreError::Invalid(
+                    "Datasets must be the training and the test dataset of a project".into(),
+                ));
+            }
+            if train.project_arn != test.project_arn {
+                return Err(StoreError::Invalid(
+                    "The training and test datasets must belong to the same project".into(),
+                ));
+            }
+            for dataset in [&train, &test] {
+                if !dataset.status.is_ready() {
+                    return Err(StoreError::NotReady(format!(
+                        "The dataset {} is {}",
+                        dataset.arn,
+                        dataset.status.as_str()
+                    )));
+                }
+            }
+            if test.stats.total_entries > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "The test dataset {test_arn} must be empty to receive distributed entries"
+                )));
+            }
+            let now = now_millis();
+            let moving: Vec<i64> = transaction
+                .prepare_cached(
+                    "SELECT line FROM (
+                         SELECT line, ROW_NUMBER() OVER (ORDER BY line) AS n
+                         FROM dataset_entries WHERE arn = ?1)
+                     WHERE n % ?2 = 0 ORDER BY line",
+                )?
+                .query_map(params![train_arn, share], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            if moving.is_empty() {
+                for arn in [&train_arn, &test_arn] {
+                    set_status(transaction, arn, DatasetStatus::UpdateFailed, &refusal, now)?;
+                }
+                return Ok(ListingChange::None);
+            }
+            for (index, line) in moving.iter().enumerate() {
+                let new_line = index as i64 + 1;
+                // Labels follow their entry: insert the entry under the test dataset, move the
+                // labels, then drop the training entry.
+                transaction
+                    .prepare_cached(
+                        "INSERT INTO dataset_entries (arn, line, source_ref, bucket, labeled, has_errors, entry)
+                         SELECT ?1, ?2, source_ref, bucket, labeled, has_errors, entry
+                         FROM dataset_entries WHERE arn = ?3 AND line = ?4",
+                    )?
+                    .execute(params![test_arn, new_line, train_arn, line])?;
+                transaction
+                    .prepare_cached(
+                        "UPDATE dataset_entry_labels SET arn = ?1, line = ?2 WHERE arn = ?3 AND line = ?4",
+                    )?
+                    .execute(params![test_arn, new_line, train_arn, line])?;
+                transaction
+                    .prepare_cached("DELETE FROM dataset_entries WHERE arn = ?1 AND line = ?2")?
+                    .execute(params![train_arn, line])?;
+            }
+            let done = StatusReason::success(DISTRIBUTED);
+            for arn in [&train_arn, &test_arn] {
+                refresh_stats(transaction, arn)?;
+                set_status(transaction, arn, DatasetStatus::UpdateComplete, &done, now)?;
+            }
+            Ok(ListingChange::None)
+        })
+    }
+
+    fn delete_dataset(&self, scope: &Scope, arn: &str) -> Committed {
+        let (scope, arn) = (scope.clone(), arn.to_owned());
+        self.write(move |transaction| {
+            let dataset = dataset_in(transaction, &scope, &arn)?.ok_or(StoreError::NotFound)?;
+            if matches!(
+                dataset.status,
+                DatasetStatus::CreateInProgress | DatasetStatus::UpdateInProgress
+            ) {
+                return Err(StoreError::InUse(format!(
+                    "The dataset {arn} is {}",
+                    dataset.status.as_str()
+                )));
+            }
+            transaction.execute(
+                "DELETE FROM dataset_entry_labels WHERE arn = ?1",
+                params![arn],
+            )?;
+            transaction.execute("DELETE FROM dataset_entries WHERE arn = ?1", params![arn])?;
+            transaction.execute("DELETE FROM datasets WHERE arn = ?1", params![arn])?;
+            drop_tags(transaction, &scope, &arn)?;
             Ok(ListingChange::None)
         })
     }
@@ -406,6 +882,65 @@ impl Store for SqliteStore {
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
+
+    fn tags(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Vec<(String, String)>>> {
+        self.with(|connection| {
+            if !resource_exists(connection, scope, arn)? {
+                return Ok(None);
+            }
+            let tags = connection
+                .prepare_cached(
+                    "SELECT key, value FROM tags WHERE account = ?1 AND region = ?2 AND arn = ?3
+                     ORDER BY key",
+                )?
+                .query_map(params![scope.account, scope.region, arn], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Some(tags))
+        })
+    }
+
+    fn tag_resource(
+        &self,
+        scope: &Scope,
+        arn: &str,
+        tags: &[(String, String)],
+        max_tags: u64,
+    ) -> Committed {
+        let (scope, arn, tags) = (scope.clone(), arn.to_owned(), tags.to_vec());
+        self.write(move |transaction| {
+            if !resource_exists(transaction, &scope, &arn)? {
+                return Err(StoreError::NotFound);
+            }
+            put_tags(transaction, &scope, &arn, &tags)?;
+            let count: i64 = transaction.query_row(
+                "SELECT COUNT(*) FROM tags WHERE account = ?1 AND region = ?2 AND arn = ?3",
+                params![scope.account, scope.region, arn],
+                |row| row.get(0),
+            )?;
+            if count as u64 > max_tags {
+                return Err(StoreError::LimitReached(max_tags));
+            }
+            Ok(ListingChange::None)
+        })
+    }
+
+    fn untag_resource(&self, scope: &Scope, arn: &str, keys: &[String]) -> Committed {
+        let (scope, arn, keys) = (scope.clone(), arn.to_owned(), keys.to_vec());
+        self.write(move |transaction| {
+            if !resource_exists(transaction, &scope, &arn)? {
+                return Err(StoreError::NotFound);
+            }
+            let mut statement = transaction.prepare_cached(
+                "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND arn = ?3 AND key = ?4",
+            )?;
+            for key in &keys {
+                statement.execute(params![scope.account, scope.region, arn, key])?;
+            }
+            Ok(ListingChange::None)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -422,7 +957,7 @@ mod tests {
     fn collection(id: &str) -> NewCollection {
         NewCollection {
             id: id.into(),
-            arn: format!("aws:rekognition:us-east-1:1:collection/{id}"),
+            arn: format!("arn:aws:rekognition:us-east-1:1:collection/{id}"),
             face_model_version: "7.0".into(),
             created_millis: 0,
             tags: vec![("k".into(), "v".into())],
@@ -513,7 +1048,7 @@ mod tests {
             17
         );
         let tags: i64 = reopened
-            .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM collection_tags", [], |r| r.get(0))?))
+            .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM tags", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(tags, 17);
         let _ = std::fs::remove_dir_all(&dir);
@@ -529,7 +1064,8 @@ mod tests {
         // A foreign key and a NOT NULL violation, through the writer thread like every write.
         let orphan_tag = store.write(|connection| {
             connection.execute(
-                "INSERT INTO collection_tags (position, key, value) VALUES (12345, 'k', 'v')",
+                "INSERT INTO dataset_entries (arn, line, source_ref, bucket, labeled, has_errors, entry)
+                 VALUES ('nowhere', 1, 's3://b/k', 'b', 0, 0, '{}')",
                 [],
             )?;
             Ok(ListingChange::None)
@@ -540,19 +1076,6 @@ mod tests {
             Ok(ListingChange::None)
         });
         internal(null_value.wait(), "NOT NULL constraint failed");
-        // A primary key that is not the collection's own: a tag key given twice.
-        let mut twice = collection("x");
-        twice.tags.push(("k".into(), "w".into()));
-        internal(
-            store.create_collection(&scope("a"), &twice, None).wait(),
-            "UNIQUE constraint failed: collection_tags",
-        );
-        assert!(
-            store
-                .list_collections(&scope("a"), None, 10)
-                .unwrap()
-                .is_empty()
-        );
         // The collection's own key still means it exists.
         store
             .create_collection(&scope("a"), &collection("x"), None)

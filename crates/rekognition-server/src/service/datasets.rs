@@ -1,0 +1,562 @@
+//! Custom Labels datasets: `CreateDataset` (empty, copied, or imported from a Ground Truth
+//! manifest in the background), `DescribeDataset`, `ListDatasetEntries`, `ListDatasetLabels`,
+//! `UpdateDatasetEntries`, `DistributeDatasetEntries`, `DeleteDataset`.
+
+use rekognition_server_sdk::error::{
+    CreateDatasetError, DeleteDatasetError, DescribeDatasetError, DistributeDatasetEntriesError,
+    InvalidParameterException, InvalidS3ObjectException, LimitExceededException,
+    ListDatasetEntriesError, ListDatasetLabelsError, ResourceAlreadyExistsException,
+    ResourceInUseException, ResourceNotFoundException, ResourceNotReadyException,
+    UpdateDatasetEntriesError,
+};
+use rekognition_server_sdk::model::{
+    CreateDatasetRequest, CreateDatasetResponse, DatasetDescription, DatasetLabelDescription,
+    DatasetLabelStats, DatasetStats, DatasetStatus, DatasetStatusMessageCode, DatasetType,
+    DeleteDatasetRequest, DeleteDatasetResponse, DescribeDatasetRequest, DescribeDatasetResponse,
+    DistributeDatasetEntriesRequest, DistributeDatasetEntriesResponse, ListDatasetEntriesRequest,
+    ListDatasetEntriesResponse, ListDatasetLabelsRequest, ListDatasetLabelsResponse,
+    UpdateDatasetEntriesRequest, UpdateDatasetEntriesResponse,
+};
+use smithy_server_runtime::{RequestContext, Timestamp};
+
+use super::{DEFAULT_EXTENDED_PAGE_SIZE, Rekognition, internal, scope};
+use crate::arn;
+use crate::entries::{self, Terminal};
+use crate::manifest::Location;
+use crate::store::{self, EntryChange, EntryFilter, NewDataset, Scope, StatusReason, StoreError};
+
+/// The status message of a dataset created from a manifest.
+const CREATED_FROM_MANIFEST: &str = "The dataset was successfully created from the manifest file.";
+
+/// The status message of a dataset created empty.
+const CREATED_EMPTY: &str = "The dataset was created without entries.";
+
+/// The status message of a dataset created as a copy.
+const CREATED_AS_COPY: &str = "The dataset was created from the entries of another dataset.";
+
+/// Why entries could not be distributed: too few to move one to the test dataset.
+const TOO_FEW_TO_DISTRIBUTE: &str =
+    "The manifest file doesn't have enough labeled images to distribute the dataset.";
+
+/// `DistributeDatasetEntries` moves one training entry in this many (20%) to the test dataset.
+const DISTRIBUTION_SHARE: i64 = 5;
+
+fn not_found(dataset_arn: &str) -> ResourceNotFoundException {
+    ResourceNotFoundException::new(format!("The dataset {dataset_arn} does not exist"))
+}
+
+fn invalid(message: impl Into<String>) -> InvalidParameterException {
+    InvalidParameterException::new(message)
+}
+
+/// A terminal manifest problem as a dataset's status reason.
+fn refused(terminal: Terminal) -> StatusReason {
+    StatusReason::client_error(terminal.message)
+}
+
+impl Rekognition {
+    /// Restarts the imports of datasets a previous run left in progress.
+    pub async fn resume_imports(&self) -> Result<usize, StoreError> {
+        let pending = self.storage(|store| store.datasets_in_progress()).await?;
+        let count = pending.len();
+        for (scope, dataset) in pending {
+            match dataset.source.as_deref().and_then(Location::decode) {
+                Some(location) => self.spawn_import(scope, dataset.arn, location),
+                None => {
+                    let reason =
+                        StatusReason::service_error("The dataset creation was interrupted.");
+                    self.store
+                        .finish_dataset(
+                            &scope,
+                            &dataset.arn,
+                            store::DatasetStatus::CreateFailed,
+                            &reason,
+                            &[],
+                        )
+                        .await?;
+                }
+            }
+        }
+        Ok(count)
+    }
+
+    /// Reads a manifest into a dataset in the background, as the real service does.
+    fn spawn_import(&self, scope: Scope, arn: String, location: Location) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let analysed = match this.objects.read(&location).await {
+                Ok(bytes) => tokio::task::spawn_blocking(move || entries::analyze(&bytes))
+                    .await
+                    .unwrap_or(Err(Terminal::UNSUPPORTED_FORMAT)),
+                Err(error) => {
+                    tracing::warn!(dataset = %arn, %error, "the manifest could not be read");
+                    Err(Terminal::UNSUPPORTED_FORMAT)
+                }
+            };
+            let (status, reason, kept) = match analysed {
+                Ok(analysis) => (
+                    store::DatasetStatus::CreateComplete,
+                    StatusReason::success(CREATED_FROM_MANIFEST),
+                    analysis.entries,
+                ),
+                Err(terminal) => (
+                    store::DatasetStatus::CreateFailed,
+                    refused(terminal),
+                    Vec::new(),
+                ),
+            };
+            match this
+                .store
+                .finish_dataset(&scope, &arn, status, &reason, &kept)
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(dataset = %arn, status = status.as_str(), "dataset import finished")
+                }
+                Err(error) => {
+                    tracing::error!(dataset = %arn, %error, "dataset import could not be recorded")
+                }
+            }
+        });
+    }
+
+    /// The dataset `dataset_arn` of `scope`, or `None`.
+    async fn find_dataset(
+        &self,
+        scope: &Scope,
+        dataset_arn: &str,
+    ) -> Result<Option<store::Dataset>, StoreError> {
+        let (scope, dataset_arn) = (scope.clone(), dataset_arn.to_owned());
+        self.storage(move |store| store.dataset(&scope, &dataset_arn))
+            .await
+    }
+}
+
+/// How a readable dataset's entries or labels may be listed: `NotReady` until it is created,
+/// `InUse` while it changes.
+enum Unlistable {
+    NotFound(ResourceNotFoundException),
+    NotReady(ResourceNotReadyException),
+    InUse(ResourceInUseException),
+}
+
+impl From<Unlistable> for ListDatasetEntriesError {
+    fn from(why: Unlistable) -> Self {
+        match why {
+            Unlistable::NotFound(error) => error.into(),
+            Unlistable::NotReady(error) => error.into(),
+            Unlistable::InUse(error) => error.into(),
+        }
+    }
+}
+
+impl From<Unlistable> for ListDatasetLabelsError {
+    fn from(why: Unlistable) -> Self {
+        match why {
+            Unlistable::NotFound(error) => error.into(),
+            Unlistable::NotReady(error) => error.into(),
+            Unlistable::InUse(error) => error.into(),
+        }
+    }
+}
+
+/// Checks that a dataset's entries can be listed.
+fn listable(dataset_arn: &str, dataset: Option<&store::Dataset>) -> Result<(), Unlistable> {
+    let Some(dataset) = dataset else {
+        return Err(Unlistable::NotFound(not_found(dataset_arn)));
+    };
+    match dataset.status {
+        status if status.is_ready() => Ok(()),
+        store::DatasetStatus::CreateInProgress | store::DatasetStatus::CreateFailed => {
+            Err(Unlistable::NotReady(ResourceNotReadyException::new(
+                format!("The dataset {dataset_arn} is {}", dataset.status.as_str()),
+            )))
+        }
+        _ => Err(Unlistable::InUse(ResourceInUseException::new(format!(
+            "The dataset {dataset_arn} is {}",
+            dataset.status.as_str()
+        )))),
+    }
+}
+
+pub(super) async fn create(
+    service: &Rekognition,
+    input: CreateDatasetRequest,
+    context: RequestContext,
+) -> Result<CreateDatasetResponse, CreateDatasetError> {
+    let scope = scope(&context);
+    if input.tags.as_ref().is_some_and(|tags| !tags.is_empty()) {
+        service.require(&context, "TagResource")?;
+    }
+    let project_arn = input.project_arn.clone();
+    let lookup = scope.clone();
+    let project = service
+        .storage(move |store| store.project(&lookup, &project_arn))
+        .await
+        .map_err(|e| internal(&e))?
+        .ok_or_else(|| {
+            ResourceNotFoundException::new(format!(
+                "The project {} does not exist",
+                input.project_arn
+            ))
+        })?;
+
+    // No source is an empty dataset; a source gives exactly one of a dataset or a manifest.
+    let source = input
+        .dataset_source
+        .map(|source| (source.dataset_arn, source.ground_truth_manifest));
+    let (status, reason, copied, location) = match source {
+        None => (
+            store::DatasetStatus::CreateComplete,
+            Some(StatusReason::success(CREATED_EMPTY)),
+            Vec::new(),
+            None,
+        ),
+        Some((Some(_), Some(_))) => {
+            return Err(invalid(
+                "A dataset source gives either DatasetArn or GroundTruthManifest, not both",
+            )
+            .into());
+        }
+        Some((None, None)) => {
+            return Err(
+                invalid("A dataset source gives either DatasetArn or GroundTruthManifest").into(),
+            );
+        }
+        Some((Some(source_arn), None)) => {
+            service.require(&context, "ListDatasetEntries")?;
+            let source = service
+                .find_dataset(&scope, &source_arn)
+                .await
+                .map_err(|e| internal(&e))?
+                .ok_or_else(|| not_found(&source_arn))?;
+            if !source.status.is_ready() {
+                return Err(invalid(format!(
+                    "The dataset {source_arn} is {} and cannot be copied",
+                    source.status.as_str()
+                ))
+                .into());
+            }
+            let lookup = scope.clone();
+            let lines = service
+                .storage(move |store| store.dataset_entries(&lookup, &source_arn))
+                .await
+                .map_err(|e| internal(&e))?;
+            let copied = tokio::task::spawn_blocking(move || entries::reanalyze(&lines))
+                .await
+                .unwrap_or(Err(Terminal::UNSUPPORTED_FORMAT));
+            match copied {
+                Ok(copied) => (
+                    store::DatasetStatus::CreateComplete,
+                    Some(StatusReason::success(CREATED_AS_COPY)),
+                    copied,
+                    None,
+                ),
+                Err(terminal) => (
+                    store::DatasetStatus::CreateFailed,
+                    Some(refused(terminal)),
+                    Vec::new(),
+                    None,
+                ),
+            }
+        }
+        Some((None, Some(manifest))) => {
+            let object = manifest.s3_object.unwrap_or_default();
+            let (Some(bucket), Some(name)) = (object.bucket, object.name) else {
+                return Err(
+                    invalid("A Ground Truth manifest names its S3 bucket and object").into(),
+                );
+            };
+            let location = Location {
+                bucket,
+                name,
+                version: object.version,
+            };
+            if !service.objects.exists(&location).await {
+                return Err(InvalidS3ObjectException::new(
+                    "Unable to get object metadata from S3. Check object key, region and/or access permissions.",
+                )
+                .into());
+            }
+            (
+                store::DatasetStatus::CreateInProgress,
+                None,
+                Vec::new(),
+                Some(location),
+            )
+        }
+    };
+
+    let kind = match input.dataset_type {
+        DatasetType::Train => "train",
+        DatasetType::Test => "test",
+    };
+    let created_millis = Timestamp::now().as_millis();
+    let dataset_arn = arn::dataset(&scope, &project.name, kind, created_millis);
+    let dataset = NewDataset {
+        arn: dataset_arn.clone(),
+        project_arn: project.arn.clone(),
+        dataset_type: input.dataset_type.as_str().to_owned(),
+        status,
+        reason,
+        entries: copied,
+        created_millis,
+        tags: input.tags.unwrap_or_default().into_iter().collect(),
+        source: location.as_ref().map(Location::encode),
+    };
+    let limit = service.quotas.max_concurrent_imports;
+    match service.store.create_dataset(&scope, &dataset, limit).await {
+        Ok(()) => {}
+        Err(StoreError::LimitReached(limit)) => {
+            return Err(LimitExceededException::new(format!(
+                "The account has {limit} dataset creations in progress in this Region, the most allowed; retry when one finishes"
+            ))
+            .into());
+        }
+        Err(StoreError::AlreadyExists) => {
+            return Err(ResourceAlreadyExistsException::new(format!(
+                "A {} dataset already exists in project {}",
+                input.dataset_type.as_str(),
+                project.arn
+            ))
+            .into());
+        }
+        Err(StoreError::NotFound) => {
+            return Err(ResourceNotFoundException::new(format!(
+                "The project {} does not exist",
+                project.arn
+            ))
+            .into());
+        }
+        Err(error) => return Err(internal(&error).into()),
+    }
+    if let Some(location) = location {
+        service.spawn_import(scope, dataset_arn.clone(), location);
+    }
+    Ok(CreateDatasetResponse {
+        dataset_arn: Some(dataset_arn),
+    })
+}
+
+/// A count as the model's `UInteger` carries it.
+fn count(value: i64) -> Option<i32> {
+    Some(i32::try_from(value).unwrap_or(i32::MAX))
+}
+
+pub(super) async fn describe(
+    service: &Rekognition,
+    input: DescribeDatasetRequest,
+    context: RequestContext,
+) -> Result<DescribeDatasetResponse, DescribeDatasetError> {
+    let scope = scope(&context);
+    let dataset = service
+        .find_dataset(&scope, &input.dataset_arn)
+        .await
+        .map_err(|e| internal(&e))?
+        .ok_or_else(|| not_found(&input.dataset_arn))?;
+    let stats = dataset.stats;
+    Ok(DescribeDatasetResponse {
+        dataset_description: Some(DatasetDescription {
+            creation_timestamp: Some(Timestamp::from_millis(dataset.created_millis)),
+            last_updated_timestamp: Some(Timestamp::from_millis(dataset.updated_millis)),
+            status: dataset.status.as_str().parse::<DatasetStatus>().ok(),
+            status_message: dataset.status_message,
+            status_message_code: dataset
+                .status_message_code
+                .and_then(|code| code.parse::<DatasetStatusMessageCode>().ok()),
+            dataset_stats: Some(DatasetStats {
+                labeled_entries: count(stats.labeled_entries),
+                total_entries: count(stats.total_entries),
+                total_labels: count(stats.total_labels),
+                error_entries: count(stats.error_entries),
+            }),
+        }),
+    })
+}
+
+/// Page size of a listing: `MaxResults` (validated to 1..=100) or the default.
+fn page_size(max_results: Option<i32>) -> usize {
+    max_results.map_or(DEFAULT_EXTENDED_PAGE_SIZE, |n| n.max(1) as usize)
+}
+
+pub(super) async fn list_entries(
+    service: &Rekognition,
+    input: ListDatasetEntriesRequest,
+    context: RequestContext,
+) -> Result<ListDatasetEntriesResponse, ListDatasetEntriesError> {
+    let scope = scope(&context);
+    // A token pages one dataset's entries.
+    let listing = format!("entries {}", input.dataset_arn);
+    let after = service.continue_after(&scope, &listing, input.next_token.as_deref())?;
+    let dataset = service
+        .find_dataset(&scope, &input.dataset_arn)
+        .await
+        .map_err(|e| internal(&e))?;
+    listable(&input.dataset_arn, dataset.as_ref())?;
+    let page_size = page_size(input.max_results);
+    let filter = EntryFilter {
+        contains_labels: input.contains_labels,
+        labeled: input.labeled,
+        source_ref_contains: input.source_ref_contains,
+        has_errors: input.has_errors,
+    };
+    let (lookup, dataset_arn) = (scope.clone(), input.dataset_arn.clone());
+    let mut listed = service
+        .storage(move |store| {
+            store.list_entries(&lookup, &dataset_arn, &filter, after, page_size + 1)
+        })
+        .await
+        .map_err(|e| internal(&e))?;
+    let next_token = if listed.len() > page_size {
+        listed.truncate(page_size);
+        listed
+            .last()
+            .map(|(line, _)| service.tokens.issue(&scope, &listing, *line))
+    } else {
+        None
+    };
+    Ok(ListDatasetEntriesResponse {
+        dataset_entries: Some(listed.into_iter().map(|(_, entry)| entry).collect()),
+        next_token,
+    })
+}
+
+pub(super) async fn list_labels(
+    service: &Rekognition,
+    input: ListDatasetLabelsRequest,
+    context: RequestContext,
+) -> Result<ListDatasetLabelsResponse, ListDatasetLabelsError> {
+    let scope = scope(&context);
+    let listing = format!("labels {}", input.dataset_arn);
+    let after = service.continue_after(&scope, &listing, input.next_token.as_deref())?;
+    let dataset = service
+        .find_dataset(&scope, &input.dataset_arn)
+        .await
+        .map_err(|e| internal(&e))?;
+    listable(&input.dataset_arn, dataset.as_ref())?;
+    let (lookup, dataset_arn) = (scope.clone(), input.dataset_arn.clone());
+    // A dataset has at most `entries::MAX_LABELS` labels: they are paged in memory, by their
+    // place in name order.
+    let labels = service
+        .storage(move |store| store.dataset_labels(&lookup, &dataset_arn))
+        .await
+        .map_err(|e| internal(&e))?;
+    let first = after.map_or(0, |position| position.max(0) as usize);
+    let page_size = page_size(input.max_results);
+    let end = labels.len().min(first.saturating_add(page_size));
+    let next_token =
+        (end < labels.len()).then(|| service.tokens.issue(&scope, &listing, end as i64));
+    let descriptions = labels
+        .into_iter()
+        .skip(first)
+        .take(page_size)
+        .map(|label| DatasetLabelDescription {
+            label_name: Some(label.name),
+            label_stats: Some(DatasetLabelStats {
+                entry_count: count(label.entry_count),
+                bounding_box_count: (label.bounding_box_count > 0)
+                    .then(|| count(label.bounding_box_count))
+                    .flatten(),
+            }),
+        })
+        .collect();
+    Ok(ListDatasetLabelsResponse {
+        dataset_label_descriptions: Some(descriptions),
+        next_token,
+    })
+}
+
+pub(super) async fn update_entries(
+    service: &Rekognition,
+    input: UpdateDatasetEntriesRequest,
+    context: RequestContext,
+) -> Result<UpdateDatasetEntriesResponse, UpdateDatasetEntriesError> {
+    let scope = scope(&context);
+    let ground_truth = input.changes.ground_truth.into_inner();
+    let analysed = tokio::task::spawn_blocking(move || entries::analyze(&ground_truth))
+        .await
+        .unwrap_or(Err(Terminal::UNSUPPORTED_FORMAT));
+    // A change the service cannot apply is accepted, and fails the update as AWS does.
+    let change = match analysed {
+        Ok(analysis) => EntryChange::Upsert(analysis.entries),
+        Err(terminal) => EntryChange::Refused(refused(terminal)),
+    };
+    match service
+        .store
+        .update_entries(&scope, &input.dataset_arn, change, entries::MAX_LABELS)
+        .await
+    {
+        Ok(()) => Ok(UpdateDatasetEntriesResponse {}),
+        Err(StoreError::NotFound) => Err(not_found(&input.dataset_arn).into()),
+        Err(StoreError::InUse(why)) => Err(ResourceInUseException::new(why).into()),
+        Err(error) => Err(internal(&error).into()),
+    }
+}
+
+pub(super) async fn distribute_entries(
+    service: &Rekognition,
+    input: DistributeDatasetEntriesRequest,
+    context: RequestContext,
+) -> Result<DistributeDatasetEntriesResponse, DistributeDatasetEntriesError> {
+    let scope = scope(&context);
+    // The list holds exactly two ARNs (the model says so); which is which comes from the store.
+    let arns: Vec<&str> = input.datasets.iter().map(|d| d.arn.as_str()).collect();
+    let [first, second] = arns.as_slice() else {
+        return Err(
+            invalid("Datasets holds the training and the test dataset of a project").into(),
+        );
+    };
+    let mut found = Vec::with_capacity(2);
+    for dataset_arn in [first, second] {
+        let dataset = service
+            .find_dataset(&scope, dataset_arn)
+            .await
+            .map_err(|e| internal(&e))?
+            .ok_or_else(|| not_found(dataset_arn))?;
+        found.push(dataset);
+    }
+    let (train, test) = match (
+        found[0].dataset_type.as_str(),
+        found[1].dataset_type.as_str(),
+    ) {
+        ("TRAIN", "TEST") => (&found[0], &found[1]),
+        ("TEST", "TRAIN") => (&found[1], &found[0]),
+        _ => {
+            return Err(
+                invalid("Datasets holds the training and the test dataset of a project").into(),
+            );
+        }
+    };
+    let refusal = StatusReason::client_error(TOO_FEW_TO_DISTRIBUTE);
+    match service
+        .store
+        .distribute_entries(&scope, &train.arn, &test.arn, DISTRIBUTION_SHARE, &refusal)
+        .await
+    {
+        Ok(()) => Ok(DistributeDatasetEntriesResponse {}),
+        Err(StoreError::NotFound) => {
+            Err(ResourceNotFoundException::new("A dataset to distribute does not exist").into())
+        }
+        Err(StoreError::NotReady(why)) => Err(ResourceNotReadyException::new(why).into()),
+        Err(StoreError::Invalid(why)) => Err(invalid(why).into()),
+        Err(error) => Err(internal(&error).into()),
+    }
+}
+
+pub(super) async fn delete(
+    service: &Rekognition,
+    input: DeleteDatasetRequest,
+    context: RequestContext,
+) -> Result<DeleteDatasetResponse, DeleteDatasetError> {
+    let scope = scope(&context);
+    match service
+        .store
+        .delete_dataset(&scope, &input.dataset_arn)
+        .await
+    {
+        Ok(()) => Ok(DeleteDatasetResponse {}),
+        Err(StoreError::NotFound) => Err(not_found(&input.dataset_arn).into()),
+        Err(StoreError::InUse(why)) => Err(ResourceInUseException::new(why).into()),
+        Err(error) => Err(internal(&error).into()),
+    }
+}
