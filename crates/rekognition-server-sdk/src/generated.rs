@@ -56,32 +56,42 @@ pub mod model {
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
     }
-    /// The `CreateProjectRequest` structure.
+    /// The input of `CreateProject`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateProjectRequest {
+        /// The name to give the project, unique in the account and Region.
+        ///
         /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
         pub project_name: ::std::string::String,
+        /// What the project customizes: `CUSTOM_LABELS` (the default) or `CONTENT_MODERATION`.
+        ///
         /// **Constraints:** one of `CONTENT_MODERATION`, `CUSTOM_LABELS`.
         pub feature: ::std::option::Option<super::model::CustomizationFeature>,
+        /// Whether Amazon Rekognition should try, as a best effort, to retrain the project's adapters automatically. It applies to adapters only and is required for Content Moderation projects.
+        ///
         /// **Constraints:** one of `ENABLED`, `DISABLED`.
         pub auto_update: ::std::option::Option<super::model::ProjectAutoUpdate>,
+        /// Tags (key-value pairs) to attach to the project.
+        ///
         /// **Constraints:** length 0..=200.
         pub tags: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     }
-    /// The `CreateProjectResponse` structure.
+    /// The output of `CreateProject`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateProjectResponse {
+        /// The ARN of the new project.
+        ///
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
         pub project_arn: ::std::option::Option<::std::string::String>,
     }
-    /// The `CustomizationFeature` enum.
+    /// What a project customizes.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum CustomizationFeature {
-        /// `CONTENT_MODERATION`
+        /// An adapter for Content Moderation.
         ContentModeration,
-        /// `CUSTOM_LABELS`
+        /// An Amazon Rekognition Custom Labels model.
         CustomLabels,
     }
     impl CustomizationFeature {
@@ -131,59 +141,79 @@ pub mod model {
             out.push_str(self.as_str());
         }
     }
-    /// The `DatasetChanges` structure.
+    /// Entries to add to a dataset or update in it.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DatasetChanges {
+        /// One or more JSON Lines in the SageMaker Ground Truth manifest format, one image per line, at most 5,242,880 bytes in all (base64-encoded on the wire).
+        ///
         /// **Constraints:** required; length 1..=5242880.
         pub ground_truth: rt::Blob,
     }
-    /// The `DatasetDescription` structure.
+    /// The state of a dataset, as `DescribeDataset` reports it. The status fields describe the latest operation on the dataset.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatasetDescription {
-        /// The `CreationTimestamp` member.
+        /// When the dataset was created.
         pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
-        /// The `LastUpdatedTimestamp` member.
+        /// When the dataset was last changed.
         pub last_updated_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// The status of the latest operation on the dataset.
+        ///
         /// **Constraints:** one of `CREATE_IN_PROGRESS`, `CREATE_COMPLETE`, `CREATE_FAILED`, `UPDATE_IN_PROGRESS`, `UPDATE_COMPLETE`, `UPDATE_FAILED`, `DELETE_IN_PROGRESS`.
         pub status: ::std::option::Option<super::model::DatasetStatus>,
-        /// The `StatusMessage` member.
+        /// Why the dataset has its status, in words: for a failure, what went wrong.
         pub status_message: ::std::option::Option<::std::string::String>,
+        /// Whether the latest operation succeeded, failed on the service's side, or failed because of its inputs.
+        ///
         /// **Constraints:** one of `SUCCESS`, `SERVICE_ERROR`, `CLIENT_ERROR`.
         pub status_message_code: ::std::option::Option<
             super::model::DatasetStatusMessageCode,
         >,
-        /// The `DatasetStats` member.
+        /// Counts of the dataset's entries and labels.
         pub dataset_stats: ::std::option::Option<super::model::DatasetStats>,
     }
-    /// The `DatasetLabelDescription` structure.
+    /// A label of a dataset and how much it is used.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatasetLabelDescription {
+        /// The name of the label.
+        ///
         /// **Constraints:** length 1..=255; pattern `^.{1,}$`.
         pub label_name: ::std::option::Option<::std::string::String>,
-        /// The `LabelStats` member.
+        /// How many images use the label.
         pub label_stats: ::std::option::Option<super::model::DatasetLabelStats>,
     }
-    /// The `DatasetLabelStats` structure.
+    /// How much a label is used in a dataset.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatasetLabelStats {
+        /// The number of images that carry the label.
+        ///
         /// **Constraints:** range at least 0.
         pub entry_count: ::std::option::Option<i32>,
+        /// The number of images that have the label on a bounding box.
+        ///
         /// **Constraints:** range at least 0.
         pub bounding_box_count: ::std::option::Option<i32>,
     }
-    /// The `DatasetMetadata` structure.
+    /// A summary of one of a project's datasets, as `DescribeProjects` lists it.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatasetMetadata {
-        /// The `CreationTimestamp` member.
+        /// When the dataset was created.
         pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// Whether it is the project's training dataset (`TRAIN`) or its test dataset (`TEST`).
+        ///
         /// **Constraints:** one of `TRAIN`, `TEST`.
         pub dataset_type: ::std::option::Option<super::model::DatasetType>,
+        /// The ARN of the dataset.
+        ///
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
+        /// The status of the latest operation on the dataset.
+        ///
         /// **Constraints:** one of `CREATE_IN_PROGRESS`, `CREATE_COMPLETE`, `CREATE_FAILED`, `UPDATE_IN_PROGRESS`, `UPDATE_COMPLETE`, `UPDATE_FAILED`, `DELETE_IN_PROGRESS`.
         pub status: ::std::option::Option<super::model::DatasetStatus>,
-        /// The `StatusMessage` member.
+        /// Why the dataset has its status, in words.
         pub status_message: ::std::option::Option<::std::string::String>,
+        /// Whether the latest operation succeeded, failed on the service's side, or failed because of its inputs.
+        ///
         /// **Constraints:** one of `SUCCESS`, `SERVICE_ERROR`, `CLIENT_ERROR`.
         pub status_message_code: ::std::option::Option<
             super::model::DatasetStatusMessageCode,
@@ -201,34 +231,42 @@ pub mod model {
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::option::Option<::std::string::String>,
     }
-    /// The `DatasetStats` structure.
+    /// Counts of a dataset's entries (images) and labels.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatasetStats {
+        /// The number of entries with at least one label.
+        ///
         /// **Constraints:** range at least 0.
         pub labeled_entries: ::std::option::Option<i32>,
+        /// The number of entries in the dataset.
+        ///
         /// **Constraints:** range at least 0.
         pub total_entries: ::std::option::Option<i32>,
+        /// The number of labels declared in the dataset.
+        ///
         /// **Constraints:** range at least 0.
         pub total_labels: ::std::option::Option<i32>,
+        /// The number of entries with at least one error.
+        ///
         /// **Constraints:** range at least 0.
         pub error_entries: ::std::option::Option<i32>,
     }
-    /// The `DatasetStatus` enum.
+    /// The status of the latest operation on a dataset.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum DatasetStatus {
-        /// `CREATE_IN_PROGRESS`
+        /// The dataset is being created.
         CreateInProgress,
-        /// `CREATE_COMPLETE`
+        /// The dataset was created.
         CreateComplete,
-        /// `CREATE_FAILED`
+        /// Creating the dataset failed; the status message says why.
         CreateFailed,
-        /// `UPDATE_IN_PROGRESS`
+        /// Entries are being added, changed or distributed.
         UpdateInProgress,
-        /// `UPDATE_COMPLETE`
+        /// The latest update finished.
         UpdateComplete,
-        /// `UPDATE_FAILED`
+        /// The latest update failed; the status message says why.
         UpdateFailed,
-        /// `DELETE_IN_PROGRESS`
+        /// The dataset is being deleted.
         DeleteInProgress,
     }
     impl DatasetStatus {
@@ -296,14 +334,14 @@ pub mod model {
             out.push_str(self.as_str());
         }
     }
-    /// The `DatasetStatusMessageCode` enum.
+    /// The kind of outcome a dataset's status message reports.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum DatasetStatusMessageCode {
-        /// `SUCCESS`
+        /// The operation succeeded.
         Success,
-        /// `SERVICE_ERROR`
+        /// The service failed. Try again later.
         ServiceError,
-        /// `CLIENT_ERROR`
+        /// The operation's inputs were at fault. Fix them before trying again.
         ClientError,
     }
     impl DatasetStatusMessageCode {
@@ -418,96 +456,124 @@ pub mod model {
         /// **Constraints:** range at least 0.
         pub status_code: ::std::option::Option<i32>,
     }
-    /// The `DeleteDatasetRequest` structure.
+    /// The input of `DeleteDataset`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDatasetRequest {
+        /// The ARN of the dataset to delete.
+        ///
         /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::string::String,
     }
-    /// The `DeleteDatasetResponse` structure.
+    /// The output of `DeleteDataset`, empty.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDatasetResponse {}
-    /// The `DeleteProjectRequest` structure.
+    /// The input of `DeleteProject`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteProjectRequest {
+        /// The ARN of the project to delete.
+        ///
         /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
         pub project_arn: ::std::string::String,
     }
-    /// The `DeleteProjectResponse` structure.
+    /// The output of `DeleteProject`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteProjectResponse {
+        /// The project's status once the call returns, normally `DELETING`.
+        ///
         /// **Constraints:** one of `CREATING`, `CREATED`, `DELETING`.
         pub status: ::std::option::Option<super::model::ProjectStatus>,
     }
-    /// The `DescribeCollectionRequest` structure.
+    /// The input of `DescribeCollection`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeCollectionRequest {
+        /// The ID of the collection to describe.
+        ///
         /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
         pub collection_id: ::std::string::String,
     }
-    /// The `DescribeCollectionResponse` structure.
+    /// The output of `DescribeCollection`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeCollectionResponse {
+        /// The number of faces indexed in the collection.
+        ///
         /// **Constraints:** range at least 0.
         pub face_count: ::std::option::Option<i64>,
-        /// The `FaceModelVersion` member.
+        /// The version of the face model the collection uses.
         pub face_model_version: ::std::option::Option<::std::string::String>,
-        /// The `CollectionARN` member.
+        /// The ARN of the collection, starting with `arn:` (unlike the `CollectionArn` that `CreateCollection` returns).
         pub collection_arn: ::std::option::Option<::std::string::String>,
-        /// The `CreationTimestamp` member.
+        /// When the collection was created.
         pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// The number of users (user IDs) in the collection.
+        ///
         /// **Constraints:** range at least 0.
         pub user_count: ::std::option::Option<i64>,
     }
-    /// The `DescribeDatasetRequest` structure.
+    /// The input of `DescribeDataset`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDatasetRequest {
+        /// The ARN of the dataset to describe.
+        ///
         /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::string::String,
     }
-    /// The `DescribeDatasetResponse` structure.
+    /// The output of `DescribeDataset`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeDatasetResponse {
-        /// The `DatasetDescription` member.
+        /// The dataset's status and counts.
         pub dataset_description: ::std::option::Option<super::model::DatasetDescription>,
     }
-    /// The `DescribeProjectsRequest` structure.
+    /// The input of `DescribeProjects`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeProjectsRequest {
+        /// The token a previous call returned, to continue from where it stopped.
+        ///
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
+        /// The largest number of projects to return: 1 to 100, and 100 when absent.
+        ///
         /// **Constraints:** range 1..=100.
         pub max_results: ::std::option::Option<i32>,
+        /// The names of the projects to describe, at most 10. Without it, every project of the account and Region is a candidate.
+        ///
         /// **Constraints:** length 1..=10.
         pub project_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// The features of the projects to list. Without it, only `CUSTOM_LABELS` projects are listed.
+        ///
         /// **Constraints:** length 1..=2.
         pub features: ::std::option::Option<
             ::std::vec::Vec<super::model::CustomizationFeature>,
         >,
     }
-    /// The `DescribeProjectsResponse` structure.
+    /// The output of `DescribeProjects`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeProjectsResponse {
-        /// The `ProjectDescriptions` member.
+        /// The projects, sorted by creation time.
         pub project_descriptions: ::std::option::Option<
             ::std::vec::Vec<super::model::ProjectDescription>,
         >,
+        /// Present when more projects remain: pass it to the next call.
+        ///
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
     }
-    /// The `DistributeDataset` structure.
+    /// A dataset taking part in `DistributeDatasetEntries`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DistributeDataset {
+        /// The ARN of the dataset.
+        ///
         /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub arn: ::std::string::String,
     }
-    /// The `DistributeDatasetEntriesRequest` structure.
+    /// The input of `DistributeDatasetEntries`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DistributeDatasetEntriesRequest {
+        /// The training dataset and the test dataset of one project.
+        ///
         /// **Constraints:** required; length 2..=2.
         pub datasets: ::std::vec::Vec<super::model::DistributeDataset>,
     }
-    /// The `DistributeDatasetEntriesResponse` structure.
+    /// The output of `DistributeDatasetEntries`, empty: `DescribeDataset` on each dataset reports how the split goes.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DistributeDatasetEntriesResponse {}
     /// A SageMaker Ground Truth manifest file: JSON Lines, one image and its labels per line.
@@ -544,76 +610,100 @@ pub mod model {
             ::std::vec::Vec<::std::string::String>,
         >,
     }
-    /// The `ListDatasetEntriesRequest` structure.
+    /// The input of `ListDatasetEntries`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListDatasetEntriesRequest {
+        /// The ARN of the dataset whose entries to list.
+        ///
         /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::string::String,
+        /// Lists only entries with at least one of these labels (up to 10).
+        ///
         /// **Constraints:** length 1..=10.
         pub contains_labels: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        /// The `Labeled` member.
+        /// `true` lists only labeled entries, `false` only unlabeled ones; without it, both.
         pub labeled: ::std::option::Option<bool>,
+        /// Lists only entries whose `source-ref` contains this text, such as an image's name or a folder.
+        ///
         /// **Constraints:** length 1..=2048; pattern `\S`.
         pub source_ref_contains: ::std::option::Option<::std::string::String>,
-        /// The `HasErrors` member.
+        /// `true` lists only entries with errors.
         pub has_errors: ::std::option::Option<bool>,
+        /// The token a previous call returned, to continue from where it stopped.
+        ///
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
+        /// The largest number of entries to return: 1 to 100, and 100 when absent.
+        ///
         /// **Constraints:** range 1..=100.
         pub max_results: ::std::option::Option<i32>,
     }
-    /// The `ListDatasetEntriesResponse` structure.
+    /// The output of `ListDatasetEntries`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListDatasetEntriesResponse {
-        /// The `DatasetEntries` member.
+        /// The entries, one JSON Line each.
         pub dataset_entries: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        /// Present when more entries remain: pass it to the next call.
+        ///
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
     }
-    /// The `ListDatasetLabelsRequest` structure.
+    /// The input of `ListDatasetLabels`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListDatasetLabelsRequest {
+        /// The ARN of the dataset whose labels to list.
+        ///
         /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::string::String,
+        /// The token a previous call returned, to continue from where it stopped.
+        ///
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
+        /// The largest number of labels to return: 1 to 100, and 100 when absent.
+        ///
         /// **Constraints:** range 1..=100.
         pub max_results: ::std::option::Option<i32>,
     }
-    /// The `ListDatasetLabelsResponse` structure.
+    /// The output of `ListDatasetLabels`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListDatasetLabelsResponse {
-        /// The `DatasetLabelDescriptions` member.
+        /// The labels, each with its counts.
         pub dataset_label_descriptions: ::std::option::Option<
             ::std::vec::Vec<super::model::DatasetLabelDescription>,
         >,
+        /// Present when more labels remain: pass it to the next call.
+        ///
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
     }
-    /// The `ListTagsForResourceRequest` structure.
+    /// The input of `ListTagsForResource`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListTagsForResourceRequest {
+        /// The ARN of the resource whose tags to list.
+        ///
         /// **Constraints:** required; length 20..=2048.
         pub resource_arn: ::std::string::String,
     }
-    /// The `ListTagsForResourceResponse` structure.
+    /// The output of `ListTagsForResource`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListTagsForResourceResponse {
+        /// The resource's tags.
+        ///
         /// **Constraints:** length 0..=200.
         pub tags: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     }
-    /// The `ProjectAutoUpdate` enum.
+    /// Whether automatic retraining is attempted for a project's adapters.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ProjectAutoUpdate {
-        /// `ENABLED`
+        /// Retraining is attempted automatically.
         Enabled,
-        /// `DISABLED`
+        /// Adapters are not retrained automatically.
         Disabled,
     }
     impl ProjectAutoUpdate {
@@ -655,32 +745,40 @@ pub mod model {
             out.push_str(self.as_str());
         }
     }
-    /// The `ProjectDescription` structure.
+    /// A project, as `DescribeProjects` reports it.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProjectDescription {
+        /// The ARN of the project.
+        ///
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
         pub project_arn: ::std::option::Option<::std::string::String>,
-        /// The `CreationTimestamp` member.
+        /// When the project was created.
         pub creation_timestamp: ::std::option::Option<rt::Timestamp>,
+        /// Whether the project is being created, exists, or is being deleted.
+        ///
         /// **Constraints:** one of `CREATING`, `CREATED`, `DELETING`.
         pub status: ::std::option::Option<super::model::ProjectStatus>,
-        /// The `Datasets` member.
+        /// The project's datasets: at most one training dataset and one test dataset.
         pub datasets: ::std::option::Option<
             ::std::vec::Vec<super::model::DatasetMetadata>,
         >,
+        /// What the project customizes.
+        ///
         /// **Constraints:** one of `CONTENT_MODERATION`, `CUSTOM_LABELS`.
         pub feature: ::std::option::Option<super::model::CustomizationFeature>,
+        /// Whether automatic retraining is attempted for the project's adapters; adapters only.
+        ///
         /// **Constraints:** one of `ENABLED`, `DISABLED`.
         pub auto_update: ::std::option::Option<super::model::ProjectAutoUpdate>,
     }
-    /// The `ProjectStatus` enum.
+    /// Where a project is in its life.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ProjectStatus {
-        /// `CREATING`
+        /// The project is being created.
         Creating,
-        /// `CREATED`
+        /// The project exists and can be used.
         Created,
-        /// `DELETING`
+        /// The project is being deleted. It leaves `DescribeProjects` once it is gone.
         Deleting,
     }
     impl ProjectStatus {
@@ -744,40 +842,52 @@ pub mod model {
         /// **Constraints:** length 1..=1024.
         pub version: ::std::option::Option<::std::string::String>,
     }
-    /// The `TagResourceRequest` structure.
+    /// The input of `TagResource`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct TagResourceRequest {
+        /// The ARN of the resource to tag.
+        ///
         /// **Constraints:** required; length 20..=2048.
         pub resource_arn: ::std::string::String,
+        /// The tags (key-value pairs) to add, at most 200.
+        ///
         /// **Constraints:** required; length 0..=200.
         pub tags: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
         >,
     }
-    /// The `TagResourceResponse` structure.
+    /// The output of `TagResource`, empty.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResourceResponse {}
-    /// The `UntagResourceRequest` structure.
+    /// The input of `UntagResource`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UntagResourceRequest {
+        /// The ARN of the resource to remove tags from.
+        ///
         /// **Constraints:** required; length 20..=2048.
         pub resource_arn: ::std::string::String,
+        /// The keys of the tags to remove, at most 200.
+        ///
         /// **Constraints:** required; length 0..=200.
         pub tag_keys: ::std::vec::Vec<::std::string::String>,
     }
-    /// The `UntagResourceResponse` structure.
+    /// The output of `UntagResource`, empty.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UntagResourceResponse {}
-    /// The `UpdateDatasetEntriesRequest` structure.
+    /// The input of `UpdateDatasetEntries`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateDatasetEntriesRequest {
+        /// The ARN of the dataset to update.
+        ///
         /// **Constraints:** required; length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/dataset\/(train|test)\/[0-9]+$)$`.
         pub dataset_arn: ::std::string::String,
+        /// The entries to add or update.
+        ///
         /// **Constraints:** required.
         pub changes: super::model::DatasetChanges,
     }
-    /// The `UpdateDatasetEntriesResponse` structure.
+    /// The output of `UpdateDatasetEntries`, empty: `DescribeDataset` reports how the update goes.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateDatasetEntriesResponse {}
 }
@@ -1144,14 +1254,14 @@ pub mod error {
             }
         }
     }
-    /// The `ResourceInUseException` structure.
+    /// The resource is in use: for example, the project name is taken, or the project or dataset is busy with another operation or still holds resources that must be deleted first.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceInUseException {
         /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
-        /// The `Logref` member.
+        /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
     impl ResourceInUseException {
@@ -1232,14 +1342,14 @@ pub mod error {
             }
         }
     }
-    /// The `ResourceNotReadyException` structure.
+    /// The resource is not ready for the request, such as a dataset that is still being created or whose creation failed.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceNotReadyException {
         /// The `Message` member.
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Code` member.
         pub code: ::std::option::Option<::std::string::String>,
-        /// The `Logref` member.
+        /// A universally unique identifier (UUID) for the request.
         pub logref: ::std::option::Option<::std::string::String>,
     }
     impl ResourceNotReadyException {
@@ -2743,7 +2853,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_create_dataset_response)
         }
     }
-    /// The `CreateProject` operation.
+    /// Creates a project, which holds the datasets and models of one customization: Amazon Rekognition Custom Labels (the default) or a Content Moderation adapter. A name already used in the account and Region gives `ResourceInUseException`, and an account with as many projects as it may hold gets `LimitExceededException`.
+    ///
+    /// Calling it requires permission for the `rekognition:CreateProject` action; tagging the new project also requires `rekognition:TagResource`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct CreateProject;
     impl rt::Operation for CreateProject {
@@ -2781,7 +2893,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_delete_collection_response)
         }
     }
-    /// The `DeleteDataset` operation.
+    /// Starts deleting a dataset. Its status is `DELETE_IN_PROGRESS` until it is gone, after which naming it gives `ResourceNotFoundException`; a dataset that is being created or updated cannot be deleted (`ResourceInUseException`).
+    ///
+    /// Calling it requires permission for the `rekognition:DeleteDataset` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DeleteDataset;
     impl rt::Operation for DeleteDataset {
@@ -2799,7 +2913,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_delete_dataset_response)
         }
     }
-    /// The `DeleteProject` operation.
+    /// Starts deleting a project, which shows status `DELETING` in `DescribeProjects` until it is gone. Its datasets and models must be deleted first: while any remain the call gives `ResourceInUseException`, and an unknown project gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DeleteProject` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DeleteProject;
     impl rt::Operation for DeleteProject {
@@ -2817,7 +2933,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_delete_project_response)
         }
     }
-    /// The `DescribeCollection` operation.
+    /// Describes a face collection: how many faces and users it holds, the version of the face model it uses, its ARN and when it was created. An unknown collection ID gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DescribeCollection` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DescribeCollection;
     impl rt::Operation for DescribeCollection {
@@ -2835,7 +2953,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_describe_collection_response)
         }
     }
-    /// The `DescribeDataset` operation.
+    /// Describes a Custom Labels dataset: the status of its latest create, update or delete operation and why, when it was created and last updated, and counts of its entries and labels. An unknown dataset, or one whose deletion has finished, gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DescribeDataset` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DescribeDataset;
     impl rt::Operation for DescribeDataset {
@@ -2853,7 +2973,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_describe_dataset_response)
         }
     }
-    /// The `DescribeProjects` operation.
+    /// Lists the projects in the caller's account and Region, sorted by creation time, each with its status, feature and datasets. Without a feature filter only Custom Labels projects are listed, and names that match no project are not an error: they add nothing to the answer.
+    ///
+    /// Calling it requires permission for the `rekognition:DescribeProjects` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DescribeProjects;
     impl rt::Operation for DescribeProjects {
@@ -2871,7 +2993,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_describe_projects_response)
         }
     }
-    /// The `DistributeDatasetEntries` operation.
+    /// Moves 20% of the images of a project's training dataset into its test dataset, which must be empty; both datasets must belong to the same project. The split continues after the call returns and is done when both datasets are `UPDATE_COMPLETE` (or `UPDATE_FAILED`); a dataset not ready for it gives `ResourceNotReadyException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DistributeDatasetEntries` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DistributeDatasetEntries;
     impl rt::Operation for DistributeDatasetEntries {
@@ -2909,7 +3033,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_list_collections_response)
         }
     }
-    /// The `ListDatasetEntries` operation.
+    /// Lists a dataset's entries, one JSON Line per image with its labels and any errors found in it, optionally filtered by label, by whether the image is labeled, by part of its `source-ref` or to entries with errors. A dataset that is still being created or failed to be created gives `ResourceNotReadyException`; one busy with an update or deletion gives `ResourceInUseException`.
+    ///
+    /// Calling it requires permission for the `rekognition:ListDatasetEntries` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListDatasetEntries;
     impl rt::Operation for ListDatasetEntries {
@@ -2927,7 +3053,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_list_dataset_entries_response)
         }
     }
-    /// The `ListDatasetLabels` operation.
+    /// Lists the labels of a dataset, each with the number of images that carry it and the number that have it on a bounding box. Labels are not managed on their own: they come from the dataset's entries. A dataset that cannot be listed gives the errors `ListDatasetEntries` gives.
+    ///
+    /// Calling it requires permission for the `rekognition:ListDatasetLabels` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListDatasetLabels;
     impl rt::Operation for ListDatasetLabels {
@@ -2945,7 +3073,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_list_dataset_labels_response)
         }
     }
-    /// The `ListTagsForResource` operation.
+    /// Lists the tags of a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:ListTagsForResource` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListTagsForResource;
     impl rt::Operation for ListTagsForResource {
@@ -2963,7 +3093,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_list_tags_for_resource_response)
         }
     }
-    /// The `TagResource` operation.
+    /// Adds tags to a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`, and more tags than the resource may hold give `ServiceQuotaExceededException`.
+    ///
+    /// Calling it requires permission for the `rekognition:TagResource` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TagResource;
     impl rt::Operation for TagResource {
@@ -2981,7 +3113,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_tag_resource_response)
         }
     }
-    /// The `UntagResource` operation.
+    /// Removes tags, named by their keys, from a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:UntagResource` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct UntagResource;
     impl rt::Operation for UntagResource {
@@ -2999,7 +3133,9 @@ pub mod operation {
             rt::encode(output, super::json::ser_untag_resource_response)
         }
     }
-    /// The `UpdateDatasetEntries` operation.
+    /// Adds or changes dataset entries given as JSON Lines in the SageMaker Ground Truth manifest format: a line whose `source-ref` matches an existing entry updates that entry, and any other line adds an image. The update continues after the call returns (`UPDATE_IN_PROGRESS`, then `UPDATE_COMPLETE` or `UPDATE_FAILED`), and a dataset busy with another operation gives `ResourceInUseException`.
+    ///
+    /// Calling it requires permission for the `rekognition:UpdateDatasetEntries` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct UpdateDatasetEntries;
     impl rt::Operation for UpdateDatasetEntries {
@@ -3077,7 +3213,9 @@ pub mod server {
                 super::error::CreateDatasetError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `CreateProject` operation.
+        /// Creates a project, which holds the datasets and models of one customization: Amazon Rekognition Custom Labels (the default) or a Content Moderation adapter. A name already used in the account and Region gives `ResourceInUseException`, and an account with as many projects as it may hold gets `LimitExceededException`.
+        ///
+        /// Calling it requires permission for the `rekognition:CreateProject` action; tagging the new project also requires `rekognition:TagResource`.
         fn create_project(
             &self,
             input: super::model::CreateProjectRequest,
@@ -3101,7 +3239,9 @@ pub mod server {
                 super::error::DeleteCollectionError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `DeleteDataset` operation.
+        /// Starts deleting a dataset. Its status is `DELETE_IN_PROGRESS` until it is gone, after which naming it gives `ResourceNotFoundException`; a dataset that is being created or updated cannot be deleted (`ResourceInUseException`).
+        ///
+        /// Calling it requires permission for the `rekognition:DeleteDataset` action.
         fn delete_dataset(
             &self,
             input: super::model::DeleteDatasetRequest,
@@ -3112,7 +3252,9 @@ pub mod server {
                 super::error::DeleteDatasetError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `DeleteProject` operation.
+        /// Starts deleting a project, which shows status `DELETING` in `DescribeProjects` until it is gone. Its datasets and models must be deleted first: while any remain the call gives `ResourceInUseException`, and an unknown project gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DeleteProject` action.
         fn delete_project(
             &self,
             input: super::model::DeleteProjectRequest,
@@ -3123,7 +3265,9 @@ pub mod server {
                 super::error::DeleteProjectError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `DescribeCollection` operation.
+        /// Describes a face collection: how many faces and users it holds, the version of the face model it uses, its ARN and when it was created. An unknown collection ID gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DescribeCollection` action.
         fn describe_collection(
             &self,
             input: super::model::DescribeCollectionRequest,
@@ -3134,7 +3278,9 @@ pub mod server {
                 super::error::DescribeCollectionError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `DescribeDataset` operation.
+        /// Describes a Custom Labels dataset: the status of its latest create, update or delete operation and why, when it was created and last updated, and counts of its entries and labels. An unknown dataset, or one whose deletion has finished, gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DescribeDataset` action.
         fn describe_dataset(
             &self,
             input: super::model::DescribeDatasetRequest,
@@ -3145,7 +3291,9 @@ pub mod server {
                 super::error::DescribeDatasetError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `DescribeProjects` operation.
+        /// Lists the projects in the caller's account and Region, sorted by creation time, each with its status, feature and datasets. Without a feature filter only Custom Labels projects are listed, and names that match no project are not an error: they add nothing to the answer.
+        ///
+        /// Calling it requires permission for the `rekognition:DescribeProjects` action.
         fn describe_projects(
             &self,
             input: super::model::DescribeProjectsRequest,
@@ -3156,7 +3304,9 @@ pub mod server {
                 super::error::DescribeProjectsError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `DistributeDatasetEntries` operation.
+        /// Moves 20% of the images of a project's training dataset into its test dataset, which must be empty; both datasets must belong to the same project. The split continues after the call returns and is done when both datasets are `UPDATE_COMPLETE` (or `UPDATE_FAILED`); a dataset not ready for it gives `ResourceNotReadyException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DistributeDatasetEntries` action.
         fn distribute_dataset_entries(
             &self,
             input: super::model::DistributeDatasetEntriesRequest,
@@ -3180,7 +3330,9 @@ pub mod server {
                 super::error::ListCollectionsError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `ListDatasetEntries` operation.
+        /// Lists a dataset's entries, one JSON Line per image with its labels and any errors found in it, optionally filtered by label, by whether the image is labeled, by part of its `source-ref` or to entries with errors. A dataset that is still being created or failed to be created gives `ResourceNotReadyException`; one busy with an update or deletion gives `ResourceInUseException`.
+        ///
+        /// Calling it requires permission for the `rekognition:ListDatasetEntries` action.
         fn list_dataset_entries(
             &self,
             input: super::model::ListDatasetEntriesRequest,
@@ -3191,7 +3343,9 @@ pub mod server {
                 super::error::ListDatasetEntriesError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `ListDatasetLabels` operation.
+        /// Lists the labels of a dataset, each with the number of images that carry it and the number that have it on a bounding box. Labels are not managed on their own: they come from the dataset's entries. A dataset that cannot be listed gives the errors `ListDatasetEntries` gives.
+        ///
+        /// Calling it requires permission for the `rekognition:ListDatasetLabels` action.
         fn list_dataset_labels(
             &self,
             input: super::model::ListDatasetLabelsRequest,
@@ -3202,7 +3356,9 @@ pub mod server {
                 super::error::ListDatasetLabelsError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `ListTagsForResource` operation.
+        /// Lists the tags of a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:ListTagsForResource` action.
         fn list_tags_for_resource(
             &self,
             input: super::model::ListTagsForResourceRequest,
@@ -3213,7 +3369,9 @@ pub mod server {
                 super::error::ListTagsForResourceError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `TagResource` operation.
+        /// Adds tags to a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`, and more tags than the resource may hold give `ServiceQuotaExceededException`.
+        ///
+        /// Calling it requires permission for the `rekognition:TagResource` action.
         fn tag_resource(
             &self,
             input: super::model::TagResourceRequest,
@@ -3224,7 +3382,9 @@ pub mod server {
                 super::error::TagResourceError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `UntagResource` operation.
+        /// Removes tags, named by their keys, from a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:UntagResource` action.
         fn untag_resource(
             &self,
             input: super::model::UntagResourceRequest,
@@ -3235,7 +3395,9 @@ pub mod server {
                 super::error::UntagResourceError,
             >,
         > + ::std::marker::Send;
-        /// Handles the `UpdateDatasetEntries` operation.
+        /// Adds or changes dataset entries given as JSON Lines in the SageMaker Ground Truth manifest format: a line whose `source-ref` matches an existing entry updates that entry, and any other line adds an image. The update continues after the call returns (`UPDATE_IN_PROGRESS`, then `UPDATE_COMPLETE` or `UPDATE_FAILED`), and a dataset busy with another operation gives `ResourceInUseException`.
+        ///
+        /// Calling it requires permission for the `rekognition:UpdateDatasetEntries` action.
         fn update_dataset_entries(
             &self,
             input: super::model::UpdateDatasetEntriesRequest,
