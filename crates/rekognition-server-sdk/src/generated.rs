@@ -3181,7 +3181,7 @@ pub mod server {
         "RekognitionService.UntagResource",
         "RekognitionService.UpdateDatasetEntries",
     ];
-    /// Amazon Rekognition finds faces, objects and text in images and videos. This model covers face collections (create, delete, list) and the creation of Custom Labels datasets.
+    /// Amazon Rekognition finds faces, objects and text in images and videos. This model covers face collections, Custom Labels projects and their datasets (creation, entries, labels, distribution) and the tags of those resources.
     pub trait RekognitionService: ::std::marker::Send + ::std::marker::Sync + 'static {
         /// Creates a face collection in the Region of the request. Faces are added to a collection later, with `IndexFaces`, and searched within it.
         ///
