@@ -5,7 +5,10 @@
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_rekognition::error::ProvideErrorMetadata;
-use aws_sdk_rekognition::types::{DatasetSource, DatasetType, GroundTruthManifest, S3Object};
+use aws_sdk_rekognition::primitives::Blob;
+use aws_sdk_rekognition::types::{
+    DatasetChanges, DatasetSource, DatasetType, DistributeDataset, GroundTruthManifest, S3Object,
+};
 use integration_tests::{Signer, TempDir, failure, raw_exchange, signed_client};
 use rekognition_server::auth::Credentials;
 use rekognition_server::context::AuthMode;
@@ -45,6 +48,20 @@ secret_access_key = "temp-secret"
 account_id = "111122223333"
 session_token = "the-session-token"
 allowed_actions = ["rekognition:ListCollections"]
+
+[[credential]]
+access_key_id = "AKIDCREATOR"
+secret_access_key = "creator-secret"
+account_id = "111122223333"
+user = "creator"
+allowed_actions = ["rekognition:Create*", "rekognition:Describe*"]
+
+[[credential]]
+access_key_id = "AKIDTAGGER"
+secret_access_key = "tagger-secret"
+account_id = "111122223333"
+user = "tagger"
+allowed_actions = ["rekognition:Create*", "rekognition:TagResource", "rekognition:ListDatasetEntries"]
 "#;
 
 async fn strict_server(s3: &TempDir, configure: impl FnOnce(&mut Config)) -> Running {
@@ -634,5 +651,623 @@ async fn quotas_are_answered_with_their_modeled_errors() {
         .send()
         .await
         .unwrap();
+    running.shutdown().await;
+}
+
+/// Polls `DescribeDataset` until the dataset is no longer being created; its status.
+async fn wait_for_dataset(
+    client: &aws_sdk_rekognition::Client,
+    arn: &str,
+) -> aws_sdk_rekognition::types::DatasetStatus {
+    use aws_sdk_rekognition::types::DatasetStatus;
+    for _ in 0..200 {
+        let status = client
+            .describe_dataset()
+            .dataset_arn(arn)
+            .send()
+            .await
+            .unwrap()
+            .dataset_description
+            .and_then(|d| d.status)
+            .expect("a status");
+        if status != DatasetStatus::CreateInProgress {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("dataset {arn} stayed in progress");
+}
+
+/// The tags of a resource, sorted.
+async fn tags_of(client: &aws_sdk_rekognition::Client, arn: &str) -> Vec<(String, String)> {
+    let mut tags: Vec<(String, String)> = client
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .tags
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    tags.sort();
+    tags
+}
+
+fn tag(key: &str, value: &str) -> (String, String) {
+    (key.to_owned(), value.to_owned())
+}
+
+/// Asserts that an SDK call failed with ResourceNotFoundException.
+macro_rules! not_found {
+    ($call:expr, $what:expr) => {{
+        let error = $call.send().await.unwrap_err().into_service_error();
+        assert!(
+            error.is_resource_not_found_exception(),
+            "{}: {error:?}",
+            $what
+        );
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn custom_labels_resources_and_tags_stay_in_their_account_and_region() {
+    let s3 = TempDir::new("strict-isolation-custom-labels");
+    std::fs::create_dir_all(s3.0.join("bucket")).unwrap();
+    std::fs::write(
+        s3.0.join("bucket/train.manifest"),
+        concat!(
+            r#"{"source-ref":"s3://bucket/1.jpg","flower":1,"flower-metadata":{"class-name":"rose","type":"groundtruth/image-classification","confidence":1,"human-annotated":"yes","creation-date":"2024-03-01T10:00:00"}}"#,
+            "\n",
+            r#"{"source-ref":"s3://bucket/2.jpg"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let running = strict_server(&s3, |_| {}).await;
+    let alice_east = alice(&running);
+    let alice_west = client(&running, "AKIDALICE", "alice-secret", "eu-west-1");
+    let bob = bob(&running);
+
+    // Alice's project, datasets, collection and tags in us-east-1.
+    let project = alice_east
+        .create_project()
+        .project_name("shared-name")
+        .tags("owner", "alice")
+        .send()
+        .await
+        .unwrap()
+        .project_arn()
+        .unwrap()
+        .to_owned();
+    let manifest = GroundTruthManifest::builder()
+        .s3_object(
+            S3Object::builder()
+                .bucket("bucket")
+                .name("train.manifest")
+                .build(),
+        )
+        .build();
+    let train = alice_east
+        .create_dataset()
+        .project_arn(&project)
+        .dataset_type(DatasetType::Train)
+        .dataset_source(
+            DatasetSource::builder()
+                .ground_truth_manifest(manifest)
+                .build(),
+        )
+        .tags("split", "train")
+        .send()
+        .await
+        .unwrap()
+        .dataset_arn()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        wait_for_dataset(&alice_east, &train).await,
+        aws_sdk_rekognition::types::DatasetStatus::CreateComplete
+    );
+    let test = alice_east
+        .create_dataset()
+        .project_arn(&project)
+        .dataset_type(DatasetType::Test)
+        .send()
+        .await
+        .unwrap()
+        .dataset_arn()
+        .unwrap()
+        .to_owned();
+    alice_east
+        .create_collection()
+        .collection_id("alices-faces")
+        .tags("team", "vision")
+        .send()
+        .await
+        .unwrap();
+    let collection = alice_east
+        .describe_collection()
+        .collection_id("alices-faces")
+        .send()
+        .await
+        .unwrap()
+        .collection_arn()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        collection,
+        format!("arn:aws:rekognition:us-east-1:{ALICE}:collection/alices-faces")
+    );
+    let entries = alice_east
+        .list_dataset_entries()
+        .dataset_arn(&train)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    let entries_token = entries.next_token().unwrap().to_owned();
+    let projects_token = alice_east
+        .describe_projects()
+        .max_results(1)
+        .send()
+        .await
+        .unwrap()
+        .next_token()
+        .unwrap()
+        .to_owned();
+    let snapshot = |who: aws_sdk_rekognition::Client| {
+        let (project, train, test, collection) = (
+            project.clone(),
+            train.clone(),
+            test.clone(),
+            collection.clone(),
+        );
+        async move {
+            let described = who
+                .describe_projects()
+                .project_names("shared-name")
+                .send()
+                .await
+                .unwrap();
+            let mut state = format!("{:?}", described.project_descriptions());
+            for arn in [&train, &test] {
+                let dataset = who
+                    .describe_dataset()
+                    .dataset_arn(arn)
+                    .send()
+                    .await
+                    .unwrap();
+                state.push_str(&format!("{:?}", dataset.dataset_description()));
+                let listed = who
+                    .list_dataset_entries()
+                    .dataset_arn(arn)
+                    .send()
+                    .await
+                    .unwrap();
+                state.push_str(&format!("{:?}", listed.dataset_entries()));
+                let labels = who
+                    .list_dataset_labels()
+                    .dataset_arn(arn)
+                    .send()
+                    .await
+                    .unwrap();
+                state.push_str(&format!("{:?}", labels.dataset_label_descriptions()));
+            }
+            for arn in [&project, &train, &collection] {
+                state.push_str(&format!("{:?}", tags_of(&who, arn).await));
+            }
+            state
+        }
+    };
+    let before = snapshot(alice_east.clone()).await;
+
+    for (who, name) in [(&bob, "another account"), (&alice_west, "another region")] {
+        // Nothing of Alice's us-east-1 projects is described.
+        let described = who.describe_projects().send().await.unwrap();
+        assert!(
+            described
+                .project_descriptions()
+                .iter()
+                .all(|p| p.project_arn() != Some(project.as_str())),
+            "{name}: {described:?}"
+        );
+        assert!(
+            who.describe_projects()
+                .project_names("shared-name")
+                .send()
+                .await
+                .unwrap()
+                .project_descriptions()
+                .is_empty(),
+            "{name}"
+        );
+        // Her tokens page nothing for anyone else.
+        let error = who
+            .describe_projects()
+            .next_token(&projects_token)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert!(error.is_invalid_pagination_token_exception(), "{name}");
+        let error = who
+            .list_dataset_entries()
+            .dataset_arn(&train)
+            .next_token(&entries_token)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert!(
+            error.is_invalid_pagination_token_exception()
+                || error.is_resource_not_found_exception(),
+            "{name}: {error:?}"
+        );
+
+        // Every operation on her project, datasets, entries, labels and tags: not found.
+        not_found!(who.describe_dataset().dataset_arn(&train), name);
+        not_found!(who.list_dataset_entries().dataset_arn(&train), name);
+        not_found!(
+            who.list_dataset_entries()
+                .dataset_arn(&train)
+                .labeled(true)
+                .contains_labels("rose"),
+            name
+        );
+        not_found!(who.list_dataset_labels().dataset_arn(&train), name);
+        not_found!(
+            who.update_dataset_entries().dataset_arn(&train).changes(
+                DatasetChanges::builder()
+                    .ground_truth(Blob::new(r#"{"source-ref":"s3://bucket/3.jpg"}"#))
+                    .build()
+                    .unwrap()
+            ),
+            name
+        );
+        not_found!(
+            who.distribute_dataset_entries()
+                .datasets(DistributeDataset::builder().arn(&train).build().unwrap())
+                .datasets(DistributeDataset::builder().arn(&test).build().unwrap()),
+            name
+        );
+        not_found!(who.delete_dataset().dataset_arn(&test), name);
+        not_found!(who.delete_project().project_arn(&project), name);
+        not_found!(
+            who.create_dataset()
+                .project_arn(&project)
+                .dataset_type(DatasetType::Train),
+            name
+        );
+        not_found!(
+            who.describe_collection().collection_id("alices-faces"),
+            name
+        );
+        for arn in [&project, &train, &collection] {
+            not_found!(who.list_tags_for_resource().resource_arn(arn), name);
+            not_found!(
+                who.tag_resource()
+                    .resource_arn(arn)
+                    .tags("owner", "mallory"),
+                name
+            );
+            not_found!(
+                who.untag_resource().resource_arn(arn).tag_keys("owner"),
+                name
+            );
+        }
+
+        // The same name is free in every other scope, and is that scope's own.
+        let own = who
+            .create_project()
+            .project_name("shared-name")
+            .tags("owner", "someone-else")
+            .send()
+            .await
+            .unwrap()
+            .project_arn()
+            .unwrap()
+            .to_owned();
+        assert_ne!(own, project);
+        let [described] = who
+            .describe_projects()
+            .project_names("shared-name")
+            .send()
+            .await
+            .unwrap()
+            .project_descriptions()
+            .to_vec()
+            .try_into()
+            .unwrap();
+        assert_eq!(described.project_arn(), Some(own.as_str()));
+        assert!(described.datasets().is_empty(), "{name}");
+        assert_eq!(
+            tags_of(who, &own).await,
+            [tag("owner", "someone-else")],
+            "{name}"
+        );
+    }
+    assert!(running.projects[1].1.contains(BOB));
+    assert!(running.projects[2].1.contains(":eu-west-1:"));
+
+    // Alice sees exactly what she had.
+    assert_eq!(snapshot(alice_east.clone()).await, before);
+    assert_eq!(
+        tags_of(&alice_east, &project).await,
+        [tag("owner", "alice")]
+    );
+    assert_eq!(tags_of(&alice_east, &train).await, [tag("split", "train")]);
+    assert_eq!(
+        tags_of(&alice_east, &collection).await,
+        [tag("team", "vision")]
+    );
+    running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tagging_or_copying_while_creating_needs_those_actions_too() {
+    let s3 = TempDir::new("strict-extra-actions");
+    let running = strict_server(&s3, |_| {}).await;
+    let alice = alice(&running);
+    let creator = client(&running, "AKIDCREATOR", "creator-secret", "us-east-1");
+    let tagger = client(&running, "AKIDTAGGER", "tagger-secret", "us-east-1");
+    let project = running.projects[0].1.clone();
+    let denied = |action: &str| {
+        format!(
+            "User: arn:aws:iam::{ALICE}:user/creator is not authorized to perform: rekognition:{action}"
+        )
+    };
+
+    // Creating with tags also needs rekognition:TagResource.
+    let error = creator
+        .create_collection()
+        .collection_id("tagged")
+        .tags("k", "v")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(error.is_access_denied_exception(), "{error:?}");
+    assert_eq!(error.message(), Some(denied("TagResource").as_str()));
+    let error = creator
+        .create_project()
+        .project_name("tagged")
+        .tags("k", "v")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(error.is_access_denied_exception(), "{error:?}");
+    assert_eq!(error.message(), Some(denied("TagResource").as_str()));
+    let error = creator
+        .create_dataset()
+        .project_arn(&project)
+        .dataset_type(DatasetType::Train)
+        .tags("k", "v")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(error.is_access_denied_exception(), "{error:?}");
+    assert_eq!(error.message(), Some(denied("TagResource").as_str()));
+
+    // Without tags the same calls succeed.
+    creator
+        .create_collection()
+        .collection_id("plain")
+        .send()
+        .await
+        .unwrap();
+    creator
+        .create_project()
+        .project_name("plain")
+        .send()
+        .await
+        .unwrap();
+    let train = creator
+        .create_dataset()
+        .project_arn(&project)
+        .dataset_type(DatasetType::Train)
+        .send()
+        .await
+        .unwrap()
+        .dataset_arn()
+        .unwrap()
+        .to_owned();
+
+    // Copying a dataset also needs rekognition:ListDatasetEntries.
+    let copy = DatasetSource::builder().dataset_arn(&train).build();
+    let error = creator
+        .create_dataset()
+        .project_arn(&project)
+        .dataset_type(DatasetType::Test)
+        .dataset_source(copy.clone())
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(error.is_access_denied_exception(), "{error:?}");
+    assert_eq!(error.message(), Some(denied("ListDatasetEntries").as_str()));
+
+    // The refused calls created nothing.
+    assert_eq!(
+        alice
+            .list_collections()
+            .send()
+            .await
+            .unwrap()
+            .collection_ids(),
+        ["plain"]
+    );
+    assert!(
+        alice
+            .describe_projects()
+            .project_names("tagged")
+            .send()
+            .await
+            .unwrap()
+            .project_descriptions()
+            .is_empty()
+    );
+    let described = alice
+        .describe_projects()
+        .project_names("alice-project")
+        .send()
+        .await
+        .unwrap();
+    let datasets: Vec<&str> = described.project_descriptions()[0]
+        .datasets()
+        .iter()
+        .filter_map(|d| d.dataset_arn())
+        .collect();
+    assert_eq!(datasets, [train.as_str()]);
+
+    // A key allowed those actions may do all of it.
+    tagger
+        .create_collection()
+        .collection_id("tagged")
+        .tags("k", "collection")
+        .send()
+        .await
+        .unwrap();
+    let tagged_project = tagger
+        .create_project()
+        .project_name("tagged")
+        .tags("k", "project")
+        .send()
+        .await
+        .unwrap()
+        .project_arn()
+        .unwrap()
+        .to_owned();
+    let test = tagger
+        .create_dataset()
+        .project_arn(&project)
+        .dataset_type(DatasetType::Test)
+        .dataset_source(copy)
+        .tags("k", "dataset")
+        .send()
+        .await
+        .unwrap()
+        .dataset_arn()
+        .unwrap()
+        .to_owned();
+    let collection = alice
+        .describe_collection()
+        .collection_id("tagged")
+        .send()
+        .await
+        .unwrap()
+        .collection_arn()
+        .unwrap()
+        .to_owned();
+    assert_eq!(tags_of(&alice, &collection).await, [tag("k", "collection")]);
+    assert_eq!(
+        tags_of(&alice, &tagged_project).await,
+        [tag("k", "project")]
+    );
+    assert_eq!(tags_of(&alice, &test).await, [tag("k", "dataset")]);
+    running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arns_in_china_and_govcloud_name_their_partition() {
+    let s3 = TempDir::new("strict-partitions");
+    let running = strict_server(&s3, |config| {
+        config
+            .projects
+            .push(format!("{ALICE}:cn-north-1:provisioned"));
+        config
+            .projects
+            .push(format!("{ALICE}:us-gov-west-1:provisioned"));
+    })
+    .await;
+    for (index, region, partition) in [
+        (3, "cn-north-1", "aws-cn"),
+        (4, "us-gov-west-1", "aws-us-gov"),
+    ] {
+        let prefix = format!("arn:{partition}:rekognition:{region}:{ALICE}:");
+        let provisioned = &running.projects[index].1;
+        assert!(
+            provisioned.starts_with(&format!("{prefix}project/provisioned/")),
+            "{provisioned}"
+        );
+        let alice = client(&running, "AKIDALICE", "alice-secret", region);
+
+        let project = alice
+            .create_project()
+            .project_name("p")
+            .send()
+            .await
+            .unwrap()
+            .project_arn()
+            .unwrap()
+            .to_owned();
+        assert!(
+            project.starts_with(&format!("{prefix}project/p/")),
+            "{project}"
+        );
+        let dataset = alice
+            .create_dataset()
+            .project_arn(&project)
+            .dataset_type(DatasetType::Train)
+            .send()
+            .await
+            .unwrap()
+            .dataset_arn()
+            .unwrap()
+            .to_owned();
+        assert!(
+            dataset.starts_with(&format!("{prefix}project/p/dataset/train/")),
+            "{dataset}"
+        );
+        alice
+            .describe_dataset()
+            .dataset_arn(&dataset)
+            .send()
+            .await
+            .unwrap();
+        let described = alice.describe_projects().send().await.unwrap();
+        let arns: Vec<&str> = described
+            .project_descriptions()
+            .iter()
+            .filter_map(|p| p.project_arn())
+            .collect();
+        assert_eq!(arns, [provisioned.as_str(), project.as_str()]);
+
+        let created = alice
+            .create_collection()
+            .collection_id("c")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            created.collection_arn(),
+            Some(format!("{partition}:rekognition:{region}:{ALICE}:collection/c").as_str())
+        );
+        let collection = alice
+            .describe_collection()
+            .collection_id("c")
+            .send()
+            .await
+            .unwrap()
+            .collection_arn()
+            .unwrap()
+            .to_owned();
+        assert_eq!(collection, format!("{prefix}collection/c"));
+
+        // The tagging operations take these ARNs, and not the same ones in the `aws` partition.
+        for arn in [&collection, &project, &dataset] {
+            alice
+                .tag_resource()
+                .resource_arn(arn)
+                .tags("partition", partition)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(tags_of(&alice, arn).await, [tag("partition", partition)]);
+            let elsewhere = arn.replacen(&format!("arn:{partition}:"), "arn:aws:", 1);
+            not_found!(alice.list_tags_for_resource().resource_arn(&elsewhere), arn);
+        }
+    }
     running.shutdown().await;
 }
