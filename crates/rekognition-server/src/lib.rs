@@ -283,3 +283,128 @@ pub async fn start(config: Config) -> Result<Running> {
         task,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::in_memory(PathBuf::from("s3"))
+    }
+
+    /// The error `check` gives for `config`, which must be refused.
+    fn refusal(config: &Config) -> String {
+        match config.check() {
+            Ok(projects) => panic!("accepted: {projects:?}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn check_reads_the_projects_to_provision_with_their_scopes() {
+        let mut config = config();
+        config.projects = vec![
+            "demo".into(),
+            "210987654321:eu-west-2:other".into(),
+            "111122223333:cn-north-1:china".into(),
+            "111122223333:us-gov-west-1:a_b.c-1".into(),
+            "x".repeat(255),
+        ];
+        let checked = config.check().unwrap();
+        let read: Vec<(&str, &str, &str)> = checked
+            .iter()
+            .map(|(_, scope, name)| (scope.account.as_str(), scope.region.as_str(), name.as_str()))
+            .collect();
+        let long = "x".repeat(255);
+        assert_eq!(
+            read,
+            [
+                ("123456789012", "us-east-1", "demo"),
+                ("210987654321", "eu-west-2", "other"),
+                ("111122223333", "cn-north-1", "china"),
+                ("111122223333", "us-gov-west-1", "a_b.c-1"),
+                ("123456789012", "us-east-1", long.as_str()),
+            ]
+        );
+        // Each is named by the text it was configured as.
+        assert_eq!(checked[1].0, "210987654321:eu-west-2:other");
+    }
+
+    #[test]
+    fn check_refuses_account_ids_that_are_not_twelve_digits() {
+        for account in [
+            "",
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "１２３４５６７８９０１２",
+        ] {
+            let mut config = config();
+            config.account_id = account.into();
+            assert!(refusal(&config).contains("12 digits"), "{account:?}");
+        }
+        let mut config = config();
+        config.auth = AuthMode::Development {
+            access_keys: [("AKIDX".to_owned(), "4444".to_owned())].into(),
+        };
+        let message = refusal(&config);
+        assert!(
+            message.contains("access key AKIDX maps to \"4444\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn check_refuses_region_names_aws_would_not_use() {
+        for region in [
+            "",
+            "us-east",
+            "useast1",
+            "US-EAST-1",
+            "us--1",
+            "us-east-1a",
+            "us-east-",
+            "-east-1",
+            "us_east_1",
+        ] {
+            let mut config = config();
+            config.region = region.into();
+            assert!(
+                refusal(&config).contains("is not a region name"),
+                "{region:?}"
+            );
+        }
+        for region in [
+            "us-east-1",
+            "eu-isoe-west-1",
+            "us-gov-east-1",
+            "ap-southeast-10",
+        ] {
+            let mut config = config();
+            config.region = region.into();
+            assert!(config.check().is_ok(), "{region:?}");
+        }
+    }
+
+    #[test]
+    fn check_refuses_malformed_project_specifications() {
+        for (spec, expected) in [
+            ("a:b", "a project is NAME or ACCOUNT:REGION:NAME"),
+            ("1:2:3:4", "a project is NAME or ACCOUNT:REGION:NAME"),
+            ("1234:us-east-1:p", "the account id must be 12 digits"),
+            ("111122223333:mars:p", "\"mars\" is not a region name"),
+            ("", "a project name is 1 to 255"),
+            ("111122223333:us-east-1:", "a project name is 1 to 255"),
+            ("bad name!", "a project name is 1 to 255"),
+            ("p/q", "a project name is 1 to 255"),
+        ] {
+            let mut config = config();
+            config.projects = vec!["fine".into(), spec.into()];
+            let message = refusal(&config);
+            assert!(message.contains(expected), "{spec:?}: {message}");
+        }
+        let mut config = config();
+        config.projects = vec!["x".repeat(256)];
+        assert!(refusal(&config).contains("a project name is 1 to 255"));
+    }
+}

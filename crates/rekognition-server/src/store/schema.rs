@@ -171,8 +171,11 @@ fn projects_tags_and_entries(connection: &Connection) -> StoreResult<()> {
 /// Creates the tables of a new database, or migrates an existing one, in one transaction.
 pub(super) fn prepare(connection: &mut Connection) -> StoreResult<()> {
     let transaction = connection.transaction()?;
-    transaction.execute_batch(FIRST_SCHEMA)?;
     let version: usize = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    // Only a new or first-release database: migrated ones no longer have some of these tables.
+    if version == 0 {
+        transaction.execute_batch(FIRST_SCHEMA)?;
+    }
     if version > MIGRATIONS.len() {
         return Err(StoreError::Internal(format!(
             "the database is of schema version {version}, newer than this server's {}",

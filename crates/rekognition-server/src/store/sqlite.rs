@@ -1097,4 +1097,979 @@ mod tests {
         assert_eq!(first, second);
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    /// A scope of account `111122223333` in `region`.
+    fn in_region(region: &str) -> Scope {
+        Scope {
+            account: "111122223333".into(),
+            region: region.into(),
+        }
+    }
+
+    /// A fresh folder for an on-disk store, named after the test.
+    fn fresh_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    const CLASSIFICATION_METADATA: &str = r#""confidence":0.95,"type":"groundtruth/image-classification","human-annotated":"yes","creation-date":"2024-03-01T10:00:00.000""#;
+
+    /// A manifest line giving `image` (in `bucket`) the image-level label `label`.
+    fn classified(bucket: &str, image: &str, label: &str) -> String {
+        format!(
+            r#"{{"source-ref":"s3://{bucket}/{image}","flower":1,"flower-metadata":{{"class-name":"{label}",{CLASSIFICATION_METADATA}}}}}"#
+        )
+    }
+
+    /// A manifest line with two `dog` boxes and one `cat` box, and, when `broken`, a second
+    /// attribute of an unknown type (an error, though the line keeps its boxes).
+    fn boxed(image: &str, broken: bool) -> String {
+        let extra = if broken {
+            r#","odd":1,"odd-metadata":{"class-name":"x","type":"groundtruth/unknown"}"#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"source-ref":"s3://bucket/{image}","boxes":{{"annotations":[{{"class_id":0,"top":1,"left":2,"width":3,"height":4}},{{"class_id":1,"top":1,"left":2,"width":3,"height":4}},{{"class_id":0,"top":5,"left":6,"width":7,"height":8}}]}},"boxes-metadata":{{"objects":[],"class-map":{{"0":"dog","1":"cat"}},"type":"groundtruth/object-detection","human-annotated":"yes","creation-date":"2024-03-01T10:00:00"}}{extra}}}"#
+        )
+    }
+
+    /// The entries manifest lines give.
+    fn analysed(lines: &[String]) -> Vec<Entry> {
+        crate::entries::analyze(lines.join("\n").as_bytes())
+            .expect("the lines are a valid manifest")
+            .entries
+    }
+
+    fn new_project(scope: &Scope, name: &str, millis: i64) -> NewProject {
+        NewProject {
+            name: name.into(),
+            arn: crate::arn::project(scope, name, millis),
+            created_millis: millis,
+            feature: "CUSTOM_LABELS".into(),
+            auto_update: None,
+            tags: Vec::new(),
+        }
+    }
+
+    fn new_dataset(
+        scope: &Scope,
+        project: &NewProject,
+        kind: &str,
+        millis: i64,
+        entries: Vec<Entry>,
+    ) -> NewDataset {
+        NewDataset {
+            arn: crate::arn::dataset(scope, &project.name, &kind.to_lowercase(), millis),
+            project_arn: project.arn.clone(),
+            dataset_type: kind.into(),
+            status: DatasetStatus::CreateComplete,
+            reason: Some(StatusReason::success("created")),
+            entries,
+            created_millis: millis,
+            tags: Vec::new(),
+            source: None,
+        }
+    }
+
+    fn labels(store: &SqliteStore, scope: &Scope, arn: &str) -> Vec<(String, i64, i64)> {
+        store
+            .dataset_labels(scope, arn)
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.name, l.entry_count, l.bounding_box_count))
+            .collect()
+    }
+
+    fn label(name: &str, entries: i64, boxes: i64) -> (String, i64, i64) {
+        (name.into(), entries, boxes)
+    }
+
+    fn custom_labels(limit: usize) -> ProjectQuery {
+        ProjectQuery {
+            names: None,
+            features: vec!["CUSTOM_LABELS".into()],
+            after: None,
+            limit,
+        }
+    }
+
+    /// The tables of the first release, exactly as it created them (its `user_version` is 0).
+    const FIRST_RELEASE_SCHEMA: &str = "
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE collections (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            account TEXT NOT NULL,
+            region TEXT NOT NULL,
+            id TEXT NOT NULL,
+            arn TEXT NOT NULL,
+            face_model_version TEXT NOT NULL,
+            created_millis INTEGER NOT NULL,
+            UNIQUE (account, region, id)
+        );
+        CREATE TABLE collection_tags (
+            position INTEGER NOT NULL REFERENCES collections (position) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (position, key)
+        );
+        CREATE TABLE projects (
+            account TEXT NOT NULL,
+            region TEXT NOT NULL,
+            name TEXT NOT NULL,
+            arn TEXT NOT NULL UNIQUE,
+            PRIMARY KEY (account, region, name)
+        );
+        CREATE TABLE datasets (
+            arn TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            region TEXT NOT NULL,
+            project_arn TEXT NOT NULL,
+            dataset_type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_message TEXT,
+            source TEXT,
+            created_millis INTEGER NOT NULL,
+            UNIQUE (account, region, project_arn, dataset_type)
+        );
+        CREATE TABLE dataset_tags (
+            arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (arn, key)
+        );
+        CREATE TABLE dataset_entries (
+            arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
+            line INTEGER NOT NULL,
+            entry TEXT NOT NULL,
+            PRIMARY KEY (arn, line)
+        );
+        CREATE TABLE dataset_errors (
+            arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
+            line INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            PRIMARY KEY (arn, line)
+        );
+    ";
+
+    /// Everything a migrated database answers, for comparing two openings.
+    fn migrated_state(store: &SqliteStore, scopes: &[&Scope], arns: &[&str]) -> String {
+        let mut state = format!("{:?}", store.token_key().unwrap());
+        for scope in scopes {
+            state.push_str(&format!(
+                "{:?}{:?}",
+                store.projects(scope, &custom_labels(100)).unwrap(),
+                store.list_collections(scope, None, 100).unwrap()
+            ));
+            for arn in arns {
+                state.push_str(&format!(
+                    "{:?}{:?}{:?}{:?}",
+                    store.tags(scope, arn).unwrap(),
+                    store.dataset_entries(scope, arn).unwrap(),
+                    store.dataset_labels(scope, arn).unwrap(),
+                    store
+                        .list_entries(scope, arn, &EntryFilter::default(), None, 100)
+                        .unwrap()
+                ));
+            }
+        }
+        let schema: Vec<(String, Option<String>)> = store
+            .with(|c| {
+                Ok(
+                    c.prepare("SELECT name, sql FROM sqlite_master ORDER BY name")?
+                        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<Result<_, _>>()?,
+                )
+            })
+            .unwrap();
+        state.push_str(&format!("{schema:?}"));
+        state
+    }
+
+    fn user_version(store: &SqliteStore) -> i64 {
+        store
+            .with(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_first_release_database_is_migrated_once() {
+        let dir = fresh_dir("migration");
+        std::fs::create_dir_all(&dir).unwrap();
+        let east = in_region("us-east-1");
+        let china = in_region("cn-north-1");
+        let project = "arn:aws:rekognition:us-east-1:111122223333:project/flowers/1690405809285";
+        let china_project =
+            "arn:aws-cn:rekognition:cn-north-1:111122223333:project/flowers/1690405809999";
+        let train = "arn:aws:rekognition:us-east-1:111122223333:project/flowers/dataset/train/1690476084535";
+        let test =
+            "arn:aws:rekognition:us-east-1:111122223333:project/flowers/dataset/test/1690476090000";
+        let collection = "arn:aws:rekognition:us-east-1:111122223333:collection/faces";
+        let first_lines = [
+            classified("bucket", "1.jpg", "camellia"),
+            boxed("2.jpg", true),
+            "not json".to_owned(),
+        ];
+        {
+            let first = Connection::open(dir.join("rekognition.sqlite3")).unwrap();
+            first.execute_batch(FIRST_RELEASE_SCHEMA).unwrap();
+            let version: i64 = first
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(version, 0);
+            first
+                .execute(
+                    "INSERT INTO meta (key, value) VALUES ('token_key', ?1)",
+                    params![vec![7u8; 32]],
+                )
+                .unwrap();
+            first
+                .execute_batch(&format!(
+                    "INSERT INTO collections (account, region, id, arn, face_model_version, created_millis)
+                         VALUES ('111122223333', 'us-east-1', 'faces', '{}', '6.0', 1690000000000);
+                     INSERT INTO collection_tags (position, key, value) VALUES (1, 'team', 'vision');
+                     INSERT INTO projects (account, region, name, arn)
+                         VALUES ('111122223333', 'us-east-1', 'flowers', '{project}');
+                     INSERT INTO projects (account, region, name, arn)
+                         VALUES ('111122223333', 'cn-north-1', 'flowers', '{china_project}');
+                     INSERT INTO datasets (arn, account, region, project_arn, dataset_type, status,
+                             status_message, source, created_millis)
+                         VALUES ('{train}', '111122223333', 'us-east-1', '{project}', 'TRAIN',
+                             'CREATE_COMPLETE',
+                             'The dataset was successfully created from the manifest file.',
+                             NULL, 1690476084535);
+                     INSERT INTO datasets (arn, account, region, project_arn, dataset_type, status,
+                             status_message, source, created_millis)
+                         VALUES ('{test}', '111122223333', 'us-east-1', '{project}', 'TEST',
+                             'CREATE_FAILED', 'The manifest file is empty.', NULL, 1690476090000);
+                     INSERT INTO dataset_tags (arn, key, value) VALUES ('{train}', 'split', 'train');",
+                    collection.strip_prefix("arn:").unwrap()
+                ))
+                .unwrap();
+            for (line, entry) in first_lines.iter().enumerate() {
+                first
+                    .execute(
+                        "INSERT INTO dataset_entries (arn, line, entry) VALUES (?1, ?2, ?3)",
+                        params![train, line as i64 + 1, entry],
+                    )
+                    .unwrap();
+            }
+            first
+                .execute(
+                    "INSERT INTO dataset_errors (arn, line, message) VALUES (?1, 3, 'The JSON Line has an invalid format.')",
+                    params![train],
+                )
+                .unwrap();
+        }
+
+        let store = SqliteStore::open(&dir).unwrap();
+        assert_eq!(user_version(&store), 1);
+        assert_eq!(store.token_key().unwrap(), [7u8; 32]);
+        let tables: Vec<String> = store
+            .with(|c| {
+                Ok(
+                    c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+                        .query_map([], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?,
+                )
+            })
+            .unwrap();
+        for gone in [
+            "collection_tags",
+            "dataset_errors",
+            "dataset_tags",
+            "first_entries",
+        ] {
+            assert!(!tables.iter().any(|t| t == gone), "{gone}: {tables:?}");
+        }
+
+        // Projects: created_millis read from the ARN (in any partition), CUSTOM_LABELS, in the
+        // order they were stored, each with its datasets.
+        let described = store.projects(&east, &custom_labels(10)).unwrap();
+        let [(flowers, datasets)] = described.as_slice() else {
+            panic!("{described:?}");
+        };
+        assert_eq!(
+            flowers,
+            &Project {
+                position: 1,
+                name: "flowers".into(),
+                arn: project.into(),
+                created_millis: 1690405809285,
+                feature: "CUSTOM_LABELS".into(),
+                auto_update: None,
+            }
+        );
+        let arns: Vec<&str> = datasets.iter().map(|d| d.arn.as_str()).collect();
+        assert_eq!(arns, [train, test]);
+        let china_projects = store.projects(&china, &custom_labels(10)).unwrap();
+        assert_eq!(china_projects.len(), 1);
+        assert_eq!(china_projects[0].0.created_millis, 1690405809999);
+        assert_eq!(
+            store.project(&east, project).unwrap().as_ref(),
+            Some(flowers)
+        );
+
+        // Datasets: a status code from the status, updated at creation, counts of the
+        // re-analysed entries (the line that is not JSON is gone, its error row with it).
+        let trained = store.dataset(&east, train).unwrap().unwrap();
+        assert_eq!(trained.status, DatasetStatus::CreateComplete);
+        assert_eq!(trained.status_message_code.as_deref(), Some("SUCCESS"));
+        assert_eq!(trained.updated_millis, trained.created_millis);
+        assert_eq!(
+            trained.stats,
+            super::super::DatasetStats {
+                labeled_entries: 2,
+                total_entries: 2,
+                total_labels: 3,
+                error_entries: 1,
+            }
+        );
+        let failed = store.dataset(&east, test).unwrap().unwrap();
+        assert_eq!(failed.status, DatasetStatus::CreateFailed);
+        assert_eq!(failed.status_message_code.as_deref(), Some("CLIENT_ERROR"));
+        assert_eq!(
+            failed.status_message.as_deref(),
+            Some("The manifest file is empty.")
+        );
+        let expected: Vec<String> = analysed(&first_lines[..2])
+            .into_iter()
+            .map(|e| e.line)
+            .collect();
+        assert_eq!(store.dataset_entries(&east, train).unwrap(), expected);
+        assert!(expected[0].ends_with(r#""cl-metadata":{"is_labeled":true}}"#));
+        assert_eq!(
+            labels(&store, &east, train),
+            [
+                label("camellia", 1, 0),
+                label("cat", 1, 1),
+                label("dog", 1, 1)
+            ]
+        );
+        let with_errors = EntryFilter {
+            has_errors: Some(true),
+            ..EntryFilter::default()
+        };
+        let listed = store
+            .list_entries(&east, train, &with_errors, None, 10)
+            .unwrap();
+        assert_eq!(listed, [(2, expected[1].clone())]);
+        let with_dog = EntryFilter {
+            contains_labels: Some(vec!["dog".into()]),
+            ..EntryFilter::default()
+        };
+        assert_eq!(
+            store
+                .list_entries(&east, train, &with_dog, None, 10)
+                .unwrap(),
+            [(2, expected[1].clone())]
+        );
+
+        // Tags: one table, keyed by full ARNs; the collection's ARN gains its `arn:` prefix.
+        assert_eq!(
+            store.collection(&east, "faces").unwrap().unwrap().arn,
+            collection
+        );
+        assert_eq!(
+            store.tags(&east, collection).unwrap(),
+            Some(vec![("team".into(), "vision".into())])
+        );
+        assert_eq!(
+            store
+                .tags(&east, collection.strip_prefix("arn:").unwrap())
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store.tags(&east, train).unwrap(),
+            Some(vec![("split".into(), "train".into())])
+        );
+        assert_eq!(store.tags(&east, project).unwrap(), Some(vec![]));
+        assert_eq!(store.tags(&east, test).unwrap(), Some(vec![]));
+        let listed: Vec<String> = store
+            .list_collections(&east, None, 10)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(listed, ["faces"]);
+
+        // Opening again changes nothing.
+        let scopes = [&east, &china];
+        let arns = [project, china_project, train, test, collection];
+        let state = migrated_state(&store, &scopes, &arns);
+        drop(store);
+        let store = SqliteStore::open(&dir).unwrap();
+        assert_eq!(user_version(&store), 1);
+        assert_eq!(migrated_state(&store, &scopes, &arns), state);
+
+        // And the migrated data takes new writes.
+        store
+            .tag_resource(&east, collection, &[("env".into(), "prod".into())], 200)
+            .wait()
+            .unwrap();
+        store
+            .update_entries(
+                &east,
+                train,
+                EntryChange::Upsert(analysed(&[classified("bucket", "3.jpg", "rose")])),
+                250,
+            )
+            .wait()
+            .unwrap();
+        let positions: Vec<i64> = store
+            .list_entries(&east, train, &EntryFilter::default(), None, 10)
+            .unwrap()
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect();
+        assert_eq!(positions, [1, 2, 3]);
+        let late = new_project(&east, "late", 1700000000000);
+        store.create_project(&east, &late, None).wait().unwrap();
+        let positions: Vec<i64> = store
+            .projects(&east, &custom_labels(10))
+            .unwrap()
+            .into_iter()
+            .map(|(p, _)| p.position)
+            .collect();
+        assert_eq!(positions, [1, 3]);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_database_of_a_newer_schema_is_refused() {
+        let dir = fresh_dir("newer-schema");
+        drop(SqliteStore::open(&dir).unwrap());
+        {
+            let connection = Connection::open(dir.join("rekognition.sqlite3")).unwrap();
+            connection.pragma_update(None, "user_version", 2).unwrap();
+        }
+        match SqliteStore::open(&dir) {
+            Err(StoreError::Internal(message)) => {
+                assert!(message.contains("schema version 2"), "{message}")
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn concurrent_writers_of_projects_datasets_entries_and_tags_survive_reopening() {
+        let dir = fresh_dir("group-custom-labels");
+        let scope = in_region("us-east-1");
+        let store = std::sync::Arc::new(SqliteStore::open(&dir).unwrap());
+        let base = new_project(&scope, "base", 1);
+        store.create_project(&scope, &base, None).wait().unwrap();
+        let shared = new_dataset(&scope, &base, "TRAIN", 2, Vec::new());
+        store.create_dataset(&scope, &shared, None).wait().unwrap();
+        let threads: Vec<_> = (0..48)
+            .map(|i: i64| {
+                let (store, scope, base, shared) = (
+                    std::sync::Arc::clone(&store),
+                    scope.clone(),
+                    base.clone(),
+                    shared.arn.clone(),
+                );
+                std::thread::spawn(move || -> Vec<StoreResult<()>> {
+                    match i % 4 {
+                        // All create the same project: one wins.
+                        0 => vec![
+                            store
+                                .create_project(&scope, &new_project(&scope, "same", 100 + i), None)
+                                .wait(),
+                        ],
+                        // A project of its own with a tagged dataset of one entry.
+                        1 => {
+                            let mut project = new_project(&scope, &format!("own{i}"), 100 + i);
+                            project.tags = vec![("n".into(), i.to_string())];
+                            let created = store.create_project(&scope, &project, None).wait();
+                            let entries =
+                                analysed(&[classified("bucket", &format!("{i}.jpg"), "own")]);
+                            let mut dataset =
+                                new_dataset(&scope, &project, "TRAIN", 200 + i, entries);
+                            dataset.tags = vec![("split".into(), "train".into())];
+                            vec![created, store.create_dataset(&scope, &dataset, None).wait()]
+                        }
+                        // Entries added to one shared dataset.
+                        2 => {
+                            let entries = analysed(&[classified(
+                                "bucket",
+                                &format!("{i}.jpg"),
+                                &format!("l{}", i % 3),
+                            )]);
+                            vec![
+                                store
+                                    .update_entries(
+                                        &scope,
+                                        &shared,
+                                        EntryChange::Upsert(entries),
+                                        250,
+                                    )
+                                    .wait(),
+                            ]
+                        }
+                        // A tag for a resource that is not there fails alone; one on the base
+                        // project succeeds.
+                        _ => vec![
+                            store
+                                .tag_resource(
+                                    &scope,
+                                    "arn:aws:rekognition:us-east-1:111122223333:project/none/1",
+                                    &[("k".into(), "v".into())],
+                                    200,
+                                )
+                                .wait(),
+                            store
+                                .tag_resource(
+                                    &scope,
+                                    &base.arn,
+                                    &[(format!("k{i}"), "v".into())],
+                                    200,
+                                )
+                                .wait(),
+                        ],
+                    }
+                })
+            })
+            .collect();
+        let results: Vec<(i64, Vec<StoreResult<()>>)> = threads
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| (i as i64, t.join().unwrap()))
+            .collect();
+        let same_won = results
+            .iter()
+            .filter(|(i, r)| i % 4 == 0 && r[0].is_ok())
+            .count();
+        assert_eq!(same_won, 1, "{results:?}");
+        for (i, outcome) in &results {
+            match i % 4 {
+                0 => assert!(
+                    matches!(outcome[0], Ok(()) | Err(StoreError::AlreadyExists)),
+                    "{outcome:?}"
+                ),
+                3 => {
+                    assert!(
+                        matches!(outcome[0], Err(StoreError::NotFound)),
+                        "{outcome:?}"
+                    );
+                    assert!(outcome[1].is_ok(), "{outcome:?}");
+                }
+                _ => assert!(outcome.iter().all(Result::is_ok), "{i}: {outcome:?}"),
+            }
+        }
+        drop(store);
+
+        // Everything acknowledged is there on reopening.
+        let store = SqliteStore::open(&dir).unwrap();
+        let projects = store.projects(&scope, &custom_labels(100)).unwrap();
+        assert_eq!(projects.len(), 1 + 1 + 12, "{projects:?}");
+        for (project, datasets) in &projects {
+            if let Some(i) = project.name.strip_prefix("own") {
+                assert_eq!(
+                    store.tags(&scope, &project.arn).unwrap(),
+                    Some(vec![("n".into(), i.to_owned())])
+                );
+                let [dataset] = datasets.as_slice() else {
+                    panic!("{datasets:?}");
+                };
+                assert_eq!(dataset.stats.total_entries, 1);
+                assert_eq!(
+                    store.tags(&scope, &dataset.arn).unwrap(),
+                    Some(vec![("split".into(), "train".into())])
+                );
+            }
+        }
+        let shared_now = store.dataset(&scope, &shared.arn).unwrap().unwrap();
+        assert_eq!(shared_now.status, DatasetStatus::UpdateComplete);
+        assert_eq!(shared_now.stats.total_entries, 12);
+        assert_eq!(shared_now.stats.labeled_entries, 12);
+        assert_eq!(shared_now.stats.total_labels, 3);
+        assert_eq!(
+            labels(&store, &scope, &shared.arn),
+            [label("l0", 4, 0), label("l1", 4, 0), label("l2", 4, 0)]
+        );
+        let positions: Vec<i64> = store
+            .list_entries(&scope, &shared.arn, &EntryFilter::default(), None, 100)
+            .unwrap()
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect();
+        assert_eq!(positions, (1..=12).collect::<Vec<_>>());
+        let base_tags = store.tags(&scope, &base.arn).unwrap().unwrap();
+        assert_eq!(base_tags.len(), 12);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_refused_update_changes_no_entry_and_fails_the_dataset() {
+        let store = SqliteStore::in_memory().unwrap();
+        let scope = in_region("us-east-1");
+        let project = new_project(&scope, "p", 1);
+        store.create_project(&scope, &project, None).wait().unwrap();
+        let lines = [
+            classified("bucket", "1.jpg", "camellia"),
+            boxed("2.jpg", false),
+            r#"{"source-ref":"s3://bucket/3.jpg"}"#.to_owned(),
+        ];
+        let dataset = new_dataset(&scope, &project, "TRAIN", 2, analysed(&lines));
+        store.create_dataset(&scope, &dataset, None).wait().unwrap();
+        let arn = dataset.arn.as_str();
+        let contents = |store: &SqliteStore| {
+            (
+                store
+                    .list_entries(&scope, arn, &EntryFilter::default(), None, 100)
+                    .unwrap(),
+                labels(store, &scope, arn),
+                store.dataset(&scope, arn).unwrap().unwrap().stats,
+            )
+        };
+        let before = contents(&store);
+        assert_eq!(before.0.len(), 3);
+        assert_eq!(
+            before.1,
+            [
+                label("camellia", 1, 0),
+                label("cat", 1, 1),
+                label("dog", 1, 1)
+            ]
+        );
+
+        let replace_and_add = || {
+            EntryChange::Upsert(analysed(&[
+                classified("bucket", "1.jpg", "rose"),
+                classified("bucket", "4.jpg", "tulip"),
+            ]))
+        };
+        let empty = crate::entries::Terminal::EMPTY_MANIFEST.message;
+        let multiple = crate::entries::Terminal::MULTIPLE_BUCKETS.message;
+        let too_many = crate::entries::Terminal::TOO_MANY_LABELS.message;
+        for (change, max_labels, message) in [
+            // Refused before it reaches the store.
+            (
+                EntryChange::Refused(StatusReason::client_error(empty)),
+                250,
+                empty,
+            ),
+            // Valid alone, but with the dataset's entries the images span two buckets.
+            (
+                EntryChange::Upsert(analysed(&[classified("elsewhere", "4.jpg", "tulip")])),
+                250,
+                multiple,
+            ),
+            // Replacing image 1 would succeed, but rose, tulip, cat, dog are one label too many:
+            // the replacement rolls back too.
+            (replace_and_add(), 3, too_many),
+        ] {
+            store
+                .update_entries(&scope, arn, change, max_labels)
+                .wait()
+                .unwrap();
+            let now = store.dataset(&scope, arn).unwrap().unwrap();
+            assert_eq!(now.status, DatasetStatus::UpdateFailed);
+            assert_eq!(now.status_message.as_deref(), Some(message));
+            assert_eq!(now.status_message_code.as_deref(), Some("CLIENT_ERROR"));
+            assert_eq!(contents(&store), before, "{message}");
+        }
+
+        // A failed update leaves the dataset ready for the next one.
+        store
+            .update_entries(&scope, arn, replace_and_add(), 4)
+            .wait()
+            .unwrap();
+        let now = store.dataset(&scope, arn).unwrap().unwrap();
+        assert_eq!(now.status, DatasetStatus::UpdateComplete);
+        assert_eq!(now.status_message_code.as_deref(), Some("SUCCESS"));
+        let (entries, labelled, stats) = contents(&store);
+        let positions: Vec<i64> = entries.iter().map(|(line, _)| *line).collect();
+        assert_eq!(positions, [1, 2, 3, 4]);
+        assert!(entries[0].1.contains(r#""class-name":"rose""#));
+        assert_eq!(
+            labelled,
+            [
+                label("cat", 1, 1),
+                label("dog", 1, 1),
+                label("rose", 1, 0),
+                label("tulip", 1, 0)
+            ]
+        );
+        assert_eq!((stats.total_entries, stats.total_labels), (4, 4));
+
+        // Not while it is being created; not at all in another scope or when it is not there.
+        let project_q = new_project(&scope, "q", 3);
+        store
+            .create_project(&scope, &project_q, None)
+            .wait()
+            .unwrap();
+        let mut importing = new_dataset(&scope, &project_q, "TRAIN", 4, Vec::new());
+        importing.status = DatasetStatus::CreateInProgress;
+        importing.reason = None;
+        store
+            .create_dataset(&scope, &importing, None)
+            .wait()
+            .unwrap();
+        let change = || EntryChange::Upsert(analysed(&[classified("bucket", "9.jpg", "x")]));
+        assert!(matches!(
+            store
+                .update_entries(&scope, &importing.arn, change(), 250)
+                .wait(),
+            Err(StoreError::InUse(_))
+        ));
+        assert!(matches!(
+            store
+                .update_entries(&in_region("eu-west-1"), arn, change(), 250)
+                .wait(),
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .update_entries(&scope, &format!("{arn}0"), change(), 250)
+                .wait(),
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(contents(&store).0.len(), 4);
+    }
+
+    #[test]
+    fn distribution_moves_every_fifth_entry_with_its_labels() {
+        let store = SqliteStore::in_memory().unwrap();
+        let scope = in_region("us-east-1");
+        let project = new_project(&scope, "p", 1);
+        store.create_project(&scope, &project, None).wait().unwrap();
+        // Images 5 and 10 have boxes; the others an image-level label.
+        let lines: Vec<String> = (1..=12)
+            .map(|i| {
+                if i % 5 == 0 {
+                    boxed(&format!("{i}.jpg"), false)
+                } else {
+                    classified("bucket", &format!("{i}.jpg"), &format!("flower{}", i % 2))
+                }
+            })
+            .collect();
+        let train = new_dataset(&scope, &project, "TRAIN", 2, analysed(&lines));
+        store.create_dataset(&scope, &train, None).wait().unwrap();
+        let test = new_dataset(&scope, &project, "TEST", 3, Vec::new());
+        store.create_dataset(&scope, &test, None).wait().unwrap();
+        let refusal = StatusReason::client_error("too few");
+        let all = EntryFilter::default();
+        let before = store.dataset_entries(&scope, &train.arn).unwrap();
+
+        // What is refused before anything moves.
+        let other = new_project(&scope, "other", 4);
+        store.create_project(&scope, &other, None).wait().unwrap();
+        let mut other_test = new_dataset(&scope, &other, "TEST", 5, Vec::new());
+        other_test.status = DatasetStatus::CreateInProgress;
+        store
+            .create_dataset(&scope, &other_test, None)
+            .wait()
+            .unwrap();
+        assert!(matches!(
+            store
+                .distribute_entries(&scope, &train.arn, &train.arn, 5, &refusal)
+                .wait(),
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            store
+                .distribute_entries(&scope, &train.arn, &other_test.arn, 5, &refusal)
+                .wait(),
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            store
+                .distribute_entries(&in_region("eu-west-1"), &train.arn, &test.arn, 5, &refusal)
+                .wait(),
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.dataset_entries(&scope, &train.arn).unwrap(), before);
+
+        store
+            .distribute_entries(&scope, &train.arn, &test.arn, 5, &refusal)
+            .wait()
+            .unwrap();
+        let moved = store
+            .list_entries(&scope, &test.arn, &all, None, 100)
+            .unwrap();
+        assert_eq!(
+            moved,
+            [(1, before[4].clone()), (2, before[9].clone())],
+            "entries 5 and 10 move, numbered from 1"
+        );
+        let kept: Vec<String> = store.dataset_entries(&scope, &train.arn).unwrap();
+        let expected: Vec<String> = before
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| (index + 1) % 5 != 0)
+            .map(|(_, line)| line.clone())
+            .collect();
+        assert_eq!(kept, expected);
+        assert_eq!(
+            labels(&store, &scope, &test.arn),
+            [label("cat", 2, 2), label("dog", 2, 2)]
+        );
+        assert_eq!(
+            labels(&store, &scope, &train.arn),
+            [label("flower0", 5, 0), label("flower1", 5, 0)]
+        );
+        let with_dog = EntryFilter {
+            contains_labels: Some(vec!["dog".into()]),
+            ..EntryFilter::default()
+        };
+        assert!(
+            store
+                .list_entries(&scope, &train.arn, &with_dog, None, 100)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            store
+                .list_entries(&scope, &test.arn, &with_dog, None, 100)
+                .unwrap()
+                .len(),
+            2
+        );
+        for (arn, total, labelled) in [(&train.arn, 10, 2), (&test.arn, 2, 2)] {
+            let dataset = store.dataset(&scope, arn).unwrap().unwrap();
+            assert_eq!(dataset.status, DatasetStatus::UpdateComplete);
+            assert_eq!(dataset.status_message_code.as_deref(), Some("SUCCESS"));
+            assert_eq!(dataset.stats.total_entries, total);
+            assert_eq!(dataset.stats.labeled_entries, total);
+            assert_eq!(dataset.stats.total_labels, labelled);
+        }
+
+        // The test dataset now has entries: no second distribution.
+        assert!(matches!(
+            store
+                .distribute_entries(&scope, &train.arn, &test.arn, 5, &refusal)
+                .wait(),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(store.dataset_entries(&scope, &train.arn).unwrap(), expected);
+
+        // Too few entries to move one: both fail with the refusal, and keep their entries.
+        let small = new_project(&scope, "small", 6);
+        store.create_project(&scope, &small, None).wait().unwrap();
+        let small_train = new_dataset(&scope, &small, "TRAIN", 7, analysed(&lines[..4]));
+        store
+            .create_dataset(&scope, &small_train, None)
+            .wait()
+            .unwrap();
+        let small_test = new_dataset(&scope, &small, "TEST", 8, Vec::new());
+        store
+            .create_dataset(&scope, &small_test, None)
+            .wait()
+            .unwrap();
+        store
+            .distribute_entries(&scope, &small_train.arn, &small_test.arn, 5, &refusal)
+            .wait()
+            .unwrap();
+        for arn in [&small_train.arn, &small_test.arn] {
+            let dataset = store.dataset(&scope, arn).unwrap().unwrap();
+            assert_eq!(dataset.status, DatasetStatus::UpdateFailed);
+            assert_eq!(dataset.status_message.as_deref(), Some("too few"));
+            assert_eq!(dataset.status_message_code.as_deref(), Some("CLIENT_ERROR"));
+        }
+        assert_eq!(
+            store
+                .dataset_entries(&scope, &small_train.arn)
+                .unwrap()
+                .len(),
+            4
+        );
+        // A dataset still being created is not ready.
+        let mut importing = new_dataset(&scope, &other, "TRAIN", 9, analysed(&lines));
+        importing.status = DatasetStatus::CreateInProgress;
+        store
+            .create_dataset(&scope, &importing, None)
+            .wait()
+            .unwrap();
+        assert!(matches!(
+            store
+                .distribute_entries(&scope, &importing.arn, &other_test.arn, 5, &refusal)
+                .wait(),
+            Err(StoreError::NotReady(_))
+        ));
+    }
+
+    #[test]
+    fn a_project_is_deleted_only_after_its_datasets() {
+        let store = SqliteStore::in_memory().unwrap();
+        let scope = in_region("us-east-1");
+        let mut project = new_project(&scope, "p", 1);
+        project.tags = vec![("owner".into(), "ana".into())];
+        store.create_project(&scope, &project, None).wait().unwrap();
+        let mut train = new_dataset(
+            &scope,
+            &project,
+            "TRAIN",
+            2,
+            analysed(&[boxed("1.jpg", false)]),
+        );
+        train.tags = vec![("split".into(), "train".into())];
+        store.create_dataset(&scope, &train, None).wait().unwrap();
+        let mut test = new_dataset(&scope, &project, "TEST", 3, Vec::new());
+        test.status = DatasetStatus::CreateInProgress;
+        test.reason = None;
+        store.create_dataset(&scope, &test, None).wait().unwrap();
+
+        match store.delete_project(&scope, &project.arn).wait() {
+            Err(StoreError::InUse(why)) => assert!(why.contains("2 dataset"), "{why}"),
+            other => panic!("expected InUse, got {other:?}"),
+        }
+        // Another scope never sees the project, datasets or not.
+        assert!(matches!(
+            store
+                .delete_project(&in_region("eu-west-1"), &project.arn)
+                .wait(),
+            Err(StoreError::NotFound)
+        ));
+        assert!(store.project(&scope, &project.arn).unwrap().is_some());
+        // A dataset being created cannot be deleted yet.
+        assert!(matches!(
+            store.delete_dataset(&scope, &test.arn).wait(),
+            Err(StoreError::InUse(_))
+        ));
+        store
+            .finish_dataset(
+                &scope,
+                &test.arn,
+                DatasetStatus::CreateComplete,
+                &StatusReason::success("done"),
+                &[],
+            )
+            .wait()
+            .unwrap();
+
+        for dataset in [&train, &test] {
+            store.delete_dataset(&scope, &dataset.arn).wait().unwrap();
+            assert_eq!(store.dataset(&scope, &dataset.arn).unwrap(), None);
+            assert_eq!(store.tags(&scope, &dataset.arn).unwrap(), None);
+        }
+        let leftovers: i64 = store
+            .with(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT COUNT(*) FROM dataset_entries) + (SELECT COUNT(*) FROM dataset_entry_labels)
+                          + (SELECT COUNT(*) FROM tags WHERE arn <> ?1)",
+                    params![project.arn],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(leftovers, 0);
+        store.delete_project(&scope, &project.arn).wait().unwrap();
+        assert_eq!(store.project(&scope, &project.arn).unwrap(), None);
+        assert_eq!(store.tags(&scope, &project.arn).unwrap(), None);
+        assert!(matches!(
+            store.delete_project(&scope, &project.arn).wait(),
+            Err(StoreError::NotFound)
+        ));
+        // The name is free again.
+        store
+            .create_project(&scope, &new_project(&scope, "p", 10), None)
+            .wait()
+            .unwrap();
+    }
 }
