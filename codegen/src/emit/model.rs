@@ -170,7 +170,10 @@ impl Emitter<'_> {
         });
         // A union's variants are as large as the model makes them; boxing them would make
         // every value harder to build and match for the sake of a lint.
-        let carrying = members.iter().filter(|member| !self.is_unit(member)).count();
+        let carrying = members
+            .iter()
+            .filter(|member| !self.is_unit(member))
+            .count();
         let allow = (carrying > 1).then(|| quote!(#[allow(clippy::large_enum_variant)]));
         quote! {
             #doc

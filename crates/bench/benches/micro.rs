@@ -1,7 +1,10 @@
 //! Criterion benches: decoding plus validating each operation's input (valid and invalid; from
 //! bytes, and from parsed JSON),
 //! serializing each output, and matching every pattern of the Rekognition model.
-#![expect(missing_docs, reason = "criterion_group! defines an undocumented `benches` function")]
+#![expect(
+    missing_docs,
+    reason = "criterion_group! defines an undocumented `benches` function"
+)]
 
 use std::hint::black_box;
 
