@@ -5,6 +5,25 @@ use std::fmt::Write as _;
 
 use crate::{BigNumber, Blob, Timestamp, TimestampFormat};
 
+/// How each byte is written in a JSON string: 0 as itself, `u` as `\u00XX`, any other byte `c`
+/// as `\c`.
+static ESCAPES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = b'u';
+        byte += 1;
+    }
+    table[0x08] = b'b';
+    table[0x0c] = b'f';
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
 /// A growing JSON text.
 #[derive(Debug, Default)]
 pub struct JsonWriter {
@@ -42,25 +61,25 @@ impl JsonWriter {
 
     /// A string, escaped.
     pub fn string(&mut self, text: &str) {
+        self.out.reserve(text.len() + 2);
         self.out.push('"');
+        let bytes = text.as_bytes();
         let mut start = 0;
-        for (at, byte) in text.bytes().enumerate() {
-            let escape = match byte {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0x08 => "\\b",
-                0x0c => "\\f",
-                0..=0x1f => "",
-                _ => continue,
-            };
+        for (at, &byte) in bytes.iter().enumerate() {
+            // One table lookup per byte: most bytes need no escape.
+            let escape = ESCAPES[usize::from(byte)];
+            if escape == 0 {
+                continue;
+            }
             self.out.push_str(&text[start..at]);
-            if escape.is_empty() {
-                let _ = write!(self.out, "\\u{byte:04x}");
-            } else {
-                self.out.push_str(escape);
+            match escape {
+                b'u' => {
+                    let _ = write!(self.out, "\\u{byte:04x}");
+                }
+                short => {
+                    self.out.push('\\');
+                    self.out.push(char::from(short));
+                }
             }
             start = at + 1;
         }
@@ -201,5 +220,17 @@ mod tests {
             parsed,
             serde_json::json!({"s": "a\"b\\c\n\u{1}é", "n": -5, "f": "NaN", "x": 1.1, "l": [true, null]})
         );
+    }
+
+    #[test]
+    fn escapes_every_byte_as_serde_json_does() {
+        let text: String = (0u32..0x80)
+            .filter_map(char::from_u32)
+            .chain(['é', '\u{2028}', '😀'])
+            .collect();
+        let mut w = JsonWriter::new();
+        w.string(&text);
+        let written = String::from_utf8(w.finish()).unwrap();
+        assert_eq!(written, serde_json::to_string(&text).unwrap());
     }
 }

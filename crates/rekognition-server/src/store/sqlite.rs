@@ -4,6 +4,7 @@
 //! ([`super::listing`]).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -24,7 +25,16 @@ use super::{
 pub struct SqliteStore {
     shared: Arc<Shared>,
     writer: Writer,
+    /// Read-only connections of an on-disk database: in WAL mode they read the last commit
+    /// while the writer thread writes the next, so reads neither wait for a commit nor for each
+    /// other. An in-memory database has none and reads through the writer's connection.
+    readers: Vec<Mutex<Connection>>,
+    /// Which reader the next read tries first.
+    next_reader: AtomicUsize,
 }
+
+/// How many read-only connections an on-disk database has.
+const READERS: usize = 4;
 
 /// What readers and the writer thread share.
 #[derive(Debug)]
@@ -74,10 +84,21 @@ impl SqliteStore {
     pub fn open(dir: &Path) -> StoreResult<Self> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Internal(format!("creating {}: {e}", dir.display())))?;
-        let connection = Connection::open(dir.join("rekognition.sqlite3"))?;
+        let file = dir.join("rekognition.sqlite3");
+        let connection = Connection::open(&file)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
-        Self::init(connection)
+        let mut store = Self::init(connection)?;
+        // Opened after `init`, so that they see the prepared schema.
+        store.readers = (0..READERS)
+            .map(|_| {
+                let reader = Connection::open(&file)?;
+                reader.pragma_update(None, "query_only", "ON")?;
+                reader.busy_timeout(std::time::Duration::from_secs(10))?;
+                Ok(Mutex::new(reader))
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(store)
     }
 
     /// A private database that lives as long as the process.
@@ -96,7 +117,31 @@ impl SqliteStore {
             listing: RwLock::new(listing),
         });
         let writer = Writer::start(Arc::clone(&shared))?;
-        Ok(Self { shared, writer })
+        Ok(Self {
+            shared,
+            writer,
+            readers: Vec::new(),
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    /// Runs a read on a free read-only connection (waiting for one if all are busy), or on the
+    /// writer's connection when there are none.
+    fn read<T>(&self, work: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        if self.readers.is_empty() {
+            return self.with(|connection| work(connection));
+        }
+        let first = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let count = self.readers.len();
+        let free =
+            (0..count).find_map(|offset| self.readers[(first + offset) % count].try_lock().ok());
+        let reader = match free {
+            Some(reader) => reader,
+            None => self.readers[first % count]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        };
+        work(&reader)
     }
 
     fn with<T>(&self, work: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
@@ -355,7 +400,7 @@ impl Store for SqliteStore {
     }
 
     fn collection(&self, scope: &Scope, id: &str) -> StoreResult<Option<Collection>> {
-        self.with(|connection| {
+        self.read(|connection| {
             Ok(connection
                 .prepare_cached(
                     "SELECT id, arn, face_model_version, created_millis FROM collections
@@ -465,7 +510,7 @@ impl Store for SqliteStore {
     }
 
     fn project(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Project>> {
-        self.with(|connection| {
+        self.read(|connection| {
             let sql = format!(
                 "SELECT {PROJECT_COLUMNS} FROM projects WHERE account = ?1 AND region = ?2 AND arn = ?3"
             );
@@ -481,7 +526,7 @@ impl Store for SqliteStore {
         scope: &Scope,
         query: &ProjectQuery,
     ) -> StoreResult<Vec<(Project, Vec<Dataset>)>> {
-        self.with(|connection| {
+        self.read(|connection| {
             let names = query
                 .names
                 .as_ref()
@@ -608,11 +653,11 @@ impl Store for SqliteStore {
     }
 
     fn dataset(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Dataset>> {
-        self.with(|connection| dataset_in(connection, scope, arn))
+        self.read(|connection| dataset_in(connection, scope, arn))
     }
 
     fn dataset_entries(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<String>> {
-        self.with(|connection| {
+        self.read(|connection| {
             let mut statement = connection.prepare_cached(
                 "SELECT e.entry FROM dataset_entries e JOIN datasets d ON d.arn = e.arn
                  WHERE d.account = ?1 AND d.region = ?2 AND e.arn = ?3 ORDER BY e.line",
@@ -631,7 +676,7 @@ impl Store for SqliteStore {
         after: Option<i64>,
         limit: usize,
     ) -> StoreResult<Vec<(i64, String)>> {
-        self.with(|connection| {
+        self.read(|connection| {
             let labels = filter
                 .contains_labels
                 .as_ref()
@@ -667,7 +712,7 @@ impl Store for SqliteStore {
     }
 
     fn dataset_labels(&self, scope: &Scope, arn: &str) -> StoreResult<Vec<LabelStats>> {
-        self.with(|connection| {
+        self.read(|connection| {
             let mut statement = connection.prepare_cached(
                 "SELECT l.label, COUNT(*), SUM(l.bounding_boxes > 0)
                  FROM dataset_entry_labels l JOIN datasets d ON d.arn = l.arn
@@ -866,7 +911,7 @@ impl Store for SqliteStore {
     }
 
     fn datasets_in_progress(&self) -> StoreResult<Vec<(Scope, Dataset)>> {
-        self.with(|connection| {
+        self.read(|connection| {
             let sql = format!(
                 "SELECT account, region, {DATASET_COLUMNS} FROM datasets
                  WHERE status = 'CREATE_IN_PROGRESS' ORDER BY created_millis"
@@ -884,7 +929,7 @@ impl Store for SqliteStore {
     }
 
     fn tags(&self, scope: &Scope, arn: &str) -> StoreResult<Option<Vec<(String, String)>>> {
-        self.with(|connection| {
+        self.read(|connection| {
             if !resource_exists(connection, scope, arn)? {
                 return Ok(None);
             }
