@@ -40,15 +40,25 @@ fn main() -> Result<()> {
         }
         _ => bail!(
             "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
-             | bench load ADDRESS CONNECTIONS SECONDS (ListCollections, for profiling) | bench memory"
+             | bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY] (ListCollections by default, for \
+             profiling) | bench memory"
         ),
     }
 }
 
-/// `ListCollections` load on a server started by hand, for profiling it.
+/// Load on a server started by hand, for profiling it: `ListCollections`, or any operation with
+/// its JSON body.
 fn load_only(args: &[String]) -> Result<()> {
-    let [address, connections, seconds] = args else {
-        bail!("bench load ADDRESS CONNECTIONS SECONDS");
+    let (address, connections, seconds, operation, body) = match args {
+        [address, connections, seconds] => (address, connections, seconds, "ListCollections", "{}"),
+        [address, connections, seconds, operation, body] => (
+            address,
+            connections,
+            seconds,
+            operation.as_str(),
+            body.as_str(),
+        ),
+        _ => bail!("bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY]"),
     };
     let address: SocketAddr = address.parse()?;
     let timing = Timing {
@@ -58,7 +68,7 @@ fn load_only(args: &[String]) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let request = load::request(address, "ListCollections", "{}");
+    let request = load::request(address, operation, body);
     let measured = runtime.block_on(load::run(
         address,
         connections.parse()?,
@@ -220,81 +230,229 @@ fn codegen(runs: usize) -> Result<Vec<Target>> {
         .collect())
 }
 
-/// The servers under load: the reference server on a durable store and in memory, and the
-/// ceiling answering the bytes of the durable one's `ListCollections` of 100 collections.
+/// How many entries the benchmark's dataset holds.
+const DATASET_ENTRIES: usize = 1000;
+
+/// A read of the durable server and the ceiling serving the same response bytes.
+struct Read {
+    /// The workload's name in the table.
+    name: &'static str,
+    /// Its ceiling's name in the table.
+    ceiling_name: &'static str,
+    /// The request to the reference server.
+    request: Vec<u8>,
+    /// The ceiling answering the reference server's response bytes.
+    ceiling: Served,
+    /// The same request, addressed to the ceiling.
+    ceiling_request: Vec<u8>,
+    /// The response body both answer.
+    body: Vec<u8>,
+}
+
+impl Read {
+    /// Reads the durable server's answer to `request` and starts a ceiling answering it.
+    fn start(
+        runtime: &tokio::runtime::Runtime,
+        durable: SocketAddr,
+        scratch: &std::path::Path,
+        (name, ceiling_name): (&'static str, &'static str),
+        (operation, body): (&str, &str),
+    ) -> Result<Self> {
+        let request = load::request(durable, operation, body);
+        let answer = runtime.block_on(one_body(durable, &request))?;
+        let body_file = scratch.join(format!("ceiling-{operation}.json"));
+        std::fs::write(&body_file, &answer)?;
+        let ceiling = Served::start(&std::env::current_exe()?, &["ceiling", path(&body_file)?])?;
+        let ceiling_request = load::request(ceiling.address, operation, body);
+        Ok(Self {
+            name,
+            ceiling_name,
+            request,
+            ceiling,
+            ceiling_request,
+            body: answer,
+        })
+    }
+}
+
+/// The servers under load: the reference server on a durable store and in memory, and for each
+/// read a ceiling answering the same bytes: `ListCollections` of 100 collections,
+/// `DescribeDataset` and `ListDatasetEntries` (a page of 100) of a dataset of
+/// [`DATASET_ENTRIES`] entries imported from a manifest.
 struct Servers {
     /// The release-built reference server.
     binary: PathBuf,
     durable_dir: PathBuf,
     durable: Served,
     in_memory: Served,
-    ceiling: Served,
-    list_request: Vec<u8>,
-    ceiling_request: Vec<u8>,
-    list_body: Vec<u8>,
+    reads: Vec<Read>,
+}
+
+/// One load run: its name, where it goes, what it sends, and the run whose rate it is compared
+/// with.
+struct Run {
+    name: &'static str,
+    address: SocketAddr,
+    workload: Workload,
+    baseline: Option<&'static str>,
 }
 
 impl Servers {
     fn start(runtime: &tokio::runtime::Runtime) -> Result<Self> {
         let binary = sibling_binary("rekognition-server")?;
-        let me = std::env::current_exe()?;
         let durable_dir = scratch_dir("durable")?;
         let durable = Served::start(
             &binary,
             &["--listen", "127.0.0.1:0", "--data-dir", path(&durable_dir)?],
         )?;
         let in_memory = Served::start(&binary, &["--listen", "127.0.0.1:0", "--in-memory"])?;
-        let list_request = load::request(durable.address, "ListCollections", "{}");
-        let list_body = runtime.block_on(async {
-            load::fill(durable.address, 4, 100, "listed").await?;
-            one_body(durable.address, &list_request).await
-        })?;
-        let body_file = durable_dir.join("ceiling-body.json");
-        std::fs::write(&body_file, &list_body)?;
-        let ceiling = Served::start(&me, &["ceiling", path(&body_file)?])?;
-        let ceiling_request = load::request(ceiling.address, "ListCollections", "{}");
+        runtime.block_on(load::fill(durable.address, 4, 100, "listed"))?;
+        let dataset_arn = runtime.block_on(import_dataset(durable.address, &durable_dir))?;
+        let dataset = format!("{{\"DatasetArn\":\"{dataset_arn}\"}}");
+        let entries = format!("{{\"DatasetArn\":\"{dataset_arn}\",\"MaxResults\":100}}");
+        let reads = vec![
+            Read::start(
+                runtime,
+                durable.address,
+                &durable_dir,
+                ("ListCollections (durable)", "ceiling: ListCollections"),
+                ("ListCollections", "{}"),
+            )?,
+            Read::start(
+                runtime,
+                durable.address,
+                &durable_dir,
+                ("DescribeDataset (durable)", "ceiling: DescribeDataset"),
+                ("DescribeDataset", &dataset),
+            )?,
+            Read::start(
+                runtime,
+                durable.address,
+                &durable_dir,
+                (
+                    "ListDatasetEntries (durable)",
+                    "ceiling: ListDatasetEntries",
+                ),
+                ("ListDatasetEntries", &entries),
+            )?,
+        ];
         Ok(Self {
             binary,
             durable_dir,
             durable,
             in_memory,
-            ceiling,
-            list_request,
-            ceiling_request,
-            list_body,
+            reads,
         })
     }
 
-    /// The four runs at each connection count, the ceiling first.
-    fn runs(&self) -> [(&'static str, SocketAddr, Workload); 4] {
-        [
-            (
-                "ceiling (fixed body, hyper)",
-                self.ceiling.address,
-                Workload::Fixed(self.ceiling_request.clone()),
-            ),
-            (
-                "ListCollections (durable)",
-                self.durable.address,
-                Workload::Fixed(self.list_request.clone()),
-            ),
-            (
-                "Create+DeleteCollection (durable)",
-                self.durable.address,
-                Workload::CreateDelete,
-            ),
-            (
-                "Create+DeleteCollection (memory)",
-                self.in_memory.address,
-                Workload::CreateDelete,
-            ),
-        ]
+    /// Every run at each connection count: each read after its ceiling, then the writes.
+    fn runs(&self) -> Vec<Run> {
+        let mut runs = Vec::new();
+        for read in &self.reads {
+            runs.push(Run {
+                name: read.ceiling_name,
+                address: read.ceiling.address,
+                workload: Workload::Fixed(read.ceiling_request.clone()),
+                baseline: None,
+            });
+            runs.push(Run {
+                name: read.name,
+                address: self.durable.address,
+                workload: Workload::Fixed(read.request.clone()),
+                baseline: Some(read.ceiling_name),
+            });
+        }
+        runs.push(Run {
+            name: "Create+DeleteCollection (durable)",
+            address: self.durable.address,
+            workload: Workload::CreateDelete,
+            baseline: None,
+        });
+        runs.push(Run {
+            name: "Create+DeleteCollection (memory)",
+            address: self.in_memory.address,
+            workload: Workload::CreateDelete,
+            baseline: None,
+        });
+        runs
     }
 
     /// Stops the servers, then removes the durable store.
     fn stop(self) {
-        drop((self.durable, self.in_memory, self.ceiling));
+        let ceilings: Vec<Served> = self.reads.into_iter().map(|read| read.ceiling).collect();
+        drop((self.durable, self.in_memory, ceilings));
         let _ = std::fs::remove_dir_all(self.durable_dir);
+    }
+}
+
+/// Writes a manifest of [`DATASET_ENTRIES`] labeled images where the server's S3 stand-in
+/// reads it (`DATA_DIR/s3`), creates a project and a training dataset from it, and waits for
+/// the import to complete; the dataset's ARN.
+async fn import_dataset(address: SocketAddr, data_dir: &std::path::Path) -> Result<String> {
+    let bucket = data_dir.join("s3").join("bench-images");
+    std::fs::create_dir_all(&bucket)?;
+    let labels = ["cat", "dog", "bird", "fish", "horse"];
+    let manifest: String = (0..DATASET_ENTRIES)
+        .map(|i| {
+            let label = labels[i % labels.len()];
+            format!(
+                "{{\"source-ref\":\"s3://bench-images/photos/{i:05}.jpg\",\"animal\":{},\
+                 \"animal-metadata\":{{\"class-name\":\"{label}\",\"confidence\":1,\
+                 \"type\":\"groundtruth/image-classification\",\"human-annotated\":\"yes\",\
+                 \"creation-date\":\"2024-01-01T00:00:00.000\",\"job-name\":\"labeling-job/animals\"}}}}\n",
+                i % labels.len()
+            )
+        })
+        .collect();
+    std::fs::write(bucket.join("train.manifest"), manifest)?;
+    let answer = |operation: &'static str, body: String| {
+        let request = load::request(address, operation, &body);
+        async move {
+            let bytes = one_body(address, &request).await?;
+            let value: serde_json::Value = serde_json::from_slice(&bytes).with_context(|| {
+                format!("{operation} answered {}", String::from_utf8_lossy(&bytes))
+            })?;
+            Ok::<_, anyhow::Error>(value)
+        }
+    };
+    let project = answer("CreateProject", r#"{"ProjectName":"bench"}"#.to_owned()).await?;
+    let project_arn = project["ProjectArn"]
+        .as_str()
+        .with_context(|| format!("CreateProject answered {project}"))?
+        .to_owned();
+    let created = answer(
+        "CreateDataset",
+        format!(
+            "{{\"ProjectArn\":\"{project_arn}\",\"DatasetType\":\"TRAIN\",\"DatasetSource\":\
+             {{\"GroundTruthManifest\":{{\"S3Object\":{{\"Bucket\":\"bench-images\",\"Name\":\"train.manifest\"}}}}}}}}"
+        ),
+    )
+    .await?;
+    let dataset_arn = created["DatasetArn"]
+        .as_str()
+        .with_context(|| format!("CreateDataset answered {created}"))?
+        .to_owned();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let described = answer(
+            "DescribeDataset",
+            format!("{{\"DatasetArn\":\"{dataset_arn}\"}}"),
+        )
+        .await?;
+        let description = &described["DatasetDescription"];
+        match description["Status"].as_str() {
+            Some("CREATE_COMPLETE") => {
+                let total = description["DatasetStats"]["TotalEntries"].as_u64();
+                if total != Some(DATASET_ENTRIES as u64) {
+                    bail!("the benchmark dataset holds {total:?} entries, not {DATASET_ENTRIES}");
+                }
+                return Ok(dataset_arn);
+            }
+            Some("CREATE_IN_PROGRESS") if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            _ => bail!("the benchmark dataset did not import: {described}"),
+        }
     }
 }
 
@@ -304,10 +462,17 @@ fn load_table(
     runtime: &tokio::runtime::Runtime,
     timing: Timing,
 ) -> Result<Vec<Row>> {
+    println!("\n## load (closed loop, keep-alive HTTP/1.1; the generator shares the machine)");
+    for read in &servers.reads {
+        println!(
+            "{} answers {} bytes; its ceiling answers the same bytes",
+            read.name,
+            read.body.len()
+        );
+    }
     println!(
-        "\n## load (closed loop, keep-alive HTTP/1.1; the generator shares the machine)\n\
-         ListCollections answers 100 collections ({} bytes); the ceiling answers the same bytes",
-        servers.list_body.len()
+        "ListCollections lists 100 collections; DescribeDataset and ListDatasetEntries (a page of \
+         100) read a dataset of {DATASET_ENTRIES} entries"
     );
     println!(
         "{:<34} {:>5} {:>11} {:>9} {:>9} {:>9} {:>7}",
@@ -315,27 +480,34 @@ fn load_table(
     );
     let mut rows: Vec<Row> = Vec::new();
     for connections in CONNECTIONS {
-        let mut ceiling_rate = None;
-        for (workload, address, kind) in servers.runs() {
+        for run in servers.runs() {
             let label = format!("c{connections}-{}", rows.len());
-            let measured =
-                runtime.block_on(load::run(address, connections, &kind, timing, &label))?;
+            let measured = runtime.block_on(load::run(
+                run.address,
+                connections,
+                &run.workload,
+                timing,
+                &label,
+            ))?;
             let rate = measured.rate();
-            let ratio = match ceiling_rate {
-                None => {
-                    ceiling_rate = Some(rate);
-                    "-".to_owned()
-                }
-                Some(ceiling) => format!("{:.0}%", 100.0 * rate / ceiling),
-            };
+            let ratio = run
+                .baseline
+                .and_then(|baseline| {
+                    rows.iter()
+                        .find(|r| r.workload == baseline && r.connections == connections)
+                })
+                .map_or("-".to_owned(), |ceiling| {
+                    format!("{:.0}%", 100.0 * rate / ceiling.measured.rate())
+                });
             println!(
-                "{workload:<34} {connections:>5} {rate:>11.0} {:>9.2} {:>9.2} {ratio:>9} {:>7}",
+                "{:<34} {connections:>5} {rate:>11.0} {:>9.2} {:>9.2} {ratio:>9} {:>7}",
+                run.name,
                 measured.percentile_ms(50.0),
                 measured.percentile_ms(99.0),
                 measured.errors
             );
             rows.push(Row {
-                workload,
+                workload: run.name,
                 connections,
                 measured,
             });
@@ -344,7 +516,7 @@ fn load_table(
     Ok(rows)
 }
 
-/// The read targets (against the ceiling at 64 connections) and the durable write scaling.
+/// The read targets (each against its ceiling at 64 connections) and the durable write scaling.
 fn load_targets(rows: &[Row]) -> Vec<Target> {
     let find = |workload: &str, connections: usize| {
         rows.iter()
@@ -352,22 +524,27 @@ fn load_targets(rows: &[Row]) -> Vec<Target> {
             .map(|r| &r.measured)
     };
     let mut targets = Vec::new();
-    if let (Some(ceiling), Some(read)) = (find("ceiling", 64), find("ListCollections", 64)) {
-        let ratio = read.rate() / ceiling.rate();
+    for read in ["ListCollections", "DescribeDataset", "ListDatasetEntries"] {
+        let (Some(ceiling), Some(measured)) =
+            (find(&format!("ceiling: {read}"), 64), find(read, 64))
+        else {
+            continue;
+        };
+        let ratio = measured.rate() / ceiling.rate();
         targets.push(Target {
-            name: "read req/s at 64 connections >= 60% of the ceiling".to_owned(),
+            name: format!("{read} req/s at 64 connections >= 60% of its ceiling"),
             met: ratio >= 0.6,
             figure: format!(
                 "{:.0} vs {:.0} req/s ({:.0}%)",
-                read.rate(),
+                measured.rate(),
                 ceiling.rate(),
                 100.0 * ratio
             ),
         });
-        let p99 = read.percentile_ms(99.0);
+        let p99 = measured.percentile_ms(99.0);
         let ceiling_p99 = ceiling.percentile_ms(99.0);
         targets.push(Target {
-            name: "read p99 at 64 connections <= 2x the ceiling's".to_owned(),
+            name: format!("{read} p99 at 64 connections <= 2x its ceiling's"),
             met: p99 <= 2.0 * ceiling_p99,
             figure: format!("{p99:.2} ms vs {ceiling_p99:.2} ms"),
         });
