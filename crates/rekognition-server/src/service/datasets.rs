@@ -4,15 +4,15 @@
 
 use rekognition_server_sdk::error::{
     CreateDatasetError, DeleteDatasetError, DescribeDatasetError, DistributeDatasetEntriesError,
-    InvalidParameterException, InvalidS3ObjectException, LimitExceededException,
-    ListDatasetEntriesError, ListDatasetLabelsError, ResourceAlreadyExistsException,
-    ResourceInUseException, ResourceNotFoundException, ResourceNotReadyException,
-    UpdateDatasetEntriesError,
+    InternalServerError, InvalidPaginationTokenException, InvalidParameterException,
+    InvalidS3ObjectException, LimitExceededException, ListDatasetEntriesError,
+    ListDatasetLabelsError, ResourceAlreadyExistsException, ResourceInUseException,
+    ResourceNotFoundException, ResourceNotReadyException, UpdateDatasetEntriesError,
 };
 use rekognition_server_sdk::model::{
     CreateDatasetRequest, CreateDatasetResponse, DatasetDescription, DatasetLabelDescription,
-    DatasetLabelStats, DatasetStats, DatasetStatus, DatasetStatusMessageCode, DatasetType,
-    DeleteDatasetRequest, DeleteDatasetResponse, DescribeDatasetRequest, DescribeDatasetResponse,
+    DatasetLabelStats, DatasetStats, DatasetStatusMessageCode, DatasetType, DeleteDatasetRequest,
+    DeleteDatasetResponse, DescribeDatasetRequest, DescribeDatasetResponse,
     DistributeDatasetEntriesRequest, DistributeDatasetEntriesResponse, ListDatasetEntriesRequest,
     ListDatasetEntriesResponse, ListDatasetLabelsRequest, ListDatasetLabelsResponse,
     UpdateDatasetEntriesRequest, UpdateDatasetEntriesResponse,
@@ -132,20 +132,23 @@ impl Rekognition {
     }
 }
 
-/// How a readable dataset's entries or labels may be listed: `NotReady` until it is created,
-/// `InUse` while it changes.
+/// Why a dataset's entries or labels cannot be listed.
 enum Unlistable {
+    InvalidToken(InvalidPaginationTokenException),
     NotFound(ResourceNotFoundException),
     NotReady(ResourceNotReadyException),
     InUse(ResourceInUseException),
+    Internal(InternalServerError),
 }
 
 impl From<Unlistable> for ListDatasetEntriesError {
     fn from(why: Unlistable) -> Self {
         match why {
+            Unlistable::InvalidToken(error) => error.into(),
             Unlistable::NotFound(error) => error.into(),
             Unlistable::NotReady(error) => error.into(),
             Unlistable::InUse(error) => error.into(),
+            Unlistable::Internal(error) => error.into(),
         }
     }
 }
@@ -153,20 +156,34 @@ impl From<Unlistable> for ListDatasetEntriesError {
 impl From<Unlistable> for ListDatasetLabelsError {
     fn from(why: Unlistable) -> Self {
         match why {
+            Unlistable::InvalidToken(error) => error.into(),
             Unlistable::NotFound(error) => error.into(),
             Unlistable::NotReady(error) => error.into(),
             Unlistable::InUse(error) => error.into(),
+            Unlistable::Internal(error) => error.into(),
         }
     }
 }
 
-/// Checks that a dataset's entries can be listed.
-fn listable(dataset_arn: &str, dataset: Option<&store::Dataset>) -> Result<(), Unlistable> {
-    let Some(dataset) = dataset else {
-        return Err(Unlistable::NotFound(not_found(dataset_arn)));
-    };
+/// Where a page of a dataset's `listing` starts (after the position `token` names), once the
+/// dataset is known to be listable: `NotReady` until it is created, `InUse` while it changes.
+async fn listing_start(
+    service: &Rekognition,
+    scope: &Scope,
+    listing: &str,
+    dataset_arn: &str,
+    token: Option<&str>,
+) -> Result<Option<i64>, Unlistable> {
+    let after = service
+        .continue_after(scope, listing, token)
+        .map_err(Unlistable::InvalidToken)?;
+    let dataset = service
+        .find_dataset(scope, dataset_arn)
+        .await
+        .map_err(|e| Unlistable::Internal(internal(&e)))?
+        .ok_or_else(|| Unlistable::NotFound(not_found(dataset_arn)))?;
     match dataset.status {
-        status if status.is_ready() => Ok(()),
+        status if store::is_ready(status) => Ok(after),
         store::DatasetStatus::CreateInProgress | store::DatasetStatus::CreateFailed => {
             Err(Unlistable::NotReady(ResourceNotReadyException::new(
                 format!("The dataset {dataset_arn} is {}", dataset.status.as_str()),
@@ -230,7 +247,7 @@ pub(super) async fn create(
                 .await
                 .map_err(|e| internal(&e))?
                 .ok_or_else(|| not_found(&source_arn))?;
-            if !source.status.is_ready() {
+            if !store::is_ready(source.status) {
                 return Err(invalid(format!(
                     "The dataset {source_arn} is {} and cannot be copied",
                     source.status.as_str()
@@ -359,7 +376,7 @@ pub(super) async fn describe(
         dataset_description: Some(DatasetDescription {
             creation_timestamp: Some(Timestamp::from_millis(dataset.created_millis)),
             last_updated_timestamp: Some(Timestamp::from_millis(dataset.updated_millis)),
-            status: dataset.status.as_str().parse::<DatasetStatus>().ok(),
+            status: Some(dataset.status),
             status_message: dataset.status_message,
             status_message_code: dataset
                 .status_message_code
@@ -387,12 +404,8 @@ pub(super) async fn list_entries(
     let scope = scope(&context);
     // A token pages one dataset's entries.
     let listing = format!("entries {}", input.dataset_arn);
-    let after = service.continue_after(&scope, &listing, input.next_token.as_deref())?;
-    let dataset = service
-        .find_dataset(&scope, &input.dataset_arn)
-        .await
-        .map_err(|e| internal(&e))?;
-    listable(&input.dataset_arn, dataset.as_ref())?;
+    let token = input.next_token.as_deref();
+    let after = listing_start(service, &scope, &listing, &input.dataset_arn, token).await?;
     let page_size = page_size(input.max_results);
     let filter = EntryFilter {
         contains_labels: input.contains_labels,
@@ -428,12 +441,8 @@ pub(super) async fn list_labels(
 ) -> Result<ListDatasetLabelsResponse, ListDatasetLabelsError> {
     let scope = scope(&context);
     let listing = format!("labels {}", input.dataset_arn);
-    let after = service.continue_after(&scope, &listing, input.next_token.as_deref())?;
-    let dataset = service
-        .find_dataset(&scope, &input.dataset_arn)
-        .await
-        .map_err(|e| internal(&e))?;
-    listable(&input.dataset_arn, dataset.as_ref())?;
+    let token = input.next_token.as_deref();
+    let after = listing_start(service, &scope, &listing, &input.dataset_arn, token).await?;
     let (lookup, dataset_arn) = (scope.clone(), input.dataset_arn.clone());
     // A dataset has at most `entries::MAX_LABELS` labels: they are paged in memory, by their
     // place in name order.

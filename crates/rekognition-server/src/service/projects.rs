@@ -7,9 +7,9 @@ use rekognition_server_sdk::error::{
 };
 use rekognition_server_sdk::model::{
     CreateProjectRequest, CreateProjectResponse, CustomizationFeature, DatasetMetadata,
-    DatasetStatus, DatasetStatusMessageCode, DatasetType, DeleteProjectRequest,
-    DeleteProjectResponse, DescribeProjectsRequest, DescribeProjectsResponse, ProjectAutoUpdate,
-    ProjectDescription, ProjectStatus,
+    DatasetStatusMessageCode, DatasetType, DeleteProjectRequest, DeleteProjectResponse,
+    DescribeProjectsRequest, DescribeProjectsResponse, ProjectAutoUpdate, ProjectDescription,
+    ProjectStatus,
 };
 use smithy_server_runtime::{RequestContext, Timestamp};
 
@@ -88,7 +88,7 @@ fn dataset_metadata(dataset: store::Dataset) -> DatasetMetadata {
         creation_timestamp: Some(Timestamp::from_millis(dataset.created_millis)),
         dataset_type: dataset.dataset_type.parse::<DatasetType>().ok(),
         dataset_arn: Some(dataset.arn),
-        status: dataset.status.as_str().parse::<DatasetStatus>().ok(),
+        status: Some(dataset.status),
         status_message: dataset.status_message,
         status_message_code: dataset
             .status_message_code

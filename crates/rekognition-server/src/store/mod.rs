@@ -125,64 +125,17 @@ pub struct ProjectQuery {
     pub limit: usize,
 }
 
-/// A dataset's lifecycle status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DatasetStatus {
-    /// Entries are being read.
-    CreateInProgress,
-    /// Ready.
-    CreateComplete,
-    /// Creation failed.
-    CreateFailed,
-    /// Entries are being changed.
-    UpdateInProgress,
-    /// Ready after a change.
-    UpdateComplete,
-    /// A change failed; the entries are those before it.
-    UpdateFailed,
-    /// Being deleted.
-    DeleteInProgress,
-}
+/// A dataset's lifecycle status: the model's own enum, so that what is stored is what is
+/// answered.
+pub use rekognition_server_sdk::model::DatasetStatus;
 
-impl DatasetStatus {
-    const ALL: [DatasetStatus; 7] = [
-        DatasetStatus::CreateInProgress,
-        DatasetStatus::CreateComplete,
-        DatasetStatus::CreateFailed,
-        DatasetStatus::UpdateInProgress,
-        DatasetStatus::UpdateComplete,
-        DatasetStatus::UpdateFailed,
-        DatasetStatus::DeleteInProgress,
-    ];
-
-    /// The name the service uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DatasetStatus::CreateInProgress => "CREATE_IN_PROGRESS",
-            DatasetStatus::CreateComplete => "CREATE_COMPLETE",
-            DatasetStatus::CreateFailed => "CREATE_FAILED",
-            DatasetStatus::UpdateInProgress => "UPDATE_IN_PROGRESS",
-            DatasetStatus::UpdateComplete => "UPDATE_COMPLETE",
-            DatasetStatus::UpdateFailed => "UPDATE_FAILED",
-            DatasetStatus::DeleteInProgress => "DELETE_IN_PROGRESS",
-        }
-    }
-
-    /// The status of that name.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-
-    /// Whether the dataset's entries may be read and changed: it was created or changed, even
-    /// if its last change failed (that change left the entries as they were).
-    pub fn is_ready(self) -> bool {
-        matches!(
-            self,
-            DatasetStatus::CreateComplete
-                | DatasetStatus::UpdateComplete
-                | DatasetStatus::UpdateFailed
-        )
-    }
+/// Whether a dataset's entries may be read and changed: it was created or changed, even if its
+/// last change failed (that change left the entries as they were).
+pub fn is_ready(status: DatasetStatus) -> bool {
+    matches!(
+        status,
+        DatasetStatus::CreateComplete | DatasetStatus::UpdateComplete | DatasetStatus::UpdateFailed
+    )
 }
 
 /// Why a dataset is in its status: `SUCCESS`, `CLIENT_ERROR` (fix the input and retry) or

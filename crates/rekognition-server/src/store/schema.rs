@@ -7,7 +7,7 @@ use super::{Dataset, DatasetStats, DatasetStatus, Project, StoreError, StoreResu
 use crate::entries;
 
 /// The first schema, as the first release wrote it; [`MIGRATIONS`] take it from there.
-const FIRST_SCHEMA: &str = "
+pub(super) const FIRST_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS collections (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -262,7 +262,7 @@ pub(super) const DATASET_COLUMNS: &str = "arn, project_arn, dataset_type, status
 /// The dataset whose [`DATASET_COLUMNS`] start at column `first`.
 pub(super) fn dataset_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Dataset> {
     let status: String = row.get(first + 3)?;
-    let status = DatasetStatus::parse(&status).ok_or_else(|| {
+    let status = status.parse::<DatasetStatus>().map_err(|_| {
         rusqlite::Error::FromSqlConversionFailure(
             first + 3,
             rusqlite::types::Type::Text,

@@ -244,7 +244,7 @@ fn set_status(
 
 /// Whether a dataset's status lets its entries change; `InUse` with the reason otherwise.
 fn ready_for_change(dataset: &Dataset) -> StoreResult<()> {
-    if dataset.status.is_ready() {
+    if super::is_ready(dataset.status) {
         Ok(())
     } else {
         Err(StoreError::InUse(format!(
@@ -828,7 +828,7 @@ impl Store for SqliteStore {
                 ));
             }
             for dataset in [&train, &test] {
-                if !dataset.status.is_ready() {
+                if !super::is_ready(dataset.status) {
                     return Err(StoreError::NotReady(format!(
                         "The dataset {} is {}",
                         dataset.arn,
@@ -1240,64 +1240,6 @@ mod tests {
         }
     }
 
-    /// The tables of the first release, exactly as it created them (its `user_version` is 0).
-    const FIRST_RELEASE_SCHEMA: &str = "
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-        CREATE TABLE collections (
-            position INTEGER PRIMARY KEY AUTOINCREMENT,
-            account TEXT NOT NULL,
-            region TEXT NOT NULL,
-            id TEXT NOT NULL,
-            arn TEXT NOT NULL,
-            face_model_version TEXT NOT NULL,
-            created_millis INTEGER NOT NULL,
-            UNIQUE (account, region, id)
-        );
-        CREATE TABLE collection_tags (
-            position INTEGER NOT NULL REFERENCES collections (position) ON DELETE CASCADE,
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (position, key)
-        );
-        CREATE TABLE projects (
-            account TEXT NOT NULL,
-            region TEXT NOT NULL,
-            name TEXT NOT NULL,
-            arn TEXT NOT NULL UNIQUE,
-            PRIMARY KEY (account, region, name)
-        );
-        CREATE TABLE datasets (
-            arn TEXT PRIMARY KEY,
-            account TEXT NOT NULL,
-            region TEXT NOT NULL,
-            project_arn TEXT NOT NULL,
-            dataset_type TEXT NOT NULL,
-            status TEXT NOT NULL,
-            status_message TEXT,
-            source TEXT,
-            created_millis INTEGER NOT NULL,
-            UNIQUE (account, region, project_arn, dataset_type)
-        );
-        CREATE TABLE dataset_tags (
-            arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (arn, key)
-        );
-        CREATE TABLE dataset_entries (
-            arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
-            line INTEGER NOT NULL,
-            entry TEXT NOT NULL,
-            PRIMARY KEY (arn, line)
-        );
-        CREATE TABLE dataset_errors (
-            arn TEXT NOT NULL REFERENCES datasets (arn) ON DELETE CASCADE,
-            line INTEGER NOT NULL,
-            message TEXT NOT NULL,
-            PRIMARY KEY (arn, line)
-        );
-    ";
-
     /// Everything a migrated database answers, for comparing two openings.
     fn migrated_state(store: &SqliteStore, scopes: &[&Scope], arns: &[&str]) -> String {
         let mut state = format!("{:?}", store.token_key().unwrap());
@@ -1358,7 +1300,9 @@ mod tests {
         ];
         {
             let first = Connection::open(dir.join("rekognition.sqlite3")).unwrap();
-            first.execute_batch(FIRST_RELEASE_SCHEMA).unwrap();
+            first
+                .execute_batch(super::super::schema::FIRST_SCHEMA)
+                .unwrap();
             let version: i64 = first
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();
