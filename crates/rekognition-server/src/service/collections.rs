@@ -91,10 +91,9 @@ pub(super) async fn describe(
     context: RequestContext,
 ) -> Result<DescribeCollectionResponse, DescribeCollectionError> {
     let scope = scope(&context);
-    let id = input.collection_id.clone();
     let collection = service
-        .storage(move |store| store.collection(&scope, &id))
-        .await
+        .store
+        .collection(&scope, &input.collection_id)
         .map_err(|e| internal(&e))?
         .ok_or_else(|| not_found(&input.collection_id))?;
     // Faces and users are not modeled here: a collection holds none.

@@ -121,14 +121,13 @@ impl Rekognition {
     }
 
     /// The dataset `dataset_arn` of `scope`, or `None`.
-    async fn find_dataset(
+    fn find_dataset(
         &self,
         scope: &Scope,
         dataset_arn: &str,
     ) -> Result<Option<store::Dataset>, StoreError> {
-        let (scope, dataset_arn) = (scope.clone(), dataset_arn.to_owned());
-        self.storage(move |store| store.dataset(&scope, &dataset_arn))
-            .await
+        // A short read that never waits for a write: on the executor (see `Store`).
+        self.store.dataset(scope, dataset_arn)
     }
 }
 
@@ -179,7 +178,6 @@ async fn listing_start(
         .map_err(Unlistable::InvalidToken)?;
     let dataset = service
         .find_dataset(scope, dataset_arn)
-        .await
         .map_err(|e| Unlistable::Internal(internal(&e)))?
         .ok_or_else(|| Unlistable::NotFound(not_found(dataset_arn)))?;
     match dataset.status {
@@ -205,11 +203,9 @@ pub(super) async fn create(
     if input.tags.as_ref().is_some_and(|tags| !tags.is_empty()) {
         service.require(&context, "TagResource")?;
     }
-    let project_arn = input.project_arn.clone();
-    let lookup = scope.clone();
     let project = service
-        .storage(move |store| store.project(&lookup, &project_arn))
-        .await
+        .store
+        .project(&scope, &input.project_arn)
         .map_err(|e| internal(&e))?
         .ok_or_else(|| {
             ResourceNotFoundException::new(format!(
@@ -244,7 +240,6 @@ pub(super) async fn create(
             service.require(&context, "ListDatasetEntries")?;
             let source = service
                 .find_dataset(&scope, &source_arn)
-                .await
                 .map_err(|e| internal(&e))?
                 .ok_or_else(|| not_found(&source_arn))?;
             if !store::is_ready(source.status) {
@@ -368,7 +363,6 @@ pub(super) async fn describe(
     let scope = scope(&context);
     let dataset = service
         .find_dataset(&scope, &input.dataset_arn)
-        .await
         .map_err(|e| internal(&e))?
         .ok_or_else(|| not_found(&input.dataset_arn))?;
     let stats = dataset.stats;
@@ -413,12 +407,9 @@ pub(super) async fn list_entries(
         source_ref_contains: input.source_ref_contains,
         has_errors: input.has_errors,
     };
-    let (lookup, dataset_arn) = (scope.clone(), input.dataset_arn.clone());
     let mut listed = service
-        .storage(move |store| {
-            store.list_entries(&lookup, &dataset_arn, &filter, after, page_size + 1)
-        })
-        .await
+        .store
+        .list_entries(&scope, &input.dataset_arn, &filter, after, page_size + 1)
         .map_err(|e| internal(&e))?;
     let next_token = if listed.len() > page_size {
         listed.truncate(page_size);
@@ -443,12 +434,11 @@ pub(super) async fn list_labels(
     let listing = format!("labels {}", input.dataset_arn);
     let token = input.next_token.as_deref();
     let after = listing_start(service, &scope, &listing, &input.dataset_arn, token).await?;
-    let (lookup, dataset_arn) = (scope.clone(), input.dataset_arn.clone());
     // A dataset has at most `entries::MAX_LABELS` labels: they are paged in memory, by their
     // place in name order.
     let labels = service
-        .storage(move |store| store.dataset_labels(&lookup, &dataset_arn))
-        .await
+        .store
+        .dataset_labels(&scope, &input.dataset_arn)
         .map_err(|e| internal(&e))?;
     let first = after.map_or(0, |position| position.max(0) as usize);
     let page_size = page_size(input.max_results);
@@ -519,7 +509,6 @@ pub(super) async fn distribute_entries(
     for dataset_arn in [first, second] {
         let dataset = service
             .find_dataset(&scope, dataset_arn)
-            .await
             .map_err(|e| internal(&e))?
             .ok_or_else(|| not_found(dataset_arn))?;
         found.push(dataset);

@@ -117,10 +117,9 @@ pub(super) async fn describe(
         after,
         limit: page_size + 1,
     };
-    let lookup = scope.clone();
     let mut projects = service
-        .storage(move |store| store.projects(&lookup, &query))
-        .await
+        .store
+        .projects(&scope, &query)
         .map_err(|e| internal(&e))?;
     let next_token = if projects.len() > page_size {
         projects.truncate(page_size);

@@ -130,10 +130,9 @@ pub(super) async fn list(
 ) -> Result<ListTagsForResourceResponse, ListTagsForResourceError> {
     let scope = scope(&context);
     taggable(&scope, &input.resource_arn)?;
-    let resource_arn = input.resource_arn.clone();
     let tags = service
-        .storage(move |store| store.tags(&scope, &resource_arn))
-        .await
+        .store
+        .tags(&scope, &input.resource_arn)
         .map_err(|e| internal(&e))?
         .ok_or_else(|| missing(&input.resource_arn))?;
     Ok(ListTagsForResourceResponse {

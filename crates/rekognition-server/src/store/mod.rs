@@ -307,10 +307,14 @@ impl std::error::Error for StoreError {}
 /// Storage results.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// What the server stores. Reads and [`Store::ensure_project`] block: callers run them off the
-/// async executor. Writes hand their work to the engine and return at once with a [`Committed`]
-/// future, which holds no thread while the write waits for its commit. The listing
-/// ([`Store::list_collections`]) is answered from memory and does not block.
+/// What the server stores. Writes hand their work to the engine and return at once with a
+/// [`Committed`] future, which holds no thread while the write waits for its commit. Reads are
+/// short indexed queries that do not wait for writes (the SQLite engine reads an on-disk store
+/// on connections of their own; an in-memory one shares the writer's, briefly), so callers may
+/// run them on the async executor, except the ones that may take long: copying a dataset's
+/// entries ([`Store::dataset_entries`]), the datasets to resume ([`Store::datasets_in_progress`])
+/// and [`Store::ensure_project`], which waits for a commit. The listing
+/// ([`Store::list_collections`]) is answered from memory.
 pub trait Store: Send + Sync + 'static {
     /// A secret for signing pagination tokens, created once and kept.
     fn token_key(&self) -> StoreResult<[u8; 32]>;
