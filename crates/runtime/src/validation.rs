@@ -182,9 +182,13 @@ pub struct Violation {
 pub struct Violations {
     kept: Vec<Violation>,
     total: usize,
-    /// Violations past the cap that the AWS dialect would not have merged into the last kept
-    /// one's message (items, keys or values of the same list or map are one message there).
+    /// Messages past the cap: violations the AWS dialect would not have merged into the message
+    /// before theirs (consecutive items, keys or values of the same list or map are one message
+    /// there).
     overflow: usize,
+    /// The merge group of the last violation past the cap, once there is one (`Some(None)` when
+    /// it merges with nothing).
+    overflow_group: Option<Option<OwnedGroup>>,
     malformed: Option<String>,
 }
 
@@ -295,13 +299,18 @@ impl Violations {
         self.total += 1;
         if self.kept.len() >= MAX_REPORTED {
             let segments = path.segments();
-            let merges = match (self.kept.last(), group_of(&segments, &constraint)) {
-                (Some(last), Some(group)) => group_of(&last.path, &last.constraint) == Some(group),
-                _ => false,
+            let group = owned_group(&segments, &constraint);
+            let previous = match &self.overflow_group {
+                Some(previous) => previous.clone(),
+                None => self
+                    .kept
+                    .last()
+                    .and_then(|last| owned_group(&last.path, &last.constraint)),
             };
-            if !merges {
+            if group.is_none() || group != previous {
                 self.overflow += 1;
             }
+            self.overflow_group = Some(group);
             return;
         }
         let value = match value {
@@ -436,6 +445,13 @@ fn group_of<'a>(
         _ => return None,
     };
     Some((container, kind))
+}
+
+/// A merge group that outlives the path it was read from.
+type OwnedGroup = (Vec<OwnedSegment>, &'static str);
+
+fn owned_group(path: &[OwnedSegment], constraint: &Constraint) -> Option<OwnedGroup> {
+    group_of(path, constraint).map(|(container, kind)| (container.to_vec(), kind))
 }
 
 fn count_text(total: usize) -> String {
