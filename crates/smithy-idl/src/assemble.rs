@@ -1,0 +1,1199 @@
+//! Turns the parsed files into one JSON AST: resolves shape ids (namespace, `use`, other files,
+//! the prelude, in the order the specification gives), applies traits and `apply` statements,
+//! fills in elided member targets, merges metadata, and refuses what Smithy's loader refuses.
+//! Mixins stay mixins: the JSON AST keeps `mixins` lists, and members inherited from a mixin
+//! that get traits of their own become `apply` entries, as Smithy's serializer writes them.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::error::Error;
+use crate::parser::{self, File, Location, Node, Reference, Shape, TraitApplication, Version};
+use crate::prelude::{PRELUDE_NAMESPACE, prelude_type};
+
+/// How deep mixins may chain before the loader gives up on a cycle.
+const MAX_MIXIN_DEPTH: usize = 64;
+
+/// One input file: its name (used in errors, and `.json` names mark JSON AST files) and text.
+pub(crate) struct Source<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) text: &'a str,
+}
+
+enum Parsed {
+    Idl(File),
+    Json(Value),
+}
+
+/// A trait waiting for every shape to exist before it is attached.
+struct PendingTrait {
+    target: String,
+    trait_id: String,
+    value: Value,
+    source: usize,
+    location: Location,
+}
+
+/// What mixin and elision handling need to know about any shape, IDL or JSON.
+#[derive(Default, Clone)]
+struct ShapeFacts {
+    /// Member names with their targets, in order; `None` for an elided member not yet resolved.
+    members: Vec<(String, Option<String>)>,
+    mixins: Vec<String>,
+    /// A resource's identifiers and properties.
+    resource_members: BTreeMap<String, String>,
+    is_mixin: bool,
+}
+
+struct Assembler<'a> {
+    sources: &'a [Source<'a>],
+    errors: Vec<Error>,
+    /// Every shape defined by the inputs, with its type.
+    defined: BTreeMap<String, String>,
+}
+
+/// Loads the sources into one JSON AST value.
+pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
+    let mut errors = Vec::new();
+    let mut parsed = Vec::new();
+    for source in sources {
+        if source.name.ends_with(".json") {
+            match serde_json::from_str::<Value>(source.text) {
+                Ok(value) if value.is_object() => parsed.push(Parsed::Json(value)),
+                Ok(_) => errors.push(Error::model(
+                    source.name,
+                    "a JSON AST file must hold an object".into(),
+                )),
+                Err(e) => errors.push(Error::at(
+                    source.name,
+                    source.text,
+                    e.line(),
+                    e.column(),
+                    e.to_string(),
+                )),
+            }
+        } else {
+            let (file, syntax_errors) = parser::parse(source.text);
+            for e in syntax_errors {
+                errors.push(Error::at(
+                    source.name,
+                    source.text,
+                    e.location.line,
+                    e.location.column,
+                    e.message,
+                ));
+            }
+            parsed.push(Parsed::Idl(file));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut assembler = Assembler {
+        sources,
+        errors,
+        defined: BTreeMap::new(),
+    };
+    let model = assembler.run(&parsed);
+    if assembler.errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(assembler.errors)
+    }
+}
+
+impl Assembler<'_> {
+    fn error_at(&mut self, source: usize, location: Location, message: String) {
+        let (name, text) = self
+            .sources
+            .get(source)
+            .map(|s| (s.name, s.text))
+            .unwrap_or(("", ""));
+        self.errors.push(Error::at(
+            name,
+            text,
+            location.line,
+            location.column,
+            message,
+        ));
+    }
+
+    fn run(&mut self, parsed: &[Parsed]) -> Value {
+        let mut shapes: Map<String, Value> = Map::new();
+        let mut pending: Vec<PendingTrait> = Vec::new();
+        let mut idl_ids: BTreeMap<String, (usize, Location)> = BTreeMap::new();
+        let mut all_v1 = true;
+
+        // Every defined shape first, so references resolve whatever order files come in.
+        for (index, file) in parsed.iter().enumerate() {
+            match file {
+                Parsed::Idl(file) => {
+                    if file.version == Version::V2 {
+                        all_v1 = false;
+                    }
+                    for shape in &file.shapes {
+                        if let Some((_, first)) = idl_ids.get(&shape.id) {
+                            let message = format!(
+                                "Conflicting shape definition for `{}` (first defined at line {})",
+                                shape.id, first.line
+                            );
+                            self.error_at(index, shape.location, message);
+                            continue;
+                        }
+                        idl_ids.insert(shape.id.clone(), (index, shape.location));
+                        self.defined.insert(shape.id.clone(), shape.kind.clone());
+                    }
+                }
+                Parsed::Json(value) => {
+                    if !value
+                        .get("smithy")
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.starts_with('1'))
+                    {
+                        all_v1 = false;
+                    }
+                    if let Some(json_shapes) = value.get("shapes").and_then(Value::as_object) {
+                        for (id, shape) in json_shapes {
+                            let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
+                            if kind != "apply" {
+                                self.defined.insert(id.clone(), kind.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut metadata: Map<String, Value> = Map::new();
+        let mut facts: BTreeMap<String, ShapeFacts> = BTreeMap::new();
+        let mut elided: Vec<(usize, String, String, Location, Option<String>)> = Vec::new();
+        for (index, file) in parsed.iter().enumerate() {
+            match file {
+                Parsed::Idl(file) => {
+                    let context = Context {
+                        file,
+                        source: index,
+                    };
+                    for (key, node, location) in &file.metadata {
+                        let value = self.node_value(&context, node, true);
+                        self.merge_metadata(&mut metadata, key, value, index, *location);
+                    }
+                    for shape in &file.shapes {
+                        if idl_ids.get(&shape.id).map(|(i, _)| *i) != Some(index) {
+                            continue;
+                        }
+                        let (value, shape_facts) =
+                            self.shape_value(&context, shape, &mut pending, &mut elided);
+                        facts.insert(shape.id.clone(), shape_facts);
+                        shapes.insert(shape.id.clone(), value);
+                    }
+                    for apply in &file.applies {
+                        let target = self.resolve_reference(&context, &apply.target);
+                        self.pending_traits(&context, &target, &apply.traits, &mut pending);
+                    }
+                }
+                Parsed::Json(value) => {
+                    if let Some(data) = value.get("metadata").and_then(Value::as_object) {
+                        for (key, value) in data {
+                            self.merge_metadata(
+                                &mut metadata,
+                                key,
+                                value.clone(),
+                                index,
+                                Location::default(),
+                            );
+                        }
+                    }
+                    let Some(json_shapes) = value.get("shapes").and_then(Value::as_object) else {
+                        continue;
+                    };
+                    for (id, shape) in json_shapes {
+                        let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
+                        if kind == "apply" {
+                            for (trait_id, value) in shape
+                                .get("traits")
+                                .and_then(Value::as_object)
+                                .into_iter()
+                                .flatten()
+                            {
+                                pending.push(PendingTrait {
+                                    target: id.clone(),
+                                    trait_id: trait_id.clone(),
+                                    value: value.clone(),
+                                    source: index,
+                                    location: Location::default(),
+                                });
+                            }
+                            continue;
+                        }
+                        if shapes.contains_key(id) {
+                            self.errors.push(Error::model(
+                                self.sources.get(index).map(|s| s.name).unwrap_or(""),
+                                format!("Conflicting shape definition for `{id}`"),
+                            ));
+                            continue;
+                        }
+                        facts.insert(id.clone(), json_facts(shape));
+                        shapes.insert(id.clone(), shape.clone());
+                    }
+                }
+            }
+        }
+
+        self.resolve_elided(&mut shapes, &facts, &elided);
+        self.check_mixin_members(parsed, &idl_ids, &facts);
+        let mut applies: Map<String, Value> = Map::new();
+        for item in pending {
+            self.attach_trait(&mut shapes, &mut applies, item);
+        }
+        self.finish_enums(&mut shapes, &idl_ids, &facts);
+        self.validate(parsed, &idl_ids, &shapes, &facts);
+        for (id, value) in applies {
+            shapes.insert(id, value);
+        }
+
+        let mut model = Map::new();
+        model.insert(
+            "smithy".into(),
+            Value::String(if all_v1 { "1.0" } else { "2.0" }.into()),
+        );
+        if !metadata.is_empty() {
+            model.insert("metadata".into(), Value::Object(metadata));
+        }
+        model.insert("shapes".into(), Value::Object(shapes));
+        Value::Object(model)
+    }
+
+    fn merge_metadata(
+        &mut self,
+        metadata: &mut Map<String, Value>,
+        key: &str,
+        value: Value,
+        source: usize,
+        location: Location,
+    ) {
+        match metadata.get_mut(key) {
+            None => {
+                metadata.insert(key.to_string(), value);
+            }
+            Some(Value::Array(previous)) if value.is_array() => {
+                if let Value::Array(more) = value {
+                    previous.extend(more);
+                }
+            }
+            Some(previous) if *previous == value => {}
+            Some(_) => {
+                self.error_at(
+                    source,
+                    location,
+                    format!("Metadata conflict for key `{key}`"),
+                );
+            }
+        }
+    }
+
+    /// Resolves a shape id as the specification orders it: absolute ids stay, then `use`,
+    /// then a shape of that name in the file's namespace in any file, then the prelude, and
+    /// otherwise the file's namespace. Returns the id and whether a shape by that id exists.
+    fn resolve(&self, file: &File, text: &str) -> (String, bool) {
+        let (root, member) = match text.split_once('$') {
+            Some((root, member)) => (root, Some(member)),
+            None => (text, None),
+        };
+        let used = file.uses.get(root).map(String::as_str).unwrap_or(root);
+        let (id, found) = if used.contains('#') {
+            (used.to_string(), self.exists(used))
+        } else {
+            let namespace = file.namespace.as_deref().unwrap_or(PRELUDE_NAMESPACE);
+            let local = format!("{namespace}#{used}");
+            if self.exists(&local) {
+                (local, true)
+            } else if prelude_type(used).is_some() {
+                (format!("{PRELUDE_NAMESPACE}#{used}"), true)
+            } else {
+                (local, false)
+            }
+        };
+        match member {
+            Some(member) => (format!("{id}${member}"), found),
+            None => (id, found),
+        }
+    }
+
+    fn exists(&self, id: &str) -> bool {
+        self.kind_of(id).is_some()
+    }
+
+    fn kind_of(&self, id: &str) -> Option<&str> {
+        if let Some(kind) = self.defined.get(id) {
+            return Some(kind);
+        }
+        id.strip_prefix("smithy.api#").and_then(prelude_type)
+    }
+
+    fn resolve_reference(&mut self, context: &Context<'_>, reference: &Reference) -> String {
+        self.resolve(context.file, &reference.text).0
+    }
+
+    /// A node value as JSON. Unquoted shape ids become absolute id strings and must name a
+    /// shape, as Smithy requires of syntactic shape ids.
+    fn node_value(&mut self, context: &Context<'_>, node: &Node, in_metadata: bool) -> Value {
+        match node {
+            Node::String(s) => Value::String(s.clone()),
+            Node::Number(n) => number_value(n),
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Null => Value::Null,
+            Node::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.node_value(context, item, in_metadata))
+                    .collect(),
+            ),
+            Node::Object(entries) => {
+                let mut map = Map::new();
+                for (key, value) in entries {
+                    let value = self.node_value(context, value, in_metadata);
+                    map.insert(key.clone(), value);
+                }
+                Value::Object(map)
+            }
+            Node::ShapeId(reference) => {
+                let (id, found) = if in_metadata {
+                    let id = if reference.text.contains('#') {
+                        reference.text.clone()
+                    } else {
+                        format!("{PRELUDE_NAMESPACE}#{}", reference.text)
+                    };
+                    let found = self.exists(id.split('$').next().unwrap_or(""));
+                    (id, found)
+                } else {
+                    self.resolve(context.file, &reference.text)
+                };
+                if !found {
+                    self.error_at(
+                        context.source,
+                        reference.location,
+                        format!(
+                            "Syntactic shape ID `{}` does not resolve to a valid shape ID: `{id}`. \
+                             Did you mean to quote this string? Are you missing a model file?",
+                            reference.text
+                        ),
+                    );
+                }
+                Value::String(id)
+            }
+        }
+    }
+
+    fn pending_traits(
+        &mut self,
+        context: &Context<'_>,
+        target: &str,
+        traits: &[TraitApplication],
+        pending: &mut Vec<PendingTrait>,
+    ) {
+        for application in traits {
+            let trait_id = self.resolve_reference(context, &application.name);
+            let value = if application.annotation {
+                match self.kind_of(&trait_id) {
+                    Some("list" | "set") => Value::Array(Vec::new()),
+                    _ => Value::Object(Map::new()),
+                }
+            } else {
+                self.node_value(context, &application.value, false)
+            };
+            pending.push(PendingTrait {
+                target: target.to_string(),
+                trait_id,
+                value,
+                source: context.source,
+                location: application.name.location,
+            });
+        }
+    }
+
+    fn target_value(&mut self, context: &Context<'_>, reference: &Reference) -> Value {
+        json!({ "target": self.resolve_reference(context, reference) })
+    }
+
+    fn shape_value(
+        &mut self,
+        context: &Context<'_>,
+        shape: &Shape,
+        pending: &mut Vec<PendingTrait>,
+        elided: &mut Vec<(usize, String, String, Location, Option<String>)>,
+    ) -> (Value, ShapeFacts) {
+        let mut object = Map::new();
+        object.insert("type".into(), Value::String(shape.kind.clone()));
+        let mut facts = ShapeFacts::default();
+        self.pending_traits(context, &shape.id, &shape.traits, pending);
+        facts.is_mixin = shape
+            .traits
+            .iter()
+            .any(|t| self.resolve(context.file, &t.name.text).0 == "smithy.api#mixin");
+
+        let for_resource = shape
+            .for_resource
+            .as_ref()
+            .map(|r| self.resolve_reference(context, r));
+        let mut members = Map::new();
+        for member in &shape.members {
+            let member_id = format!("{}${}", shape.id, member.name);
+            match &member.target {
+                Some(target) => {
+                    let target = self.resolve_reference(context, target);
+                    facts
+                        .members
+                        .push((member.name.clone(), Some(target.clone())));
+                    members.insert(member.name.clone(), json!({ "target": target }));
+                }
+                None => {
+                    facts.members.push((member.name.clone(), None));
+                    elided.push((
+                        context.source,
+                        shape.id.clone(),
+                        member.name.clone(),
+                        member.location,
+                        for_resource.clone(),
+                    ));
+                }
+            }
+            self.pending_traits(context, &member_id, &member.traits, pending);
+        }
+        match shape.kind.as_str() {
+            "structure" | "union" | "enum" | "intEnum" => {
+                object.insert("members".into(), Value::Object(members));
+            }
+            "list" | "set" | "map" => {
+                let allowed: &[&str] = if shape.kind == "map" {
+                    &["key", "value"]
+                } else {
+                    &["member"]
+                };
+                for (name, value) in members {
+                    if allowed.contains(&name.as_str()) {
+                        object.insert(name, value);
+                    } else {
+                        let message = format!(
+                            "{}: {} shapes cannot have a member named `{name}`",
+                            shape.id, shape.kind
+                        );
+                        self.error_at(context.source, shape.location, message);
+                    }
+                }
+            }
+            "operation" => {
+                if let Some(input) = &shape.input {
+                    let value = self.target_value(context, input);
+                    object.insert("input".into(), value);
+                }
+                if let Some(output) = &shape.output {
+                    let value = self.target_value(context, output);
+                    object.insert("output".into(), value);
+                }
+                if let Some(errors) = &shape.errors {
+                    let list = errors
+                        .iter()
+                        .map(|e| self.target_value(context, e))
+                        .collect();
+                    object.insert("errors".into(), Value::Array(list));
+                }
+            }
+            "service" | "resource" => {
+                self.properties(context, shape, &mut object, &mut facts);
+            }
+            _ => {}
+        }
+        if !shape.mixins.is_empty() {
+            let mut list = Vec::new();
+            for mixin in &shape.mixins {
+                let id = self.resolve_reference(context, mixin);
+                facts.mixins.push(id.clone());
+                list.push(json!({ "target": id }));
+            }
+            object.insert("mixins".into(), Value::Array(list));
+        }
+        (Value::Object(object), facts)
+    }
+
+    /// The body of a service or resource: each known property to its JSON AST form.
+    fn properties(
+        &mut self,
+        context: &Context<'_>,
+        shape: &Shape,
+        object: &mut Map<String, Value>,
+        facts: &mut ShapeFacts,
+    ) {
+        for (key, node) in &shape.properties {
+            match (shape.kind.as_str(), key.as_str()) {
+                ("service", "version") => {
+                    if let Node::String(version) = node {
+                        object.insert("version".into(), Value::String(version.clone()));
+                    }
+                }
+                ("service", "operations" | "resources" | "errors")
+                | ("resource", "operations" | "resources" | "collectionOperations") => {
+                    let Node::Array(items) = node else {
+                        self.expect_error(context, shape, key, "an array of shape ids");
+                        continue;
+                    };
+                    let mut list = Vec::new();
+                    for item in items {
+                        if let Some(id) = self.id_in_node(context, item) {
+                            list.push(json!({ "target": id }));
+                        } else {
+                            self.expect_error(context, shape, key, "shape ids");
+                        }
+                    }
+                    object.insert(key.clone(), Value::Array(list));
+                }
+                ("service", "rename") => {
+                    let Node::Object(entries) = node else {
+                        self.expect_error(context, shape, key, "an object");
+                        continue;
+                    };
+                    let mut map = Map::new();
+                    for (from, to) in entries {
+                        if let Node::String(to) = to {
+                            map.insert(from.clone(), Value::String(to.clone()));
+                        } else {
+                            self.expect_error(context, shape, key, "string values");
+                        }
+                    }
+                    object.insert("rename".into(), Value::Object(map));
+                }
+                ("resource", "put" | "create" | "read" | "update" | "delete" | "list") => {
+                    if let Some(id) = self.id_in_node(context, node) {
+                        object.insert(key.clone(), json!({ "target": id }));
+                    } else {
+                        self.expect_error(context, shape, key, "a shape id");
+                    }
+                }
+                ("resource", "identifiers" | "properties") => {
+                    let Node::Object(entries) = node else {
+                        self.expect_error(context, shape, key, "an object");
+                        continue;
+                    };
+                    let mut map = Map::new();
+                    for (name, target) in entries {
+                        if let Some(id) = self.id_in_node(context, target) {
+                            facts.resource_members.insert(name.clone(), id.clone());
+                            map.insert(name.clone(), json!({ "target": id }));
+                        } else {
+                            self.expect_error(context, shape, key, "shape id values");
+                        }
+                    }
+                    object.insert(key.clone(), Value::Object(map));
+                }
+                // Smithy only warns about properties it does not know.
+                _ => {}
+            }
+        }
+    }
+
+    fn expect_error(&mut self, context: &Context<'_>, shape: &Shape, key: &str, what: &str) {
+        let message = format!("{}: the `{key}` property expects {what}", shape.id);
+        self.error_at(context.source, shape.location, message);
+    }
+
+    /// A shape id written in a service or resource body, quoted or not.
+    fn id_in_node(&mut self, context: &Context<'_>, node: &Node) -> Option<String> {
+        match node {
+            Node::String(text) => Some(self.resolve(context.file, text).0),
+            Node::ShapeId(_) => match self.node_value(context, node, false) {
+                Value::String(id) => Some(id),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Every member a shape has through its mixins, with the mixin that declares it.
+    fn inherited_members(
+        facts: &BTreeMap<String, ShapeFacts>,
+        id: &str,
+        depth: usize,
+        out: &mut Vec<(String, Option<String>, String)>,
+    ) {
+        if depth > MAX_MIXIN_DEPTH {
+            return;
+        }
+        let Some(shape) = facts.get(id) else {
+            return;
+        };
+        for mixin in &shape.mixins {
+            Self::inherited_members(facts, mixin, depth + 1, out);
+            if let Some(mixin_facts) = facts.get(mixin) {
+                for (name, target) in &mixin_facts.members {
+                    if !out.iter().any(|(n, _, _)| n == name) {
+                        out.push((name.clone(), target.clone(), mixin.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    fn resolve_elided(
+        &mut self,
+        shapes: &mut Map<String, Value>,
+        facts: &BTreeMap<String, ShapeFacts>,
+        elided: &[(usize, String, String, Location, Option<String>)],
+    ) {
+        for (source, shape_id, name, location, for_resource) in elided {
+            let mut inherited = Vec::new();
+            Self::inherited_members(facts, shape_id, 0, &mut inherited);
+            let from_mixin = inherited.iter().find(|(n, _, _)| n == name);
+            let resource_target = match for_resource {
+                Some(resource) => {
+                    match self.kind_of(resource) {
+                        Some("resource") | None => {}
+                        Some(kind) => {
+                            let message = format!(
+                                "The target of the `for` production must be a resource shape, \
+                                 but found a {kind} shape: {resource}"
+                            );
+                            self.error_at(*source, *location, message);
+                            continue;
+                        }
+                    }
+                    facts
+                        .get(resource)
+                        .and_then(|r| r.resource_members.get(name))
+                        .cloned()
+                }
+                None => None,
+            };
+            let member_id = format!("{shape_id}${name}");
+            match (from_mixin, resource_target) {
+                (Some((_, mixin_target, mixin)), resource_target) => {
+                    if let (Some(resource_target), Some(mixin_target)) =
+                        (&resource_target, mixin_target)
+                        && resource_target != mixin_target
+                    {
+                        let message = format!(
+                            "{member_id}: Member conflicts with an inherited mixin member: \
+                             `{mixin}${name}`"
+                        );
+                        self.error_at(*source, *location, message);
+                    }
+                    // Inherited: any traits it has become an `apply` entry.
+                }
+                (None, Some(target)) => {
+                    if let Some(object) = shapes.get_mut(shape_id).and_then(Value::as_object_mut) {
+                        let kind = object
+                            .get("type")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        let member = json!({ "target": target });
+                        match kind.as_str() {
+                            "list" | "set" | "map" => {
+                                object.insert(name.clone(), member);
+                            }
+                            _ => {
+                                if let Some(members) =
+                                    object.get_mut("members").and_then(Value::as_object_mut)
+                                {
+                                    members.insert(name.clone(), member);
+                                }
+                            }
+                        }
+                    }
+                }
+                (None, None) => {
+                    let message = format!(
+                        "{member_id}: Member target was elided, but no bound resource or mixin \
+                         contained a matching identifier or member name."
+                    );
+                    self.error_at(*source, *location, message);
+                }
+            }
+        }
+    }
+
+    /// A member written again in a mixed shape must keep the target the mixin gave it.
+    fn check_mixin_members(
+        &mut self,
+        parsed: &[Parsed],
+        idl_ids: &BTreeMap<String, (usize, Location)>,
+        facts: &BTreeMap<String, ShapeFacts>,
+    ) {
+        for (index, file) in parsed.iter().enumerate() {
+            let Parsed::Idl(file) = file else { continue };
+            for shape in &file.shapes {
+                if shape.mixins.is_empty() || idl_ids.get(&shape.id).map(|(i, _)| *i) != Some(index)
+                {
+                    continue;
+                }
+                let mut inherited = Vec::new();
+                Self::inherited_members(facts, &shape.id, 0, &mut inherited);
+                for member in &shape.members {
+                    let Some(target) = &member.target else {
+                        continue;
+                    };
+                    let target = self.resolve(file, &target.text).0;
+                    if let Some((_, Some(mixin_target), mixin)) =
+                        inherited.iter().find(|(n, _, _)| *n == member.name)
+                        && *mixin_target != target
+                    {
+                        let message = format!(
+                            "{}${}: Member conflicts with an inherited mixin member: `{mixin}${}`",
+                            shape.id, member.name, member.name
+                        );
+                        self.error_at(index, member.location, message);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Attaches a trait to a shape or member defined here, or records an `apply` entry for a
+    /// member inherited from a mixin or a shape from elsewhere.
+    fn attach_trait(
+        &mut self,
+        shapes: &mut Map<String, Value>,
+        applies: &mut Map<String, Value>,
+        item: PendingTrait,
+    ) {
+        let (root, member) = match item.target.split_once('$') {
+            Some((root, member)) => (root.to_string(), Some(member.to_string())),
+            None => (item.target.clone(), None),
+        };
+        if !shapes.contains_key(&root) {
+            let message = if prelude_type(root.trim_start_matches("smithy.api#")).is_some()
+                && root.starts_with("smithy.api#")
+            {
+                format!(
+                    "Cannot apply `{}` to an immutable prelude shape defined in `smithy.api`.",
+                    item.trait_id
+                )
+            } else {
+                format!(
+                    "Trait `{}` applied to unknown shape `{}`",
+                    item.trait_id, item.target
+                )
+            };
+            self.error_at(item.source, item.location, message);
+            return;
+        }
+        let traits = shapes
+            .get_mut(&root)
+            .and_then(Value::as_object_mut)
+            .and_then(|shape| match &member {
+                None => Some(shape),
+                Some(member) => {
+                    let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
+                    if matches!(kind, "list" | "set" | "map") {
+                        shape
+                            .get_mut(member.as_str())
+                            .and_then(Value::as_object_mut)
+                    } else {
+                        shape
+                            .get_mut("members")
+                            .and_then(Value::as_object_mut)
+                            .and_then(|m| m.get_mut(member.as_str()))
+                            .and_then(Value::as_object_mut)
+                    }
+                }
+            });
+        let container = match traits {
+            Some(object) => object,
+            None => {
+                // A member this shape inherits from a mixin.
+                let entry = applies
+                    .entry(item.target.clone())
+                    .or_insert_with(|| json!({ "type": "apply", "traits": {} }));
+                match entry.as_object_mut() {
+                    Some(object) => object,
+                    None => return,
+                }
+            }
+        };
+        let traits = container
+            .entry("traits")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Some(traits) = traits.as_object_mut() else {
+            return;
+        };
+        match traits.get_mut(&item.trait_id) {
+            None => {
+                traits.insert(item.trait_id, item.value);
+            }
+            Some(Value::Array(previous)) if item.value.is_array() => {
+                if let Value::Array(more) = item.value {
+                    previous.extend(more);
+                }
+            }
+            Some(previous) if *previous == item.value => {}
+            Some(_) => {
+                let message = format!(
+                    "Conflicting `{}` trait found on shape `{}`",
+                    item.trait_id, item.target
+                );
+                self.error_at(item.source, item.location, message);
+            }
+        }
+    }
+
+    /// Enum members without a value get their name as value, as Smithy's model does.
+    fn finish_enums(
+        &mut self,
+        shapes: &mut Map<String, Value>,
+        idl_ids: &BTreeMap<String, (usize, Location)>,
+        facts: &BTreeMap<String, ShapeFacts>,
+    ) {
+        for (id, (source, location)) in idl_ids {
+            let mut inherited = Vec::new();
+            Self::inherited_members(facts, id, 0, &mut inherited);
+            let Some(shape) = shapes.get_mut(id).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if shape.get("type").and_then(Value::as_str) != Some("enum") {
+                continue;
+            }
+            let Some(members) = shape.get_mut("members").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let mut bad = Vec::new();
+            for (name, member) in members.iter_mut() {
+                let Some(member) = member.as_object_mut() else {
+                    continue;
+                };
+                let has_value = member
+                    .get("traits")
+                    .and_then(|t| t.get("smithy.api#enumValue"))
+                    .is_some();
+                // A member written again in a mixed enum keeps the mixin's value.
+                if !has_value && inherited.iter().any(|(n, _, _)| n == name) {
+                    continue;
+                }
+                let traits = member
+                    .entry("traits")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Some(traits) = traits.as_object_mut() {
+                    match traits.get("smithy.api#enumValue") {
+                        None => {
+                            traits.insert(
+                                "smithy.api#enumValue".into(),
+                                Value::String(name.clone()),
+                            );
+                        }
+                        Some(Value::String(_)) => {}
+                        Some(other) => bad.push(format!(
+                            "{id}${name}: enum members can only be assigned string values, but found: {other}"
+                        )),
+                    }
+                }
+            }
+            for message in bad {
+                self.error_at(*source, *location, message);
+            }
+        }
+    }
+
+    /// The checks Smithy's loader makes that the grammar alone does not.
+    fn validate(
+        &mut self,
+        parsed: &[Parsed],
+        idl_ids: &BTreeMap<String, (usize, Location)>,
+        shapes: &Map<String, Value>,
+        facts: &BTreeMap<String, ShapeFacts>,
+    ) {
+        for (index, file) in parsed.iter().enumerate() {
+            let Parsed::Idl(file) = file else { continue };
+            for shape in &file.shapes {
+                if idl_ids.get(&shape.id).map(|(i, _)| *i) != Some(index) {
+                    continue;
+                }
+                let Some(value) = shapes.get(&shape.id) else {
+                    continue;
+                };
+                let messages = self.shape_problems(file, shape, value, facts);
+                for message in messages {
+                    self.error_at(index, shape.location, message);
+                }
+            }
+        }
+    }
+
+    fn shape_problems(
+        &self,
+        file: &File,
+        shape: &Shape,
+        value: &Value,
+        facts: &BTreeMap<String, ShapeFacts>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        let id = &shape.id;
+        let kind = shape.kind.as_str();
+        let version = file.version;
+        if version == Version::V1 && matches!(kind, "enum" | "intEnum") {
+            problems.push(format!(
+                "{kind} shapes cannot be used in Smithy version 1.0"
+            ));
+        }
+        if version == Version::V2 && kind == "set" {
+            problems.push("set shapes cannot be used in Smithy version 2.0".into());
+        }
+        let own_traits = value.get("traits").and_then(Value::as_object);
+        let is_mixin = own_traits.is_some_and(|t| t.contains_key("smithy.api#mixin"));
+        if version == Version::V1 && is_mixin {
+            problems.push(format!(
+                "Mixins can only be used in Smithy 2.0 or later. Attempted to apply a @mixin \
+                 trait to `{id}` in a model file using version `1.0`."
+            ));
+        }
+        let mut inherited = Vec::new();
+        Self::inherited_members(facts, id, 0, &mut inherited);
+        for mixin in facts.get(id).map(|f| f.mixins.iter()).into_iter().flatten() {
+            let mut from_this = Vec::new();
+            Self::inherited_members(facts, mixin, 1, &mut from_this);
+            let own = facts
+                .get(mixin)
+                .map(|f| f.members.clone())
+                .unwrap_or_default();
+            for (name, target) in own {
+                let Some((_, Some(first), first_mixin)) =
+                    inherited.iter().find(|(n, _, _)| *n == name)
+                else {
+                    continue;
+                };
+                if target.as_ref().is_some_and(|t| t != first) && first_mixin != mixin {
+                    problems.push(format!(
+                        "{id}${name}: Member conflicts with an inherited mixin member: \
+                         `{mixin}${name}`"
+                    ));
+                }
+            }
+        }
+        let has =
+            |name: &str| value.get(name).is_some() || inherited.iter().any(|(n, _, _)| n == name);
+        match kind {
+            "list" | "set" if !has("member") => {
+                problems.push(format!("Missing required member of shape `{id}`: member"));
+            }
+            "map" => {
+                let missing: Vec<&str> = ["key", "value"]
+                    .into_iter()
+                    .filter(|name| !has(name))
+                    .collect();
+                match missing.as_slice() {
+                    [] => {}
+                    [one] => {
+                        problems.push(format!("Missing required member of shape `{id}`: {one}"))
+                    }
+                    _ => problems.push(format!(
+                        "Missing required members of shape `{id}`: {}",
+                        missing.join(", ")
+                    )),
+                }
+            }
+            "enum" | "intEnum" => {
+                let count = value
+                    .get("members")
+                    .and_then(Value::as_object)
+                    .map_or(0, Map::len)
+                    + inherited.len();
+                if count == 0 {
+                    problems.push(format!("{id}: {kind} must have at least one entry"));
+                    problems.push(format!("{kind} shapes must have at least one member"));
+                }
+                if kind == "intEnum" {
+                    for (name, member) in value
+                        .get("members")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let enum_value = member
+                            .get("traits")
+                            .and_then(|t| t.get("smithy.api#enumValue"));
+                        let inherits = inherited.iter().any(|(n, _, _)| n == name);
+                        if inherits && enum_value.is_none() {
+                            continue;
+                        }
+                        if let Some(problem) = int_enum_problem(enum_value) {
+                            problems.push(format!("{id}${name}: {problem}"));
+                        }
+                    }
+                }
+            }
+            "operation" if is_mixin => {
+                let unit = |key: &str| {
+                    value
+                        .get(key)
+                        .and_then(|t| t.get("target"))
+                        .and_then(Value::as_str)
+                        .is_none_or(|t| t == "smithy.api#Unit")
+                };
+                if !unit("input") || !unit("output") {
+                    problems.push(format!(
+                        "Operation shapes with the mixin trait MUST target `smithy.api#Unit` for \
+                         their input and output. Operation mixin shape `{id}` defines one of \
+                         these properties."
+                    ));
+                }
+            }
+            "resource"
+                if is_mixin
+                    && RESOURCE_PROPERTIES
+                        .iter()
+                        .any(|key| value.get(*key).is_some_and(|v| !is_empty_collection(v))) =>
+            {
+                problems.push(format!(
+                    "Resource shapes with the mixin trait may not define any properties. Resource \
+                     mixin shape `{id}` defines one or more properties."
+                ));
+            }
+            _ => {}
+        }
+        let wrong: Vec<&String> = facts
+            .get(id)
+            .map(|f| f.mixins.iter())
+            .into_iter()
+            .flatten()
+            .filter(|m| self.kind_of(m).is_some_and(|k| k != kind))
+            .collect();
+        if !wrong.is_empty() {
+            let list: Vec<String> = wrong.iter().map(|m| format!("`{m}`")).collect();
+            problems.push(format!(
+                "Mixins may only be mixed into shapes of the same type. The following mixins \
+                 were applied to the {kind} shape `{id}` which are not {kind} shapes: [{}]",
+                list.join(", ")
+            ));
+        }
+        for mixin in facts.get(id).map(|f| f.mixins.iter()).into_iter().flatten() {
+            if let Some(mixin_facts) = facts.get(mixin) {
+                if !mixin_facts.is_mixin && self.kind_of(mixin) == Some(kind) {
+                    problems.push(format!(
+                        "Attempted to use `{mixin}` as a mixin, but it is not marked with the \
+                         mixin trait"
+                    ));
+                }
+            } else if !self.exists(mixin) {
+                problems.push(format!("Mixin `{mixin}` of `{id}` is not defined"));
+            }
+        }
+        problems
+    }
+}
+
+/// What a resource may define; a resource mixin may define none of them.
+const RESOURCE_PROPERTIES: &[&str] = &[
+    "identifiers",
+    "properties",
+    "put",
+    "create",
+    "read",
+    "update",
+    "delete",
+    "list",
+    "operations",
+    "collectionOperations",
+    "resources",
+];
+
+fn is_empty_collection(value: &Value) -> bool {
+    match value {
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+struct Context<'a> {
+    file: &'a File,
+    source: usize,
+}
+
+fn int_enum_problem(value: Option<&Value>) -> Option<String> {
+    let Some(value) = value else {
+        return Some("intEnum members must have a value".into());
+    };
+    let Value::Number(number) = value else {
+        return Some(format!(
+            "intEnum members require integer values, but found: {value}"
+        ));
+    };
+    let text = number.to_string();
+    if text.contains(['.', 'e', 'E']) {
+        return Some("intEnum members do not support floating point values".into());
+    }
+    match text.parse::<i64>() {
+        Ok(n) if i32::try_from(n).is_ok() => None,
+        _ => Some(format!(
+            "intEnum members must fit within an integer, but found: {text}"
+        )),
+    }
+}
+
+/// The facts mixin and elision handling need from a JSON AST shape.
+fn json_facts(shape: &Value) -> ShapeFacts {
+    let kind = shape
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let target = |v: &Value| v.get("target").and_then(Value::as_str).map(str::to_string);
+    let mut members = Vec::new();
+    for name in ["member", "key", "value"] {
+        if let Some(member) = shape.get(name)
+            && matches!(kind.as_str(), "list" | "set" | "map")
+        {
+            members.push((name.to_string(), target(member)));
+        }
+    }
+    for (name, member) in shape
+        .get("members")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        members.push((name.clone(), target(member)));
+    }
+    let mut resource_members = BTreeMap::new();
+    for key in ["identifiers", "properties"] {
+        for (name, value) in shape
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(t) = target(value) {
+                resource_members.insert(name.clone(), t);
+            }
+        }
+    }
+    ShapeFacts {
+        members,
+        mixins: shape
+            .get("mixins")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(target)
+            .collect(),
+        resource_members,
+        is_mixin: shape
+            .get("traits")
+            .and_then(|t| t.get("smithy.api#mixin"))
+            .is_some(),
+    }
+}
+
+/// A number token as a JSON number with the digits as written; a form JSON cannot hold
+/// (a leading zero, say) goes through a float.
+fn number_value(lexeme: &str) -> Value {
+    if let Ok(value @ Value::Number(_)) = serde_json::from_str::<Value>(lexeme) {
+        return value;
+    }
+    let trimmed = lexeme.trim_start_matches('-').trim_start_matches('0');
+    let sign = if lexeme.starts_with('-') { "-" } else { "" };
+    let normalized = if trimmed.is_empty() || trimmed.starts_with(['.', 'e', 'E']) {
+        format!("{sign}0{trimmed}")
+    } else {
+        format!("{sign}{trimmed}")
+    };
+    serde_json::from_str::<Value>(&normalized).unwrap_or(Value::Null)
+}

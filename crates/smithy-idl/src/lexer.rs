@@ -1,0 +1,585 @@
+//! Splits IDL text into tokens with line and column spans, whitespace and comments included,
+//! because the grammar gives meaning to line breaks and to where spaces are required.
+
+/// The kinds of token, named as Smithy's own tokenizer names them so error messages match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Space,
+    Newline,
+    Comma,
+    Comment,
+    DocComment,
+    At,
+    String,
+    TextBlock,
+    Colon,
+    Walrus,
+    Identifier,
+    Dot,
+    Pound,
+    Dollar,
+    Number,
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    LParen,
+    RParen,
+    Equal,
+    Eof,
+    Error,
+}
+
+impl Kind {
+    /// Spaces, line breaks, commas and plain comments carry no meaning between most tokens.
+    pub(crate) fn is_whitespace(self) -> bool {
+        matches!(
+            self,
+            Kind::Space | Kind::Newline | Kind::Comma | Kind::Comment
+        )
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Space => "SPACE",
+            Kind::Newline => "NEWLINE",
+            Kind::Comma => "COMMA",
+            Kind::Comment => "COMMENT",
+            Kind::DocComment => "DOC_COMMENT",
+            Kind::At => "AT",
+            Kind::String => "STRING",
+            Kind::TextBlock => "TEXT_BLOCK",
+            Kind::Colon => "COLON",
+            Kind::Walrus => "WALRUS",
+            Kind::Identifier => "IDENTIFIER",
+            Kind::Dot => "DOT",
+            Kind::Pound => "POUND",
+            Kind::Dollar => "DOLLAR",
+            Kind::Number => "NUMBER",
+            Kind::LBrace => "LBRACE",
+            Kind::RBrace => "RBRACE",
+            Kind::LBracket => "LBRACKET",
+            Kind::RBracket => "RBRACKET",
+            Kind::LParen => "LPAREN",
+            Kind::RParen => "RPAREN",
+            Kind::Equal => "EQUAL",
+            Kind::Eof => "EOF",
+            Kind::Error => "ERROR",
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            Kind::Space => " ",
+            Kind::Newline => "\\n",
+            Kind::Comma => ",",
+            Kind::Comment => "//",
+            Kind::DocComment => "///",
+            Kind::At => "@",
+            Kind::String => "\"",
+            Kind::TextBlock => "\"\"\"",
+            Kind::Colon => ":",
+            Kind::Walrus => ":=",
+            Kind::Dot => ".",
+            Kind::Pound => "#",
+            Kind::Dollar => "$",
+            Kind::LBrace => "{",
+            Kind::RBrace => "}",
+            Kind::LBracket => "[",
+            Kind::RBracket => "]",
+            Kind::LParen => "(",
+            Kind::RParen => ")",
+            Kind::Equal => "=",
+            Kind::Identifier | Kind::Number | Kind::Eof | Kind::Error => "",
+        }
+    }
+
+    /// The kind as an expectation: `LBRACE('{')`, or just `NUMBER` when it has no fixed text.
+    pub(crate) fn debug(self) -> String {
+        self.debug_with(self.example())
+    }
+
+    /// The kind with the text actually found: `IDENTIFIER('with')`.
+    pub(crate) fn debug_with(self, lexeme: &str) -> String {
+        if lexeme.is_empty() {
+            self.name().to_string()
+        } else {
+            format!("{}('{}')", self.name(), lexeme)
+        }
+    }
+}
+
+/// One token: its kind, where it is, and for strings, text blocks and errors, its value.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub(crate) kind: Kind,
+    /// Character offsets of the token's text.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    /// The decoded value of a string or text block, or the message of an error token.
+    pub(crate) value: String,
+}
+
+/// Turns the whole text into tokens, always ending with one `Eof` token.
+pub(crate) fn tokenize(chars: &[char]) -> Vec<Token> {
+    let mut lexer = Lexer {
+        chars,
+        position: 0,
+        line: 1,
+        column: 1,
+    };
+    let mut tokens = Vec::new();
+    loop {
+        let token = lexer.next_token();
+        let done = token.kind == Kind::Eof;
+        tokens.push(token);
+        if done {
+            return tokens;
+        }
+    }
+}
+
+struct Lexer<'a> {
+    chars: &'a [char],
+    position: usize,
+    line: usize,
+    column: usize,
+}
+
+const EOF: char = '\u{ffff}';
+
+impl Lexer<'_> {
+    fn peek(&self) -> char {
+        self.peek_at(0)
+    }
+
+    fn peek_at(&self, offset: usize) -> char {
+        self.chars
+            .get(self.position + offset)
+            .copied()
+            .unwrap_or(EOF)
+    }
+
+    fn eof(&self) -> bool {
+        self.position >= self.chars.len()
+    }
+
+    /// Steps over one character, counting `\n`, `\r\n` and `\r` each as one line break.
+    fn skip(&mut self) {
+        match self.chars.get(self.position) {
+            None => return,
+            Some('\r') => {
+                if self.peek_at(1) == '\n' {
+                    self.position += 1;
+                }
+                self.line += 1;
+                self.column = 1;
+            }
+            Some('\n') => {
+                self.line += 1;
+                self.column = 1;
+            }
+            Some(_) => self.column += 1,
+        }
+        self.position += 1;
+    }
+
+    fn slice(&self, start: usize) -> String {
+        self.chars
+            .get(start..self.position)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
+    }
+
+    fn next_token(&mut self) -> Token {
+        let mut token = Token {
+            kind: Kind::Eof,
+            start: self.position,
+            end: self.position,
+            line: self.line,
+            column: self.column,
+            value: String::new(),
+        };
+        let c = self.peek();
+        let kind = if self.eof() {
+            Kind::Eof
+        } else {
+            match c {
+                ' ' | '\t' => {
+                    while matches!(self.peek(), ' ' | '\t') {
+                        self.skip();
+                    }
+                    Kind::Space
+                }
+                '\r' | '\n' => {
+                    self.skip();
+                    Kind::Newline
+                }
+                ',' => self.single(Kind::Comma),
+                '@' => self.single(Kind::At),
+                '$' => self.single(Kind::Dollar),
+                '.' => self.single(Kind::Dot),
+                '{' => self.single(Kind::LBrace),
+                '}' => self.single(Kind::RBrace),
+                '[' => self.single(Kind::LBracket),
+                ']' => self.single(Kind::RBracket),
+                '(' => self.single(Kind::LParen),
+                ')' => self.single(Kind::RParen),
+                '#' => self.single(Kind::Pound),
+                '=' => self.single(Kind::Equal),
+                ':' => {
+                    self.skip();
+                    if self.peek() == '=' {
+                        self.skip();
+                        Kind::Walrus
+                    } else {
+                        Kind::Colon
+                    }
+                }
+                '"' => self.string(&mut token.value),
+                '/' => self.comment(&mut token.value),
+                '-' | '0'..='9' => self.number(&mut token.value),
+                'A'..='Z' | 'a'..='z' | '_' => self.identifier(&mut token.value),
+                other => {
+                    token.value = format!("Unexpected character: '{other}'");
+                    self.single(Kind::Error)
+                }
+            }
+        };
+        token.kind = kind;
+        token.end = self.position;
+        token
+    }
+
+    fn single(&mut self, kind: Kind) -> Kind {
+        self.skip();
+        kind
+    }
+
+    fn syntax(&self, message: &str) -> String {
+        format!(
+            "Syntax error at line {}, column {}: {}",
+            self.line, self.column, message
+        )
+    }
+
+    fn comment(&mut self, error: &mut String) -> Kind {
+        self.skip();
+        if self.peek() != '/' {
+            *error = "Expected a '/' to follow '/' to form a comment.".into();
+            return Kind::Error;
+        }
+        self.skip();
+        let mut kind = Kind::Comment;
+        if self.peek() == '/' {
+            self.skip();
+            kind = Kind::DocComment;
+        }
+        while !self.eof() && !matches!(self.peek(), '\n' | '\r') {
+            self.skip();
+        }
+        // The line break belongs to the comment.
+        if !self.eof() {
+            self.skip();
+        }
+        kind
+    }
+
+    fn number(&mut self, error: &mut String) -> Kind {
+        let start = self.position;
+        let invalid =
+            |lexer: &Self, why: &str| format!("Invalid number '{}': {}", lexer.slice(start), why);
+        if self.peek() == '-' {
+            self.skip();
+            if !self.peek().is_ascii_digit() {
+                *error = invalid(self, "'-' must be followed by a digit");
+                return Kind::Error;
+            }
+        }
+        while self.peek().is_ascii_digit() {
+            self.skip();
+        }
+        if self.peek() == '.' {
+            self.skip();
+            if !self.peek().is_ascii_digit() {
+                *error = invalid(self, "'.' must be followed by a digit");
+                return Kind::Error;
+            }
+            while self.peek().is_ascii_digit() {
+                self.skip();
+            }
+        }
+        if matches!(self.peek(), 'e' | 'E') {
+            self.skip();
+            if matches!(self.peek(), '+' | '-') {
+                self.skip();
+            }
+            if !self.peek().is_ascii_digit() {
+                *error = invalid(self, "'e', '+', and '-' must be followed by a digit");
+                return Kind::Error;
+            }
+            while self.peek().is_ascii_digit() {
+                self.skip();
+            }
+        }
+        Kind::Number
+    }
+
+    fn identifier(&mut self, error: &mut String) -> Kind {
+        if self.peek() == '_' {
+            while self.peek() == '_' {
+                self.skip();
+            }
+            if !is_identifier_char(self.peek()) {
+                *error = self.invalid_identifier();
+                return Kind::Error;
+            }
+        }
+        self.skip();
+        while is_identifier_char(self.peek()) {
+            self.skip();
+        }
+        Kind::Identifier
+    }
+
+    fn invalid_identifier(&self) -> String {
+        let found = if self.eof() {
+            "[EOF]".to_string()
+        } else {
+            self.peek().to_string()
+        };
+        self.syntax(&format!(
+            "Expected a valid identifier character, but found '{found}'"
+        ))
+    }
+
+    fn string(&mut self, value: &mut String) -> Kind {
+        self.skip();
+        if self.peek() == '"' {
+            self.skip();
+            if self.peek() == '"' {
+                self.skip();
+                return match self.quoted(true) {
+                    Ok(text) => {
+                        *value = text;
+                        Kind::TextBlock
+                    }
+                    Err(message) => {
+                        *value = format!("Error parsing text block: {message}");
+                        Kind::Error
+                    }
+                };
+            }
+            return Kind::String;
+        }
+        match self.quoted(false) {
+            Ok(text) => {
+                *value = text;
+                Kind::String
+            }
+            Err(message) => {
+                *value = format!("Error parsing quoted string: {message}");
+                Kind::Error
+            }
+        }
+    }
+
+    /// Reads up to the closing quote (or three quotes) and decodes escapes.
+    fn quoted(&mut self, triple: bool) -> Result<String, String> {
+        let start = self.position;
+        while !self.eof() {
+            let next = self.peek();
+            if next == '"' && (!triple || (self.peek_at(1) == '"' && self.peek_at(2) == '"')) {
+                break;
+            }
+            self.skip();
+            if next == '\\' {
+                self.skip();
+            }
+        }
+        let raw = self.slice(start);
+        let closing = if triple { 3 } else { 1 };
+        for _ in 0..closing {
+            if self.peek() != '"' {
+                let found = if self.eof() {
+                    "[EOF]".to_string()
+                } else {
+                    self.peek().to_string()
+                };
+                return Err(self.syntax(&format!("Expected: '\"', but found '{found}'")));
+            }
+            self.skip();
+        }
+        decode_string(&raw, triple)
+    }
+}
+
+fn is_identifier_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Normalizes line breaks, removes a text block's incidental indentation, and decodes escapes.
+fn decode_string(raw: &str, text_block: bool) -> Result<String, String> {
+    let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if text_block {
+        format_text_block(&normalized)?
+    } else {
+        normalized
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            if !is_valid_normal_char(c, text_block) {
+                return Err(format!("Invalid string character: `{c}`"));
+            }
+            out.push(c);
+            continue;
+        }
+        let Some(escaped) = chars.next() else {
+            return Err("Invalid escape found in string: `\\`".into());
+        };
+        match escaped {
+            '"' => out.push('"'),
+            '\\' => out.push('\\'),
+            '/' => out.push('/'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            '\n' => {}
+            'u' => {
+                let mut code: u32 = 0;
+                for _ in 0..4 {
+                    let Some(h) = chars.next() else {
+                        return Err("Invalid unclosed unicode escape found in string".into());
+                    };
+                    let Some(digit) = h.to_digit(16) else {
+                        return Err(format!("Invalid unicode escape character: `{h}`"));
+                    };
+                    code = (code << 4) | digit;
+                }
+                push_utf16_unit(&mut out, code, &mut chars)?;
+            }
+            other => return Err(format!("Invalid escape found in string: `\\{other}`")),
+        }
+    }
+    Ok(out)
+}
+
+/// A `\uXXXX` escape names one UTF-16 unit; a high surrogate pairs with a following
+/// `\uXXXX` low surrogate. A lone surrogate cannot be held in a Rust string, so it becomes U+FFFD.
+fn push_utf16_unit(
+    out: &mut String,
+    code: u32,
+    rest: &mut std::str::Chars<'_>,
+) -> Result<(), String> {
+    if (0xD800..0xDC00).contains(&code) {
+        let lookahead = rest.as_str();
+        if let Some(tail) = lookahead.strip_prefix("\\u") {
+            let hex: String = tail.chars().take(4).collect();
+            if let Ok(low) = u32::from_str_radix(&hex, 16)
+                && hex.len() == 4
+                && (0xDC00..0xE000).contains(&low)
+            {
+                for _ in 0..6 {
+                    rest.next();
+                }
+                let combined = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                out.push(char::from_u32(combined).unwrap_or('\u{fffd}'));
+                return Ok(());
+            }
+        }
+    }
+    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+    Ok(())
+}
+
+fn is_valid_normal_char(c: char, text_block: bool) -> bool {
+    let c = c as u32;
+    c == 0x09
+        || c == 0x0a
+        || c == 0x0d
+        || (0x20..=0x21).contains(&c)
+        || (text_block && c == 0x22)
+        || (0x23..=0x5b).contains(&c)
+        || c >= 0x5d
+}
+
+/// Removes the indentation every line of a text block shares and trailing spaces, as the
+/// specification's text block rules say.
+fn format_text_block(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Err("Text block is empty".into());
+    }
+    if !text.starts_with('\n') {
+        return Err("Text block must start with a new line".into());
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let last = lines.len().saturating_sub(1);
+    let mut padding = usize::MAX;
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let leading = line.chars().take_while(|c| *c == ' ').count();
+        let counts = leading < line.chars().count() || i == last;
+        if counts && leading < padding {
+            padding = leading;
+        }
+    }
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let chars: Vec<char> = line.chars().collect();
+        if !chars.is_empty() {
+            let start = padding.min(chars.len());
+            let mut end = chars.len() - 1;
+            while end > 0 && chars.get(end) == Some(&' ') {
+                end -= 1;
+            }
+            if end >= start {
+                out.extend(chars.get(start..=end).unwrap_or_default());
+            }
+        }
+        if i < last {
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<Kind> {
+        let chars: Vec<char> = text.chars().collect();
+        tokenize(&chars).into_iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn walrus_and_colon_are_told_apart() {
+        assert_eq!(
+            kinds("a := b: c"),
+            vec![
+                Kind::Identifier,
+                Kind::Space,
+                Kind::Walrus,
+                Kind::Space,
+                Kind::Identifier,
+                Kind::Colon,
+                Kind::Space,
+                Kind::Identifier,
+                Kind::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn text_blocks_lose_their_shared_indentation() {
+        let chars: Vec<char> = "\"\"\"\n    a\n      b\n    \"\"\"".chars().collect();
+        let tokens = tokenize(&chars);
+        assert_eq!(tokens[0].kind, Kind::TextBlock);
+        assert_eq!(tokens[0].value, "a\n  b\n");
+    }
+}

@@ -1,0 +1,109 @@
+//! Loads Smithy IDL files (2.0, and the 1.0 form) into the Smithy JSON AST, the same value
+//! Smithy's own loader serializes, so anything that reads the JSON AST can read IDL models.
+//!
+//! Several files form one model: shape ids resolve across files, `apply` and mixins may
+//! reach shapes in other files, and the prelude's names resolve without a `use`. JSON AST
+//! files (names ending in `.json`) may be loaded alongside, as Smithy's model assembler allows.
+//!
+//! ```
+//! let model = smithy_idl::load(&[(
+//!     "weather.smithy".to_string(),
+//!     "$version: \"2\"\nnamespace example\n\nstring CityId\n".to_string(),
+//! )])
+//! .unwrap();
+//! assert_eq!(model["shapes"]["example#CityId"]["type"], "string");
+//! ```
+
+mod assemble;
+mod error;
+mod lexer;
+mod parser;
+mod prelude;
+
+use std::path::{Path, PathBuf};
+
+pub use error::Error;
+
+/// Loads files given as (name, text) pairs into one JSON AST value:
+/// `{"smithy": "2.0", "metadata": {...}, "shapes": {...}}`.
+///
+/// Names are used in errors; a name ending in `.json` marks a JSON AST file. Every problem
+/// found is returned, not just the first.
+pub fn load(files: &[(String, String)]) -> Result<serde_json::Value, Vec<Error>> {
+    let sources: Vec<assemble::Source<'_>> = files
+        .iter()
+        .map(|(name, text)| assemble::Source { name, text })
+        .collect();
+    assemble::assemble(&sources)
+}
+
+/// Loads `.smithy` and `.json` files, and every such file under the given folders (sorted by
+/// path, so the result does not depend on the order the file system lists them).
+pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<serde_json::Value, Vec<Error>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        collect(path.as_ref(), &mut files, &mut errors, 0);
+    }
+    let mut loaded = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read_to_string(&file) {
+            Ok(text) => loaded.push((name, text)),
+            Err(e) => errors.push(Error {
+                file: name,
+                line: 0,
+                column: 0,
+                message: format!("cannot read the file: {e}"),
+                source_line: None,
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    load(&loaded)
+}
+
+/// How deep folders are followed, so a link cycle cannot loop forever.
+const MAX_FOLDER_DEPTH: usize = 32;
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>, depth: usize) {
+    if !path.is_dir() {
+        files.push(path.to_path_buf());
+        return;
+    }
+    if depth > MAX_FOLDER_DEPTH {
+        return;
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(Error {
+                file: path.display().to_string(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read the folder: {e}"),
+                source_line: None,
+            });
+            return;
+        }
+    };
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    for child in children {
+        if child.is_dir() {
+            collect(&child, files, errors, depth + 1);
+        } else if child
+            .extension()
+            .is_some_and(|ext| ext == "smithy" || ext == "json")
+        {
+            files.push(child);
+        }
+    }
+}
+
+/// The shapes of the prelude (`smithy.api`) that every model can name, as (name, shape type).
+pub fn prelude_shape_names() -> &'static [(&'static str, &'static str)] {
+    prelude::PRELUDE_SHAPES
+}
