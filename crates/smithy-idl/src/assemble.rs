@@ -35,11 +35,13 @@ struct PendingTrait {
     location: Location,
 }
 
+/// Member names with their targets, in order; `None` for an elided member not yet resolved.
+type MemberList = Vec<(String, Option<String>)>;
+
 /// What mixin and elision handling need to know about any shape, IDL or JSON.
 #[derive(Default, Clone)]
 struct ShapeFacts {
-    /// Member names with their targets, in order; `None` for an elided member not yet resolved.
-    members: Vec<(String, Option<String>)>,
+    members: MemberList,
     mixins: Vec<String>,
     /// A resource's identifiers and properties.
     resource_members: BTreeMap<String, String>,
@@ -726,26 +728,50 @@ impl Assembler<'_> {
                 {
                     continue;
                 }
-                let mut inherited = Vec::new();
-                Self::inherited_members(facts, &shape.id, 0, &mut inherited);
+                let sets = Self::mixin_member_sets(facts, &shape.id);
                 for member in &shape.members {
                     let Some(target) = &member.target else {
                         continue;
                     };
                     let target = self.resolve(file, &target.text).0;
-                    if let Some((_, Some(mixin_target), mixin)) =
-                        inherited.iter().find(|(n, _, _)| *n == member.name)
-                        && *mixin_target != target
-                    {
-                        let message = format!(
-                            "{}${}: Member conflicts with an inherited mixin member: `{mixin}${}`",
-                            shape.id, member.name, member.name
-                        );
-                        self.error_at(index, member.location, message);
+                    for (mixin, members) in &sets {
+                        if members.iter().any(|(n, t)| {
+                            *n == member.name && t.as_ref().is_some_and(|t| *t != target)
+                        }) {
+                            let message = format!(
+                                "{}${}: Member conflicts with an inherited mixin member: `{mixin}${}`",
+                                shape.id, member.name, member.name
+                            );
+                            self.error_at(index, member.location, message);
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// Each mixin of a shape with every member it has, its own and its mixins'.
+    fn mixin_member_sets(
+        facts: &BTreeMap<String, ShapeFacts>,
+        id: &str,
+    ) -> Vec<(String, MemberList)> {
+        let mut sets = Vec::new();
+        for mixin in facts.get(id).map(|f| f.mixins.iter()).into_iter().flatten() {
+            let mut members: MemberList = Vec::new();
+            let mut inherited = Vec::new();
+            Self::inherited_members(facts, mixin, 1, &mut inherited);
+            members.extend(inherited.into_iter().map(|(n, t, _)| (n, t)));
+            for (name, target) in facts
+                .get(mixin)
+                .map(|f| f.members.clone())
+                .unwrap_or_default()
+            {
+                members.retain(|(n, _)| *n != name);
+                members.push((name, target));
+            }
+            sets.push((mixin.clone(), members));
+        }
+        sets
     }
 
     /// Attaches a trait to a shape or member defined here, or records an `apply` entry for a
@@ -946,24 +972,23 @@ impl Assembler<'_> {
         }
         let mut inherited = Vec::new();
         Self::inherited_members(facts, id, 0, &mut inherited);
-        for mixin in facts.get(id).map(|f| f.mixins.iter()).into_iter().flatten() {
-            let mut from_this = Vec::new();
-            Self::inherited_members(facts, mixin, 1, &mut from_this);
-            let own = facts
-                .get(mixin)
-                .map(|f| f.members.clone())
-                .unwrap_or_default();
-            for (name, target) in own {
-                let Some((_, Some(first), first_mixin)) =
-                    inherited.iter().find(|(n, _, _)| *n == name)
-                else {
-                    continue;
-                };
-                if target.as_ref().is_some_and(|t| t != first) && first_mixin != mixin {
-                    problems.push(format!(
-                        "{id}${name}: Member conflicts with an inherited mixin member: \
-                         `{mixin}${name}`"
-                    ));
+        // Two mixins giving a member of the same name different targets, where the shape
+        // does not define the member itself.
+        let mut seen: Vec<(String, Option<String>)> = Vec::new();
+        for (_, members) in Self::mixin_member_sets(facts, id) {
+            for (name, target) in members {
+                let own = shape.members.iter().any(|m| m.name == name);
+                match seen.iter().find(|(n, _)| *n == name) {
+                    Some((_, Some(first)))
+                        if !own && target.as_ref().is_some_and(|t| t != first) =>
+                    {
+                        problems.push(format!(
+                            "{id}${name}: Member conflicts with an inherited mixin member: \
+                             `{id}${name}`"
+                        ));
+                    }
+                    Some(_) => {}
+                    None => seen.push((name, target)),
                 }
             }
         }
@@ -1029,10 +1054,10 @@ impl Assembler<'_> {
                 };
                 if !unit("input") || !unit("output") {
                     problems.push(format!(
-                        "Operation shapes with the mixin trait MUST target `smithy.api#Unit` for \
-                         their input and output. Operation mixin shape `{id}` defines one of \
-                         these properties."
-                    ));
+                        "Operation shapes with the mixin trait MUST target `smithy.api#Unit` for their \
+                     input and output. Operation mixin shape `{id}` defines one or both of these \
+                     properties."
+                ));
                 }
             }
             "resource"

@@ -104,6 +104,7 @@ impl Kind {
         if lexeme.is_empty() {
             self.name().to_string()
         } else {
+            let lexeme = lexeme.replace('\n', "\\n").replace('\r', "\\r");
             format!("{}('{}')", self.name(), lexeme)
         }
     }

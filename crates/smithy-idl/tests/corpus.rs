@@ -96,6 +96,7 @@ fn smithy_loader_corpus() {
     let mut syntax_cases = 0;
     let mut position_equal = 0;
     let mut message_equal = 0;
+    let mut other_message_equal = 0;
     let mut position_differ: Vec<(String, String)> = Vec::new();
     for file in &invalid_files {
         let name = relative(file, &base);
@@ -113,6 +114,12 @@ fn smithy_loader_corpus() {
             Err(errors) => {
                 refused += 1;
                 let Some(position) = syntax_position(&expected) else {
+                    if errors.iter().any(|e| e.headline().contains(&expected)) {
+                        other_message_equal += 1;
+                    } else {
+                        let got = errors.first().map(|e| e.headline()).unwrap_or_default();
+                        println!("message differs: {name}: want `{expected}`, got `{got}`");
+                    }
                     continue;
                 };
                 syntax_cases += 1;
@@ -120,10 +127,13 @@ fn smithy_loader_corpus() {
                     position_equal += 1;
                 } else {
                     let got = errors.first().map(|e| e.headline()).unwrap_or_default();
-                    position_differ.push((name, format!("want `{expected}`, got `{got}`")));
+                    position_differ.push((name.clone(), format!("want `{expected}`, got `{got}`")));
                 }
                 if errors.iter().any(|e| e.headline().contains(&expected)) {
                     message_equal += 1;
+                } else {
+                    let got = errors.first().map(|e| e.headline()).unwrap_or_default();
+                    println!("message differs: {name}: want `{expected}`, got `{got}`");
                 }
             }
         }
@@ -142,9 +152,11 @@ fn smithy_loader_corpus() {
     println!(
         "idl loader: {} valid equal of {valid_total}, {refused} invalid refused of {}, \
          {position_equal} of {syntax_cases} syntax errors at Smithy's line and column \
-         ({message_equal} with Smithy's exact message)",
+         ({message_equal} with Smithy's exact message), {other_message_equal} of {} other \
+         refusals with Smithy's message",
         equal.len(),
-        invalid_files.len()
+        invalid_files.len(),
+        refused - syntax_cases
     );
 
     let known = |list: &[(&str, &str)], name: &str| list.iter().any(|(n, _)| *n == name);
