@@ -543,7 +543,11 @@ impl Assembler<'_> {
                     let mut list = Vec::new();
                     for item in items {
                         if let Some(id) = self.id_in_node(context, item) {
-                            list.push(json!({ "target": id }));
+                            // Smithy holds these as sets: an id listed twice is there once.
+                            let entry = json!({ "target": id });
+                            if !list.contains(&entry) {
+                                list.push(entry);
+                            }
                         } else {
                             self.expect_error(context, shape, key, "shape ids");
                         }
