@@ -622,6 +622,19 @@ impl Assembler<'_> {
         depth: usize,
         out: &mut Vec<(String, Option<String>, String)>,
     ) {
+        let mut visited = Vec::new();
+        Self::walk_mixins(facts, id, depth, out, &mut visited);
+    }
+
+    /// Visits each mixin once, so a diamond of mixins costs no more than a chain and a cycle
+    /// cannot loop.
+    fn walk_mixins(
+        facts: &BTreeMap<String, ShapeFacts>,
+        id: &str,
+        depth: usize,
+        out: &mut Vec<(String, Option<String>, String)>,
+        visited: &mut Vec<String>,
+    ) {
         if depth > MAX_MIXIN_DEPTH {
             return;
         }
@@ -629,7 +642,11 @@ impl Assembler<'_> {
             return;
         };
         for mixin in &shape.mixins {
-            Self::inherited_members(facts, mixin, depth + 1, out);
+            if visited.contains(mixin) {
+                continue;
+            }
+            visited.push(mixin.clone());
+            Self::walk_mixins(facts, mixin, depth + 1, out, visited);
             if let Some(mixin_facts) = facts.get(mixin) {
                 for (name, target) in &mixin_facts.members {
                     if !out.iter().any(|(n, _, _)| n == name) {
@@ -638,6 +655,29 @@ impl Assembler<'_> {
                 }
             }
         }
+    }
+
+    /// Whether a shape reaches itself through its mixins.
+    fn in_mixin_cycle(facts: &BTreeMap<String, ShapeFacts>, id: &str) -> bool {
+        let mut stack: Vec<&str> = vec![id];
+        let mut seen: Vec<&str> = Vec::new();
+        while let Some(current) = stack.pop() {
+            for mixin in facts
+                .get(current)
+                .map(|f| f.mixins.iter())
+                .into_iter()
+                .flatten()
+            {
+                if mixin == id {
+                    return true;
+                }
+                if !seen.contains(&mixin.as_str()) {
+                    seen.push(mixin);
+                    stack.push(mixin);
+                }
+            }
+        }
+        false
     }
 
     fn resolve_elided(
@@ -956,6 +996,9 @@ impl Assembler<'_> {
     ) -> Vec<String> {
         let mut problems = Vec::new();
         let id = &shape.id;
+        if Self::in_mixin_cycle(facts, id) {
+            problems.push(format!("{id}: mixins form a cycle"));
+        }
         let kind = shape.kind.as_str();
         let version = file.version;
         if version == Version::V1 && matches!(kind, "enum" | "intEnum") {

@@ -199,7 +199,12 @@ impl Parser<'_> {
     }
 
     fn is_lexeme(&self, word: &str) -> bool {
-        self.kind() == Kind::Identifier && self.lexeme() == word
+        let token = self.token();
+        token.kind == Kind::Identifier
+            && self
+                .chars
+                .get(token.start..token.end)
+                .is_some_and(|text| text.iter().copied().eq(word.chars()))
     }
 
     fn has_next(&self) -> bool {
@@ -551,7 +556,6 @@ impl Parser<'_> {
         if self.kind() == Kind::Eof {
             return Ok(());
         }
-        let _ = doc_location;
         let result = (|| {
             self.skip_ws_and_docs();
             let docs = self.take_docs();
@@ -614,7 +618,6 @@ impl Parser<'_> {
     }
 
     fn parse_trait(&mut self) -> Parse<TraitApplication> {
-        let location = self.location();
         self.expect(Kind::At)?;
         self.next();
         let name_location = self.location();
@@ -641,7 +644,7 @@ impl Parser<'_> {
                 doc_comment: false,
             });
         }
-        let value = self.parse_trait_body(location)?;
+        let value = self.parse_trait_body()?;
         self.skip_ws_and_docs();
         self.expect(Kind::RParen)?;
         self.next();
@@ -653,7 +656,7 @@ impl Parser<'_> {
         })
     }
 
-    fn parse_trait_body(&mut self, _location: Location) -> Parse<Node> {
+    fn parse_trait_body(&mut self) -> Parse<Node> {
         let kind = self.expect_one(&[
             Kind::LBrace,
             Kind::LBracket,
@@ -905,8 +908,7 @@ impl Parser<'_> {
             }
             "enum" | "intEnum" => self.parse_enum(&mut shape)?,
             "service" | "resource" => {
-                self.parse_mixins(&shape)
-                    .map(|mixins| shape.mixins = mixins)?;
+                self.parse_mixins().map(|mixins| shape.mixins = mixins)?;
                 self.skip_ws_and_docs();
                 self.expect(Kind::LBrace)?;
                 let body_location = self.location();
@@ -929,7 +931,7 @@ impl Parser<'_> {
             }
             "operation" => self.parse_operation(&mut shape)?,
             _ => {
-                shape.mixins = self.parse_mixins(&shape)?;
+                shape.mixins = self.parse_mixins()?;
             }
         }
         self.file.shapes.push(shape);
@@ -977,7 +979,7 @@ impl Parser<'_> {
         self.expect_and_skip_br()
     }
 
-    fn parse_mixins(&mut self, shape: &Shape) -> Parse<Vec<Reference>> {
+    fn parse_mixins(&mut self) -> Parse<Vec<Reference>> {
         self.skip_spaces();
         if !self.is_lexeme("with") {
             return Ok(Vec::new());
@@ -989,7 +991,6 @@ impl Parser<'_> {
                 self.file.version.label()
             ));
         }
-        let _ = shape;
         self.next();
         self.skip_ws_and_docs();
         self.expect(Kind::LBracket)?;
@@ -1035,7 +1036,7 @@ impl Parser<'_> {
 
     fn parse_aggregate(&mut self, shape: &mut Shape) -> Parse<()> {
         self.parse_for_resource(shape)?;
-        shape.mixins = self.parse_mixins(shape)?;
+        shape.mixins = self.parse_mixins()?;
         self.parse_members(shape)
     }
 
@@ -1121,7 +1122,7 @@ impl Parser<'_> {
     }
 
     fn parse_enum(&mut self, shape: &mut Shape) -> Parse<()> {
-        shape.mixins = self.parse_mixins(shape)?;
+        shape.mixins = self.parse_mixins()?;
         self.skip_ws_and_docs();
         self.expect(Kind::LBrace)?;
         self.next();
@@ -1174,7 +1175,7 @@ impl Parser<'_> {
     }
 
     fn parse_operation(&mut self, shape: &mut Shape) -> Parse<()> {
-        shape.mixins = self.parse_mixins(shape)?;
+        shape.mixins = self.parse_mixins()?;
         self.skip_ws_and_docs();
         self.expect(Kind::LBrace)?;
         self.next();
