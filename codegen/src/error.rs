@@ -6,6 +6,10 @@ pub enum Error {
     /// The input is not a Smithy JSON AST.
     #[error("the model is not a valid Smithy JSON AST: {0}")]
     Syntax(#[from] serde_json::Error),
+    /// The model's files could not be loaded (IDL syntax, unresolved names, unreadable files):
+    /// every problem found, each shown at its file, line and column.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Load(Vec<smithy_idl::Error>),
     /// A Smithy version this generator does not read.
     #[error("unsupported Smithy version {0:?} (1.0 and 2.0 are read)")]
     Version(String),

@@ -1,17 +1,20 @@
-//! Generates a Rust server crate from a Smithy JSON AST model: one type per structure, union and
-//! enum; a validator for every constraint trait that reports all violations at once; one error
-//! enum per operation; and a service trait with the dispatch that routes requests to it.
+//! Generates a Rust server crate from a Smithy model (IDL files, JSON AST, or both): one type per
+//! structure, union and enum; a validator for every constraint trait that reports all violations
+//! at once; one error enum per operation; and a service trait with the dispatch that routes
+//! requests to it.
 //!
-//! Four stages, each its own module: [`load`] (the JSON AST) → [`lower`] (the [`ir`], every
-//! name decided) → `emit` (tokens) → [`render`] (prettyplease). Only callers touch files: the
-//! project's `xtask`, or a user's `build.rs`:
+//! Four stages, each its own module: [`load`] (the JSON AST; IDL is first loaded into it by the
+//! `smithy-idl` crate) → [`lower`] (the [`ir`], every name decided) → `emit` (tokens) →
+//! [`render`] (prettyplease). Only callers touch files: the project's `xtask`, or a user's
+//! `build.rs`:
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let model = std::fs::read_to_string("model/service.json")?;
-//! let generated = smithy_server_codegen::generate(&model, &smithy_server_codegen::Settings::default())?;
+//! let settings = smithy_server_codegen::Settings::default();
+//! let generated = smithy_server_codegen::generate_from_files(&["model/"], &settings)?;
 //! let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("generated.rs");
 //! std::fs::write(out, generated.source)?;
+//! println!("cargo:rerun-if-changed=model");
 //! # Ok(())
 //! # }
 //! ```
@@ -139,6 +142,37 @@ pub fn generate(model_json: &str, settings: &Settings) -> Result<Generated> {
             render: rendered - emitted,
         },
     })
+}
+
+/// Generates the Rust source for a model given as files and folders: `.smithy` IDL files and
+/// `.json` JSON AST files, together one model (the prelude is implicit; every such file under a
+/// folder is read). A single `.json` file is read as it is.
+pub fn generate_from_files<P: AsRef<std::path::Path>>(
+    paths: &[P],
+    settings: &Settings,
+) -> Result<Generated> {
+    let model_json = model_json(paths)?;
+    generate(&model_json, settings)
+}
+
+/// The JSON AST text of a model given as files and folders (see [`generate_from_files`]).
+pub fn model_json<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<String> {
+    if let [single] = paths {
+        let path = single.as_ref();
+        if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+            return std::fs::read_to_string(path).map_err(|error| {
+                Error::Load(vec![smithy_idl::Error {
+                    file: path.display().to_string(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read the file: {error}"),
+                    source_line: None,
+                }])
+            });
+        }
+    }
+    let model = smithy_idl::load_paths(paths).map_err(Error::Load)?;
+    Ok(model.to_string())
 }
 
 /// How to package generated code as a crate.

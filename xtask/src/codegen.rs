@@ -79,9 +79,10 @@ pub(crate) struct Args {
     /// Write nothing; fail, naming every stale file, if a generated crate is out of date.
     #[arg(long)]
     pub(crate) check: bool,
-    /// Generate a standalone crate from this Smithy JSON AST model instead.
-    #[arg(long, value_name = "FILE", requires = "out")]
-    pub(crate) model: Option<PathBuf>,
+    /// Generate a standalone crate from this model instead: a `.smithy` IDL or `.json` JSON AST
+    /// file, or a folder of them; repeat it to give several, which form one model.
+    #[arg(long, value_name = "FILE|DIR", requires = "out")]
+    pub(crate) model: Vec<PathBuf>,
     /// The folder of the standalone crate (with --model).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
@@ -94,9 +95,14 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Result<()> {
-    if let Some(model) = &args.model {
+    if !args.model.is_empty() {
         let out = args.out.as_deref().context("--model needs --out DIR")?;
-        return standalone(model, args.service.as_deref(), out, args.package.as_deref());
+        return standalone(
+            &args.model,
+            args.service.as_deref(),
+            out,
+            args.package.as_deref(),
+        );
     }
     let check = args.check;
     let mut stale = Vec::new();
@@ -239,7 +245,7 @@ fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool
 }
 
 fn standalone(
-    model: &Path,
+    model: &[PathBuf],
     service: Option<&str>,
     out: &Path,
     package: Option<&str>,
@@ -269,26 +275,25 @@ pub(crate) struct Standalone {
     pub(crate) files: Vec<(String, String)>,
 }
 
-/// Generates a crate for `model` into `out`, depending on this repository's runtime by absolute
-/// path. `in_workspace` makes it inherit the lints of the workspace around `out` instead of
-/// being a workspace of its own.
+/// Generates a crate for the model of `files` (IDL or JSON AST files and folders) into `out`,
+/// depending on this repository's runtime by absolute path. `in_workspace` makes it inherit the
+/// lints of the workspace around `out` instead of being a workspace of its own.
 pub(crate) fn write_standalone(
-    model: &Path,
+    files: &[PathBuf],
     service: Option<&str>,
     out: &Path,
     package: Option<&str>,
     in_workspace: bool,
 ) -> Result<Standalone> {
-    let json =
-        std::fs::read_to_string(model).with_context(|| format!("reading {}", model.display()))?;
+    let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let settings = Settings {
         service: service.map(str::to_owned),
-        source: model.display().to_string(),
-        command: format!("{COMMAND} --model {}", model.display()),
+        source: shown.join(", "),
+        command: format!("{COMMAND} --model {}", shown.join(" --model ")),
         ..Settings::default()
     };
     let started = std::time::Instant::now();
-    let generated = smithy_server_codegen::generate(&json, &settings)?;
+    let generated = smithy_server_codegen::generate_from_files(files, &settings)?;
     let elapsed = started.elapsed();
     std::fs::create_dir_all(out)?;
     let out = out.canonicalize()?;

@@ -2,6 +2,7 @@
 //! the pattern and fuzz campaigns, the benchmarks, and the one command that runs every test and
 //! check.
 
+mod ast;
 mod bench;
 mod codegen;
 mod compliance;
@@ -30,6 +31,8 @@ enum Task {
     /// Regenerate every generated crate in this repository, check that none is stale, or
     /// generate a standalone crate for any model.
     Codegen(codegen::Args),
+    /// Print the JSON AST of a model given as Smithy IDL and JSON AST files and folders.
+    Ast(ast::Args),
     /// Check every @pattern of a Smithy JSON AST model (or of botocore's models) against
     /// java.util.regex, and say where ECMA-262 differs.
     Patterns(patterns::Args),
@@ -55,6 +58,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Some(Task::Codegen(args)) => codegen::run(&args),
+        Some(Task::Ast(args)) => ast::run(&args),
         Some(Task::Patterns(args)) => patterns::run(&args),
         Some(Task::Fuzz(args)) => fuzz::run(&args),
         Some(Task::Bench(args)) => bench::run(&args),

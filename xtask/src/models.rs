@@ -82,7 +82,13 @@ pub(crate) fn measure(options: &Options) -> Result<()> {
         let name = file_stem(model);
         let package = format!("{}-server-sdk", package_name(&name));
         let out = crates_dir.join(&name);
-        match write_standalone(model, None, &out, Some(&package), true) {
+        match write_standalone(
+            std::slice::from_ref(model),
+            None,
+            &out,
+            Some(&package),
+            true,
+        ) {
             Ok(written) => {
                 let lines = written
                     .files
