@@ -48,6 +48,50 @@ struct ShapeFacts {
     is_mixin: bool,
 }
 
+/// How a shape refers to another, named the way Smithy's target validator names it.
+#[derive(Clone, Copy)]
+enum Relation<'a> {
+    /// The target of the named member (of a structure, union, enum, list or map).
+    Member(&'a str),
+    /// A property of an operation, service or resource (`input`, `operation`, `identifier`,
+    /// ...), or a mixin (`mixin`).
+    Property(&'a str),
+}
+
+/// The error for a reference to a shape defined nowhere: Smithy's own wording, with the
+/// referring shape (and member) first.
+fn unresolved_message(shape_id: &str, kind: &str, relation: Relation<'_>, target: &str) -> String {
+    match relation {
+        Relation::Member(member) => {
+            format!("{shape_id}${member}: member shape targets an unresolved shape `{target}`")
+        }
+        Relation::Property(name) => {
+            let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!(
+                "{shape_id}: {kind} shape has {article} `{name}` relationship to an unresolved \
+                 shape `{target}`"
+            )
+        }
+    }
+}
+
+/// The relation Smithy names for a service or resource property holding shape ids.
+fn property_relation(key: &str) -> &str {
+    match key {
+        "operations" => "operation",
+        "resources" => "resource",
+        "errors" => "error",
+        "collectionOperations" => "collection_operation",
+        "identifiers" => "identifier",
+        "properties" => "property",
+        other => other,
+    }
+}
+
 struct Assembler<'a> {
     sources: &'a [Source<'a>],
     errors: Vec<Error>,
@@ -119,6 +163,38 @@ impl Assembler<'_> {
             location.column,
             message,
         ));
+    }
+
+    /// Refuses a reference from an IDL shape to a shape defined nowhere (neither in the
+    /// inputs nor in the prelude), at the place the reference is written.
+    fn require_defined(
+        &mut self,
+        context: &Context<'_>,
+        shape: &Shape,
+        relation: Relation<'_>,
+        target: &str,
+        location: Location,
+    ) {
+        if !self.exists(target) {
+            let message = unresolved_message(&shape.id, &shape.kind, relation, target);
+            self.error_at(context.source, location, message);
+        }
+    }
+
+    /// Refuses the references of a JSON AST shape to shapes defined nowhere. A JSON AST file
+    /// has no lines to point at, so the error names the file.
+    fn require_json_targets_defined(&mut self, source: usize, id: &str, shape: &Value) {
+        let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
+        let mut messages = Vec::new();
+        for_each_json_reference(shape, |relation, target| {
+            if !self.exists(target) {
+                messages.push(unresolved_message(id, kind, relation, target));
+            }
+        });
+        let name = self.sources.get(source).map(|s| s.name).unwrap_or("");
+        for message in messages {
+            self.errors.push(Error::model(name, message));
+        }
     }
 
     fn run(&mut self, parsed: &[Parsed]) -> Value {
@@ -236,6 +312,7 @@ impl Assembler<'_> {
                             ));
                             continue;
                         }
+                        self.require_json_targets_defined(index, id, shape);
                         facts.insert(id.clone(), json_facts(shape));
                         shapes.insert(id.clone(), shape.clone());
                     }
@@ -247,7 +324,7 @@ impl Assembler<'_> {
         self.check_mixin_members(parsed, &idl_ids, &facts);
         let mut applies: Map<String, Value> = Map::new();
         for item in pending {
-            self.attach_trait(&mut shapes, &mut applies, item);
+            self.attach_trait(&mut shapes, &mut applies, &facts, item);
         }
         self.finish_enums(&mut shapes, &idl_ids, &facts);
         self.validate(parsed, &idl_ids, &shapes, &facts);
@@ -415,8 +492,18 @@ impl Assembler<'_> {
         }
     }
 
-    fn target_value(&mut self, context: &Context<'_>, reference: &Reference) -> Value {
-        json!({ "target": self.resolve_reference(context, reference) })
+    /// `{"target": id}` for a reference from a shape property, refused if it names no shape.
+    fn target_value(
+        &mut self,
+        context: &Context<'_>,
+        shape: &Shape,
+        relation: &str,
+        reference: &Reference,
+    ) -> Value {
+        let id = self.resolve_reference(context, reference);
+        let relation = Relation::Property(relation);
+        self.require_defined(context, shape, relation, &id, reference.location);
+        json!({ "target": id })
     }
 
     fn shape_value(
@@ -435,16 +522,25 @@ impl Assembler<'_> {
             .iter()
             .any(|t| self.resolve(context.file, &t.name.text).0 == "smithy.api#mixin");
 
-        let for_resource = shape
-            .for_resource
-            .as_ref()
-            .map(|r| self.resolve_reference(context, r));
+        let for_resource = shape.for_resource.as_ref().map(|reference| {
+            let id = self.resolve_reference(context, reference);
+            if !self.exists(&id) {
+                let message = format!(
+                    "{}: the target of the `for` production is an unresolved shape `{id}`",
+                    shape.id
+                );
+                self.error_at(context.source, reference.location, message);
+            }
+            id
+        });
         let mut members = Map::new();
         for member in &shape.members {
             let member_id = format!("{}${}", shape.id, member.name);
             match &member.target {
-                Some(target) => {
-                    let target = self.resolve_reference(context, target);
+                Some(reference) => {
+                    let target = self.resolve_reference(context, reference);
+                    let relation = Relation::Member(&member.name);
+                    self.require_defined(context, shape, relation, &target, reference.location);
                     facts
                         .members
                         .push((member.name.clone(), Some(target.clone())));
@@ -487,17 +583,17 @@ impl Assembler<'_> {
             }
             "operation" => {
                 if let Some(input) = &shape.input {
-                    let value = self.target_value(context, input);
+                    let value = self.target_value(context, shape, "input", input);
                     object.insert("input".into(), value);
                 }
                 if let Some(output) = &shape.output {
-                    let value = self.target_value(context, output);
+                    let value = self.target_value(context, shape, "output", output);
                     object.insert("output".into(), value);
                 }
                 if let Some(errors) = &shape.errors {
                     let list = errors
                         .iter()
-                        .map(|e| self.target_value(context, e))
+                        .map(|e| self.target_value(context, shape, "error", e))
                         .collect();
                     object.insert("errors".into(), Value::Array(list));
                 }
@@ -511,6 +607,8 @@ impl Assembler<'_> {
             let mut list = Vec::new();
             for mixin in &shape.mixins {
                 let id = self.resolve_reference(context, mixin);
+                let relation = Relation::Property("mixin");
+                self.require_defined(context, shape, relation, &id, mixin.location);
                 facts.mixins.push(id.clone());
                 list.push(json!({ "target": id }));
             }
@@ -542,7 +640,7 @@ impl Assembler<'_> {
                     };
                     let mut list = Vec::new();
                     for item in items {
-                        if let Some(id) = self.id_in_node(context, item) {
+                        if let Some(id) = self.id_in_node(context, shape, key, item) {
                             // Smithy holds these as sets: an id listed twice is there once.
                             let entry = json!({ "target": id });
                             if !list.contains(&entry) {
@@ -570,7 +668,7 @@ impl Assembler<'_> {
                     object.insert("rename".into(), Value::Object(map));
                 }
                 ("resource", "put" | "create" | "read" | "update" | "delete" | "list") => {
-                    if let Some(id) = self.id_in_node(context, node) {
+                    if let Some(id) = self.id_in_node(context, shape, key, node) {
                         object.insert(key.clone(), json!({ "target": id }));
                     } else {
                         self.expect_error(context, shape, key, "a shape id");
@@ -583,7 +681,7 @@ impl Assembler<'_> {
                     };
                     let mut map = Map::new();
                     for (name, target) in entries {
-                        if let Some(id) = self.id_in_node(context, target) {
+                        if let Some(id) = self.id_in_node(context, shape, key, target) {
                             facts.resource_members.insert(name.clone(), id.clone());
                             map.insert(name.clone(), json!({ "target": id }));
                         } else {
@@ -603,16 +701,24 @@ impl Assembler<'_> {
         self.error_at(context.source, shape.location, message);
     }
 
-    /// A shape id written in a service or resource body, quoted or not.
-    fn id_in_node(&mut self, context: &Context<'_>, node: &Node) -> Option<String> {
-        match node {
-            Node::String(text) => Some(self.resolve(context.file, text).0),
-            Node::ShapeId(_) => match self.node_value(context, node, false) {
-                Value::String(id) => Some(id),
-                _ => None,
-            },
-            _ => None,
-        }
+    /// A shape id written in a service or resource body, quoted or not, refused if it names
+    /// no shape (at the id when it is unquoted; a quoted one has no place of its own).
+    fn id_in_node(
+        &mut self,
+        context: &Context<'_>,
+        shape: &Shape,
+        key: &str,
+        node: &Node,
+    ) -> Option<String> {
+        let (text, location) = match node {
+            Node::String(text) => (text, shape.location),
+            Node::ShapeId(reference) => (&reference.text, reference.location),
+            _ => return None,
+        };
+        let id = self.resolve(context.file, text).0;
+        let relation = Relation::Property(property_relation(key));
+        self.require_defined(context, shape, relation, &id, location);
+        Some(id)
     }
 
     /// Every member a shape has through its mixins, with the mixin that declares it.
@@ -824,6 +930,7 @@ impl Assembler<'_> {
         &mut self,
         shapes: &mut Map<String, Value>,
         applies: &mut Map<String, Value>,
+        facts: &BTreeMap<String, ShapeFacts>,
         item: PendingTrait,
     ) {
         let (root, member) = match item.target.split_once('$') {
@@ -870,7 +977,18 @@ impl Assembler<'_> {
         let container = match traits {
             Some(object) => object,
             None => {
-                // A member this shape inherits from a mixin.
+                // A member this shape inherits from a mixin, or one it does not have.
+                let mut inherited = Vec::new();
+                Self::inherited_members(facts, &root, 0, &mut inherited);
+                let name = member.as_deref().unwrap_or("");
+                if !inherited.iter().any(|(n, _, _)| n == name) {
+                    let message = format!(
+                        "Trait `{}` applied to unknown shape `{}`",
+                        item.trait_id, item.target
+                    );
+                    self.error_at(item.source, item.location, message);
+                    return;
+                }
                 let entry = applies
                     .entry(item.target.clone())
                     .or_insert_with(|| json!({ "type": "apply", "traits": {} }));
@@ -1136,15 +1254,14 @@ impl Assembler<'_> {
             ));
         }
         for mixin in facts.get(id).map(|f| f.mixins.iter()).into_iter().flatten() {
-            if let Some(mixin_facts) = facts.get(mixin) {
-                if !mixin_facts.is_mixin && self.kind_of(mixin) == Some(kind) {
-                    problems.push(format!(
-                        "Attempted to use `{mixin}` as a mixin, but it is not marked with the \
-                         mixin trait"
-                    ));
-                }
-            } else if !self.exists(mixin) {
-                problems.push(format!("Mixin `{mixin}` of `{id}` is not defined"));
+            if let Some(mixin_facts) = facts.get(mixin)
+                && !mixin_facts.is_mixin
+                && self.kind_of(mixin) == Some(kind)
+            {
+                problems.push(format!(
+                    "Attempted to use `{mixin}` as a mixin, but it is not marked with the mixin \
+                     trait"
+                ));
             }
         }
         problems
@@ -1197,6 +1314,66 @@ fn int_enum_problem(value: Option<&Value>) -> Option<String> {
         _ => Some(format!(
             "intEnum members must fit within an integer, but found: {text}"
         )),
+    }
+}
+
+/// Calls `visit` with every shape id a JSON AST shape refers to, and how it refers to it.
+fn for_each_json_reference<'a>(shape: &'a Value, mut visit: impl FnMut(Relation<'a>, &'a str)) {
+    let target = |value: &'a Value| value.get("target").and_then(Value::as_str);
+    for name in ["member", "key", "value"] {
+        if let Some(t) = shape.get(name).and_then(target) {
+            visit(Relation::Member(name), t);
+        }
+    }
+    for (name, member) in shape
+        .get("members")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(t) = target(member) {
+            visit(Relation::Member(name), t);
+        }
+    }
+    for key in [
+        "input", "output", "put", "create", "read", "update", "delete", "list",
+    ] {
+        if let Some(t) = shape.get(key).and_then(target) {
+            visit(Relation::Property(key), t);
+        }
+    }
+    for key in [
+        "errors",
+        "operations",
+        "resources",
+        "collectionOperations",
+        "mixins",
+    ] {
+        let relation = Relation::Property(if key == "mixins" {
+            "mixin"
+        } else {
+            property_relation(key)
+        });
+        for t in shape
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(target)
+        {
+            visit(relation, t);
+        }
+    }
+    for key in ["identifiers", "properties"] {
+        for t in shape
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, v)| target(v))
+        {
+            visit(Relation::Property(property_relation(key)), t);
+        }
     }
 }
 
