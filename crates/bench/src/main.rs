@@ -29,6 +29,10 @@ fn main() -> Result<()> {
             bench::ceiling::serve(SocketAddr::from(([127, 0, 0, 1], 0)), body)
         }
         Some("run") => run(&args[1..]),
+        Some("idl") => {
+            print_targets(&idl_loading(9)?);
+            Ok(())
+        }
         Some("load") => load_only(&args[1..]),
         Some("memory") => {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -41,7 +45,7 @@ fn main() -> Result<()> {
         _ => bail!(
             "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
              | bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY] (ListCollections by default, for \
-             profiling) | bench memory"
+             profiling) | bench memory | bench idl"
         ),
     }
 }
@@ -154,6 +158,7 @@ fn run(args: &[String]) -> Result<()> {
     let timing = options.timing();
     print_mode(&options, timing);
     let mut targets = codegen(options.codegen_runs())?;
+    targets.extend(idl_loading(options.codegen_runs())?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -228,6 +233,82 @@ fn codegen(runs: usize) -> Result<Vec<Target>> {
         })
         .into_iter()
         .collect())
+}
+
+/// The protocol-test suite's IDL sources (with the trait definitions they use) beside the
+/// repository, each as (name, text).
+fn protocol_test_idl() -> Result<Vec<(String, String)>> {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/smithy-idl");
+    let mut paths = Vec::new();
+    let mut folders = vec![shared.join("aws-protocol-tests"), shared.join("traits")];
+    while let Some(folder) = folders.pop() {
+        for entry in
+            std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "smithy") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)?;
+            Ok((path.display().to_string(), text))
+        })
+        .collect()
+}
+
+/// Times loading the protocol-test suite from its IDL files (already read) against parsing its
+/// JSON AST; the target is the IDL's.
+fn idl_loading(runs: usize) -> Result<Vec<Target>> {
+    println!("\n## loading Smithy IDL (median of runs, files already read)");
+    let files = protocol_test_idl()?;
+    let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
+    let json_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/protocol-tests/aws-protocol-tests.json");
+    let json = std::fs::read_to_string(&json_path)
+        .with_context(|| format!("reading {}", json_path.display()))?;
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let mut idl_times = Vec::new();
+    let mut shapes = 0;
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let model = smithy_idl::load(&files).map_err(|errors| {
+            anyhow::anyhow!("the protocol-test IDL does not load: {}", errors[0])
+        })?;
+        idl_times.push(started.elapsed());
+        shapes = model["shapes"].as_object().map_or(0, serde_json::Map::len);
+    }
+    let mut json_times = Vec::new();
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let model: serde_json::Value = serde_json::from_str(&json)?;
+        json_times.push(started.elapsed());
+        std::hint::black_box(model);
+    }
+    let (idl, json_time) = (median(idl_times), median(json_times));
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "protocol-test IDL: {} files, {:.1} MB, {shapes} shapes: {:.1} ms; its JSON AST ({:.1} MB) parsed: {:.1} ms",
+        files.len(),
+        bytes as f64 / 1e6,
+        ms(idl),
+        json.len() as f64 / 1e6,
+        ms(json_time)
+    );
+    Ok(vec![Target {
+        name: "loading the protocol-test IDL < 50 ms".to_owned(),
+        met: idl < Duration::from_millis(50),
+        figure: format!("{:.1} ms", ms(idl)),
+    }])
 }
 
 /// How many entries the benchmark's dataset holds.
