@@ -103,6 +103,7 @@ struct Assembler<'a> {
 pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
+    let mut buffers = parser::Buffers::default();
     for source in sources {
         if source.name.ends_with(".json") {
             match serde_json::from_str::<Value>(source.text) {
@@ -120,7 +121,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
                 )),
             }
         } else {
-            let (file, syntax_errors) = parser::parse(source.text);
+            let (file, syntax_errors) = parser::parse(source.text, &mut buffers);
             for e in syntax_errors {
                 errors.push(Error::at(
                     source.name,
@@ -141,7 +142,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
         errors,
         defined: BTreeMap::new(),
     };
-    let model = assembler.run(&parsed);
+    let model = assembler.run(&mut parsed);
     if assembler.errors.is_empty() {
         Ok(model)
     } else {
@@ -197,7 +198,7 @@ impl Assembler<'_> {
         }
     }
 
-    fn run(&mut self, parsed: &[Parsed]) -> Value {
+    fn run(&mut self, parsed: &mut [Parsed]) -> Value {
         let mut shapes: Map<String, Value> = Map::new();
         let mut pending: Vec<PendingTrait> = Vec::new();
         let mut idl_ids: BTreeMap<String, (usize, Location)> = BTreeMap::new();
@@ -246,18 +247,24 @@ impl Assembler<'_> {
         let mut metadata: Map<String, Value> = Map::new();
         let mut facts: BTreeMap<String, ShapeFacts> = BTreeMap::new();
         let mut elided: Vec<(usize, String, String, Location, Option<String>)> = Vec::new();
-        for (index, file) in parsed.iter().enumerate() {
+        for (index, file) in parsed.iter_mut().enumerate() {
             match file {
                 Parsed::Idl(file) => {
+                    // Node values move into the JSON AST rather than being copied: only the
+                    // statements are taken out, the file's namespace and `use`s stay to
+                    // resolve against, and the shapes go back for the checks that follow.
+                    let mut file_metadata = std::mem::take(&mut file.metadata);
+                    let mut file_shapes = std::mem::take(&mut file.shapes);
+                    let mut file_applies = std::mem::take(&mut file.applies);
                     let context = Context {
-                        file,
+                        file: &*file,
                         source: index,
                     };
-                    for (key, node, location) in &file.metadata {
+                    for (key, node, location) in &mut file_metadata {
                         let value = self.node_value(&context, node, true);
                         self.merge_metadata(&mut metadata, key, value, index, *location);
                     }
-                    for shape in &file.shapes {
+                    for shape in &mut file_shapes {
                         if idl_ids.get(&shape.id).map(|(i, _)| *i) != Some(index) {
                             continue;
                         }
@@ -266,10 +273,11 @@ impl Assembler<'_> {
                         facts.insert(shape.id.clone(), shape_facts);
                         shapes.insert(shape.id.clone(), value);
                     }
-                    for apply in &file.applies {
+                    for apply in &mut file_applies {
                         let target = self.resolve_reference(&context, &apply.target);
-                        self.pending_traits(&context, &target, &apply.traits, &mut pending);
+                        self.pending_traits(&context, &target, &mut apply.traits, &mut pending);
                     }
+                    file.shapes = file_shapes;
                 }
                 Parsed::Json(value) => {
                     if let Some(data) = value.get("metadata").and_then(Value::as_object) {
@@ -417,15 +425,15 @@ impl Assembler<'_> {
 
     /// A node value as JSON. Unquoted shape ids become absolute id strings and must name a
     /// shape, as Smithy requires of syntactic shape ids.
-    fn node_value(&mut self, context: &Context<'_>, node: &Node, in_metadata: bool) -> Value {
+    fn node_value(&mut self, context: &Context<'_>, node: &mut Node, in_metadata: bool) -> Value {
         match node {
-            Node::String(s) => Value::String(s.clone()),
+            Node::String(s) => Value::String(std::mem::take(s)),
             Node::Number(n) => number_value(n),
             Node::Bool(b) => Value::Bool(*b),
             Node::Null => Value::Null,
             Node::Array(items) => Value::Array(
                 items
-                    .iter()
+                    .iter_mut()
                     .map(|item| self.node_value(context, item, in_metadata))
                     .collect(),
             ),
@@ -433,7 +441,7 @@ impl Assembler<'_> {
                 let mut map = Map::new();
                 for (key, value) in entries {
                     let value = self.node_value(context, value, in_metadata);
-                    map.insert(key.clone(), value);
+                    map.insert(std::mem::take(key), value);
                 }
                 Value::Object(map)
             }
@@ -469,7 +477,7 @@ impl Assembler<'_> {
         &mut self,
         context: &Context<'_>,
         target: &str,
-        traits: &[TraitApplication],
+        traits: &mut [TraitApplication],
         pending: &mut Vec<PendingTrait>,
     ) {
         for application in traits {
@@ -480,7 +488,7 @@ impl Assembler<'_> {
                     _ => Value::Object(Map::new()),
                 }
             } else {
-                self.node_value(context, &application.value, false)
+                self.node_value(context, &mut application.value, false)
             };
             pending.push(PendingTrait {
                 target: target.to_string(),
@@ -509,14 +517,14 @@ impl Assembler<'_> {
     fn shape_value(
         &mut self,
         context: &Context<'_>,
-        shape: &Shape,
+        shape: &mut Shape,
         pending: &mut Vec<PendingTrait>,
         elided: &mut Vec<(usize, String, String, Location, Option<String>)>,
     ) -> (Value, ShapeFacts) {
         let mut object = Map::new();
         object.insert("type".into(), Value::String(shape.kind.clone()));
         let mut facts = ShapeFacts::default();
-        self.pending_traits(context, &shape.id, &shape.traits, pending);
+        self.pending_traits(context, &shape.id, &mut shape.traits, pending);
         facts.is_mixin = shape
             .traits
             .iter()
@@ -535,7 +543,6 @@ impl Assembler<'_> {
         });
         let mut members = Map::new();
         for member in &shape.members {
-            let member_id = format!("{}${}", shape.id, member.name);
             match &member.target {
                 Some(reference) => {
                     let target = self.resolve_reference(context, reference);
@@ -557,7 +564,10 @@ impl Assembler<'_> {
                     ));
                 }
             }
-            self.pending_traits(context, &member_id, &member.traits, pending);
+        }
+        for member in &mut shape.members {
+            let member_id = format!("{}${}", shape.id, member.name);
+            self.pending_traits(context, &member_id, &mut member.traits, pending);
         }
         match shape.kind.as_str() {
             "structure" | "union" | "enum" | "intEnum" => {

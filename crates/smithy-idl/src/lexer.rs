@@ -124,20 +124,29 @@ pub(crate) struct Token {
 }
 
 /// Turns the whole text into tokens, always ending with one `Eof` token.
+#[cfg(test)]
 pub(crate) fn tokenize(chars: &[char]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_into(chars, &mut tokens);
+    tokens
+}
+
+/// Replaces the contents of `tokens` with the tokens of the text, ending with one `Eof`.
+/// The caller keeps the vector between files, so its memory is allocated once per load.
+pub(crate) fn tokenize_into(chars: &[char], tokens: &mut Vec<Token>) {
+    tokens.clear();
     let mut lexer = Lexer {
         chars,
         position: 0,
         line: 1,
         column: 1,
     };
-    let mut tokens = Vec::new();
     loop {
         let token = lexer.next_token();
         let done = token.kind == Kind::Eof;
         tokens.push(token);
         if done {
-            return tokens;
+            return;
         }
     }
 }
@@ -413,7 +422,7 @@ impl Lexer<'_> {
             }
             self.skip();
         }
-        decode_string(&raw, triple)
+        decode_string(raw, triple)
     }
 }
 
@@ -422,8 +431,17 @@ fn is_identifier_char(c: char) -> bool {
 }
 
 /// Normalizes line breaks, removes a text block's incidental indentation, and decodes escapes.
-fn decode_string(raw: &str, text_block: bool) -> Result<String, String> {
-    let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+fn decode_string(raw: String, text_block: bool) -> Result<String, String> {
+    // Most strings have no escapes, line breaks or control characters: they are their own value.
+    let plain = |b: &u8| matches!(*b, b'\t' | b'\n') || (*b >= 0x20 && *b != b'\\');
+    if !text_block && raw.as_bytes().iter().all(plain) {
+        return Ok(raw);
+    }
+    let normalized = if raw.contains('\r') {
+        raw.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        raw
+    };
     let text = if text_block {
         format_text_block(&normalized)?
     } else {
@@ -521,26 +539,29 @@ fn format_text_block(text: &str) -> Result<String, String> {
     }
     let lines: Vec<&str> = text.split('\n').collect();
     let last = lines.len().saturating_sub(1);
+    let leading_spaces = |line: &str| line.len() - line.trim_start_matches(' ').len();
     let mut padding = usize::MAX;
     for (i, line) in lines.iter().enumerate().skip(1) {
-        let leading = line.chars().take_while(|c| *c == ' ').count();
-        let counts = leading < line.chars().count() || i == last;
+        let leading = leading_spaces(line);
+        let counts = leading < line.len() || i == last;
         if counts && leading < padding {
             padding = leading;
         }
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len());
     for (i, line) in lines.iter().enumerate().skip(1) {
-        let chars: Vec<char> = line.chars().collect();
-        if !chars.is_empty() {
-            let start = padding.min(chars.len());
-            let mut end = chars.len() - 1;
-            while end > 0 && chars.get(end) == Some(&' ') {
-                end -= 1;
-            }
-            if end >= start {
-                out.extend(chars.get(start..=end).unwrap_or_default());
-            }
+        // Spaces are one byte, and every line keeps at least `padding` of them unless it is
+        // all spaces, so byte offsets here are character offsets.
+        let start = padding.min(line.len());
+        let trimmed = line.trim_end_matches(' ');
+        // A line of spaces keeps its first one when there is no padding to remove.
+        let end = if trimmed.is_empty() {
+            line.len().min(1)
+        } else {
+            trimmed.len()
+        };
+        if start < end {
+            out.push_str(line.get(start..end).unwrap_or_default());
         }
         if i < last {
             out.push('\n');

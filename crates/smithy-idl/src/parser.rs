@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::lexer::{Kind, Token, tokenize};
+use crate::lexer::{Kind, Token, tokenize_into};
 
 /// How deeply lists and objects may nest in a node value.
 const MAX_NESTING: usize = 64;
@@ -121,12 +121,13 @@ type Parse<T> = Result<T, SyntaxError>;
 
 /// Parses one file. Like Smithy's parser it goes on after an error at the next line that looks
 /// like the start of a statement, so one run reports every broken statement.
-pub(crate) fn parse(text: &str) -> (File, Vec<SyntaxError>) {
-    let chars: Vec<char> = text.chars().collect();
-    let tokens = tokenize(&chars);
+pub(crate) fn parse(text: &str, buffers: &mut Buffers) -> (File, Vec<SyntaxError>) {
+    buffers.chars.clear();
+    buffers.chars.extend(text.chars());
+    tokenize_into(&buffers.chars, &mut buffers.tokens);
     let mut parser = Parser {
-        chars: &chars,
-        tokens,
+        chars: &buffers.chars,
+        tokens: &mut buffers.tokens,
         index: 0,
         docs: VecDeque::new(),
         nesting: 0,
@@ -149,9 +150,17 @@ pub(crate) fn parse(text: &str) -> (File, Vec<SyntaxError>) {
     (parser.file, parser.errors)
 }
 
+/// The characters and tokens of the file being parsed, kept from file to file so a load of
+/// many files allocates them once rather than once per file.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    chars: Vec<char>,
+    tokens: Vec<Token>,
+}
+
 struct Parser<'a> {
     chars: &'a [char],
-    tokens: Vec<Token>,
+    tokens: &'a mut [Token],
     index: usize,
     /// Documentation comment lines read and not yet claimed by a shape or member.
     docs: VecDeque<String>,
@@ -451,6 +460,15 @@ impl Parser<'_> {
         self.expect_and_skip_br()
     }
 
+    /// The decoded value of the current string or text block token, taken out of it: the
+    /// parser reads each token's value once and then moves past it.
+    fn take_value(&mut self) -> String {
+        self.tokens
+            .get_mut(self.index)
+            .map(|token| std::mem::take(&mut token.value))
+            .unwrap_or_default()
+    }
+
     fn string_or_identifier(&self) -> String {
         match self.kind() {
             Kind::String => self.token().value.clone(),
@@ -672,7 +690,7 @@ impl Parser<'_> {
                 Ok(node)
             }
             Kind::TextBlock => {
-                let node = Node::String(self.token().value.clone());
+                let node = Node::String(self.take_value());
                 self.next();
                 self.skip_ws_and_docs();
                 Ok(node)
@@ -684,7 +702,7 @@ impl Parser<'_> {
                 Ok(node)
             }
             Kind::String => {
-                let key = self.token().value.clone();
+                let key = self.take_value();
                 self.next();
                 self.skip_ws_and_docs();
                 if self.kind() == Kind::Colon {
@@ -750,7 +768,7 @@ impl Parser<'_> {
         ])?;
         match kind {
             Kind::String | Kind::TextBlock => {
-                let node = Node::String(self.token().value.clone());
+                let node = Node::String(self.take_value());
                 self.next();
                 Ok(node)
             }
