@@ -2,7 +2,9 @@
 //! (libFuzzer with AddressSanitizer) for the given time each, starting from the committed seeds
 //! and regressions, installing cargo-fuzz first if it is missing. Every crash libFuzzer finds is
 //! copied to `fuzz/regressions/<target>/`, where `crates/fuzz-checks/tests/replay.rs` replays it
-//! in every test run; the command then fails, naming the inputs.
+//! in every test run; the command then fails, naming the inputs. An input that runs longer than
+//! [`TIMEOUT_SECONDS`] counts as a failure too (a hang). The IDL loader's target also starts
+//! from Smithy's loader tests beside the repository (`../shared/smithy-idl/loader/`).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -11,7 +13,10 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::{project_root, run_command};
 
-const TARGETS: &[&str] = &["decode_request", "sigv4_request"];
+const TARGETS: &[&str] = &["decode_request", "sigv4_request", "idl_loader"];
+
+/// How long one input may run before libFuzzer reports it as a hang.
+const TIMEOUT_SECONDS: u64 = 10;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -40,6 +45,15 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         std::fs::create_dir_all(&artifacts)?;
         let before = files(&artifacts)?;
         eprintln!("fuzzing {target} for {seconds} s");
+        let mut seeds = vec![
+            fuzz.join("seeds").join(target),
+            fuzz.join("regressions").join(target),
+        ];
+        let smithy_loader_tests = root.join("../shared/smithy-idl/loader");
+        if target == "idl_loader" && smithy_loader_tests.is_dir() {
+            // libFuzzer reads seed folders recursively and writes only to the first one.
+            seeds.push(smithy_loader_tests);
+        }
         // cargo-fuzz passes nightly-only flags (sanitizers); the machine's stable toolchain
         // accepts them when told it may.
         let status = Command::new("cargo")
@@ -47,10 +61,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             .env("RUSTC_BOOTSTRAP", "1")
             .args(["fuzz", "run", target])
             .arg(&corpus)
-            .arg(fuzz.join("seeds").join(target))
-            .arg(fuzz.join("regressions").join(target))
+            .args(&seeds)
             .arg("--")
             .arg(format!("-max_total_time={seconds}"))
+            .arg(format!("-timeout={TIMEOUT_SECONDS}"))
             .arg(format!("-artifact_prefix={}/", artifacts.display()))
             .arg("-print_final_stats=1")
             .status()

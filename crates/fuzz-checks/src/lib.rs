@@ -91,3 +91,50 @@ pub fn sigv4_request(data: &[u8]) {
         let _ = verifier.verify(&input, now, |_| None);
     }
 }
+
+/// The Smithy IDL loader on arbitrary text (bytes read as lossy UTF-8): loaded as one IDL file,
+/// split into two IDL files (the first byte picks where), and as a JSON AST file, it never
+/// panics and answers with a model or with errors. Every error renders (the caret snippet
+/// included) and points inside its file. A hang shows as a libFuzzer timeout.
+pub fn idl_loader(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    check_load(&[("fuzz.smithy".to_owned(), text.clone())]);
+    let split = data
+        .first()
+        .map_or(0, |b| usize::from(*b) * text.len() / 256);
+    let split = (0..=split)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let (first, second) = text.split_at(split);
+    check_load(&[
+        ("a.smithy".to_owned(), first.to_owned()),
+        ("b.smithy".to_owned(), second.to_owned()),
+    ]);
+    check_load(&[("fuzz.json".to_owned(), text)]);
+}
+
+fn check_load(files: &[(String, String)]) {
+    match smithy_idl::load(files) {
+        Ok(model) => assert!(
+            model.get("shapes").is_some_and(|s| s.is_object()),
+            "a loaded model has a `shapes` object"
+        ),
+        Err(errors) => {
+            assert!(!errors.is_empty(), "a refusal names at least one error");
+            for error in &errors {
+                let _ = error.to_string();
+                let Some((_, text)) = files.iter().find(|(name, _)| *name == error.file) else {
+                    panic!("error in a file that was not loaded: {error:?}");
+                };
+                // Line breaks as the loader counts them: `\r\n`, `\n` and `\r` alone.
+                let lines = text
+                    .replace("\r\n", "\n")
+                    .replace('\r', "\n")
+                    .split('\n')
+                    .count();
+                assert!(error.line <= lines, "error past the last line: {error:?}");
+            }
+        }
+    }
+}

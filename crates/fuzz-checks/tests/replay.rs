@@ -1,19 +1,32 @@
 //! Replays every seed input and every input a fuzzer crashed (`fuzz/seeds/<target>/`,
-//! `fuzz/regressions/<target>/`) through the fuzz targets' checks.
+//! `fuzz/regressions/<target>/`) through the fuzz targets' checks. The IDL loader's target is
+//! also seeded by Smithy's own loader tests, read where they are kept beside the repository
+//! (`../shared/smithy-idl/loader/`), never copied in.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn replay(target: &str, check: fn(&[u8])) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let replayed = replay_folders(
+        &[
+            root.join("seeds").join(target),
+            root.join("regressions").join(target),
+        ],
+        check,
+    );
+    assert!(replayed > 0, "no inputs for {target}");
+}
+
+/// Runs the check on every file directly in the folders; returns how many it ran.
+fn replay_folders(folders: &[PathBuf], check: fn(&[u8])) -> usize {
     let mut replayed = 0;
-    for kind in ["seeds", "regressions"] {
-        let dir = root.join(kind).join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+    for dir in folders {
+        let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
         for entry in entries {
             let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|name| name == ".gitkeep") {
+            if path.is_dir() || path.file_name().is_some_and(|name| name == ".gitkeep") {
                 continue;
             }
             let data = std::fs::read(&path).unwrap();
@@ -22,7 +35,7 @@ fn replay(target: &str, check: fn(&[u8])) {
             replayed += 1;
         }
     }
-    assert!(replayed > 0, "no inputs for {target}");
+    replayed
 }
 
 #[test]
@@ -33,4 +46,35 @@ fn decode_request_inputs() {
 #[test]
 fn sigv4_request_inputs() {
     replay("sigv4_request", fuzz_checks::sigv4_request);
+}
+
+#[test]
+fn idl_loader_inputs() {
+    replay("idl_loader", fuzz_checks::idl_loader);
+    let loader = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/smithy-idl/loader");
+    let mut folders = Vec::new();
+    folders_under(&loader, &mut folders);
+    let replayed = replay_folders(&folders, fuzz_checks::idl_loader);
+    assert!(
+        replayed > 250,
+        "Smithy's loader tests are missing from {}",
+        loader.display()
+    );
+}
+
+/// The folder and every folder under it, sorted.
+fn folders_under(folder: &Path, out: &mut Vec<PathBuf>) {
+    out.push(folder.to_path_buf());
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let mut children: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    children.sort();
+    for child in children {
+        folders_under(&child, out);
+    }
 }
