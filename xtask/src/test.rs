@@ -29,6 +29,7 @@ pub(crate) fn run() -> Result<()> {
         "warnings",
     ]))?;
     protocol_compliance()?;
+    idl_loader_corpus()?;
     // Every pattern of this repository's model, then of all AWS service models botocore ships
     // (in .venv), against java.util.regex; the large check runs optimized.
     run_command(Command::new("cargo").args([
@@ -139,6 +140,28 @@ fn protocol_compliance() -> Result<()> {
         || !malformed_run.contains("test result: ok")
     {
         bail!("{summary}\n{generated_run}\n{malformed_run}");
+    }
+    Ok(())
+}
+
+/// Runs Smithy's IDL loader tests (`../shared/smithy-idl/loader/`) and prints how many valid
+/// cases load equal, how many invalid ones are refused, and how many are excluded.
+fn idl_loader_corpus() -> Result<()> {
+    let run = captured(Command::new("cargo").args([
+        "test",
+        "-p",
+        "smithy-idl",
+        "--test",
+        "corpus",
+        "--",
+        "--nocapture",
+    ]))?;
+    let Some(summary) = run.lines().find(|l| l.starts_with("idl loader: ")) else {
+        bail!("the IDL loader corpus test did not report its counts:\n{run}");
+    };
+    println!("{summary}");
+    if !run.contains("test result: ok") {
+        bail!("{summary}\n{run}");
     }
     Ok(())
 }
