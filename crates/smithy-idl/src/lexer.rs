@@ -114,9 +114,10 @@ impl Kind {
 #[derive(Debug, Clone)]
 pub(crate) struct Token {
     pub(crate) kind: Kind,
-    /// Character offsets of the token's text.
+    /// Byte offsets of the token's text, always on character boundaries.
     pub(crate) start: usize,
     pub(crate) end: usize,
+    /// The 1-based line and column (counted in characters) where the token starts.
     pub(crate) line: usize,
     pub(crate) column: usize,
     /// The decoded value of a string or text block, or the message of an error token.
@@ -125,18 +126,19 @@ pub(crate) struct Token {
 
 /// Turns the whole text into tokens, always ending with one `Eof` token.
 #[cfg(test)]
-pub(crate) fn tokenize(chars: &[char]) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
-    tokenize_into(chars, &mut tokens);
+    tokenize_into(text, &mut tokens);
     tokens
 }
 
 /// Replaces the contents of `tokens` with the tokens of the text, ending with one `Eof`.
 /// The caller keeps the vector between files, so its memory is allocated once per load.
-pub(crate) fn tokenize_into(chars: &[char], tokens: &mut Vec<Token>) {
+pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     tokens.clear();
     let mut lexer = Lexer {
-        chars,
+        text,
+        bytes: text.as_bytes(),
         position: 0,
         line: 1,
         column: 1,
@@ -151,55 +153,94 @@ pub(crate) fn tokenize_into(chars: &[char], tokens: &mut Vec<Token>) {
     }
 }
 
+/// Walks the UTF-8 bytes of the text. Every token the grammar knows is ASCII, so bytes are
+/// compared directly; a whole character is decoded only for error messages. `position` always
+/// sits on a character boundary and `column` counts characters, not bytes.
 struct Lexer<'a> {
-    chars: &'a [char],
+    text: &'a str,
+    bytes: &'a [u8],
     position: usize,
     line: usize,
     column: usize,
 }
 
-const EOF: char = '\u{ffff}';
+/// What `peek` gives past the end. No ASCII token starts with or contains a NUL, so a NUL in
+/// the text and the end of the text lead to the same decisions, as `eof` tells them apart.
+const EOF: u8 = 0;
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
 
 impl Lexer<'_> {
-    fn peek(&self) -> char {
+    fn peek(&self) -> u8 {
         self.peek_at(0)
     }
 
-    fn peek_at(&self, offset: usize) -> char {
-        self.chars
+    /// The byte `offset` bytes ahead; only used where the bytes before it are ASCII.
+    fn peek_at(&self, offset: usize) -> u8 {
+        self.bytes
             .get(self.position + offset)
             .copied()
             .unwrap_or(EOF)
     }
 
+    /// The whole character at the current position, for messages.
+    fn peek_char(&self) -> char {
+        self.text
+            .get(self.position..)
+            .and_then(|rest| rest.chars().next())
+            .unwrap_or('\u{ffff}')
+    }
+
     fn eof(&self) -> bool {
-        self.position >= self.chars.len()
+        self.position >= self.bytes.len()
     }
 
     /// Steps over one character, counting `\n`, `\r\n` and `\r` each as one line break.
     fn skip(&mut self) {
-        match self.chars.get(self.position) {
+        match self.bytes.get(self.position) {
             None => return,
-            Some('\r') => {
-                if self.peek_at(1) == '\n' {
+            Some(b'\r') => {
+                if self.peek_at(1) == b'\n' {
                     self.position += 1;
                 }
                 self.line += 1;
                 self.column = 1;
             }
-            Some('\n') => {
+            Some(b'\n') => {
                 self.line += 1;
                 self.column = 1;
             }
-            Some(_) => self.column += 1,
+            Some(&b) => {
+                self.column += 1;
+                if b >= 0x80 {
+                    // The rest of a multi-byte character.
+                    self.position += 1;
+                    while self
+                        .bytes
+                        .get(self.position)
+                        .is_some_and(|&b| is_continuation(b))
+                    {
+                        self.position += 1;
+                    }
+                    return;
+                }
+            }
         }
         self.position += 1;
     }
 
+    /// Steps over one byte known to be ASCII and not a line break.
+    fn skip_ascii(&mut self) {
+        self.position += 1;
+        self.column += 1;
+    }
+
     fn slice(&self, start: usize) -> String {
-        self.chars
+        self.text
             .get(start..self.position)
-            .map(|s| s.iter().collect())
+            .map(str::to_owned)
             .unwrap_or_default()
     }
 
@@ -217,44 +258,45 @@ impl Lexer<'_> {
             Kind::Eof
         } else {
             match c {
-                ' ' | '\t' => {
-                    while matches!(self.peek(), ' ' | '\t') {
-                        self.skip();
+                b' ' | b'\t' => {
+                    while matches!(self.peek(), b' ' | b'\t') {
+                        self.skip_ascii();
                     }
                     Kind::Space
                 }
-                '\r' | '\n' => {
+                b'\r' | b'\n' => {
                     self.skip();
                     Kind::Newline
                 }
-                ',' => self.single(Kind::Comma),
-                '@' => self.single(Kind::At),
-                '$' => self.single(Kind::Dollar),
-                '.' => self.single(Kind::Dot),
-                '{' => self.single(Kind::LBrace),
-                '}' => self.single(Kind::RBrace),
-                '[' => self.single(Kind::LBracket),
-                ']' => self.single(Kind::RBracket),
-                '(' => self.single(Kind::LParen),
-                ')' => self.single(Kind::RParen),
-                '#' => self.single(Kind::Pound),
-                '=' => self.single(Kind::Equal),
-                ':' => {
-                    self.skip();
-                    if self.peek() == '=' {
-                        self.skip();
+                b',' => self.single(Kind::Comma),
+                b'@' => self.single(Kind::At),
+                b'$' => self.single(Kind::Dollar),
+                b'.' => self.single(Kind::Dot),
+                b'{' => self.single(Kind::LBrace),
+                b'}' => self.single(Kind::RBrace),
+                b'[' => self.single(Kind::LBracket),
+                b']' => self.single(Kind::RBracket),
+                b'(' => self.single(Kind::LParen),
+                b')' => self.single(Kind::RParen),
+                b'#' => self.single(Kind::Pound),
+                b'=' => self.single(Kind::Equal),
+                b':' => {
+                    self.skip_ascii();
+                    if self.peek() == b'=' {
+                        self.skip_ascii();
                         Kind::Walrus
                     } else {
                         Kind::Colon
                     }
                 }
-                '"' => self.string(&mut token.value),
-                '/' => self.comment(&mut token.value),
-                '-' | '0'..='9' => self.number(&mut token.value),
-                'A'..='Z' | 'a'..='z' | '_' => self.identifier(&mut token.value),
-                other => {
-                    token.value = format!("Unexpected character: '{other}'");
-                    self.single(Kind::Error)
+                b'"' => self.string(&mut token.value),
+                b'/' => self.comment(&mut token.value),
+                b'-' | b'0'..=b'9' => self.number(&mut token.value),
+                b'A'..=b'Z' | b'a'..=b'z' | b'_' => self.identifier(&mut token.value),
+                _ => {
+                    token.value = format!("Unexpected character: '{}'", self.peek_char());
+                    self.skip();
+                    Kind::Error
                 }
             }
         };
@@ -263,8 +305,9 @@ impl Lexer<'_> {
         token
     }
 
+    /// Steps over a one-character ASCII token.
     fn single(&mut self, kind: Kind) -> Kind {
-        self.skip();
+        self.skip_ascii();
         kind
     }
 
@@ -276,20 +319,27 @@ impl Lexer<'_> {
     }
 
     fn comment(&mut self, error: &mut String) -> Kind {
-        self.skip();
-        if self.peek() != '/' {
+        self.skip_ascii();
+        if self.peek() != b'/' {
             *error = "Expected a '/' to follow '/' to form a comment.".into();
             return Kind::Error;
         }
-        self.skip();
+        self.skip_ascii();
         let mut kind = Kind::Comment;
-        if self.peek() == '/' {
-            self.skip();
+        if self.peek() == b'/' {
+            self.skip_ascii();
             kind = Kind::DocComment;
         }
-        while !self.eof() && !matches!(self.peek(), '\n' | '\r') {
-            self.skip();
-        }
+        // Up to the line break: every byte but `\n` and `\r` is one more byte of the line, and
+        // each character's first byte is one more column.
+        let rest = self.bytes.get(self.position..).unwrap_or_default();
+        let length = rest
+            .iter()
+            .position(|&b| matches!(b, b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        let line = rest.get(..length).unwrap_or_default();
+        self.column += line.iter().filter(|&&b| !is_continuation(b)).count();
+        self.position += length;
         // The line break belongs to the comment.
         if !self.eof() {
             self.skip();
@@ -301,55 +351,55 @@ impl Lexer<'_> {
         let start = self.position;
         let invalid =
             |lexer: &Self, why: &str| format!("Invalid number '{}': {}", lexer.slice(start), why);
-        if self.peek() == '-' {
-            self.skip();
+        if self.peek() == b'-' {
+            self.skip_ascii();
             if !self.peek().is_ascii_digit() {
                 *error = invalid(self, "'-' must be followed by a digit");
                 return Kind::Error;
             }
         }
         while self.peek().is_ascii_digit() {
-            self.skip();
+            self.skip_ascii();
         }
-        if self.peek() == '.' {
-            self.skip();
+        if self.peek() == b'.' {
+            self.skip_ascii();
             if !self.peek().is_ascii_digit() {
                 *error = invalid(self, "'.' must be followed by a digit");
                 return Kind::Error;
             }
             while self.peek().is_ascii_digit() {
-                self.skip();
+                self.skip_ascii();
             }
         }
-        if matches!(self.peek(), 'e' | 'E') {
-            self.skip();
-            if matches!(self.peek(), '+' | '-') {
-                self.skip();
+        if matches!(self.peek(), b'e' | b'E') {
+            self.skip_ascii();
+            if matches!(self.peek(), b'+' | b'-') {
+                self.skip_ascii();
             }
             if !self.peek().is_ascii_digit() {
                 *error = invalid(self, "'e', '+', and '-' must be followed by a digit");
                 return Kind::Error;
             }
             while self.peek().is_ascii_digit() {
-                self.skip();
+                self.skip_ascii();
             }
         }
         Kind::Number
     }
 
     fn identifier(&mut self, error: &mut String) -> Kind {
-        if self.peek() == '_' {
-            while self.peek() == '_' {
-                self.skip();
+        if self.peek() == b'_' {
+            while self.peek() == b'_' {
+                self.skip_ascii();
             }
-            if !is_identifier_char(self.peek()) {
+            if !is_identifier_byte(self.peek()) {
                 *error = self.invalid_identifier();
                 return Kind::Error;
             }
         }
-        self.skip();
-        while is_identifier_char(self.peek()) {
-            self.skip();
+        self.skip_ascii();
+        while is_identifier_byte(self.peek()) {
+            self.skip_ascii();
         }
         Kind::Identifier
     }
@@ -358,7 +408,7 @@ impl Lexer<'_> {
         let found = if self.eof() {
             "[EOF]".to_string()
         } else {
-            self.peek().to_string()
+            self.peek_char().to_string()
         };
         self.syntax(&format!(
             "Expected a valid identifier character, but found '{found}'"
@@ -366,11 +416,11 @@ impl Lexer<'_> {
     }
 
     fn string(&mut self, value: &mut String) -> Kind {
-        self.skip();
-        if self.peek() == '"' {
-            self.skip();
-            if self.peek() == '"' {
-                self.skip();
+        self.skip_ascii();
+        if self.peek() == b'"' {
+            self.skip_ascii();
+            if self.peek() == b'"' {
+                self.skip_ascii();
                 return match self.quoted(true) {
                     Ok(text) => {
                         *value = text;
@@ -399,35 +449,46 @@ impl Lexer<'_> {
     /// Reads up to the closing quote (or three quotes) and decodes escapes.
     fn quoted(&mut self, triple: bool) -> Result<String, String> {
         let start = self.position;
-        while !self.eof() {
+        loop {
+            // Plain ASCII is one column a byte and needs no decision.
+            let rest = self.bytes.get(self.position..).unwrap_or_default();
+            let run = rest
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | b'\r' | b'\n') || b >= 0x80)
+                .unwrap_or(rest.len());
+            self.position += run;
+            self.column += run;
             let next = self.peek();
-            if next == '"' && (!triple || (self.peek_at(1) == '"' && self.peek_at(2) == '"')) {
+            if self.eof()
+                || (next == b'"'
+                    && (!triple || (self.peek_at(1) == b'"' && self.peek_at(2) == b'"')))
+            {
                 break;
             }
             self.skip();
-            if next == '\\' {
+            if next == b'\\' {
                 self.skip();
             }
         }
         let raw = self.slice(start);
         let closing = if triple { 3 } else { 1 };
         for _ in 0..closing {
-            if self.peek() != '"' {
+            if self.peek() != b'"' {
                 let found = if self.eof() {
                     "[EOF]".to_string()
                 } else {
-                    self.peek().to_string()
+                    self.peek_char().to_string()
                 };
                 return Err(self.syntax(&format!("Expected: '\"', but found '{found}'")));
             }
-            self.skip();
+            self.skip_ascii();
         }
         decode_string(raw, triple)
     }
 }
 
-fn is_identifier_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Normalizes line breaks, removes a text block's incidental indentation, and decodes escapes.
@@ -448,14 +509,20 @@ fn decode_string(raw: String, text_block: bool) -> Result<String, String> {
         normalized
     };
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
+    // Runs of characters that stand for themselves are copied whole; a run stops only at an
+    // ASCII byte, so always on a character boundary.
+    let plain =
+        |b: u8| b >= 0x80 || (b != b'\\' && is_valid_normal_char(char::from(b), text_block));
+    let mut rest = text.as_str();
+    loop {
+        let run = rest.bytes().position(|b| !plain(b)).unwrap_or(rest.len());
+        out.push_str(rest.get(..run).unwrap_or_default());
+        let mut chars = rest.get(run..).unwrap_or_default().chars();
+        let Some(c) = chars.next() else {
+            break;
+        };
         if c != '\\' {
-            if !is_valid_normal_char(c, text_block) {
-                return Err(format!("Invalid string character: `{c}`"));
-            }
-            out.push(c);
-            continue;
+            return Err(format!("Invalid string character: `{c}`"));
         }
         let Some(escaped) = chars.next() else {
             return Err("Invalid escape found in string: `\\`".into());
@@ -485,6 +552,7 @@ fn decode_string(raw: String, text_block: bool) -> Result<String, String> {
             }
             other => return Err(format!("Invalid escape found in string: `\\{other}`")),
         }
+        rest = chars.as_str();
     }
     Ok(out)
 }
@@ -575,8 +643,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<Kind> {
-        let chars: Vec<char> = text.chars().collect();
-        tokenize(&chars).into_iter().map(|t| t.kind).collect()
+        tokenize(text).into_iter().map(|t| t.kind).collect()
     }
 
     #[test]
@@ -599,8 +666,7 @@ mod tests {
 
     #[test]
     fn text_blocks_lose_their_shared_indentation() {
-        let chars: Vec<char> = "\"\"\"\n    a\n      b\n    \"\"\"".chars().collect();
-        let tokens = tokenize(&chars);
+        let tokens = tokenize("\"\"\"\n    a\n      b\n    \"\"\"");
         assert_eq!(tokens[0].kind, Kind::TextBlock);
         assert_eq!(tokens[0].value, "a\n  b\n");
     }

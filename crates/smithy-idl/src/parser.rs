@@ -122,11 +122,9 @@ type Parse<T> = Result<T, SyntaxError>;
 /// Parses one file. Like Smithy's parser it goes on after an error at the next line that looks
 /// like the start of a statement, so one run reports every broken statement.
 pub(crate) fn parse(text: &str, buffers: &mut Buffers) -> (File, Vec<SyntaxError>) {
-    buffers.chars.clear();
-    buffers.chars.extend(text.chars());
-    tokenize_into(&buffers.chars, &mut buffers.tokens);
+    tokenize_into(text, &mut buffers.tokens);
     let mut parser = Parser {
-        chars: &buffers.chars,
+        text,
         tokens: &mut buffers.tokens,
         index: 0,
         docs: VecDeque::new(),
@@ -150,16 +148,16 @@ pub(crate) fn parse(text: &str, buffers: &mut Buffers) -> (File, Vec<SyntaxError
     (parser.file, parser.errors)
 }
 
-/// The characters and tokens of the file being parsed, kept from file to file so a load of
-/// many files allocates them once rather than once per file.
+/// The tokens of the file being parsed, kept from file to file so a load of many files
+/// allocates them once rather than once per file.
 #[derive(Default)]
 pub(crate) struct Buffers {
-    chars: Vec<char>,
     tokens: Vec<Token>,
 }
 
 struct Parser<'a> {
-    chars: &'a [char],
+    /// The file's text; token offsets are byte offsets into it.
+    text: &'a str,
     tokens: &'a mut [Token],
     index: usize,
     /// Documentation comment lines read and not yet claimed by a shape or member.
@@ -194,16 +192,13 @@ impl Parser<'_> {
 
     fn lexeme(&self) -> String {
         let token = self.token();
-        self.chars
-            .get(token.start..token.end)
-            .map(|s| s.iter().collect())
-            .unwrap_or_default()
+        self.text(token.start, token.end)
     }
 
     fn text(&self, start: usize, end: usize) -> String {
-        self.chars
+        self.text
             .get(start..end)
-            .map(|s| s.iter().collect())
+            .map(str::to_owned)
             .unwrap_or_default()
     }
 
@@ -211,9 +206,9 @@ impl Parser<'_> {
         let token = self.token();
         token.kind == Kind::Identifier
             && self
-                .chars
+                .text
                 .get(token.start..token.end)
-                .is_some_and(|text| text.iter().copied().eq(word.chars()))
+                .is_some_and(|text| text == word)
     }
 
     fn has_next(&self) -> bool {
@@ -237,18 +232,19 @@ impl Parser<'_> {
         let span = end - start;
         let doc_start = if span <= 3 {
             start
-        } else if self.chars.get(start + 3) == Some(&' ') {
+        } else if self.text.as_bytes().get(start + 3) == Some(&b' ') {
             start + 4
         } else {
             start + 3
         };
         let mut doc_end = end;
-        if self.chars.get(doc_end.wrapping_sub(1)) == Some(&'\n') {
+        let bytes = self.text.as_bytes();
+        if bytes.get(doc_end.wrapping_sub(1)) == Some(&b'\n') {
             doc_end -= 1;
-            if doc_end > 0 && self.chars.get(doc_end - 1) == Some(&'\r') {
+            if doc_end > 0 && bytes.get(doc_end - 1) == Some(&b'\r') {
                 doc_end -= 1;
             }
-        } else if self.chars.get(doc_end.wrapping_sub(1)) == Some(&'\r') {
+        } else if bytes.get(doc_end.wrapping_sub(1)) == Some(&b'\r') {
             doc_end -= 1;
         }
         let line = self.text(doc_start, doc_end.max(doc_start));
