@@ -4,7 +4,7 @@
 //! Mixins stay mixins: the JSON AST keeps `mixins` lists, and members inherited from a mixin
 //! that get traits of their own become `apply` entries, as Smithy's serializer writes them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -95,8 +95,10 @@ fn property_relation(key: &str) -> &str {
 struct Assembler<'a> {
     sources: &'a [Source<'a>],
     errors: Vec<Error>,
-    /// Every shape defined by the inputs, with its type.
-    defined: BTreeMap<String, String>,
+    /// Every shape defined by the inputs, with its type. Only looked up, never walked, so a
+    /// hash map: shape ids share long namespace prefixes that make ordered lookups compare
+    /// many bytes.
+    defined: HashMap<String, String>,
 }
 
 /// Loads the sources into one JSON AST value.
@@ -140,7 +142,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
     let mut assembler = Assembler {
         sources,
         errors,
-        defined: BTreeMap::new(),
+        defined: HashMap::new(),
     };
     let model = assembler.run(&mut parsed);
     if assembler.errors.is_empty() {
