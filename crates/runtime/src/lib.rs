@@ -13,6 +13,7 @@ pub mod json;
 pub mod number;
 pub mod operation;
 pub mod reply;
+pub mod rest;
 pub mod serve;
 pub mod sigv4;
 pub mod timestamp;

@@ -1,0 +1,1 @@
+//! The text forms of restJson1 HTTP bindings: labels, query strings, headers, media types.
