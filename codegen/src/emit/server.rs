@@ -105,6 +105,7 @@ impl Emitter<'_> {
         let protocol = match service.protocol {
             Protocol::AwsJson1_0 => quote!(#rt::Protocol::AwsJson1_0),
             Protocol::AwsJson1_1 => quote!(#rt::Protocol::AwsJson1_1),
+            Protocol::RestJson1 => quote!(#rt::Protocol::RestJson1),
         };
         let methods = service.operations.iter().map(|op| {
             let method = ident(&op.method);

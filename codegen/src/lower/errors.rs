@@ -104,6 +104,7 @@ pub(super) fn settle(
             query_error,
             message,
             fills,
+            http: None,
         });
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! ([`names`]). Whatever the generator cannot support is an error naming the shape.
 
 mod errors;
+mod http;
 mod names;
 mod resolve;
 mod shapes;
@@ -67,7 +68,7 @@ impl Lowering<'_> {
     fn service(&self, id: &str, settings: &Settings) -> Result<Service> {
         let service = &self.shapes[id];
         let protocol = protocol(id, service, settings)?;
-        let (mut operations, skipped) = self.operations(id)?;
+        let (mut operations, skipped) = self.operations(id, protocol)?;
         let (in_input, in_output) = self.reachable(&operations)?;
         let written = self.written_as_values(&operations, &in_output);
         let mut shapes = BTreeMap::new();
@@ -81,6 +82,14 @@ impl Lowering<'_> {
             .traits
             .contains_key("aws.protocols#awsQueryCompatible");
         errors::settle(self, &mut shapes, settings, query_compatible)?;
+        if protocol == Protocol::RestJson1 {
+            http::check_routes(&operations)?;
+            for (error_id, shape) in &mut shapes {
+                if let Some(info) = &mut shape.error {
+                    info.http = Some(self.error_bindings(error_id)?);
+                }
+            }
+        }
         let name = self.shape_name(id);
         let trait_name = names::assign(
             &mut shapes,
@@ -115,7 +124,11 @@ impl Lowering<'_> {
 
     /// The service's operations (its own, and its resources'), sorted by name, and those left
     /// out with the reason.
-    fn operations(&self, service_id: &str) -> Result<(Vec<Operation>, Vec<String>)> {
+    fn operations(
+        &self,
+        service_id: &str,
+        protocol: Protocol,
+    ) -> Result<(Vec<Operation>, Vec<String>)> {
         let service = &self.shapes[service_id];
         let mut operations = Vec::new();
         let mut skipped = Vec::new();
@@ -137,7 +150,7 @@ impl Lowering<'_> {
             if let Some(reason) = [&input, &output]
                 .into_iter()
                 .flatten()
-                .find_map(|s| self.streaming_reason(s))
+                .find_map(|s| self.streaming_reason(s, protocol))
             {
                 skipped.push(format!("{op_id}: {reason}"));
                 continue;
@@ -145,6 +158,12 @@ impl Lowering<'_> {
             let mut errors: BTreeSet<String> = op.errors.iter().map(|e| e.target.clone()).collect();
             errors.extend(service.errors.iter().map(|e| e.target.clone()));
             let name = self.shape_name(op_id);
+            let http = match protocol {
+                Protocol::RestJson1 => {
+                    Some(self.http_operation(op_id, op, input.as_deref(), output.as_deref())?)
+                }
+                Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => None,
+            };
             operations.push(Operation {
                 id: op_id.clone(),
                 type_name: naming::type_name(&name),
@@ -160,6 +179,7 @@ impl Lowering<'_> {
                 input,
                 output,
                 errors: errors.into_iter().collect(),
+                http,
                 docs: docs(&op.traits),
             });
         }
@@ -202,14 +222,16 @@ impl Lowering<'_> {
         Ok(operation_ids)
     }
 
-    /// Why a structure cannot be served over awsJson, if it cannot (event streams).
-    fn streaming_reason(&self, structure: &str) -> Option<String> {
+    /// Why a structure cannot be served, if it cannot: event streams, and over awsJson any
+    /// stream (restJson1 carries a streaming blob as the payload).
+    fn streaming_reason(&self, structure: &str, protocol: Protocol) -> Option<String> {
         let shape = self.shapes.get(structure)?;
         shape.members.iter().find_map(|(name, member)| {
             let target = self.shapes.get(&member.target)?;
-            target.traits.contains_key("smithy.api#streaming").then(|| {
+            let blob_payload = protocol == Protocol::RestJson1 && target.kind == "blob";
+            (target.traits.contains_key("smithy.api#streaming") && !blob_payload).then(|| {
                 format!(
-                    "member {name} is a stream ({}), which awsJson servers here do not support",
+                    "member {name} is a stream ({}), which servers generated here do not support",
                     member.target
                 )
             })
@@ -287,9 +309,10 @@ fn protocol(id: &str, service: &AstShape, settings: &Settings) -> Result<Protoco
         Some(protocol) => Ok(protocol),
         None if service.traits.contains_key("aws.protocols#awsJson1_1") => Ok(Protocol::AwsJson1_1),
         None if service.traits.contains_key("aws.protocols#awsJson1_0") => Ok(Protocol::AwsJson1_0),
+        None if service.traits.contains_key("aws.protocols#restJson1") => Ok(Protocol::RestJson1),
         None => Err(Error::Unsupported {
             shape: id.to_owned(),
-            reason: "the service speaks neither awsJson1_0 nor awsJson1_1".into(),
+            reason: "the service speaks none of awsJson1_0, awsJson1_1 and restJson1".into(),
         }),
     }
 }

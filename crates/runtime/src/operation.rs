@@ -9,13 +9,15 @@ use crate::reply::Reply;
 use crate::validation::{Path, Violations};
 use crate::write::{JsonWriter, ObjectWriter};
 
-/// The awsJson variant a service speaks.
+/// The protocol a service speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     /// `aws.protocols#awsJson1_0`.
     AwsJson1_0,
     /// `aws.protocols#awsJson1_1`.
     AwsJson1_1,
+    /// `aws.protocols#restJson1`.
+    RestJson1,
 }
 
 impl Protocol {
@@ -24,14 +26,18 @@ impl Protocol {
         match self {
             Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+            Protocol::RestJson1 => "application/json",
         }
     }
 
-    /// The `__type` of a modeled error: the full shape id in 1.0, the shape name in 1.1.
+    /// The type of a modeled error as sent: the full shape id in awsJson 1.0, the shape name in
+    /// awsJson 1.1 (both as `__type`) and restJson1 (as `X-Amzn-Errortype`).
     pub fn error_type(self, shape_id: &'static str) -> &'static str {
         match self {
             Protocol::AwsJson1_0 => shape_id,
-            Protocol::AwsJson1_1 => shape_id.rsplit_once('#').map_or(shape_id, |(_, name)| name),
+            Protocol::AwsJson1_1 | Protocol::RestJson1 => {
+                shape_id.rsplit_once('#').map_or(shape_id, |(_, name)| name)
+            }
         }
     }
 }

@@ -69,6 +69,7 @@ pub(crate) fn generate_tests(
     let protocol = match service.protocol {
         Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
         Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        Protocol::RestJson1 => "aws.protocols#restJson1",
     };
     let literals = Literals::new(
         &service,

@@ -3,7 +3,14 @@
 //! a shape needs, how errors are filled in), so emission is a straight walk with no decisions of
 //! its own, and output order is deterministic.
 
+mod http;
+
 use std::collections::BTreeMap;
+
+pub use http::{
+    Binding, HttpOperation, Location, MessageBindings, PayloadKind, QueryLiteral, UriPattern,
+    UriSegment,
+};
 
 use crate::pattern::Translated;
 
@@ -77,13 +84,16 @@ pub struct Field {
     pub optional: bool,
 }
 
-/// The awsJson variant a service speaks.
+/// The protocol a service speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     /// `aws.protocols#awsJson1_0`.
     AwsJson1_0,
     /// `aws.protocols#awsJson1_1`.
     AwsJson1_1,
+    /// `aws.protocols#restJson1`: operations bound to HTTP methods and URIs, members to labels,
+    /// query parameters, headers and the body ([`Operation::http`]).
+    RestJson1,
 }
 
 /// How an operation reports constraint violations.
@@ -116,6 +126,8 @@ pub struct Operation {
     pub errors: Vec<String>,
     /// Validation dialect.
     pub dialect: Dialect,
+    /// How the operation is bound to HTTP, for restJson1 services.
+    pub http: Option<HttpOperation>,
     /// Markdown lines.
     pub docs: Vec<String>,
 }
@@ -166,6 +178,8 @@ pub struct ErrorInfo {
     pub message: Option<MessageField>,
     /// Optional members filled when unset (see [`crate::Settings::error_fills`]).
     pub fills: Vec<ErrorFill>,
+    /// Where its members travel, for restJson1 services (headers, payload, body).
+    pub http: Option<MessageBindings>,
 }
 
 /// An error structure's message member.

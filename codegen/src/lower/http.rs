@@ -1,0 +1,604 @@
+//! Lowers restJson1's HTTP bindings: each operation's `@http` trait (method, URI pattern,
+//! status) and where every member of its input, output and errors travels. Everything the
+//! protocol forbids is refused here, at generation time, naming the operation and the member:
+//! ill-formed URI patterns, labels without members and members without labels, bindings to
+//! targets a location cannot carry, two members in one place, a payload beside body members,
+//! and routes two operations would both match.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::Lowering;
+use crate::error::{Error, Result};
+use crate::ir::{
+    Binding, HttpOperation, Location, MessageBindings, Operation, PayloadKind, QueryLiteral,
+    TimestampFormat, UriPattern, UriSegment,
+};
+use crate::load::AstShape;
+
+/// Which message a structure is: the traits that bind members differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Message {
+    Input,
+    Output,
+    Error,
+}
+
+fn unsupported(shape: &str, reason: impl Into<String>) -> Error {
+    Error::Unsupported {
+        shape: shape.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// Parses an `@http` URI pattern: `/` then segments, each literal text or a whole-segment
+/// label (`{name}`, or greedy `{name+}`), then optionally `?` and query literals (`key=value`
+/// or `key`, joined by `&`).
+pub(crate) fn parse_uri(text: &str) -> std::result::Result<UriPattern, String> {
+    let Some(rest) = text.strip_prefix('/') else {
+        return Err("must start with `/`".into());
+    };
+    if text.contains('#') {
+        return Err("must not contain a fragment (`#`)".into());
+    }
+    let (path, query) = match rest.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (rest, None),
+    };
+    let trailing_slash = path.ends_with('/') && !path.is_empty();
+    let trimmed = path.strip_suffix('/').unwrap_or(path);
+    let mut segments = Vec::new();
+    let mut labels = BTreeSet::new();
+    if !trimmed.is_empty() {
+        for segment in trimmed.split('/') {
+            if segment.is_empty() {
+                return Err("must not have an empty segment (`//`)".into());
+            }
+            let parsed = if let Some(inner) = segment.strip_prefix('{') {
+                let Some(inner) = inner.strip_suffix('}') else {
+                    return Err(format!(
+                        "segment `{segment}`: a label must be a whole segment, `{{name}}` or `{{name+}}`"
+                    ));
+                };
+                let (name, greedy) = match inner.strip_suffix('+') {
+                    Some(name) => (name, true),
+                    None => (inner, false),
+                };
+                let identifier = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !identifier {
+                    return Err(format!("label `{segment}` does not name a member"));
+                }
+                if !labels.insert(name.to_owned()) {
+                    return Err(format!("label `{name}` appears twice"));
+                }
+                if greedy {
+                    UriSegment::GreedyLabel(name.to_owned())
+                } else {
+                    UriSegment::Label(name.to_owned())
+                }
+            } else if segment.contains(['{', '}']) {
+                return Err(format!(
+                    "segment `{segment}`: a label must be a whole segment, `{{name}}` or `{{name+}}`"
+                ));
+            } else {
+                UriSegment::Literal(segment.to_owned())
+            };
+            segments.push(parsed);
+        }
+    }
+    let greedy = segments
+        .iter()
+        .filter(|s| matches!(s, UriSegment::GreedyLabel(_)))
+        .count();
+    if greedy > 1 {
+        return Err("has more than one greedy label".into());
+    }
+    let mut literals = Vec::new();
+    if let Some(query) = query {
+        for pair in query.split('&') {
+            let (key, value) = match pair.split_once('=') {
+                Some((key, value)) => (key, Some(value.to_owned())),
+                None => (pair, None),
+            };
+            if key.is_empty() {
+                return Err(format!("query literal `{pair}` has no key"));
+            }
+            if pair.contains(['{', '}']) {
+                return Err(format!(
+                    "query literal `{pair}`: labels are not allowed in the query"
+                ));
+            }
+            if literals.iter().any(|l: &QueryLiteral| l.key == key) {
+                return Err(format!("query literal `{key}` appears twice"));
+            }
+            literals.push(QueryLiteral {
+                key: key.to_owned(),
+                value,
+            });
+        }
+    }
+    Ok(UriPattern {
+        text: text.to_owned(),
+        segments,
+        trailing_slash,
+        query: literals,
+    })
+}
+
+/// Whether two patterns of one method could both match a request in a way neither is more
+/// specific: segment by segment they are the same (equal literals, or labels in the same
+/// places), and neither requires a query literal the other does not.
+fn conflict(a: &UriPattern, b: &UriPattern) -> bool {
+    if a.segments.len() != b.segments.len() {
+        return false;
+    }
+    let same_path = a.segments.iter().zip(&b.segments).all(|pair| match pair {
+        (UriSegment::Literal(x), UriSegment::Literal(y)) => x == y,
+        (UriSegment::Label(_), UriSegment::Label(_))
+        | (UriSegment::GreedyLabel(_), UriSegment::GreedyLabel(_)) => true,
+        _ => false,
+    });
+    let keys = |p: &UriPattern| -> BTreeSet<(String, Option<String>)> {
+        p.query
+            .iter()
+            .map(|l| (l.key.clone(), l.value.clone()))
+            .collect()
+    };
+    same_path && keys(a) == keys(b)
+}
+
+/// Refuses two operations whose routes conflict.
+pub(super) fn check_routes(operations: &[Operation]) -> Result<()> {
+    for (index, first) in operations.iter().enumerate() {
+        let Some(a) = &first.http else { continue };
+        for second in &operations[index + 1..] {
+            let Some(b) = &second.http else { continue };
+            if a.method.eq_ignore_ascii_case(&b.method) && conflict(&a.uri, &b.uri) {
+                return Err(unsupported(
+                    &first.id,
+                    format!(
+                        "its route {} {} conflicts with {} {} of {}: a request could match both",
+                        a.method, a.uri.text, b.method, b.uri.text, second.id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Lowering<'_> {
+    /// The `@http` trait of an operation and the bindings of its input and output.
+    pub(super) fn http_operation(
+        &self,
+        op_id: &str,
+        op: &AstShape,
+        input: Option<&str>,
+        output: Option<&str>,
+    ) -> Result<HttpOperation> {
+        let Some(http) = op.traits.get("smithy.api#http") else {
+            return Err(unsupported(
+                op_id,
+                "restJson1 operations need an @http trait (method and URI)",
+            ));
+        };
+        let method = http
+            .get("method")
+            .and_then(Value::as_str)
+            .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+            .ok_or_else(|| {
+                unsupported(
+                    op_id,
+                    format!("@http method in {http} is not an HTTP method"),
+                )
+            })?
+            .to_owned();
+        let uri_text = http
+            .get("uri")
+            .and_then(Value::as_str)
+            .ok_or_else(|| unsupported(op_id, "@http needs a uri"))?;
+        let uri = parse_uri(uri_text)
+            .map_err(|reason| unsupported(op_id, format!("@http uri `{uri_text}` {reason}")))?;
+        let code = match http.get("code") {
+            None => 200,
+            Some(code) => code
+                .as_u64()
+                .and_then(|c| u16::try_from(c).ok())
+                .filter(|c| (100..600).contains(c))
+                .ok_or_else(|| {
+                    unsupported(op_id, format!("@http code {code} is not an HTTP status"))
+                })?,
+        };
+        let input_bindings = input
+            .map(|id| self.bindings(op_id, id, Message::Input, Some(&uri)))
+            .transpose()?;
+        let labels: Vec<&str> = uri
+            .segments
+            .iter()
+            .filter_map(|s| match s {
+                UriSegment::Label(name) | UriSegment::GreedyLabel(name) => Some(name.as_str()),
+                UriSegment::Literal(_) => None,
+            })
+            .collect();
+        for label in labels {
+            let bound = input_bindings.as_ref().is_some_and(|b| {
+                b.members
+                    .iter()
+                    .any(|m| m.member == label && matches!(m.location, Location::Label { .. }))
+            });
+            if !bound {
+                return Err(unsupported(
+                    op_id,
+                    format!(
+                        "@http uri `{uri_text}` has the label {{{label}}}, but no input member named `{label}` is marked @httpLabel"
+                    ),
+                ));
+            }
+        }
+        let output_bindings = output
+            .map(|id| self.bindings(op_id, id, Message::Output, None))
+            .transpose()?;
+        Ok(HttpOperation {
+            method,
+            uri,
+            code,
+            input: input_bindings,
+            output: output_bindings,
+        })
+    }
+
+    /// Where an error structure's members travel.
+    pub(super) fn error_bindings(&self, error_id: &str) -> Result<MessageBindings> {
+        self.bindings(error_id, error_id, Message::Error, None)
+    }
+
+    fn bindings(
+        &self,
+        owner: &str,
+        structure_id: &str,
+        message: Message,
+        uri: Option<&UriPattern>,
+    ) -> Result<MessageBindings> {
+        let structure = self.get(owner, structure_id)?;
+        let mut members = Vec::new();
+        let mut headers: BTreeMap<String, String> = BTreeMap::new();
+        let mut query_keys: BTreeMap<String, String> = BTreeMap::new();
+        let mut prefix: Option<(String, String)> = None;
+        let mut once: BTreeMap<&str, String> = BTreeMap::new();
+        for (name, member) in &structure.members {
+            let member_id = format!("{structure_id}${name}");
+            let target = self.get(&member_id, &member.target)?;
+            let traits = &member.traits;
+            let fail = |reason: String| {
+                Err(unsupported(
+                    &member_id,
+                    if owner == structure_id {
+                        reason
+                    } else {
+                        format!("{reason} (in operation {owner})")
+                    },
+                ))
+            };
+            let format = |default| -> Result<TimestampFormat> {
+                match traits
+                    .get("smithy.api#timestampFormat")
+                    .or_else(|| target.traits.get("smithy.api#timestampFormat"))
+                {
+                    None => Ok(default),
+                    Some(value) => match value.as_str() {
+                        Some("epoch-seconds") => Ok(TimestampFormat::EpochSeconds),
+                        Some("date-time") => Ok(TimestampFormat::DateTime),
+                        Some("http-date") => Ok(TimestampFormat::HttpDate),
+                        _ => Err(unsupported(
+                            &member_id,
+                            format!("unknown @timestampFormat {value}"),
+                        )),
+                    },
+                }
+            };
+            let kind = self.binding_kind(&member.target);
+            let input = message == Message::Input;
+            let location = if let (Some(uri), true, Some(_)) =
+                (uri, input, traits.get("smithy.api#httpLabel"))
+            {
+                let greedy = match uri.segments.iter().find_map(|s| match s {
+                    UriSegment::Label(label) if label == name => Some(false),
+                    UriSegment::GreedyLabel(label) if label == name => Some(true),
+                    _ => None,
+                }) {
+                    Some(greedy) => greedy,
+                    None => {
+                        return fail(format!(
+                            "is marked @httpLabel, but the @http uri `{}` has no {{{name}}} label",
+                            uri.text
+                        ));
+                    }
+                };
+                if !traits.contains_key("smithy.api#required") {
+                    return fail("is an @httpLabel, so it must be @required".into());
+                }
+                match kind {
+                    BindingKind::Scalar | BindingKind::String | BindingKind::Timestamp => {}
+                    _ => {
+                        return fail(format!(
+                            "is an @httpLabel, which carries booleans, numbers, strings, enums and timestamps, not a {}",
+                            target.kind
+                        ));
+                    }
+                }
+                if greedy && kind != BindingKind::String {
+                    return fail(format!(
+                        "is a greedy label, which must target a string, not a {}",
+                        target.kind
+                    ));
+                }
+                Location::Label {
+                    greedy,
+                    format: format(TimestampFormat::DateTime)?,
+                }
+            } else if let (true, Some(key)) = (input, traits.get("smithy.api#httpQuery")) {
+                let Some(key) = key.as_str().filter(|k| !k.is_empty()) else {
+                    return fail("@httpQuery needs a non-empty parameter name".into());
+                };
+                if !matches!(
+                    kind,
+                    BindingKind::Scalar
+                        | BindingKind::String
+                        | BindingKind::Timestamp
+                        | BindingKind::Blob
+                        | BindingKind::List
+                ) {
+                    return fail(format!(
+                        "is an @httpQuery, which carries scalars and lists of them, not a {}",
+                        target.kind
+                    ));
+                }
+                if let Some(other) = query_keys.insert(key.to_owned(), name.clone()) {
+                    return fail(format!(
+                        "binds the query parameter `{key}`, as `{other}` does"
+                    ));
+                }
+                if uri.is_some_and(|u| u.query.iter().any(|l| l.key == key)) {
+                    return fail(format!(
+                        "binds the query parameter `{key}`, which the @http uri fixes as a literal"
+                    ));
+                }
+                Location::Query {
+                    key: key.to_owned(),
+                    format: format(TimestampFormat::DateTime)?,
+                }
+            } else if input && traits.contains_key("smithy.api#httpQueryParams") {
+                if kind != BindingKind::Map
+                    || !matches!(
+                        self.map_value_kind(target),
+                        Some(BindingKind::String | BindingKind::List)
+                    )
+                {
+                    return fail(format!(
+                        "is @httpQueryParams, which must target a map of strings or of lists of strings, not {}",
+                        member.target
+                    ));
+                }
+                if let Some(other) = once.insert("httpQueryParams", name.clone()) {
+                    return fail(format!(
+                        "is @httpQueryParams, as `{other}` is: only one member may be"
+                    ));
+                }
+                Location::QueryParams
+            } else if let Some(header) = traits.get("smithy.api#httpHeader") {
+                let Some(header) = header.as_str().filter(|h| is_token(h)) else {
+                    return fail(format!("@httpHeader {header} is not a header name"));
+                };
+                if !matches!(
+                    kind,
+                    BindingKind::Scalar
+                        | BindingKind::String
+                        | BindingKind::Timestamp
+                        | BindingKind::Blob
+                        | BindingKind::List
+                ) {
+                    return fail(format!(
+                        "is an @httpHeader, which carries scalars and lists of them, not a {}",
+                        target.kind
+                    ));
+                }
+                if let Some(other) = headers.insert(header.to_ascii_lowercase(), name.clone()) {
+                    return fail(format!("binds the header `{header}`, as `{other}` does"));
+                }
+                Location::Header {
+                    name: header.to_owned(),
+                    format: format(TimestampFormat::HttpDate)?,
+                    base64: kind == BindingKind::String
+                        && target.traits.contains_key("smithy.api#mediaType"),
+                }
+            } else if let Some(prefix_value) = traits.get("smithy.api#httpPrefixHeaders") {
+                let Some(text) = prefix_value.as_str() else {
+                    return fail(format!("@httpPrefixHeaders {prefix_value} is not a string"));
+                };
+                if kind != BindingKind::Map
+                    || self.map_value_kind(target) != Some(BindingKind::String)
+                {
+                    return fail(format!(
+                        "is @httpPrefixHeaders, which must target a map of strings, not {}",
+                        member.target
+                    ));
+                }
+                if let Some((_, other)) = &prefix {
+                    return fail(format!(
+                        "is @httpPrefixHeaders, as `{other}` is: only one member may be"
+                    ));
+                }
+                prefix = Some((text.to_ascii_lowercase(), name.clone()));
+                Location::PrefixHeaders {
+                    prefix: text.to_owned(),
+                }
+            } else if traits.contains_key("smithy.api#httpPayload") {
+                let payload = match kind {
+                    BindingKind::Structure => PayloadKind::Json,
+                    BindingKind::Document => PayloadKind::Document,
+                    BindingKind::Blob => PayloadKind::Blob {
+                        streaming: target.traits.contains_key("smithy.api#streaming"),
+                    },
+                    BindingKind::String => PayloadKind::Text,
+                    _ => {
+                        return fail(format!(
+                            "is an @httpPayload, which must target a structure, union, document, blob, string or enum, not a {}",
+                            target.kind
+                        ));
+                    }
+                };
+                if let Some(other) = once.insert("httpPayload", name.clone()) {
+                    return fail(format!(
+                        "is an @httpPayload, as `{other}` is: only one member may be"
+                    ));
+                }
+                let media_type = target
+                    .traits
+                    .get("smithy.api#mediaType")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| {
+                        match payload {
+                            PayloadKind::Json | PayloadKind::Document => "application/json",
+                            PayloadKind::Blob { .. } => "application/octet-stream",
+                            PayloadKind::Text => "text/plain",
+                        }
+                        .to_owned()
+                    });
+                Location::Payload {
+                    kind: payload,
+                    media_type,
+                }
+            } else if message == Message::Output
+                && traits.contains_key("smithy.api#httpResponseCode")
+            {
+                if self.shapes[&member.target].kind != "integer" {
+                    return fail(format!(
+                        "is the @httpResponseCode, which must target an integer, not a {}",
+                        target.kind
+                    ));
+                }
+                Location::ResponseCode
+            } else {
+                if target.traits.contains_key("smithy.api#streaming") {
+                    return fail("is a stream, which must be the @httpPayload".into());
+                }
+                let key = traits
+                    .get("smithy.api#jsonName")
+                    .and_then(Value::as_str)
+                    .unwrap_or(name)
+                    .to_owned();
+                Location::Body { key }
+            };
+            members.push(Binding {
+                member: name.clone(),
+                location,
+            });
+        }
+        let bindings = MessageBindings { members };
+        if let Some((payload, _)) = bindings.payload()
+            && bindings.has_body_members()
+        {
+            let body: Vec<&str> = bindings
+                .members
+                .iter()
+                .filter(|b| matches!(b.location, Location::Body { .. }))
+                .map(|b| b.member.as_str())
+                .collect();
+            let context = if owner == structure_id {
+                String::new()
+            } else {
+                format!(" (in operation {owner})")
+            };
+            return Err(unsupported(
+                &format!("{structure_id}${}", payload.member),
+                format!(
+                    "is the @httpPayload, so every other member must be bound elsewhere; {} would be in the body{context}",
+                    body.join(", "),
+                ),
+            ));
+        }
+        if let Some((prefix, member)) = &prefix
+            && let Some((header, other)) = headers
+                .iter()
+                .find(|(h, _)| !prefix.is_empty() && h.starts_with(prefix.as_str()))
+        {
+            return Err(unsupported(
+                &format!("{structure_id}${other}"),
+                format!(
+                    "binds the header `{header}`, which the @httpPrefixHeaders `{prefix}` of `{member}` also covers"
+                ),
+            ));
+        }
+        Ok(bindings)
+    }
+
+    /// What a map's values are.
+    fn map_value_kind(&self, map: &AstShape) -> Option<BindingKind> {
+        map.value
+            .as_ref()
+            .map(|value| self.binding_kind(&value.target))
+    }
+
+    /// What a member's target is, as far as a binding cares.
+    fn binding_kind(&self, target: &str) -> BindingKind {
+        let Some(shape) = self.shapes.get(target) else {
+            return BindingKind::Other;
+        };
+        match shape.kind.as_str() {
+            "string" | "enum" => BindingKind::String,
+            "boolean" | "byte" | "short" | "integer" | "long" | "float" | "double"
+            | "bigInteger" | "bigDecimal" | "intEnum" => BindingKind::Scalar,
+            "timestamp" => BindingKind::Timestamp,
+            "blob" => BindingKind::Blob,
+            "document" => BindingKind::Document,
+            "structure" | "union" => BindingKind::Structure,
+            "map" => BindingKind::Map,
+            "list" | "set" => {
+                let item = shape.member.as_ref().map(|m| self.binding_kind(&m.target));
+                match item {
+                    Some(
+                        BindingKind::Scalar
+                        | BindingKind::String
+                        | BindingKind::Timestamp
+                        | BindingKind::Blob,
+                    ) => BindingKind::List,
+                    _ => BindingKind::Other,
+                }
+            }
+            _ => BindingKind::Other,
+        }
+    }
+}
+
+/// What a member's target is, for deciding where it may travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BindingKind {
+    /// Booleans, numbers, intEnums.
+    Scalar,
+    /// Strings and enums.
+    String,
+    Timestamp,
+    Blob,
+    Document,
+    /// Structures and unions.
+    Structure,
+    Map,
+    /// A list of scalars, strings, timestamps or blobs.
+    List,
+    /// Anything else (a list of aggregates, ...).
+    Other,
+}
+
+/// An HTTP header name (an RFC 9110 token).
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}

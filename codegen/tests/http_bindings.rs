@@ -1,0 +1,488 @@
+//! The lowering of restJson1's HTTP bindings: the official `RestJson` protocol-test service
+//! lowers with every operation routed and every member placed, and each thing the protocol
+//! forbids is refused at generation time with an error naming the operation or member.
+
+use serde_json::{Value, json};
+use smithy_server_codegen::ir::{
+    HttpOperation, Location, PayloadKind, QueryLiteral, Service, TimestampFormat, UriSegment,
+};
+use smithy_server_codegen::{Settings, load, lower};
+
+fn lower_json(model: &str, service: &str) -> smithy_server_codegen::Result<Service> {
+    let (version, shapes) = load::load(model)?;
+    let settings = Settings {
+        service: Some(service.to_owned()),
+        ..Settings::default()
+    };
+    lower::lower(version, shapes, &settings)
+}
+
+fn rest_json() -> Service {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/protocol-tests/aws-protocol-tests.json"
+    );
+    let model = std::fs::read_to_string(path).expect("the shared protocol-test model");
+    lower_json(&model, "aws.protocoltests.restjson#RestJson").expect("RestJson lowers")
+}
+
+fn http<'a>(service: &'a Service, name: &str) -> &'a HttpOperation {
+    service
+        .operations
+        .iter()
+        .find(|op| op.name == name)
+        .and_then(|op| op.http.as_ref())
+        .unwrap_or_else(|| panic!("{name} has HTTP bindings"))
+}
+
+fn location<'a>(
+    bindings: Option<&'a smithy_server_codegen::ir::MessageBindings>,
+    member: &str,
+) -> &'a Location {
+    &bindings
+        .and_then(|b| b.members.iter().find(|m| m.member == member))
+        .unwrap_or_else(|| panic!("member {member} is bound"))
+        .location
+}
+
+#[test]
+fn every_rest_json_operation_is_routed() {
+    let service = rest_json();
+    assert_eq!(service.operations.len() + service.skipped.len(), 113);
+    assert!(
+        service.operations.iter().all(|op| op.http.is_some()),
+        "every operation has its @http"
+    );
+    // Event streams are the only operations left out.
+    for skipped in &service.skipped {
+        assert!(skipped.contains("stream"), "{skipped}");
+    }
+}
+
+#[test]
+fn labels_and_greedy_labels() {
+    let service = rest_json();
+    let op = http(&service, "HttpRequestWithGreedyLabelInPath");
+    assert_eq!(op.method, "GET");
+    assert_eq!(
+        op.uri.segments,
+        vec![
+            UriSegment::Literal("HttpRequestWithGreedyLabelInPath".into()),
+            UriSegment::Literal("foo".into()),
+            UriSegment::Label("foo".into()),
+            UriSegment::Literal("baz".into()),
+            UriSegment::GreedyLabel("baz".into()),
+        ]
+    );
+    assert_eq!(
+        location(op.input.as_ref(), "baz"),
+        &Location::Label {
+            greedy: true,
+            format: TimestampFormat::DateTime
+        }
+    );
+    let labels = http(&service, "HttpRequestWithLabels");
+    assert_eq!(
+        location(labels.input.as_ref(), "timestamp"),
+        &Location::Label {
+            greedy: false,
+            format: TimestampFormat::DateTime
+        }
+    );
+}
+
+#[test]
+fn query_literals_and_parameters() {
+    let service = rest_json();
+    let op = http(&service, "ConstantQueryString");
+    assert_eq!(
+        op.uri.query,
+        vec![
+            QueryLiteral {
+                key: "foo".into(),
+                value: Some("bar".into())
+            },
+            QueryLiteral {
+                key: "hello".into(),
+                value: None
+            },
+        ]
+    );
+    let all = http(&service, "AllQueryStringTypes");
+    assert_eq!(
+        location(all.input.as_ref(), "queryParamsMapOfStringList"),
+        &Location::QueryParams
+    );
+    assert!(matches!(
+        location(all.input.as_ref(), "queryTimestamp"),
+        Location::Query { key, format: TimestampFormat::DateTime } if key == "Timestamp"
+    ));
+}
+
+#[test]
+fn headers_take_their_location_s_timestamp_format() {
+    let service = rest_json();
+    let op = http(&service, "TimestampFormatHeaders");
+    for (member, format) in [
+        ("defaultFormat", TimestampFormat::HttpDate),
+        ("memberEpochSeconds", TimestampFormat::EpochSeconds),
+        ("memberDateTime", TimestampFormat::DateTime),
+        ("targetEpochSeconds", TimestampFormat::EpochSeconds),
+    ] {
+        for bindings in [op.input.as_ref(), op.output.as_ref()] {
+            match location(bindings, member) {
+                Location::Header { format: actual, .. } => assert_eq!(*actual, format, "{member}"),
+                other => panic!("{member} is in {other:?}"),
+            }
+        }
+    }
+    let prefix = http(&service, "HttpPrefixHeaders");
+    assert_eq!(
+        location(prefix.input.as_ref(), "fooMap"),
+        &Location::PrefixHeaders {
+            prefix: "x-foo-".into()
+        }
+    );
+}
+
+#[test]
+fn payloads_and_media_types() {
+    let service = rest_json();
+    let blob = http(&service, "HttpPayloadTraits");
+    assert_eq!(
+        location(blob.input.as_ref(), "blob"),
+        &Location::Payload {
+            kind: PayloadKind::Blob { streaming: false },
+            media_type: "application/octet-stream".into()
+        }
+    );
+    let streaming = http(&service, "StreamingTraits");
+    assert!(matches!(
+        location(streaming.input.as_ref(), "blob"),
+        Location::Payload {
+            kind: PayloadKind::Blob { streaming: true },
+            ..
+        }
+    ));
+    let media = http(&service, "HttpPayloadTraitsWithMediaType");
+    assert_eq!(
+        location(media.input.as_ref(), "blob"),
+        &Location::Payload {
+            kind: PayloadKind::Blob { streaming: false },
+            media_type: "text/plain".into()
+        }
+    );
+}
+
+#[test]
+fn json_names_and_response_codes() {
+    let service = rest_json();
+    let op = http(&service, "SimpleScalarProperties");
+    assert!(matches!(
+        location(op.output.as_ref(), "foo"),
+        Location::Header { name, .. } if name == "X-Foo"
+    ));
+    let names = http(&service, "JsonUnions");
+    assert!(matches!(
+        location(names.input.as_ref(), "contents"),
+        Location::Body { key } if key == "contents"
+    ));
+    let code = http(&service, "HttpResponseCode");
+    assert_eq!(
+        location(code.output.as_ref(), "Status"),
+        &Location::ResponseCode
+    );
+    let error = service
+        .shapes
+        .get("aws.protocoltests.restjson#ComplexError")
+        .and_then(|s| s.error.as_ref())
+        .and_then(|e| e.http.as_ref());
+    assert!(matches!(
+        location(error, "Header"),
+        Location::Header { name, .. } if name == "X-Header"
+    ));
+    assert_eq!(
+        location(error, "TopLevel"),
+        &Location::Body {
+            key: "TopLevel".into()
+        }
+    );
+}
+
+// ---- what is refused -------------------------------------------------------------------
+
+/// A one-service restJson1 model: `operations` maps operation names to `(http, input
+/// members)`; extra shapes are merged in.
+fn model(operations: &[(&str, Value, Value)], extra: Value) -> String {
+    let mut shapes = serde_json::Map::new();
+    let mut list = Vec::new();
+    for (name, http, members) in operations {
+        let op_id = format!("test#{name}");
+        list.push(json!({ "target": op_id }));
+        shapes.insert(
+            op_id,
+            json!({
+                "type": "operation",
+                "input": { "target": format!("test#{name}Input") },
+                "traits": { "smithy.api#http": http }
+            }),
+        );
+        shapes.insert(
+            format!("test#{name}Input"),
+            json!({ "type": "structure", "members": members, "traits": { "smithy.api#input": {} } }),
+        );
+    }
+    shapes.insert(
+        "test#Service".into(),
+        json!({
+            "type": "service",
+            "version": "1",
+            "operations": list,
+            "traits": { "aws.protocols#restJson1": {} }
+        }),
+    );
+    if let Value::Object(extra) = extra {
+        shapes.extend(extra);
+    }
+    json!({ "smithy": "2.0", "shapes": shapes }).to_string()
+}
+
+fn refused(operations: &[(&str, Value, Value)], extra: Value) -> String {
+    match lower_json(&model(operations, extra), "test#Service") {
+        Ok(_) => panic!("the model was accepted"),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn label(required: bool) -> Value {
+    if required {
+        json!({ "target": "smithy.api#String", "traits": { "smithy.api#httpLabel": {}, "smithy.api#required": {} } })
+    } else {
+        json!({ "target": "smithy.api#String", "traits": { "smithy.api#httpLabel": {} } })
+    }
+}
+
+#[test]
+fn well_formed_model_lowers() {
+    let ok = model(
+        &[(
+            "Get",
+            json!({ "method": "GET", "uri": "/things/{id}?kind=a" }),
+            json!({ "id": label(true) }),
+        )],
+        json!({}),
+    );
+    lower_json(&ok, "test#Service").expect("a well-formed model lowers");
+}
+
+#[test]
+fn ill_formed_uri_patterns_are_refused() {
+    for (uri, expected) in [
+        ("things", "must start with `/`"),
+        ("/a//b", "empty segment"),
+        ("/a/x{id}", "a label must be a whole segment"),
+        ("/a/{id}/{id}", "appears twice"),
+        ("/a/{id+}/{rest+}", "more than one greedy label"),
+        ("/a/{}", "does not name a member"),
+        ("/a?=b", "has no key"),
+        ("/a?x=1&x=2", "appears twice"),
+        ("/a#frag", "fragment"),
+    ] {
+        let message = refused(
+            &[(
+                "Op",
+                json!({ "method": "GET", "uri": uri }),
+                json!({ "id": label(true), "rest": label(true) }),
+            )],
+            json!({}),
+        );
+        assert!(
+            message.starts_with("test#Op: @http uri") && message.contains(expected),
+            "{uri}: {message}"
+        );
+    }
+}
+
+#[test]
+fn labels_and_members_must_match() {
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "GET", "uri": "/a/{id}" }),
+            json!({}),
+        )],
+        json!({}),
+    );
+    assert!(
+        message.starts_with("test#Op:") && message.contains("{id}"),
+        "{message}"
+    );
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "GET", "uri": "/a" }),
+            json!({ "id": label(true) }),
+        )],
+        json!({}),
+    );
+    assert!(
+        message.starts_with("test#OpInput$id:") && message.contains("(in operation test#Op)"),
+        "{message}"
+    );
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "GET", "uri": "/a/{id}" }),
+            json!({ "id": label(false) }),
+        )],
+        json!({}),
+    );
+    assert!(message.contains("must be @required"), "{message}");
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "GET", "uri": "/a/{n+}" }),
+            json!({ "n": { "target": "smithy.api#Integer", "traits": { "smithy.api#httpLabel": {}, "smithy.api#required": {} } } }),
+        )],
+        json!({}),
+    );
+    assert!(
+        message.contains("greedy label, which must target a string"),
+        "{message}"
+    );
+}
+
+#[test]
+fn conflicting_bindings_are_refused() {
+    let header = |name: &str| json!({ "target": "smithy.api#String", "traits": { "smithy.api#httpHeader": name } });
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "POST", "uri": "/a" }),
+            json!({ "a": header("X-Thing"), "b": header("x-thing") }),
+        )],
+        json!({}),
+    );
+    assert!(message.contains("as `a` does"), "{message}");
+
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "POST", "uri": "/a" }),
+            json!({
+                "blob": { "target": "smithy.api#Blob", "traits": { "smithy.api#httpPayload": {} } },
+                "extra": { "target": "smithy.api#String" }
+            }),
+        )],
+        json!({}),
+    );
+    assert!(
+        message.starts_with("test#OpInput$blob:") && message.contains("extra would be in the body"),
+        "{message}"
+    );
+
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "GET", "uri": "/a?kind=x" }),
+            json!({ "kind": { "target": "smithy.api#String", "traits": { "smithy.api#httpQuery": "kind" } } }),
+        )],
+        json!({}),
+    );
+    assert!(message.contains("fixes as a literal"), "{message}");
+
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "GET", "uri": "/a" }),
+            json!({
+                "all": { "target": "test#Strings", "traits": { "smithy.api#httpPrefixHeaders": "X-Meta-" } },
+                "one": header("X-Meta-One")
+            }),
+        )],
+        json!({ "test#Strings": { "type": "map", "key": { "target": "smithy.api#String" }, "value": { "target": "smithy.api#String" } } }),
+    );
+    assert!(message.contains("also covers"), "{message}");
+
+    let message = refused(
+        &[(
+            "Op",
+            json!({ "method": "GET", "uri": "/a" }),
+            json!({ "doc": { "target": "smithy.api#Document", "traits": { "smithy.api#httpHeader": "X-Doc" } } }),
+        )],
+        json!({}),
+    );
+    assert!(
+        message.contains("carries scalars and lists of them, not a document"),
+        "{message}"
+    );
+}
+
+#[test]
+fn conflicting_routes_are_refused_naming_both() {
+    let message = refused(
+        &[
+            (
+                "First",
+                json!({ "method": "GET", "uri": "/things/{id}" }),
+                json!({ "id": label(true) }),
+            ),
+            (
+                "Second",
+                json!({ "method": "GET", "uri": "/things/{name}" }),
+                json!({ "name": label(true) }),
+            ),
+        ],
+        json!({}),
+    );
+    assert!(
+        message.starts_with("test#First:") && message.contains("test#Second"),
+        "{message}"
+    );
+    // A literal beside a label, another method, or another query literal is not a conflict.
+    let ok = model(
+        &[
+            (
+                "First",
+                json!({ "method": "GET", "uri": "/things/{id}" }),
+                json!({ "id": label(true) }),
+            ),
+            (
+                "Second",
+                json!({ "method": "GET", "uri": "/things/all" }),
+                json!({}),
+            ),
+            (
+                "Third",
+                json!({ "method": "PUT", "uri": "/things/{id}" }),
+                json!({ "id": label(true) }),
+            ),
+            (
+                "Fourth",
+                json!({ "method": "GET", "uri": "/things/{id}?v=2" }),
+                json!({ "id": label(true) }),
+            ),
+        ],
+        json!({}),
+    );
+    lower_json(&ok, "test#Service").expect("no conflict");
+}
+
+#[test]
+fn operations_need_an_http_trait() {
+    let model = json!({
+        "smithy": "2.0",
+        "shapes": {
+            "test#Service": { "type": "service", "version": "1", "operations": [{ "target": "test#Op" }], "traits": { "aws.protocols#restJson1": {} } },
+            "test#Op": { "type": "operation" }
+        }
+    });
+    let message = lower_json(&model.to_string(), "test#Service")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        message.starts_with("test#Op: restJson1 operations need an @http"),
+        "{message}"
+    );
+}
