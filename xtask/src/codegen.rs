@@ -135,6 +135,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         }
     }
     stale.extend(compliance_tests(check)?);
+    stale.extend(crate::idl_corpus::generate(check)?);
     if !stale.is_empty() {
         let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
         bail!(

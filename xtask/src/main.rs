@@ -7,6 +7,7 @@ mod bench;
 mod codegen;
 mod compliance;
 mod fuzz;
+mod idl_corpus;
 mod model;
 mod models;
 mod patterns;

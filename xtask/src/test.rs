@@ -3,6 +3,7 @@
 //! check (generated code fresh, fmt, clippy, the protocol compliance suite, the pattern checks
 //! against Java, the Rust, Python and JavaScript tests), in the order that fails fastest.
 
+use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
@@ -144,26 +145,54 @@ fn protocol_compliance() -> Result<()> {
     Ok(())
 }
 
-/// Runs Smithy's IDL loader tests (`../shared/smithy-idl/loader/`) and prints how many valid
-/// cases load equal, how many invalid ones are refused, and how many are excluded.
+/// Runs Smithy's IDL loader tests (`../shared/smithy-idl/loader/`, one generated test per case)
+/// and prints how many valid cases load equal, how many invalid ones are refused, and how many
+/// are excluded.
 fn idl_loader_corpus() -> Result<()> {
+    let cases = crate::idl_corpus::cases()?;
     let run = captured(Command::new("cargo").args([
         "test",
         "-p",
         "smithy-idl",
         "--test",
-        "corpus",
-        "--",
-        "--nocapture",
+        "loader_corpus",
     ]))?;
-    let Some(summary) = run.lines().find(|l| l.starts_with("idl loader: ")) else {
-        bail!("the IDL loader corpus test did not report its counts:\n{run}");
-    };
+    let (summary, failing) = idl_loader_summary(&cases, &run);
     println!("{summary}");
-    if !run.contains("test result: ok") {
-        bail!("{summary}\n{run}");
+    if !failing.is_empty() || !run.contains("test result: ok") {
+        bail!(
+            "{summary}\n{} cases did not pass:\n{}\n{run}",
+            failing.len(),
+            failing.join("\n")
+        );
     }
     Ok(())
+}
+
+/// The `idl loader: …` line from the tests libtest reports passing (an excluded case passes when
+/// it fails as required), and the cases whose test did not pass.
+fn idl_loader_summary(cases: &[crate::idl_corpus::Case], run: &str) -> (String, Vec<String>) {
+    use crate::idl_corpus::Kind;
+    let passed: BTreeSet<&str> = run
+        .lines()
+        .filter_map(|l| l.strip_prefix("test ")?.strip_suffix(" ... ok"))
+        .collect();
+    let (mut valid, mut invalid, mut excluded) = (0, 0, 0);
+    let mut failing = Vec::new();
+    for case in cases {
+        if !passed.contains(case.test.as_str()) {
+            failing.push(format!("  {} ({})", case.test, case.path));
+        } else if case.exclusion.is_some() {
+            excluded += 1;
+        } else if case.kind == Kind::Valid {
+            valid += 1;
+        } else {
+            invalid += 1;
+        }
+    }
+    let summary =
+        format!("idl loader: {valid} valid equal, {invalid} invalid refused, {excluded} excluded");
+    (summary, failing)
 }
 
 /// Runs a command, echoing and returning its output (stdout and stderr).
@@ -266,4 +295,44 @@ fn ensure_python_venv() -> Result<()> {
     ]))?;
     std::fs::write(&stamp, requirements)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::idl_corpus::{Case, Kind};
+
+    fn case(test: &str, kind: Kind, exclusion: Option<&str>) -> Case {
+        Case {
+            path: format!("{test}.smithy"),
+            kind,
+            test: test.to_owned(),
+            exclusion: exclusion.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_idl_loader_summary_counts_passing_tests() {
+        let cases = [
+            case("valid_a", Kind::Valid, None),
+            case("valid_b", Kind::Valid, None),
+            case("invalid_a", Kind::Invalid, None),
+            case("invalid_b", Kind::Invalid, Some("not refused yet")),
+            case("invalid_c", Kind::Invalid, None),
+        ];
+        let run = "running 5 tests\ntest valid_a ... ok\ntest invalid_b ... ok\n\
+                   test valid_b ... FAILED\ntest invalid_a ... ok\n\
+                   test invalid_c ... ignored\n";
+        let (summary, failing) = super::idl_loader_summary(&cases, run);
+        assert_eq!(
+            summary,
+            "idl loader: 1 valid equal, 1 invalid refused, 1 excluded"
+        );
+        assert_eq!(
+            failing,
+            [
+                "  valid_b (valid_b.smithy)",
+                "  invalid_c (invalid_c.smithy)"
+            ]
+        );
+    }
 }

@@ -1,8 +1,11 @@
 //! Model comparison for the corpus tests: two JSON ASTs reduced to what Smithy's model
-//! equality looks at, and the first place two such values differ.
+//! equality looks at, and the first place two such values differ; and how one case of Smithy's
+//! loader corpus is run (`loader`).
 
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
+
+pub(crate) mod loader;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
