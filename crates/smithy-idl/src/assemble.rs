@@ -4,7 +4,7 @@
 //! Mixins stay mixins: the JSON AST keeps `mixins` lists, and members inherited from a mixin
 //! that get traits of their own become `apply` entries, as Smithy's serializer writes them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -32,7 +32,12 @@ struct PendingTrait {
     trait_id: String,
     value: Value,
     source: usize,
+    /// Where the trait's name is written.
     location: Location,
+    /// Where the application starts (its `@`), as Smithy places errors about the trait itself.
+    start: Location,
+    /// The IDL version of the file that applies the trait, when it declares one.
+    version: Option<Version>,
 }
 
 /// Member names with their targets, in order; `None` for an elided member not yet resolved.
@@ -99,6 +104,9 @@ struct Assembler<'a> {
     /// hash map: shape ids share long namespace prefixes that make ordered lookups compare
     /// many bytes.
     defined: HashMap<String, String>,
+    /// Every trait id applied that names a shape, with the first place it is applied, to
+    /// check once the model is complete that each of them is a trait definition.
+    applied_traits: HashMap<String, (usize, Location)>,
 }
 
 /// Loads the sources into one JSON AST value.
@@ -143,6 +151,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
         sources,
         errors,
         defined: HashMap::new(),
+        applied_traits: HashMap::new(),
     };
     let model = assembler.run(&mut parsed);
     if assembler.errors.is_empty() {
@@ -204,15 +213,12 @@ impl Assembler<'_> {
         let mut shapes: Map<String, Value> = Map::new();
         let mut pending: Vec<PendingTrait> = Vec::new();
         let mut idl_ids: BTreeMap<String, (usize, Location)> = BTreeMap::new();
-        let mut all_v1 = true;
+        let mut v1_shapes: HashSet<String> = HashSet::new();
 
         // Every defined shape first, so references resolve whatever order files come in.
         for (index, file) in parsed.iter().enumerate() {
             match file {
                 Parsed::Idl(file) => {
-                    if file.version == Version::V2 {
-                        all_v1 = false;
-                    }
                     for shape in &file.shapes {
                         if let Some((_, first)) = idl_ids.get(&shape.id) {
                             let message = format!(
@@ -223,17 +229,13 @@ impl Assembler<'_> {
                             continue;
                         }
                         idl_ids.insert(shape.id.clone(), (index, shape.location));
+                        if file.version == Version::V1 {
+                            v1_shapes.insert(shape.id.clone());
+                        }
                         self.defined.insert(shape.id.clone(), shape.kind.clone());
                     }
                 }
                 Parsed::Json(value) => {
-                    if !value
-                        .get("smithy")
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| v.starts_with('1'))
-                    {
-                        all_v1 = false;
-                    }
                     if let Some(json_shapes) = value.get("shapes").and_then(Value::as_object) {
                         for (id, shape) in json_shapes {
                             let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
@@ -282,6 +284,7 @@ impl Assembler<'_> {
                     file.shapes = file_shapes;
                 }
                 Parsed::Json(value) => {
+                    let file_version = json_version(value.get("smithy"));
                     if let Some(data) = value.get("metadata").and_then(Value::as_object) {
                         for (key, value) in data {
                             self.merge_metadata(
@@ -311,6 +314,8 @@ impl Assembler<'_> {
                                     value: value.clone(),
                                     source: index,
                                     location: Location::default(),
+                                    start: Location::default(),
+                                    version: file_version,
                                 });
                             }
                             continue;
@@ -323,6 +328,18 @@ impl Assembler<'_> {
                             continue;
                         }
                         self.require_json_targets_defined(index, id, shape);
+                        for_each_json_trait(id, shape, |target, trait_id| {
+                            self.check_trait(
+                                target,
+                                trait_id,
+                                index,
+                                Location::default(),
+                                file_version,
+                            );
+                        });
+                        if file_version == Some(Version::V1) {
+                            v1_shapes.insert(id.clone());
+                        }
                         facts.insert(id.clone(), json_facts(shape));
                         shapes.insert(id.clone(), shape.clone());
                     }
@@ -336,17 +353,19 @@ impl Assembler<'_> {
         for item in pending {
             self.attach_trait(&mut shapes, &mut applies, &facts, item);
         }
-        self.finish_enums(&mut shapes, &idl_ids, &facts);
+        self.check_trait_definitions(&shapes, &idl_ids);
+        self.finish_enums(parsed, &mut shapes, &idl_ids, &facts);
         self.validate(parsed, &idl_ids, &shapes, &facts);
+        if !v1_shapes.is_empty() {
+            self.upgrade_v1(&mut shapes, &v1_shapes);
+        }
         for (id, value) in applies {
             shapes.insert(id, value);
         }
 
         let mut model = Map::new();
-        model.insert(
-            "smithy".into(),
-            Value::String(if all_v1 { "1.0" } else { "2.0" }.into()),
-        );
+        // 1.0 shapes are upgraded as they load, so the model is always a 2.0 one.
+        model.insert("smithy".into(), Value::String("2.0".into()));
         if !metadata.is_empty() {
             model.insert("metadata".into(), Value::Object(metadata));
         }
@@ -498,6 +517,8 @@ impl Assembler<'_> {
                 value,
                 source: context.source,
                 location: application.name.location,
+                start: application.location,
+                version: Some(context.file.version),
             });
         }
     }
@@ -589,7 +610,8 @@ impl Assembler<'_> {
                             "{}: {} shapes cannot have a member named `{name}`",
                             shape.id, shape.kind
                         );
-                        self.error_at(context.source, shape.location, message);
+                        let place = member_place(shape, &name, "");
+                        self.error_at(context.source, place, message);
                     }
                 }
             }
@@ -945,6 +967,13 @@ impl Assembler<'_> {
         facts: &BTreeMap<String, ShapeFacts>,
         item: PendingTrait,
     ) {
+        self.check_trait(
+            &item.target,
+            &item.trait_id,
+            item.source,
+            item.start,
+            item.version,
+        );
         let (root, member) = match item.target.split_once('$') {
             Some((root, member)) => (root.to_string(), Some(member.to_string())),
             None => (item.target.clone(), None),
@@ -1036,22 +1065,206 @@ impl Assembler<'_> {
         }
     }
 
+    /// Refuses an application of a trait that names no shape, and of a trait the applying
+    /// file's IDL version does not allow; remembers the trait to check its definition later.
+    fn check_trait(
+        &mut self,
+        target: &str,
+        trait_id: &str,
+        source: usize,
+        location: Location,
+        version: Option<Version>,
+    ) {
+        if !self.exists(trait_id) {
+            let message = format!(
+                "{target}: Unable to resolve trait `{trait_id}`. If this is a custom trait, then \
+                 it must be defined before it can be used in a model."
+            );
+            self.error_at(source, location, message);
+        } else if !self.applied_traits.contains_key(trait_id) {
+            self.applied_traits
+                .insert(trait_id.to_string(), (source, location));
+        }
+        let message = match (version, trait_id) {
+            (Some(Version::V1), "smithy.api#default") => {
+                "The @default trait can only be used in Smithy 2.0 or later"
+            }
+            (Some(Version::V2), "smithy.api#box") => "@box is not supported in Smithy IDL 2.0",
+            _ => return,
+        };
+        self.error_at(source, location, format!("{target}: {message}"));
+    }
+
+    /// Refuses traits whose shape is not marked `@trait`, at the shape's definition when it is
+    /// written in IDL, else where the trait is first applied.
+    fn check_trait_definitions(
+        &mut self,
+        shapes: &Map<String, Value>,
+        idl_ids: &BTreeMap<String, (usize, Location)>,
+    ) {
+        let mut problems: Vec<(&String, usize, Location)> = Vec::new();
+        for (trait_id, (source, location)) in &self.applied_traits {
+            let is_trait = match shapes.get(trait_id) {
+                Some(shape) => shape
+                    .get("traits")
+                    .and_then(|traits| traits.get("smithy.api#trait"))
+                    .is_some(),
+                // The prelude names its traits, and only them, with a lower-case letter first.
+                None => trait_id
+                    .strip_prefix("smithy.api#")
+                    .is_none_or(|name| name.starts_with(|c: char| c.is_ascii_lowercase())),
+            };
+            if !is_trait {
+                let (source, location) = idl_ids
+                    .get(trait_id)
+                    .copied()
+                    .unwrap_or((*source, *location));
+                problems.push((trait_id, source, location));
+            }
+        }
+        problems.sort_by(|a, b| a.0.cmp(b.0));
+        let problems: Vec<(String, usize, Location)> = problems
+            .into_iter()
+            .map(|(id, source, location)| (id.clone(), source, location))
+            .collect();
+        for (trait_id, source, location) in problems {
+            let message = format!(
+                "Shape `{trait_id}` cannot be applied as a trait. If this is a custom trait, \
+                 please add `@trait` to this shape."
+            );
+            self.error_at(source, location, message);
+        }
+    }
+
+    /// Gives the shapes of IDL 1.0 files the 2.0 meaning Smithy's loader gives them. In 1.0 a
+    /// boolean or number shape not marked `@box` has a zero value, and so does a structure
+    /// member targeting one (or a stream) unless the member is `@box`: such shapes and members
+    /// get `@default` of that zero value, and a boxed member `@default(null)`. The 2.0 shapes
+    /// a 1.0 member may target count as boxed unless their `@default` is the zero value.
+    /// `@box` itself is left out, as Smithy never writes it in a 2.0 model.
+    fn upgrade_v1(&self, shapes: &mut Map<String, Value>, v1_shapes: &HashSet<String>) {
+        let has_trait = |value: &Value, trait_id: &str| {
+            value
+                .get("traits")
+                .and_then(|traits| traits.get(trait_id))
+                .is_some()
+        };
+        // Boolean and number shapes that have no zero value, i.e. are nullable.
+        let mut boxed: HashSet<&str> = HashSet::new();
+        for (id, shape) in shapes.iter() {
+            let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
+            if !HAD_ZERO_VALUE_IN_V1.contains(&kind) {
+                continue;
+            }
+            let is_boxed = if v1_shapes.contains(id) {
+                has_trait(shape, "smithy.api#box")
+            } else {
+                let default = shape
+                    .get("traits")
+                    .and_then(|t| t.get("smithy.api#default"));
+                !is_zero_value(default, kind)
+            };
+            if is_boxed {
+                boxed.insert(id);
+            }
+        }
+        let mut defaults: Vec<(String, Option<String>, Value)> = Vec::new();
+        for id in v1_shapes {
+            let Some(shape) = shapes.get(id) else {
+                continue;
+            };
+            let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
+            if HAD_ZERO_VALUE_IN_V1.contains(&kind) && !boxed.contains(id.as_str()) {
+                defaults.push((id.clone(), None, zero_value(kind)));
+            }
+            if kind != "structure" {
+                continue;
+            }
+            for (name, member) in shape
+                .get("members")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let Some(target) = member.get("target").and_then(Value::as_str) else {
+                    continue;
+                };
+                let target_kind = self.kind_of(target).unwrap_or("");
+                let target_shape = shapes.get(target);
+                let target_boxed = match target_shape {
+                    Some(_) => boxed.contains(target),
+                    // The prelude's boolean and number shapes are nullable but for the
+                    // `Primitive` ones.
+                    None => !target
+                        .strip_prefix("smithy.api#")
+                        .is_some_and(|name| name.starts_with("Primitive")),
+                };
+                let stream = target_kind == "blob"
+                    && target_shape.is_some_and(|t| has_trait(t, "smithy.api#streaming"))
+                    && !has_trait(member, "smithy.api#required");
+                let member_boxed = has_trait(member, "smithy.api#box");
+                let value = if (HAD_ZERO_VALUE_IN_V1.contains(&target_kind) || stream)
+                    && !has_trait(member, "smithy.api#default")
+                    && !member_boxed
+                    && !target_boxed
+                {
+                    zero_value(target_kind)
+                } else if member_boxed {
+                    Value::Null
+                } else {
+                    continue;
+                };
+                defaults.push((id.clone(), Some(name.clone()), value));
+            }
+        }
+        for (id, member, value) in defaults {
+            let Some(shape) = shapes.get_mut(&id) else {
+                continue;
+            };
+            let holder = match &member {
+                None => Some(shape),
+                Some(name) => shape
+                    .get_mut("members")
+                    .and_then(|members| members.get_mut(name.as_str())),
+            };
+            if let Some(traits) = holder
+                .and_then(Value::as_object_mut)
+                .map(|holder| holder.entry("traits").or_insert_with(|| json!({})))
+                .and_then(Value::as_object_mut)
+            {
+                traits.insert("smithy.api#default".into(), value);
+            }
+        }
+        for shape in shapes.values_mut() {
+            remove_box(shape);
+            for name in ["member", "key", "value"] {
+                if let Some(member) = shape.get_mut(name) {
+                    remove_box(member);
+                }
+            }
+            if let Some(members) = shape.get_mut("members").and_then(Value::as_object_mut) {
+                members.values_mut().for_each(remove_box);
+            }
+        }
+    }
+
     /// Enum members without a value get their name as value, as Smithy's model does.
     fn finish_enums(
         &mut self,
+        parsed: &[Parsed],
         shapes: &mut Map<String, Value>,
         idl_ids: &BTreeMap<String, (usize, Location)>,
         facts: &BTreeMap<String, ShapeFacts>,
     ) {
         for (id, (source, location)) in idl_ids {
-            let mut inherited = Vec::new();
-            Self::inherited_members(facts, id, 0, &mut inherited);
             let Some(shape) = shapes.get_mut(id).and_then(Value::as_object_mut) else {
                 continue;
             };
             if shape.get("type").and_then(Value::as_str) != Some("enum") {
                 continue;
             }
+            let mut inherited = Vec::new();
+            Self::inherited_members(facts, id, 0, &mut inherited);
             let Some(members) = shape.get_mut("members").and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -1074,20 +1287,24 @@ impl Assembler<'_> {
                 if let Some(traits) = traits.as_object_mut() {
                     match traits.get("smithy.api#enumValue") {
                         None => {
-                            traits.insert(
-                                "smithy.api#enumValue".into(),
-                                Value::String(name.clone()),
-                            );
+                            traits
+                                .insert("smithy.api#enumValue".into(), Value::String(name.clone()));
                         }
                         Some(Value::String(_)) => {}
-                        Some(other) => bad.push(format!(
-                            "{id}${name}: enum members can only be assigned string values, but found: {other}"
+                        Some(other) => bad.push((
+                            name.clone(),
+                            format!(
+                                "{id}${name}: enum members can only be assigned string values, \
+                                 but found: {other}"
+                            ),
                         )),
                     }
                 }
             }
-            for message in bad {
-                self.error_at(*source, *location, message);
+            for (name, message) in bad {
+                let place = idl_shape(parsed, *source, id)
+                    .map_or(*location, |shape| member_place(shape, &name, "enumValue"));
+                self.error_at(*source, place, message);
             }
         }
     }
@@ -1110,8 +1327,8 @@ impl Assembler<'_> {
                     continue;
                 };
                 let messages = self.shape_problems(file, shape, value, facts);
-                for message in messages {
-                    self.error_at(index, shape.location, message);
+                for (location, message) in messages {
+                    self.error_at(index, location, message);
                 }
             }
         }
@@ -1123,8 +1340,10 @@ impl Assembler<'_> {
         shape: &Shape,
         value: &Value,
         facts: &BTreeMap<String, ShapeFacts>,
-    ) -> Vec<String> {
+    ) -> Vec<(Location, String)> {
         let mut problems = Vec::new();
+        // Problems with one member, at the place that member (or its value) is written.
+        let mut member_problems = Vec::new();
         let id = &shape.id;
         if Self::in_mixin_cycle(facts, id) {
             problems.push(format!("{id}: mixins form a cycle"));
@@ -1216,7 +1435,10 @@ impl Assembler<'_> {
                             continue;
                         }
                         if let Some(problem) = int_enum_problem(enum_value) {
-                            problems.push(format!("{id}${name}: {problem}"));
+                            member_problems.push((
+                                member_place(shape, name, "enumValue"),
+                                format!("{id}${name}: {problem}"),
+                            ));
                         }
                     }
                 }
@@ -1277,6 +1499,47 @@ impl Assembler<'_> {
             }
         }
         problems
+            .into_iter()
+            .map(|message| (shape.location, message))
+            .chain(member_problems)
+            .collect()
+    }
+}
+
+/// The shape types whose values were never null in Smithy 1.0 unless boxed (an `intEnum` was
+/// an integer then).
+const HAD_ZERO_VALUE_IN_V1: &[&str] = &[
+    "boolean", "byte", "short", "integer", "long", "float", "double", "intEnum",
+];
+
+/// The zero value a 1.0 shape of the type had: `false`, `0`, or for a stream an empty blob.
+fn zero_value(kind: &str) -> Value {
+    match kind {
+        "boolean" => Value::Bool(false),
+        "blob" | "string" => Value::String(String::new()),
+        _ => Value::from(0),
+    }
+}
+
+/// Whether a `@default` value is the zero value a 1.0 shape of the type had.
+fn is_zero_value(value: Option<&Value>, kind: &str) -> bool {
+    match (value, kind) {
+        (Some(Value::Bool(b)), "boolean") => !b,
+        (Some(Value::Number(n)), _) if kind != "boolean" => n.as_f64() == Some(0.0),
+        _ => false,
+    }
+}
+
+/// Drops `@box` from a shape or member, leaving no empty `traits` behind.
+fn remove_box(shape: &mut Value) {
+    let Some(object) = shape.as_object_mut() else {
+        return;
+    };
+    let Some(traits) = object.get_mut("traits").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if traits.remove("smithy.api#box").is_some() && traits.is_empty() {
+        object.remove("traits");
     }
 }
 
@@ -1440,6 +1703,80 @@ fn json_facts(shape: &Value) -> ShapeFacts {
             .get("traits")
             .and_then(|t| t.get("smithy.api#mixin"))
             .is_some(),
+    }
+}
+
+/// The IDL shape a file defines under an id.
+fn idl_shape<'a>(parsed: &'a [Parsed], source: usize, id: &str) -> Option<&'a Shape> {
+    match parsed.get(source) {
+        Some(Parsed::Idl(file)) => file.shapes.iter().find(|shape| shape.id == id),
+        _ => None,
+    }
+}
+
+/// Where a problem with a member of an IDL shape is shown: at its application of the named
+/// prelude trait (`enumValue` covers `= value` too) when it has one, else at the member, else
+/// (a member the shape does not write itself) at the shape.
+fn member_place(shape: &Shape, member: &str, trait_name: &str) -> Location {
+    let Some(member) = shape.members.iter().find(|m| m.name == member) else {
+        return shape.location;
+    };
+    let names_trait = |text: &str| {
+        !trait_name.is_empty()
+            && (text == trait_name
+                || text
+                    .strip_prefix(PRELUDE_NAMESPACE)
+                    .and_then(|rest| rest.strip_prefix('#'))
+                    == Some(trait_name))
+    };
+    member
+        .traits
+        .iter()
+        .find(|t| names_trait(&t.name.text))
+        .map_or(member.location, |t| t.location)
+}
+
+/// The IDL version a JSON AST file declares in its `smithy` property.
+fn json_version(version: Option<&Value>) -> Option<Version> {
+    match version.and_then(Value::as_str) {
+        Some("1" | "1.0") => Some(Version::V1),
+        Some("2" | "2.0") => Some(Version::V2),
+        _ => None,
+    }
+}
+
+/// Calls `visit` with the shape or member id and the trait id of every trait a JSON AST shape
+/// applies, to its own traits and to its members'.
+fn for_each_json_trait(id: &str, shape: &Value, mut visit: impl FnMut(&str, &str)) {
+    let trait_ids = |value: &Value| {
+        value
+            .get("traits")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|traits| traits.keys())
+            .cloned()
+            .collect::<Vec<String>>()
+    };
+    for trait_id in trait_ids(shape) {
+        visit(id, &trait_id);
+    }
+    let named = ["member", "key", "value"]
+        .into_iter()
+        .filter_map(|name| shape.get(name).map(|member| (name, member)));
+    let listed = shape
+        .get("members")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, member)| (name.as_str(), member));
+    for (name, member) in named.chain(listed) {
+        let traits = trait_ids(member);
+        if !traits.is_empty() {
+            let member_id = format!("{id}${name}");
+            for trait_id in traits {
+                visit(&member_id, &trait_id);
+            }
+        }
     }
 }
 

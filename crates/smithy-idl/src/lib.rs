@@ -5,6 +5,10 @@
 //! reach shapes in other files, and the prelude's names resolve without a `use`. JSON AST
 //! files (names ending in `.json`) may be loaded alongside, as Smithy's model assembler allows.
 //!
+//! The result is always a 2.0 model: shapes from 1.0 files (IDL or JSON AST) get the `@default`
+//! traits that give them the nullability they had in 1.0, as Smithy's loader upgrades them.
+//! Every trait applied must be defined (a shape marked `@trait` in the inputs or the prelude).
+//!
 //! ```
 //! let model = smithy_idl::load(&[(
 //!     "weather.smithy".to_string(),

@@ -43,6 +43,9 @@ pub(crate) enum Node {
 pub(crate) struct TraitApplication {
     pub(crate) name: Reference,
     pub(crate) value: Node,
+    /// Where the application starts: its `@`, or for a trait the syntax implies (a
+    /// documentation comment, `= value`) where that is written.
+    pub(crate) location: Location,
     /// Written without a value, so the value depends on the trait's shape type.
     pub(crate) annotation: bool,
     /// Made from `///` lines rather than written as `@documentation`.
@@ -632,6 +635,7 @@ impl Parser<'_> {
     }
 
     fn parse_trait(&mut self) -> Parse<TraitApplication> {
+        let location = self.location();
         self.expect(Kind::At)?;
         self.next();
         let name_location = self.location();
@@ -642,6 +646,7 @@ impl Parser<'_> {
         if self.kind() != Kind::LParen {
             return Ok(TraitApplication {
                 name,
+                location,
                 value: Node::Null,
                 annotation: true,
                 doc_comment: false,
@@ -653,6 +658,7 @@ impl Parser<'_> {
             self.next();
             return Ok(TraitApplication {
                 name,
+                location,
                 value: Node::Null,
                 annotation: true,
                 doc_comment: false,
@@ -664,6 +670,7 @@ impl Parser<'_> {
         self.next();
         Ok(TraitApplication {
             name,
+            location,
             value,
             annotation: false,
             doc_comment: false,
@@ -1116,6 +1123,7 @@ impl Parser<'_> {
                     text: "smithy.api#default".into(),
                     location: default_location,
                 },
+                location: default_location,
                 value,
                 annotation: false,
                 doc_comment: false,
@@ -1161,6 +1169,7 @@ impl Parser<'_> {
                         text: "smithy.api#enumValue".into(),
                         location: value_location,
                     },
+                    location: value_location,
                     value,
                     annotation: false,
                     doc_comment: false,
@@ -1265,6 +1274,7 @@ impl Parser<'_> {
                 text: marker.into(),
                 location,
             },
+            location,
             value: Node::Null,
             annotation: true,
             doc_comment: false,
@@ -1354,6 +1364,7 @@ fn documentation(text: String, location: Location) -> TraitApplication {
             text: "smithy.api#documentation".into(),
             location,
         },
+        location,
         value: Node::String(text),
         annotation: false,
         doc_comment: true,
