@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::Error;
 use crate::parser::{self, File, Location, Node, Reference, Shape, TraitApplication, Version};
-use crate::prelude::{PRELUDE_NAMESPACE, prelude_type};
+use crate::prelude::{PRELUDE_NAMESPACE, package_trait_type, prelude_type};
 
 /// How deep mixins may chain before the loader gives up on a cycle.
 const MAX_MIXIN_DEPTH: usize = 64;
@@ -504,7 +504,10 @@ impl Assembler<'_> {
         for application in traits {
             let trait_id = self.resolve_reference(context, &application.name);
             let value = if application.annotation {
-                match self.kind_of(&trait_id) {
+                match self
+                    .kind_of(&trait_id)
+                    .or_else(|| package_trait_type(&trait_id))
+                {
                     Some("list" | "set") => Value::Array(Vec::new()),
                     _ => Value::Object(Map::new()),
                 }
@@ -1065,8 +1068,9 @@ impl Assembler<'_> {
         }
     }
 
-    /// Refuses an application of a trait that names no shape, and of a trait the applying
-    /// file's IDL version does not allow; remembers the trait to check its definition later.
+    /// Refuses an application of a trait that names no shape (of the inputs, the prelude, or
+    /// Smithy's trait packages), and of a trait the applying file's IDL version does not
+    /// allow; remembers the trait to check its definition later.
     fn check_trait(
         &mut self,
         target: &str,
@@ -1075,7 +1079,7 @@ impl Assembler<'_> {
         location: Location,
         version: Option<Version>,
     ) {
-        if !self.exists(trait_id) {
+        if !self.exists(trait_id) && package_trait_type(trait_id).is_none() {
             let message = format!(
                 "{target}: Unable to resolve trait `{trait_id}`. If this is a custom trait, then \
                  it must be defined before it can be used in a model."

@@ -7,7 +7,9 @@
 //!
 //! The result is always a 2.0 model: shapes from 1.0 files (IDL or JSON AST) get the `@default`
 //! traits that give them the nullability they had in 1.0, as Smithy's loader upgrades them.
-//! Every trait applied must be defined (a shape marked `@trait` in the inputs or the prelude).
+//! Every trait applied must be defined: a shape marked `@trait` in the inputs or the prelude,
+//! or a trait of one of Smithy's own trait packages (`aws.protocols`, `aws.auth`, `aws.api`,
+//! `smithy.test`, `smithy.waiters`, ...), which resolve as if those packages were loaded.
 //!
 //! ```
 //! let model = smithy_idl::load(&[(

@@ -311,3 +311,26 @@ fn a_member_a_list_cannot_have_is_refused_at_the_member() {
     let error = error_with(&errors, "list shapes cannot have a member named `other`");
     assert_eq!((error.line, error.column), (6, 5));
 }
+
+#[test]
+fn traits_of_smithy_trait_packages_resolve_without_their_files() {
+    let model = load(&[(
+        "a.smithy",
+        "$version: \"2\"\nnamespace a\n\nuse aws.protocols#awsJson1_1\n\n@awsJson1_1\n\
+         @aws.auth#sigv4(name: \"a\")\nservice S {}\n",
+    )])
+    .unwrap();
+    assert_eq!(
+        model["shapes"]["a#S"]["traits"],
+        json!({"aws.protocols#awsJson1_1": {}, "aws.auth#sigv4": {"name": "a"}})
+    );
+    // Another trait of a package's namespace is unknown all the same.
+    let errors = refused(&[(
+        "a.smithy",
+        "$version: \"2\"\nnamespace a\n\n@aws.protocols#notAProtocol\nservice S {}\n",
+    )]);
+    error_with(
+        &errors,
+        "Unable to resolve trait `aws.protocols#notAProtocol`",
+    );
+}
