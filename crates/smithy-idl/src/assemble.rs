@@ -214,6 +214,9 @@ impl Assembler<'_> {
         let mut pending: Vec<PendingTrait> = Vec::new();
         let mut idl_ids: BTreeMap<String, (usize, Location)> = BTreeMap::new();
         let mut v1_shapes: HashSet<String> = HashSet::new();
+        // Shapes of JSON AST files that declare no version, which Smithy neither upgrades nor
+        // treats as 2.0 shapes.
+        let mut unversioned: HashSet<String> = HashSet::new();
 
         // Every defined shape first, so references resolve whatever order files come in.
         for (index, file) in parsed.iter().enumerate() {
@@ -337,8 +340,14 @@ impl Assembler<'_> {
                                 file_version,
                             );
                         });
-                        if file_version == Some(Version::V1) {
-                            v1_shapes.insert(id.clone());
+                        match file_version {
+                            Some(Version::V1) => {
+                                v1_shapes.insert(id.clone());
+                            }
+                            None => {
+                                unversioned.insert(id.clone());
+                            }
+                            Some(Version::V2) => {}
                         }
                         facts.insert(id.clone(), json_facts(shape));
                         shapes.insert(id.clone(), shape.clone());
@@ -357,7 +366,7 @@ impl Assembler<'_> {
         self.finish_enums(parsed, &mut shapes, &idl_ids, &facts);
         self.validate(parsed, &idl_ids, &shapes, &facts);
         if !v1_shapes.is_empty() {
-            self.upgrade_v1(&mut shapes, &v1_shapes);
+            self.upgrade_v1(&mut shapes, &v1_shapes, &unversioned);
         }
         for (id, value) in applies {
             shapes.insert(id, value);
@@ -1144,9 +1153,15 @@ impl Assembler<'_> {
     /// boolean or number shape not marked `@box` has a zero value, and so does a structure
     /// member targeting one (or a stream) unless the member is `@box`: such shapes and members
     /// get `@default` of that zero value, and a boxed member `@default(null)`. The 2.0 shapes
-    /// a 1.0 member may target count as boxed unless their `@default` is the zero value.
+    /// a 1.0 member may target count as boxed unless their `@default` is the zero value (and
+    /// shapes of JSON AST files without a version only when marked `@box`).
     /// `@box` itself is left out, as Smithy never writes it in a 2.0 model.
-    fn upgrade_v1(&self, shapes: &mut Map<String, Value>, v1_shapes: &HashSet<String>) {
+    fn upgrade_v1(
+        &self,
+        shapes: &mut Map<String, Value>,
+        v1_shapes: &HashSet<String>,
+        unversioned: &HashSet<String>,
+    ) {
         let has_trait = |value: &Value, trait_id: &str| {
             value
                 .get("traits")
@@ -1160,7 +1175,7 @@ impl Assembler<'_> {
             if !HAD_ZERO_VALUE_IN_V1.contains(&kind) {
                 continue;
             }
-            let is_boxed = if v1_shapes.contains(id) {
+            let is_boxed = if v1_shapes.contains(id) || unversioned.contains(id) {
                 has_trait(shape, "smithy.api#box")
             } else {
                 let default = shape

@@ -158,10 +158,14 @@ fn a_1_0_json_ast_file_is_upgraded_like_a_1_0_idl_file() {
         "j#Count": {"type": "long"},
         "j#S": {"type": "structure", "members": {
             "a": {"target": "j#Count"},
-            "b": {"target": "j#Count", "traits": {"smithy.api#box": {}}}
+            "b": {"target": "j#Count", "traits": {"smithy.api#box": {}}},
+            "c": {"target": "u#Number"}
         }}
     }}"#;
-    let model = load(&[("j.json", json)]).unwrap();
+    // A JSON AST file without a version is neither upgraded nor taken for a 2.0 file.
+    let unversioned = r#"{"shapes": {"u#Number": {"type": "integer"}}}"#;
+    let model = load(&[("j.json", json), ("u.json", unversioned)]).unwrap();
+    assert_eq!(model["shapes"]["u#Number"], json!({"type": "integer"}));
     assert_eq!(
         model["shapes"]["j#Count"],
         json!({"type": "long", "traits": {"smithy.api#default": 0}})
@@ -171,6 +175,7 @@ fn a_1_0_json_ast_file_is_upgraded_like_a_1_0_idl_file() {
         json!({
             "a": {"target": "j#Count", "traits": {"smithy.api#default": 0}},
             "b": {"target": "j#Count", "traits": {"smithy.api#default": null}},
+            "c": {"target": "u#Number", "traits": {"smithy.api#default": 0}},
         })
     );
 }
