@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::parser::{self, File, Location, Node, Reference, Shape, TraitApplication, Version};
 use crate::prelude::{PRELUDE_NAMESPACE, package_trait_type, prelude_type};
 
@@ -107,11 +107,14 @@ struct Assembler<'a> {
     /// Every trait id applied that names a shape, with the first place it is applied, to
     /// check once the model is complete that each of them is a trait definition.
     applied_traits: HashMap<String, (usize, Location)>,
+    /// What Smithy's loader warns about but accepts.
+    warnings: Vec<Error>,
 }
 
-/// Loads the sources into one JSON AST value.
-pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
+/// Loads the sources into one JSON AST value, with the warnings found on the way.
+pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<(Value, Vec<Warning>), Vec<Error>> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut parsed = Vec::new();
     let mut buffers = parser::Buffers::default();
     for source in sources {
@@ -132,6 +135,15 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
             }
         } else {
             let (file, syntax_errors) = parser::parse(source.text, &mut buffers);
+            for w in &file.warnings {
+                warnings.push(Error::at(
+                    source.name,
+                    source.text,
+                    w.location.line,
+                    w.location.column,
+                    w.message.clone(),
+                ));
+            }
             for e in syntax_errors {
                 errors.push(Error::at(
                     source.name,
@@ -152,10 +164,12 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<Value, Vec<Error>> {
         errors,
         defined: HashMap::new(),
         applied_traits: HashMap::new(),
+        warnings,
     };
     let model = assembler.run(&mut parsed);
     if assembler.errors.is_empty() {
-        Ok(model)
+        let warnings = assembler.warnings.into_iter().map(Warning::from).collect();
+        Ok((model, warnings))
     } else {
         Err(assembler.errors)
     }
@@ -169,6 +183,21 @@ impl Assembler<'_> {
             .map(|s| (s.name, s.text))
             .unwrap_or(("", ""));
         self.errors.push(Error::at(
+            name,
+            text,
+            location.line,
+            location.column,
+            message,
+        ));
+    }
+
+    fn warning_at(&mut self, source: usize, location: Location, message: String) {
+        let (name, text) = self
+            .sources
+            .get(source)
+            .map(|s| (s.name, s.text))
+            .unwrap_or(("", ""));
+        self.warnings.push(Error::at(
             name,
             text,
             location.line,
@@ -247,6 +276,16 @@ impl Assembler<'_> {
                             }
                         }
                     }
+                }
+            }
+        }
+
+        for (index, file) in parsed.iter().enumerate() {
+            let Parsed::Idl(file) = file else { continue };
+            for used in &file.use_statements {
+                if !self.exists(&used.text) && package_trait_type(&used.text).is_none() {
+                    let message = format!("Use statement refers to undefined shape: {}", used.text);
+                    self.warning_at(index, used.location, message);
                 }
             }
         }
@@ -736,9 +775,33 @@ impl Assembler<'_> {
                     }
                     object.insert(key.clone(), Value::Object(map));
                 }
-                // Smithy only warns about properties it does not know.
                 _ => {}
             }
+        }
+        // Smithy only warns about properties it does not know.
+        let allowed: &[&str] = if shape.kind == "service" {
+            SERVICE_PROPERTIES
+        } else {
+            &RESOURCE_PROPERTIES_AND_TYPE
+        };
+        let mut unknown: Vec<&str> = shape
+            .properties
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .filter(|key| !allowed.contains(key))
+            .collect();
+        if !unknown.is_empty() {
+            unknown.sort_unstable();
+            let mut allowed = allowed.to_vec();
+            allowed.sort_unstable();
+            let message = format!(
+                "{}: Expected an object with possible properties of {}, but found additional \
+                 properties: {}",
+                shape.id,
+                ticked(&allowed),
+                ticked(&unknown)
+            );
+            self.warning_at(context.source, shape.location, message);
         }
     }
 
@@ -1103,6 +1166,14 @@ impl Assembler<'_> {
                 "The @default trait can only be used in Smithy 2.0 or later"
             }
             (Some(Version::V2), "smithy.api#box") => "@box is not supported in Smithy IDL 2.0",
+            (Some(Version::V2), "smithy.api#enum") => {
+                let message = format!(
+                    "{target}: The enum trait is deprecated. Smithy 2.0 models should use the \
+                     enum shape."
+                );
+                self.warning_at(source, location, message);
+                return;
+            }
             _ => return,
         };
         self.error_at(source, location, format!("{target}: {message}"));
@@ -1560,6 +1631,38 @@ fn remove_box(shape: &mut Value) {
     if traits.remove("smithy.api#box").is_some() && traits.is_empty() {
         object.remove("traits");
     }
+}
+
+/// The properties a service body may have.
+const SERVICE_PROPERTIES: &[&str] = &[
+    "type",
+    "version",
+    "operations",
+    "resources",
+    "rename",
+    "errors",
+];
+
+/// The properties a resource body may have.
+const RESOURCE_PROPERTIES_AND_TYPE: [&str; 12] = [
+    "type",
+    "identifiers",
+    "properties",
+    "put",
+    "create",
+    "read",
+    "update",
+    "delete",
+    "list",
+    "operations",
+    "collectionOperations",
+    "resources",
+];
+
+/// Names in backticks, separated by commas.
+fn ticked(names: &[&str]) -> String {
+    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    names.join(", ")
 }
 
 /// What a resource may define; a resource mixin may define none of them.

@@ -1,4 +1,5 @@
-//! Load errors: where in which file, what went wrong, and a snippet with a caret under the spot.
+//! Load errors and warnings: where in which file, what went wrong (or is doubtful), and a
+//! snippet with a caret under the spot.
 
 use std::fmt;
 
@@ -61,32 +62,91 @@ impl fmt::Display for Error {
     /// Renders the error as `file:line:column: message`, then the line with a caret under the
     /// column, the way compilers show it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            return write!(f, "{}: {}", self.file, self.message);
-        }
-        writeln!(
+        render(
             f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
-        if let Some(line) = &self.source_line {
-            let gutter = self.line.to_string();
-            let pad = " ".repeat(gutter.len());
-            // Tabs stay tabs under the caret so it lines up whatever the tab width.
-            let lead: String = line
-                .chars()
-                .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{gutter} | {line}")?;
-            write!(f, "{pad} | {lead}^")?;
-        }
-        Ok(())
+            &self.file,
+            self.line,
+            self.column,
+            &self.message,
+            self.source_line.as_deref(),
+        )
     }
 }
 
 impl std::error::Error for Error {}
+
+/// Something Smithy's loader accepts but warns about (an unknown control statement or shape
+/// property, a `use` of a shape defined nowhere, a deprecated trait), with the place it points
+/// at. It has the fields of an [`Error`] and renders the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The name of the file the warning is about, as it was given to the loader.
+    pub file: String,
+    /// The 1-based line of the text in question (0 when the warning has no place in a file).
+    pub line: usize,
+    /// The 1-based column, counted in characters, of the text in question.
+    pub column: usize,
+    /// What is doubtful.
+    pub message: String,
+    /// The text of the line, kept so the warning can be shown without the file.
+    pub source_line: Option<String>,
+}
+
+impl From<Error> for Warning {
+    fn from(error: Error) -> Self {
+        Warning {
+            file: error.file,
+            line: error.line,
+            column: error.column,
+            message: error.message,
+            source_line: error.source_line,
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    /// Renders the warning as `file:line:column: message` with the line and a caret under the
+    /// column, as an [`Error`] renders.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(
+            f,
+            &self.file,
+            self.line,
+            self.column,
+            &self.message,
+            self.source_line.as_deref(),
+        )
+    }
+}
+
+/// `file:line:column: message`, then the line with a caret under the column.
+fn render(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    line_number: usize,
+    column: usize,
+    message: &str,
+    source_line: Option<&str>,
+) -> fmt::Result {
+    if line_number == 0 {
+        return write!(f, "{file}: {message}");
+    }
+    writeln!(f, "{file}:{line_number}:{column}: {message}")?;
+    if let Some(line) = source_line {
+        let gutter = line_number.to_string();
+        let pad = " ".repeat(gutter.len());
+        // Tabs stay tabs under the caret so it lines up whatever the tab width.
+        let lead: String = line
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        writeln!(f, "{pad} |")?;
+        writeln!(f, "{gutter} | {line}")?;
+        write!(f, "{pad} | {lead}^")?;
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,7 @@ mod prelude;
 
 use std::path::{Path, PathBuf};
 
-pub use error::Error;
+pub use error::{Error, Warning};
 
 /// Loads files given as (name, text) pairs into one JSON AST value:
 /// `{"smithy": "2.0", "metadata": {...}, "shapes": {...}}`.
@@ -36,6 +36,15 @@ pub use error::Error;
 /// Names are used in errors; a name ending in `.json` marks a JSON AST file. Every problem
 /// found is returned, not just the first.
 pub fn load(files: &[(String, String)]) -> Result<serde_json::Value, Vec<Error>> {
+    load_with_warnings(files).map(|(model, _)| model)
+}
+
+/// Loads files as [`load`] does, and also returns what Smithy's loader warns about in a model
+/// it accepts: unknown control statements and service or resource properties, `use` of shapes
+/// defined nowhere, the deprecated `@enum` trait in 2.0 files.
+pub fn load_with_warnings(
+    files: &[(String, String)],
+) -> Result<(serde_json::Value, Vec<Warning>), Vec<Error>> {
     let sources: Vec<assemble::Source<'_>> = files
         .iter()
         .map(|(name, text)| assemble::Source { name, text })
@@ -46,6 +55,13 @@ pub fn load(files: &[(String, String)]) -> Result<serde_json::Value, Vec<Error>>
 /// Loads `.smithy` and `.json` files, and every such file under the given folders (sorted by
 /// path, so the result does not depend on the order the file system lists them).
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<serde_json::Value, Vec<Error>> {
+    load_paths_with_warnings(paths).map(|(model, _)| model)
+}
+
+/// Loads files and folders as [`load_paths`] does, with the warnings of [`load_with_warnings`].
+pub fn load_paths_with_warnings<P: AsRef<Path>>(
+    paths: &[P],
+) -> Result<(serde_json::Value, Vec<Warning>), Vec<Error>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -68,7 +84,7 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<serde_json::Value, Vec<
     if !errors.is_empty() {
         return Err(errors);
     }
-    load(&loaded)
+    load_with_warnings(&loaded)
 }
 
 /// How deep folders are followed, so a link cycle cannot loop forever.

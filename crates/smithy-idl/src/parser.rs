@@ -111,6 +111,10 @@ pub(crate) struct File {
     pub(crate) metadata: Vec<(String, Node, Location)>,
     pub(crate) shapes: Vec<Shape>,
     pub(crate) applies: Vec<Apply>,
+    /// Each `use`d shape id, where it is written.
+    pub(crate) use_statements: Vec<Reference>,
+    /// What Smithy's parser warns about but accepts, where it is written.
+    pub(crate) warnings: Vec<SyntaxError>,
 }
 
 /// A syntax error at a place in the file.
@@ -142,6 +146,8 @@ pub(crate) fn parse(text: &str, buffers: &mut Buffers) -> (File, Vec<SyntaxError
             metadata: Vec::new(),
             shapes: Vec::new(),
             applies: Vec::new(),
+            use_statements: Vec::new(),
+            warnings: Vec::new(),
         },
     };
     parser.buffer_doc();
@@ -454,7 +460,13 @@ impl Parser<'_> {
                 }
             }
             // Smithy only warns about unknown control statements.
-            _ => {}
+            _ => self.file.warnings.push(SyntaxError {
+                location,
+                message: format!(
+                    "Unknown control statement `{key}` with value `{}`",
+                    node_json(&value)
+                ),
+            }),
         }
         self.expect_and_skip_br()
     }
@@ -562,6 +574,10 @@ impl Parser<'_> {
                     ),
                 });
             }
+            self.file.use_statements.push(Reference {
+                text: id.clone(),
+                location,
+            });
             self.file.uses.insert(name, id);
             self.expect_and_skip_br()?;
             self.skip_ws_and_docs();
@@ -1388,6 +1404,31 @@ fn identifier_node(identifier: String, location: Location) -> Node {
 }
 
 /// A node printed as JSON, for messages.
+/// A node value written as compact JSON, shape ids as strings.
+fn node_json(node: &Node) -> String {
+    fn quoted(text: &str) -> String {
+        serde_json::Value::String(text.to_string()).to_string()
+    }
+    match node {
+        Node::String(s) => quoted(s),
+        Node::Number(n) => n.clone(),
+        Node::Bool(b) => b.to_string(),
+        Node::Null => "null".into(),
+        Node::Array(items) => {
+            let items: Vec<String> = items.iter().map(node_json).collect();
+            format!("[{}]", items.join(","))
+        }
+        Node::Object(entries) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(key, value)| format!("{}:{}", quoted(key), node_json(value)))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        }
+        Node::ShapeId(reference) => quoted(&reference.text),
+    }
+}
+
 fn node_debug(node: &Node) -> String {
     match node {
         Node::String(s) => format!("{s:?}"),

@@ -339,3 +339,53 @@ fn traits_of_smithy_trait_packages_resolve_without_their_files() {
         "Unable to resolve trait `aws.protocols#notAProtocol`",
     );
 }
+
+#[test]
+fn what_smithy_warns_about_is_returned_as_warnings() {
+    let text = "$version: \"2\"\n$colour: [\"red\", 1]\nnamespace a\n\nuse b#Missing\n\n\
+                @enum([{value: \"x\"}])\nstring E\n\nservice S {\n    version: \"1\"\n    \
+                owner: \"me\"\n}\n";
+    let files = vec![file("a.smithy", text)];
+    let (model, warnings) = smithy_idl::load_with_warnings(&files).unwrap();
+    assert_eq!(model, smithy_idl::load(&files).unwrap());
+    let found: Vec<(usize, usize, &str)> = warnings
+        .iter()
+        .map(|w| (w.line, w.column, w.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                2,
+                10,
+                "Unknown control statement `colour` with value `[\"red\",1]`"
+            ),
+            (5, 5, "Use statement refers to undefined shape: b#Missing"),
+            (
+                10,
+                1,
+                "a#S: Expected an object with possible properties of `errors`, `operations`, \
+                 `rename`, `resources`, `type`, `version`, but found additional properties: \
+                 `owner`"
+            ),
+            (
+                7,
+                1,
+                "a#E: The enum trait is deprecated. Smithy 2.0 models should use the enum shape."
+            ),
+        ]
+    );
+    assert_eq!(
+        warnings[1].to_string(),
+        "a.smithy:5:5: Use statement refers to undefined shape: b#Missing\n  |\n5 | use \
+         b#Missing\n  |     ^"
+    );
+
+    // The enum trait is how 1.0 files write enums: no warning there.
+    let files = vec![file(
+        "a.smithy",
+        "$version: \"1\"\nnamespace a\n\n@enum([{value: \"x\"}])\nstring E\n",
+    )];
+    let (_, warnings) = smithy_idl::load_with_warnings(&files).unwrap();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}
