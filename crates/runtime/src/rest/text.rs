@@ -13,8 +13,10 @@
 //! - [`QueryString`]: the query string as ordered key/value pairs.
 //! - [`single_header`], [`split_header_list`], [`split_http_date_list`], [`prefix_headers`],
 //!   [`format_header_list`], [`format_timestamp_list`], [`header_value`]: header values.
-//! - `parse_*` and `format_*`: booleans, numbers, timestamps, blobs and `@mediaType` strings.
-//! - [`MediaType`], [`BodyMedia`], [`check_content_type`], [`check_accept`]: media types.
+//! - `parse_*` and `format_*`: booleans, numbers, timestamps, blobs and `@mediaType` strings;
+//!   [`Binding`] gives a timestamp's default format.
+//! - [`MediaType`], [`parse_accept`], [`BodyMedia`], [`check_content_type`], [`check_accept`]:
+//!   media types.
 
 mod header;
 mod media;
@@ -113,8 +115,127 @@ impl fmt::Display for Shown<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Binding, Shown, TextError};
-    use crate::TimestampFormat;
+    use super::*;
+    use crate::{Blob, Timestamp};
+
+    /// Deterministic pseudo-random texts over characters the readers treat specially.
+    struct Texts(u64);
+
+    impl Texts {
+        fn next_number(&mut self) -> u64 {
+            // xorshift64
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn next_text(&mut self) -> String {
+            const PIECES: [&str; 32] = [
+                "%", "2", "F", "f", "0", "9", ",", "\"", "\\", " ", "\t", ";", "=", "/", "*", "é",
+                "😹", "+", "-", ".", "e", "E", "Z", "T", ":", "NaN", "Mon", "q", "&", "a", "%C3",
+                "\u{1}",
+            ];
+            let length = self.next_number() % 12;
+            (0..length)
+                .map(|_| PIECES[(self.next_number() % PIECES.len() as u64) as usize])
+                .collect()
+        }
+    }
+
+    #[test]
+    fn readers_never_panic_and_writers_round_trip() {
+        let mut texts = Texts(0x9e37_79b9_7f4a_7c15);
+        let mut headers = http::HeaderMap::new();
+        headers.append("x-p-a", http::HeaderValue::from_static("1"));
+        for _ in 0..20_000 {
+            let text = texts.next_text();
+            let t = text.as_str();
+            let _ = decode_label(t);
+            let _ = decode_greedy_label(t.split('/'));
+            let _ = QueryString::parse(t).map(|q| (q.grouped().len(), q.first_per_key().len()));
+            let _ = single_header([t]);
+            let _ = split_header_list([t]);
+            let _ = split_http_date_list([t]);
+            let _ = prefix_headers(&headers, t);
+            let _ = header_value(t);
+            let _ = parse_boolean(t);
+            let _ = (
+                parse_byte(t),
+                parse_short(t),
+                parse_integer(t),
+                parse_long(t),
+            );
+            let _ = (parse_float(t), parse_double(t));
+            let _ = (parse_big_integer(t), parse_big_decimal(t));
+            for format in [
+                TimestampFormat::EpochSeconds,
+                TimestampFormat::DateTime,
+                TimestampFormat::HttpDate,
+            ] {
+                let _ = parse_timestamp(t, format);
+            }
+            let _ = (parse_blob(t), parse_media_type_string(t));
+            let _ = MediaType::parse(t).map(|m| m.covers(t));
+            let _ = parse_accept([t]);
+            for media in [
+                BodyMedia::None,
+                BodyMedia::Json,
+                BodyMedia::Exact("text/plain"),
+                BodyMedia::Any,
+            ] {
+                let _ = check_content_type(Some(t), media, false);
+                let _ = check_accept([t], media);
+            }
+
+            assert_eq!(decode_label(&encode_label(t, false)).unwrap(), t);
+            let key = texts.next_text();
+            let query = format!("{}={}", encode_query(&key), encode_query(t));
+            let parsed = QueryString::parse(&query).unwrap();
+            assert_eq!(parsed.pairs().collect::<Vec<_>>(), [(key.as_str(), t)]);
+            assert_eq!(
+                parse_media_type_string(&format_media_type_string(t)).unwrap(),
+                t
+            );
+            let blob = Blob::new(t.as_bytes().to_vec());
+            assert_eq!(parse_blob(&format_blob(&blob)).unwrap(), blob);
+            let items = [t.to_owned(), texts.next_text()];
+            if items.iter().all(|item| header_value(item).is_ok()) {
+                let line = format_header_list(&items);
+                assert_eq!(split_header_list([line.as_str()]).unwrap(), items, "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_timestamps_round_trip_through_text() {
+        let mut numbers = Texts(7);
+        for _ in 0..10_000 {
+            let bits = numbers.next_number();
+            let value = f64::from_bits(bits);
+            let read = parse_double(&format_double(value)).unwrap();
+            assert!(read.to_bits() == value.to_bits() || (read.is_nan() && value.is_nan()));
+            let single = f32::from_bits(bits as u32);
+            let read = parse_float(&format_float(single)).unwrap();
+            assert!(read.to_bits() == single.to_bits() || (read.is_nan() && single.is_nan()));
+            let long = bits as i64;
+            assert_eq!(parse_long(&long.to_string()).unwrap(), long);
+            let at = Timestamp::new(
+                (bits % 10_000_000_000) as i64 - 5_000_000_000,
+                (bits % 1_000_000_000) as u32,
+            );
+            for format in [
+                TimestampFormat::EpochSeconds,
+                TimestampFormat::DateTime,
+                TimestampFormat::HttpDate,
+            ] {
+                assert_eq!(
+                    parse_timestamp(&format_timestamp(&at, format), format).unwrap(),
+                    at
+                );
+            }
+        }
+    }
 
     #[test]
     fn messages_quote_and_shorten_the_value() {

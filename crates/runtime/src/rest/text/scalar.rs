@@ -5,6 +5,8 @@
 //! `MalformedDouble`, `MalformedTimestamp{Path,Query,Header}*`, `MalformedString`) refuse
 //! coercions such as `TRUE`, `1`, `1.001` for an integer, `2ABC`, `0x42`, and any timestamp in
 //! another format than the member's. Whitespace is not trimmed here; header readers trim it.
+//!
+//! Integers and big numbers need no writer of their own: their `to_string` is their text.
 
 use base64::Engine as _;
 
