@@ -1151,15 +1151,19 @@ impl Assembler<'_> {
         location: Location,
         version: Option<Version>,
     ) {
-        if !self.exists(trait_id) && package_trait_type(trait_id).is_none() {
-            let message = format!(
-                "{target}: Unable to resolve trait `{trait_id}`. If this is a custom trait, then \
-                 it must be defined before it can be used in a model."
-            );
-            self.error_at(source, location, message);
-        } else if !self.applied_traits.contains_key(trait_id) {
-            self.applied_traits
-                .insert(trait_id.to_string(), (source, location));
+        // A trait seen before is known to resolve: one lookup for the many applications of
+        // the same few traits.
+        if !self.applied_traits.contains_key(trait_id) {
+            if self.exists(trait_id) || package_trait_type(trait_id).is_some() {
+                self.applied_traits
+                    .insert(trait_id.to_string(), (source, location));
+            } else {
+                let message = format!(
+                    "{target}: Unable to resolve trait `{trait_id}`. If this is a custom trait, \
+                     then it must be defined before it can be used in a model."
+                );
+                self.error_at(source, location, message);
+            }
         }
         let message = match (version, trait_id) {
             (Some(Version::V1), "smithy.api#default") => {
