@@ -123,12 +123,6 @@ pub fn generate(model_json: &str, settings: &Settings) -> Result<Generated> {
     let (version, shapes) = load::load(model_json)?;
     let loaded = Instant::now();
     let service = lower::lower(version, shapes, settings)?;
-    if service.protocol == Protocol::RestJson1 {
-        return Err(Error::Unsupported {
-            shape: service.id,
-            reason: "restJson1 services are checked and lowered, but their serving code is not generated yet".into(),
-        });
-    }
     let lowered = Instant::now();
     let tokens = emit::emit(&service, &settings.runtime_crate);
     let emitted = Instant::now();

@@ -62,10 +62,10 @@ fn unsupported_pattern_names_shape_and_construct() {
 #[test]
 fn other_protocols_are_refused() {
     let mut model = service(serde_json::json!({"ex#In": {"type": "structure", "members": {}}}));
-    model["shapes"]["ex#S"]["traits"] = serde_json::json!({"aws.protocols#restJson1": {}});
+    model["shapes"]["ex#S"]["traits"] = serde_json::json!({"aws.protocols#restXml": {}});
     assert_eq!(
         error_of(model),
-        "ex#S: the service speaks neither awsJson1_0 nor awsJson1_1"
+        "ex#S: the service speaks none of awsJson1_0, awsJson1_1 and restJson1"
     );
 }
 

@@ -82,7 +82,14 @@ impl Emitter<'_> {
         } else {
             quote!(_request_id)
         };
-        let write_members = Self::function(shape.functions.write_members.as_ref());
+        let write_members = Self::function(
+            shape
+                .functions
+                .write_body
+                .as_ref()
+                .or(shape.functions.write_members.as_ref()),
+        );
+        let write_headers = self.error_headers(&shape.id);
         let constructor = info.message.as_ref().filter(|m| m.constructible).map(|message| {
             let field = ident(&message.field);
             let value = if message.optional {
@@ -126,6 +133,7 @@ impl Emitter<'_> {
                     super::json::#write_members(self, object);
                     #(#fills)*
                 }
+                #write_headers
             }
         }
     }

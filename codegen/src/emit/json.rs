@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Emitter, ident};
-use crate::ir::{Kind, Shape, Simple, TimestampFormat};
+use crate::ir::{Kind, Member, Shape, Simple, TimestampFormat};
 use smithy_patterns::Engine;
 
 impl Emitter<'_> {
@@ -64,54 +64,62 @@ impl Emitter<'_> {
     fn writers(&self, shape: &Shape) -> TokenStream {
         let rt = &self.rt;
         let functions = &shape.functions;
-        if functions.write.is_none() && functions.write_members.is_none() {
+        if functions.write.is_none()
+            && functions.write_members.is_none()
+            && functions.write_body.is_none()
+        {
             return TokenStream::new();
         }
         match &shape.kind {
             Kind::Structure(members) => {
-                let ser_members = Self::function(functions.write_members.as_ref());
                 let ty = self.type_path(shape);
-                let writes = members.iter().map(|member| {
-                    let field = ident(&member.rust_name);
-                    let key = &member.name;
-                    let write = self.write_value(
-                        &member.target,
-                        member.timestamp_format,
-                        quote!(value),
-                        quote!(object.key(#key)),
-                    );
-                    if member.optional() {
-                        quote! {
-                            if let Some(value) = &input.#field {
-                                #write;
-                            }
-                        }
+                let body = functions.write_body.as_ref().map(|ser_body| {
+                    let ser_body = ident(ser_body);
+                    let in_body = self.body_members(&shape.id);
+                    let members: Vec<&Member> = members
+                        .iter()
+                        .filter(|m| in_body.contains(&m.name.as_str()))
+                        .collect();
+                    let writes = self.member_writes(&members);
+                    let (input, object) = if members.is_empty() {
+                        (quote!(_input), quote!(_object))
                     } else {
-                        quote! {{
-                            let value = &input.#field;
-                            #write;
-                        }}
+                        (quote!(input), quote!(object))
+                    };
+                    quote! {
+                        pub(super) fn #ser_body(#input: &#ty, #object: &mut #rt::ObjectWriter<'_>) {
+                            #(#writes)*
+                        }
                     }
                 });
-                let (input, object) = if members.is_empty() {
-                    (quote!(_input), quote!(_object))
-                } else {
-                    (quote!(input), quote!(object))
-                };
-                let whole = functions.write.as_ref().map(|ser| {
-                    let ser = ident(ser);
+                let all_members = functions.write_members.as_ref().map(|ser_members| {
+                    let ser_members = ident(ser_members);
+                    let all: Vec<&Member> = members.iter().collect();
+                    let writes = self.member_writes(&all);
+                    let (input, object) = if members.is_empty() {
+                        (quote!(_input), quote!(_object))
+                    } else {
+                        (quote!(input), quote!(object))
+                    };
+                    let whole = functions.write.as_ref().map(|ser| {
+                        let ser = ident(ser);
+                        quote! {
+                            pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
+                                let mut object = writer.object();
+                                #ser_members(input, &mut object);
+                            }
+                        }
+                    });
                     quote! {
-                        pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
-                            let mut object = writer.object();
-                            #ser_members(input, &mut object);
+                        #whole
+                        pub(super) fn #ser_members(#input: &#ty, #object: &mut #rt::ObjectWriter<'_>) {
+                            #(#writes)*
                         }
                     }
                 });
                 quote! {
-                    #whole
-                    pub(super) fn #ser_members(#input: &#ty, #object: &mut #rt::ObjectWriter<'_>) {
-                        #(#writes)*
-                    }
+                    #all_members
+                    #body
                 }
             }
             Kind::Union(members) => {
@@ -119,7 +127,7 @@ impl Emitter<'_> {
                 let ty = self.type_path(shape);
                 let arms = members.iter().map(|member| {
                     let variant = ident(&member.rust_name);
-                    let key = &member.name;
+                    let key = &member.key;
                     if self.is_unit(member) {
                         quote!(#ty::#variant => { object.key(#key).object(); })
                     } else {
@@ -207,6 +215,35 @@ impl Emitter<'_> {
             }
             _ => TokenStream::new(),
         }
+    }
+
+    /// The statements writing structure members into `object` from `input`.
+    fn member_writes(&self, members: &[&Member]) -> Vec<TokenStream> {
+        members
+            .iter()
+            .map(|member| {
+                let field = ident(&member.rust_name);
+                let key = &member.key;
+                let write = self.write_value(
+                    &member.target,
+                    member.timestamp_format,
+                    quote!(value),
+                    quote!(object.key(#key)),
+                );
+                if member.optional() {
+                    quote! {
+                        if let Some(value) = &input.#field {
+                            #write;
+                        }
+                    }
+                } else {
+                    quote! {{
+                        let value = &input.#field;
+                        #write;
+                    }}
+                }
+            })
+            .collect()
     }
 
     /// Writes `value: &T` of a target shape into the writer `writer` (an expression).

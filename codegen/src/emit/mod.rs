@@ -6,6 +6,7 @@ mod errors;
 mod json;
 mod model;
 mod read;
+mod rest;
 mod server;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};

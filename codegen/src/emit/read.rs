@@ -90,7 +90,7 @@ impl Emitter<'_> {
     /// How a member's key is passed to the runtime: the name, marked when `@sensitive`.
     fn field_key(&self, member: &Member) -> TokenStream {
         let rt = &self.rt;
-        let name = &member.name;
+        let name = &member.key;
         if member.sensitive {
             quote!(#rt::Field::sensitive(#name))
         } else {
@@ -102,7 +102,7 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let ty = self.type_path(shape);
         let arms = members.iter().map(|member| {
-            let key = &member.name;
+            let key = &member.key;
             let variant = ident(&member.rust_name);
             let field = self.field_key(member);
             if self.is_unit(member) {

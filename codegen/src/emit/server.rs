@@ -13,7 +13,7 @@ impl Emitter<'_> {
         format!("{}.{}", self.service.name, op.name)
     }
 
-    fn io_type(&self, id: Option<&String>) -> TokenStream {
+    pub(super) fn io_type(&self, id: Option<&String>) -> TokenStream {
         match id {
             Some(id) => self.type_path(self.shape(id)),
             None => quote!(()),
@@ -41,6 +41,16 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let name = ident(&op.type_name);
         let doc = docs_or(&op.docs, format!("The `{}` operation.", op.name));
+        if let Some(http) = &op.http {
+            let binding = self.http_operation(op, http);
+            return quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, Default)]
+                pub struct #name;
+
+                #binding
+            };
+        }
         let op_name = &op.name;
         let target = self.target(op);
         let input = self.io_type(op.input.as_ref());
@@ -145,6 +155,36 @@ impl Emitter<'_> {
             &service.docs,
             format!("The `{service_name}` service: implement one method per operation."),
         );
+        if service.protocol == Protocol::RestJson1 {
+            let internal_error = match self.internal_error_value() {
+                Some(value) => quote!(#rt::rest::RestResponse::error(&#value, request_id)),
+                None => quote! {{
+                    let _ = request_id;
+                    #rt::rest::RestResponse::internal_failure()
+                }},
+            };
+            let items = self.rest_server_items(internal_error);
+            return quote! {
+                /// The service trait to implement, and the dispatch that calls it.
+                pub mod server {
+                    #runtime_use
+                    /// The service shape's name.
+                    pub const SERVICE_NAME: &str = #service_name;
+
+                    /// The protocol the service speaks.
+                    pub const PROTOCOL: #rt::Protocol = #protocol;
+
+                    #trait_doc
+                    pub trait #trait_name: ::std::marker::Send + ::std::marker::Sync + 'static {
+                        #(#methods)*
+                    }
+
+                    #items
+
+                    #validation_exception
+                }
+            };
+        }
         quote! {
             /// The service trait to implement, and the dispatch that calls it.
             pub mod server {
@@ -184,31 +224,36 @@ impl Emitter<'_> {
         }
     }
 
+    /// The model's own internal error, built with the message `Internal server error`, if it
+    /// has one.
+    fn internal_error_value(&self) -> Option<TokenStream> {
+        self.service.internal_error.as_ref().map(|internal| {
+            let shape = self.shape(&internal.shape);
+            let ty = self.type_path(shape);
+            match &internal.message_field {
+                Some(field) => {
+                    let field = ident(field);
+                    // The other fields, if any, are optional: absent.
+                    let rest = (shape.kind.members().len() > 1)
+                        .then(|| quote!(..::std::default::Default::default()));
+                    quote! {
+                        #ty {
+                            #field: ::std::option::Option::Some("Internal server error".to_owned()),
+                            #rest
+                        }
+                    }
+                }
+                None => quote!(#ty::default()),
+            }
+        })
+    }
+
     /// `Router`: the generated glue between the service trait and the runtime's HTTP service.
     fn router(&self) -> TokenStream {
         let rt = &self.rt;
         let trait_name = ident(&self.service.trait_name);
-        let internal_error = match &self.service.internal_error {
-            Some(internal) => {
-                let shape = self.shape(&internal.shape);
-                let ty = self.type_path(shape);
-                let value = match &internal.message_field {
-                    Some(field) => {
-                        let field = ident(field);
-                        // The other fields, if any, are optional: absent.
-                        let rest = (shape.kind.members().len() > 1)
-                            .then(|| quote!(..::std::default::Default::default()));
-                        quote! {
-                            #ty {
-                                #field: ::std::option::Option::Some("Internal server error".to_owned()),
-                                #rest
-                            }
-                        }
-                    }
-                    None => quote!(#ty::default()),
-                };
-                quote!(#rt::Reply::error(PROTOCOL, &#value, request_id))
-            }
+        let internal_error = match self.internal_error_value() {
+            Some(value) => quote!(#rt::Reply::error(PROTOCOL, &#value, request_id)),
             None => quote! {{
                 let _ = request_id;
                 #rt::Reply::internal_failure()

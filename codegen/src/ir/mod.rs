@@ -162,6 +162,9 @@ pub struct Functions {
     /// Writes a structure's members into an open object (structures reached from an output or
     /// an error).
     pub write_members: Option<String>,
+    /// Writes only the members a restJson1 body carries, for outputs and errors with members
+    /// bound elsewhere (headers, the status, the payload).
+    pub write_body: Option<String>,
 }
 
 /// An error structure's fault, status, and how its answer is filled in.
@@ -319,8 +322,10 @@ pub struct IntEnumValue {
 /// overriding its target's).
 #[derive(Debug, Clone)]
 pub struct Member {
-    /// The name in the model, which is the JSON key.
+    /// The name in the model.
     pub name: String,
+    /// The key in a JSON body: the name, or in restJson1 its `@jsonName`.
+    pub key: String,
     /// Field name (structures) or variant name (unions).
     pub rust_name: String,
     /// The target shape id.

@@ -93,7 +93,7 @@ pub(super) fn settle(
                     .find(|m| &m.name == name && m.optional() && is_string(m))?;
                 Some(ErrorFill {
                     field: member.rust_name.clone(),
-                    key: member.name.clone(),
+                    key: member.key.clone(),
                     value: *value,
                 })
             })

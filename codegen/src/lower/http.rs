@@ -152,6 +152,30 @@ fn conflict(a: &UriPattern, b: &UriPattern) -> bool {
     same_path && keys(a) == keys(b)
 }
 
+/// The outputs and errors that have members outside their JSON body (and no payload, which
+/// replaces the body), whose body is written by a function of its own.
+pub(super) fn split_bodies(
+    operations: &[Operation],
+    shapes: &BTreeMap<String, crate::ir::Shape>,
+) -> BTreeSet<String> {
+    let split = |bindings: &MessageBindings| {
+        bindings.payload().is_none()
+            && bindings
+                .members
+                .iter()
+                .any(|b| !matches!(b.location, Location::Body { .. }))
+    };
+    let outputs = operations.iter().filter_map(|op| {
+        let bindings = op.http.as_ref()?.output.as_ref()?;
+        split(bindings).then(|| op.output.clone()).flatten()
+    });
+    let errors = shapes.iter().filter_map(|(id, shape)| {
+        let bindings = shape.error.as_ref()?.http.as_ref()?;
+        split(bindings).then(|| id.clone())
+    });
+    outputs.chain(errors).collect()
+}
+
 /// Refuses two operations whose routes conflict.
 pub(super) fn check_routes(operations: &[Operation]) -> Result<()> {
     for (index, first) in operations.iter().enumerate() {
@@ -452,6 +476,12 @@ impl Lowering<'_> {
                         ));
                     }
                 };
+                if message == Message::Error {
+                    return fail(
+                        "is an @httpPayload of an error, which servers generated here do not support"
+                            .into(),
+                    );
+                }
                 if let Some(other) = once.insert("httpPayload", name.clone()) {
                     return fail(format!(
                         "is an @httpPayload, as `{other}` is: only one member may be"

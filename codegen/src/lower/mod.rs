@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use crate::Settings;
 use crate::docs::html_to_markdown;
 use crate::error::{Error, Result};
-use crate::ir::{Dialect, Operation, Protocol, Service};
+use crate::ir::{Dialect, Kind, Location, Operation, Protocol, Service, Shape};
 use crate::load::{AstShape, SmithyVersion};
 use crate::naming;
 use crate::pattern::Translated;
@@ -32,8 +32,10 @@ pub fn lower(version: SmithyVersion, mut shapes: Shapes, settings: &Settings) ->
     resolve::apply_statements(&mut shapes)?;
     resolve::flatten_mixins(&mut shapes)?;
     let service_id = resolve::pick_service(&shapes, settings)?;
+    let protocol = protocol(&service_id, &shapes[&service_id], settings)?;
     Lowering {
         version,
+        protocol,
         shapes: &shapes,
         renames: &shapes[&service_id].rename,
         patterns: RefCell::default(),
@@ -43,6 +45,7 @@ pub fn lower(version: SmithyVersion, mut shapes: Shapes, settings: &Settings) ->
 
 struct Lowering<'a> {
     version: SmithyVersion,
+    protocol: Protocol,
     shapes: &'a Shapes,
     renames: &'a BTreeMap<String, String>,
     /// Every pattern an input checks, in the order first met; members hold their index.
@@ -67,10 +70,9 @@ impl Lowering<'_> {
 
     fn service(&self, id: &str, settings: &Settings) -> Result<Service> {
         let service = &self.shapes[id];
-        let protocol = protocol(id, service, settings)?;
+        let protocol = self.protocol;
         let (mut operations, skipped) = self.operations(id, protocol)?;
         let (in_input, in_output) = self.reachable(&operations)?;
-        let written = self.written_as_values(&operations, &in_output);
         let mut shapes = BTreeMap::new();
         for shape_id in in_input.union(&in_output) {
             let shape = self.shape(shape_id, in_input.contains(shape_id))?;
@@ -90,14 +92,19 @@ impl Lowering<'_> {
                 }
             }
         }
+        let bodies = http::split_bodies(&operations, &shapes);
+        let written = self.written_as_values(&operations, &shapes);
+        let members_written =
+            self.members_written(&operations, &shapes, &in_output, &written, &bodies);
         let name = self.shape_name(id);
         let trait_name = names::assign(
             &mut shapes,
             &mut operations,
             names::Functions {
                 in_input: &in_input,
-                in_output: &in_output,
+                members_written: &members_written,
                 written: &written,
+                bodies: &bodies,
             },
             (id, &name),
         )?;
@@ -276,31 +283,107 @@ impl Lowering<'_> {
         Ok(seen)
     }
 
-    /// Shapes written as a whole value: outputs, and the targets of members of what is written
-    /// (error structures that are only ever errors only need their members written).
+    /// Shapes written as a whole value, and what they contain. In awsJson: outputs, and the
+    /// targets of the members of errors (an error structure that is only an error has its
+    /// members written, not itself). In restJson1: the targets of the output and error members
+    /// that the JSON body or the payload carries (members bound to headers or the status are
+    /// written as text).
     fn written_as_values(
         &self,
         operations: &[Operation],
-        in_output: &BTreeSet<String>,
+        shapes: &BTreeMap<String, Shape>,
     ) -> BTreeSet<String> {
-        let mut out: BTreeSet<String> = operations
-            .iter()
-            .filter_map(|op| op.output.clone())
-            .collect();
-        for id in in_output {
-            let shape = &self.shapes[id];
-            if shape.kind == "enum" || shape.kind == "intEnum" {
-                continue;
+        let mut queue: VecDeque<String> = VecDeque::new();
+        let errors = shapes.iter().filter(|(_, shape)| shape.error.is_some());
+        match self.protocol {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+                queue.extend(operations.iter().filter_map(|op| op.output.clone()));
+                for (id, _) in errors {
+                    queue.extend(self.member_targets(id));
+                }
             }
-            let members = shape
-                .members
-                .values()
-                .chain(&shape.member)
-                .chain(&shape.key)
-                .chain(&shape.value);
-            out.extend(members.map(|member| member.target.clone()));
+            Protocol::RestJson1 => {
+                let outputs = operations.iter().filter_map(|op| {
+                    Some((op.output.as_ref()?, op.http.as_ref()?.output.as_ref()?))
+                });
+                let errors = errors
+                    .filter_map(|(id, shape)| Some((id, shape.error.as_ref()?.http.as_ref()?)));
+                for (id, bindings) in outputs.chain(errors) {
+                    let carried = bindings.members.iter().filter(|b| {
+                        matches!(b.location, Location::Body { .. } | Location::Payload { .. })
+                    });
+                    for binding in carried {
+                        if let Some(member) = self.shapes[id].members.get(&binding.member) {
+                            queue.push_back(member.target.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        while let Some(id) = queue.pop_front() {
+            if out.insert(id.clone()) {
+                queue.extend(self.member_targets(&id));
+            }
         }
         out
+    }
+
+    /// The targets of a shape's members (none for enums, whose members are values).
+    fn member_targets(&self, id: &str) -> Vec<String> {
+        let Some(shape) = self.shapes.get(id) else {
+            return Vec::new();
+        };
+        if shape.kind == "enum" || shape.kind == "intEnum" {
+            return Vec::new();
+        }
+        shape
+            .members
+            .values()
+            .chain(&shape.member)
+            .chain(&shape.key)
+            .chain(&shape.value)
+            .map(|member| member.target.clone())
+            .collect()
+    }
+
+    /// Structures whose members are written into an open object: in awsJson every structure an
+    /// output or error reaches; in restJson1 those written as values, and the outputs and errors
+    /// whose whole body is their members.
+    fn members_written(
+        &self,
+        operations: &[Operation],
+        shapes: &BTreeMap<String, Shape>,
+        in_output: &BTreeSet<String>,
+        written: &BTreeSet<String>,
+        bodies: &BTreeSet<String>,
+    ) -> BTreeSet<String> {
+        let structures = in_output
+            .iter()
+            .filter(|id| matches!(shapes.get(*id).map(|s| &s.kind), Some(Kind::Structure(_))));
+        match self.protocol {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => structures.cloned().collect(),
+            Protocol::RestJson1 => {
+                let whole_bodies: BTreeSet<&String> = operations
+                    .iter()
+                    .filter_map(|op| {
+                        let bindings = op.http.as_ref()?.output.as_ref()?;
+                        bindings.payload().is_none().then_some(op.output.as_ref()?)
+                    })
+                    .chain(
+                        shapes
+                            .iter()
+                            .filter(|(_, s)| s.error.is_some())
+                            .map(|(id, _)| id),
+                    )
+                    .filter(|id| !bodies.contains(*id))
+                    .collect();
+                structures
+                    .filter(|id| written.contains(*id) || whole_bodies.contains(id))
+                    .cloned()
+                    .collect()
+            }
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub(crate) const SERVER_ITEMS: &[&str] = &[
     "SERVICE_NAME",
     "PROTOCOL",
     "TARGETS",
+    "ROUTES",
     "dispatch",
     "Router",
     "validation_exception",
@@ -25,10 +26,12 @@ pub(crate) const SERVER_ITEMS: &[&str] = &[
 pub(super) struct Functions<'a> {
     /// Shapes reached from an input: read.
     pub(super) in_input: &'a BTreeSet<String>,
-    /// Shapes reached from an output or error: their members written.
-    pub(super) in_output: &'a BTreeSet<String>,
+    /// Structures whose members are written into an open object.
+    pub(super) members_written: &'a BTreeSet<String>,
     /// Shapes written as whole values.
     pub(super) written: &'a BTreeSet<String>,
+    /// restJson1 outputs and errors with members outside the body: their body written alone.
+    pub(super) bodies: &'a BTreeSet<String>,
 }
 
 /// Names every type, function and method; returns the service trait's name.
@@ -96,8 +99,11 @@ pub(super) fn assign(
         if functions.written.contains(&shape.id) {
             shape.functions.write = Some(function("ser"));
         }
-        if functions.in_output.contains(&shape.id) && matches!(shape.kind, Kind::Structure(_)) {
+        if functions.members_written.contains(&shape.id) {
             shape.functions.write_members = Some(function("ser_members"));
+        }
+        if functions.bodies.contains(&shape.id) {
+            shape.functions.write_body = Some(function("ser_body"));
         }
     }
     Ok(trait_name)

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{Lowering, UNIT, docs};
 use crate::docs::html_to_markdown;
 use crate::error::{Error, Result};
-use crate::ir::{EnumValue, IntEnumValue, Kind, Member, Shape, Simple, TimestampFormat};
+use crate::ir::{EnumValue, IntEnumValue, Kind, Member, Protocol, Shape, Simple, TimestampFormat};
 use crate::load::{AstMember, AstShape};
 use crate::naming::{self, Namespace};
 
@@ -230,8 +230,13 @@ impl Lowering<'_> {
             }
             member_docs.push(constraint_docs);
         }
+        let key = match (self.protocol, member.traits.get("smithy.api#jsonName")) {
+            (Protocol::RestJson1, Some(Value::String(json_name))) => json_name.clone(),
+            _ => name.to_owned(),
+        };
         Ok(Member {
             name: name.to_owned(),
+            key,
             rust_name: naming::field_name(name),
             target: member.target.clone(),
             required,

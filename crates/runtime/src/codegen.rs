@@ -10,6 +10,7 @@ pub use crate::operation::{
     UnknownEnumValue, call, decode, encode, fmt_error,
 };
 pub use crate::reply::Reply;
+pub use crate::rest;
 pub use crate::timestamp::{Timestamp, TimestampFormat};
 pub use crate::validation::{Path, ValueText, Violations, has_duplicates};
 pub use crate::write::{ArrayWriter, JsonWriter, ObjectWriter};

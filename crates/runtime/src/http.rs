@@ -241,35 +241,13 @@ impl<D: Dispatch, C: ResolveContext> Inner<D, C> {
                 );
             }
         }
-        let declared = head
-            .headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|length| length > self.settings.body_limit) {
-            return self.too_large();
-        }
-        let collect = Limited::new(body, self.settings.body_limit).collect();
-        let body = match tokio::time::timeout(self.settings.body_read_timeout, collect).await {
-            Ok(Ok(collected)) => collected.to_bytes(),
-            Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
-                return self.too_large();
-            }
-            Ok(Err(error)) => {
+        let body = match read_body(&head, body, &self.settings).await {
+            Ok(body) => body,
+            Err(refusal) => {
                 return Reply::framework_error(
-                    400,
-                    "SerializationException",
-                    &format!("could not read the body: {error}"),
-                );
-            }
-            Err(_) => {
-                return Reply::framework_error(
-                    408,
-                    "RequestTimeoutException",
-                    &format!(
-                        "The request body did not arrive within {} seconds",
-                        self.settings.body_read_timeout.as_secs_f64()
-                    ),
+                    refusal.status,
+                    refusal.error_type,
+                    &refusal.message,
                 );
             }
         };
@@ -286,26 +264,11 @@ impl<D: Dispatch, C: ResolveContext> Inner<D, C> {
         match dispatched {
             Ok(reply) => reply,
             Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let message = panic_message(panic.as_ref());
                 tracing::error!(request_id = %request_id, target = %target, panic = %message, "handler panicked");
                 self.dispatcher.internal_error(request_id)
             }
         }
-    }
-
-    fn too_large(&self) -> Reply {
-        Reply::framework_error(
-            413,
-            "RequestEntityTooLargeException",
-            &format!(
-                "Request body is larger than the limit of {} bytes",
-                self.settings.body_limit
-            ),
-        )
     }
 
     fn response(&self, reply: Reply, request_id: &str) -> Response<ResponseBody> {
@@ -334,4 +297,71 @@ impl<D: Dispatch, C: ResolveContext> Inner<D, C> {
         }
         response
     }
+}
+
+/// Why a request's body was not read: the status, error type and message to answer with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRefusal {
+    /// The HTTP status.
+    pub status: u16,
+    /// The error type.
+    pub error_type: &'static str,
+    /// What happened.
+    pub message: String,
+}
+
+/// Reads a whole request body within the settings' size limit and time: a declared or actual
+/// size over the limit is a 413, a body that does not arrive in time a 408, a broken one a 400.
+pub async fn read_body<B>(
+    head: &http::request::Parts,
+    body: B,
+    settings: &HttpSettings,
+) -> Result<Bytes, BodyRefusal>
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let too_large = || BodyRefusal {
+        status: 413,
+        error_type: "RequestEntityTooLargeException",
+        message: format!(
+            "Request body is larger than the limit of {} bytes",
+            settings.body_limit
+        ),
+    };
+    let declared = head
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > settings.body_limit) {
+        return Err(too_large());
+    }
+    let collect = Limited::new(body, settings.body_limit).collect();
+    match tokio::time::timeout(settings.body_read_timeout, collect).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Ok(Err(error)) => Err(BodyRefusal {
+            status: 400,
+            error_type: "SerializationException",
+            message: format!("could not read the body: {error}"),
+        }),
+        Err(_) => Err(BodyRefusal {
+            status: 408,
+            error_type: "RequestTimeoutException",
+            message: format!(
+                "The request body did not arrive within {} seconds",
+                settings.body_read_timeout.as_secs_f64()
+            ),
+        }),
+    }
+}
+
+/// The text a panic was raised with, if it was text.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }

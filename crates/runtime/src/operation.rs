@@ -120,6 +120,9 @@ pub trait ErrorShape: std::error::Error + Send + Sync + 'static {
     fn query_error(&self) -> Option<&'static str> {
         self.info().query_error
     }
+    /// Adds the members bound to headers (restJson1's `@httpHeader` and `@httpPrefixHeaders`)
+    /// to a response; `write_members` leaves them out. None by default.
+    fn write_headers(&self, _response: &mut crate::rest::RestResponse) {}
 }
 
 /// An operation's error enum: one of the error structures it may return.

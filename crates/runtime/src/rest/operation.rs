@@ -1,0 +1,111 @@
+//! What a generated restJson1 operation implements, what a generated service's router
+//! implements, and [`call`], the one generic body of every dispatch arm: check the media types,
+//! decode and validate the input from the request's bindings, call the handler, and encode its
+//! output or error.
+
+use std::future::Future;
+
+use super::request::RestRequest;
+use super::response::RestResponse;
+use super::text::{self, BodyMedia};
+use crate::operation::{DecodeError, OperationError, RequestContext};
+use crate::validation::Violations;
+
+/// One restJson1 operation, as generated from the model.
+pub trait HttpOperation {
+    /// The operation's shape name.
+    const NAME: &'static str;
+    /// The `@http` method.
+    const METHOD: &'static str;
+    /// The `@http` URI pattern.
+    const URI: &'static str;
+    /// What a request's body holds, which decides the `Content-Type` it may have.
+    const REQUEST_BODY: BodyMedia;
+    /// What a response's body holds, which decides the `Accept` a request may have.
+    const RESPONSE_BODY: BodyMedia;
+    /// The validated input.
+    type Input;
+    /// The output.
+    type Output;
+    /// Its modeled errors.
+    type Error: OperationError;
+
+    /// Reads and validates the input from the request's labels, query, headers and body,
+    /// reporting every problem at once.
+    fn decode_request(request: &RestRequest) -> Result<Self::Input, DecodeError>;
+    /// Writes an output as a response: status, headers and body.
+    fn encode_response(output: &Self::Output) -> RestResponse;
+    /// For operations that list `smithy.framework#ValidationException`: that error, built from
+    /// the violations. `None` (the default) answers them in AWS's `ValidationException` dialect.
+    fn validation_error(_violations: &Violations) -> Option<Self::Error> {
+        None
+    }
+}
+
+/// A generated restJson1 service's entry point: what its `server::Router` implements.
+pub trait RestDispatch: Send + Sync + 'static {
+    /// Every operation's method and URI pattern; `dispatch` takes an index into it.
+    fn routes(&self) -> &'static [(&'static str, &'static str)];
+    /// Serves one request routed to the operation at `route`.
+    fn dispatch(
+        &self,
+        route: usize,
+        request: RestRequest,
+        context: RequestContext,
+    ) -> impl Future<Output = RestResponse> + Send;
+    /// The answer when a handler panicked: the model's own internal error if it has one, else
+    /// the framework's `InternalFailure`.
+    fn internal_error(&self, request_id: &str) -> RestResponse;
+}
+
+/// Serves one request for operation `O`: checks its media types, decodes and validates its
+/// input, calls `handler`, and encodes the output or error. Every arm of a generated restJson1
+/// dispatch is this call.
+pub async fn call<O, F, Fut>(
+    request: RestRequest,
+    context: RequestContext,
+    handler: F,
+) -> RestResponse
+where
+    O: HttpOperation,
+    F: FnOnce(O::Input, RequestContext) -> Fut,
+    Fut: Future<Output = Result<O::Output, O::Error>>,
+{
+    let headers = &request.head().headers;
+    let content_type = text::single_header(headers.get_all(http::header::CONTENT_TYPE).iter())
+        .and_then(|content_type| {
+            text::check_content_type(content_type, O::REQUEST_BODY, request.body().is_empty())
+        });
+    if let Err(error) = content_type {
+        return RestResponse::framework_error(
+            415,
+            "UnsupportedMediaTypeException",
+            error.message(),
+        );
+    }
+    if let Err(error) = text::check_accept(
+        headers.get_all(http::header::ACCEPT).iter(),
+        O::RESPONSE_BODY,
+    ) {
+        return RestResponse::framework_error(406, "NotAcceptableException", error.message());
+    }
+    let input = match O::decode_request(&request) {
+        Ok(input) => input,
+        Err(error) => {
+            let modeled = match &error {
+                DecodeError::Invalid(violations) => O::validation_error(violations),
+                DecodeError::Malformed(_) => None,
+            };
+            return match modeled {
+                Some(modeled) => RestResponse::error(modeled.as_error_shape(), &context.request_id),
+                None => RestResponse::decode_failure(&error),
+            };
+        }
+    };
+    drop(request);
+    let request_id = context.request_id.clone();
+    match handler(input, context).await {
+        Ok(output) => O::encode_response(&output),
+        Err(error) => RestResponse::error(error.as_error_shape(), &request_id),
+    }
+}
