@@ -7,16 +7,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use smithy_server_codegen::{CrateSettings, Protocol, Settings};
 
-use crate::{project_root, shared_dir};
+use crate::compliance::from_source::Source;
+use crate::project_root;
 
 const COMMAND: &str = "cargo xtask codegen";
 
 /// A generated crate kept in this repository.
 struct Target {
-    /// The model, relative to the project root.
-    model: PathBuf,
-    /// How the header names the model.
-    model_label: &'static str,
+    model: Model,
     service: Option<&'static str>,
     protocol_override: Option<Protocol>,
     /// The crate folder, relative to the project root.
@@ -24,38 +22,55 @@ struct Target {
     package: &'static str,
 }
 
+/// Where a target's model comes from.
+enum Model {
+    /// A JSON AST file, relative to the project root.
+    File(&'static str),
+    /// The protocol-test suite, from the source asked for (the committed crates: the JSON AST).
+    ProtocolTests,
+}
+
+/// The protocol-test suite's model, loaded from one of its sources.
+pub(crate) struct ProtocolTests {
+    pub(crate) source: Source,
+    /// The JSON AST text.
+    pub(crate) json: String,
+}
+
+/// Where generated files go, and how their headers say to regenerate them.
+pub(crate) struct Destination<'a> {
+    /// The folder the crate folders are relative to: the project root, or a scratch workspace.
+    pub(crate) root: PathBuf,
+    pub(crate) command: &'a str,
+    /// Write nothing; report the stale files.
+    pub(crate) check: bool,
+}
+
 fn targets() -> Vec<Target> {
-    let protocol_tests = shared_dir()
-        .join("protocol-tests")
-        .join("aws-protocol-tests.json");
     vec![
         Target {
-            model: project_root().join("model").join("rekognition.json"),
-            model_label: "model/rekognition.json",
+            model: Model::File("model/rekognition.json"),
             service: Some("com.amazonaws.rekognition#RekognitionService"),
             protocol_override: None,
             out: "crates/rekognition-server-sdk",
             package: "rekognition-server-sdk",
         },
         Target {
-            model: protocol_tests.clone(),
-            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            model: Model::ProtocolTests,
             service: Some("aws.protocoltests.json#JsonProtocol"),
             protocol_override: None,
             out: "tests/protocol/json-protocol-server-sdk",
             package: "json-protocol-server-sdk",
         },
         Target {
-            model: protocol_tests.clone(),
-            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            model: Model::ProtocolTests,
             service: Some("aws.protocoltests.json10#JsonRpc10"),
             protocol_override: None,
             out: "tests/protocol/json-rpc10-server-sdk",
             package: "json-rpc10-server-sdk",
         },
         Target {
-            model: protocol_tests.clone(),
-            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            model: Model::ProtocolTests,
             service: Some("aws.protocoltests.json10#QueryCompatibleJsonRpc10"),
             protocol_override: None,
             out: "tests/protocol/query-compatible-json-rpc10-server-sdk",
@@ -64,8 +79,7 @@ fn targets() -> Vec<Target> {
         // The suite's validation cases are written for restJson1, but their operations take
         // plain JSON bodies: served as awsJson, every constraint case applies.
         Target {
-            model: protocol_tests,
-            model_label: "../shared/protocol-tests/aws-protocol-tests.json",
+            model: Model::ProtocolTests,
             service: Some("aws.protocoltests.restjson.validation#RestJsonValidation"),
             protocol_override: Some(Protocol::AwsJson1_1),
             out: "tests/protocol/rest-json-validation-server-sdk",
@@ -105,36 +119,25 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         );
     }
     let check = args.check;
+    let destination = Destination {
+        root: project_root(),
+        command: COMMAND,
+        check,
+    };
     let mut stale = Vec::new();
     for target in targets() {
-        let json = std::fs::read_to_string(&target.model)
-            .with_context(|| format!("reading {}", target.model.display()))?;
-        let settings = Settings {
-            service: target.service.map(str::to_owned),
-            protocol_override: target.protocol_override,
-            source: target.model_label.to_owned(),
-            command: COMMAND.to_owned(),
-            ..Settings::default()
-        };
-        let generated = smithy_server_codegen::generate(&json, &settings)
-            .with_context(|| format!("generating {}", target.out))?;
-        let depth = Path::new(target.out).components().count();
-        let runtime_path = format!("{}crates/runtime", "../".repeat(depth));
-        let krate = CrateSettings {
-            package: target.package.to_owned(),
-            runtime_path,
-            in_workspace: true,
-        };
-        for (relative, contents) in
-            smithy_server_codegen::crate_files(&generated, &settings, &krate)
-        {
-            let path = project_root().join(target.out).join(relative);
-            if ensure_file_contents(&path, &contents, check)? {
-                stale.push(path);
-            }
+        if let Model::File(model) = target.model {
+            let path = project_root().join(model);
+            let json = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            stale.extend(write_target(&target, &json, model, &destination)?);
         }
     }
-    stale.extend(compliance_tests(check)?);
+    let suite = ProtocolTests {
+        source: Source::Json,
+        json: Source::Json.model_json()?,
+    };
+    stale.extend(write_protocol_suite(&suite, &destination)?);
     stale.extend(crate::idl_corpus::generate(check)?);
     if !stale.is_empty() {
         let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
@@ -146,15 +149,84 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// Generates one target's crate from the model `json` (named `label` in its headers) under
+/// `destination`. Returns the stale files (check mode).
+fn write_target(
+    target: &Target,
+    json: &str,
+    label: &str,
+    destination: &Destination<'_>,
+) -> Result<Vec<PathBuf>> {
+    let settings = Settings {
+        service: target.service.map(str::to_owned),
+        protocol_override: target.protocol_override,
+        source: label.to_owned(),
+        command: destination.command.to_owned(),
+        ..Settings::default()
+    };
+    let generated = smithy_server_codegen::generate(json, &settings)
+        .with_context(|| format!("generating {}", target.out))?;
+    let out = destination.root.join(target.out);
+    // Relative to the crate where it is under the project root, as committed.
+    let runtime_path = match out.strip_prefix(project_root()) {
+        Ok(inside) => format!(
+            "{}crates/runtime",
+            "../".repeat(inside.components().count())
+        ),
+        Err(_) => project_root().join("crates/runtime").display().to_string(),
+    };
+    let krate = CrateSettings {
+        package: target.package.to_owned(),
+        runtime_path,
+        in_workspace: true,
+    };
+    let mut stale = Vec::new();
+    for (relative, contents) in smithy_server_codegen::crate_files(&generated, &settings, &krate) {
+        let path = out.join(relative);
+        if ensure_file_contents(&path, &contents, destination.check)? {
+            stale.push(path);
+        }
+    }
+    Ok(stale)
+}
+
+/// The crate folders generated from the protocol-test suite, relative to a destination's root.
+pub(crate) fn protocol_crates() -> Vec<&'static str> {
+    targets()
+        .into_iter()
+        .filter(|t| matches!(t.model, Model::ProtocolTests))
+        .map(|t| t.out)
+        .collect()
+}
+
+/// Generates the protocol-test suite's server crates and compliance tests from `suite` under
+/// `destination`. Returns the stale files (check mode).
+pub(crate) fn write_protocol_suite(
+    suite: &ProtocolTests,
+    destination: &Destination<'_>,
+) -> Result<Vec<PathBuf>> {
+    let mut stale = Vec::new();
+    for target in targets() {
+        if let Model::ProtocolTests = target.model {
+            stale.extend(write_target(
+                &target,
+                &suite.json,
+                suite.source.label(),
+                destination,
+            )?);
+        }
+    }
+    stale.extend(compliance_tests(suite, destination)?);
+    Ok(stale)
+}
+
 /// The compliance tests generated from the protocol suite's awsJson services, with the
-/// exclusion list applied. Returns the stale files (check mode).
-fn compliance_tests(check: bool) -> Result<Vec<PathBuf>> {
-    let model = shared_dir()
-        .join("protocol-tests")
-        .join("aws-protocol-tests.json");
-    let json =
-        std::fs::read_to_string(&model).with_context(|| format!("reading {}", model.display()))?;
-    let folder = project_root().join("tests/protocol/compliance");
+/// exclusion list (of the harness crate under `destination`) applied. Returns the stale files
+/// (check mode).
+fn compliance_tests(suite: &ProtocolTests, destination: &Destination<'_>) -> Result<Vec<PathBuf>> {
+    let json = &suite.json;
+    let check = destination.check;
+    let folder = destination.root.join("tests/protocol/compliance");
     let exclusions = read_exclusions(&folder.join("exclusions.txt"))?;
     let mut stale = Vec::new();
     let mut unknown: Option<Vec<String>> = None;
@@ -177,8 +249,8 @@ fn compliance_tests(check: bool) -> Result<Vec<PathBuf>> {
     ] {
         let settings = Settings {
             service: Some(service.to_owned()),
-            source: "../shared/protocol-tests/aws-protocol-tests.json".to_owned(),
-            command: COMMAND.to_owned(),
+            source: suite.source.label().to_owned(),
+            command: destination.command.to_owned(),
             ..Settings::default()
         };
         let compliance = crate::compliance::ComplianceSettings {
@@ -186,7 +258,7 @@ fn compliance_tests(check: bool) -> Result<Vec<PathBuf>> {
             harness_crate: "protocol_compliance".to_owned(),
             exclusions: exclusions.clone(),
         };
-        let tests = crate::compliance::generate_tests(&json, &settings, &compliance)
+        let tests = crate::compliance::generate_tests(json, &settings, &compliance)
             .with_context(|| format!("generating the compliance tests of {service}"))?;
         // An exclusion must name a case of some service.
         let mine: BTreeSet<String> = tests.unknown_exclusions.into_iter().collect();
@@ -230,7 +302,7 @@ fn read_exclusions(path: &Path) -> Result<BTreeMap<String, String>> {
 
 /// Writes `contents` to `path` if it differs. In check mode nothing is written and the return
 /// value says whether the file is stale.
-fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool> {
+pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(false);
     }

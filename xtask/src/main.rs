@@ -48,6 +48,9 @@ enum Task {
     /// Import operations, with every shape they reach, from a Smithy JSON AST model into ours,
     /// or show how two models differ.
     Model(model::Args),
+    /// Generate the protocol compliance suite from the protocol-test model's JSON AST or its
+    /// Smithy IDL into a scratch workspace under target/, and run it.
+    Compliance(compliance::from_source::Args),
     /// Run every test and check (what CI runs).
     Test,
 }
@@ -65,6 +68,7 @@ fn main() -> Result<()> {
         Some(Task::Bench(args)) => bench::run(&args),
         Some(Task::Models(args)) => models::run(&args),
         Some(Task::Model(args)) => model::run(&args),
+        Some(Task::Compliance(args)) => compliance::from_source::run(&args),
         Some(Task::Test) => test::run(),
     }
 }

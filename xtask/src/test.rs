@@ -4,6 +4,8 @@
 //! against Java, the Rust, Python and JavaScript tests), in the order that fails fastest.
 
 use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
@@ -29,7 +31,11 @@ pub(crate) fn run() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    protocol_compliance()?;
+    protocol_compliance("protocol compliance", &project_root(), &[])?;
+    // The same suite generated from the protocol-test model's IDL, in a scratch workspace.
+    crate::compliance::from_source::run(&crate::compliance::from_source::Args {
+        from: crate::compliance::from_source::Source::Idl,
+    })?;
     idl_loader_corpus()?;
     // Every pattern of this repository's model, then of all AWS service models botocore ships
     // (in .venv), against java.util.regex; the large check runs optimized.
@@ -83,15 +89,22 @@ pub(crate) fn run() -> Result<()> {
     Ok(())
 }
 
-/// Runs the official protocol suite's cases and prints how many pass, fail and are excluded.
-fn protocol_compliance() -> Result<()> {
+/// Runs the official protocol suite's cases in the workspace `dir` (the repository, or a scratch
+/// one generated from another source), with `envs` set, and prints how many pass, fail and are
+/// excluded after `label`.
+pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr)]) -> Result<()> {
     let generated = ["json_protocol", "json_rpc10", "query_compatible_json_rpc10"];
     let mut args = vec!["test", "-p", "protocol-compliance"];
     for name in &generated {
         args.extend(["--test", name]);
     }
-    let generated_run = captured(Command::new("cargo").args(&args))?;
-    let malformed_run = captured(Command::new("cargo").args([
+    let cargo = || {
+        let mut command = Command::new("cargo");
+        command.current_dir(dir).envs(envs.iter().copied());
+        command
+    };
+    let generated_run = captured(cargo().args(&args))?;
+    let malformed_run = captured(cargo().args([
         "test",
         "-p",
         "protocol-compliance",
@@ -109,8 +122,7 @@ fn protocol_compliance() -> Result<()> {
         failed += count_before(line, " failed");
     }
     // Excluded cases pass when they fail as expected; they are reported apart.
-    let exclusions =
-        std::fs::read_to_string(project_root().join("tests/protocol/compliance/exclusions.txt"))?;
+    let exclusions = std::fs::read_to_string(dir.join("tests/protocol/compliance/exclusions.txt"))?;
     let excluded = exclusions
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
@@ -130,7 +142,7 @@ fn protocol_compliance() -> Result<()> {
         bail!("the malformed-request cases did not report their counts:\n{malformed_run}");
     };
     let summary = format!(
-        "protocol compliance: {} passed, {} failed, {} excluded",
+        "{label}: {} passed, {} failed, {} excluded",
         passed + malformed_passed,
         failed + malformed_failed,
         excluded + malformed_excluded
@@ -195,13 +207,14 @@ fn idl_loader_summary(cases: &[crate::idl_corpus::Case], run: &str) -> (String, 
     (summary, failing)
 }
 
-/// Runs a command, echoing and returning its output (stdout and stderr).
+/// Runs a command (in the project root unless it names a folder), echoing and returning its
+/// output (stdout and stderr).
 fn captured(command: &mut Command) -> Result<String> {
     eprintln!("$ {command:?}");
-    let output = command
-        .current_dir(project_root())
-        .output()
-        .context("running cargo")?;
+    if command.get_current_dir().is_none() {
+        command.current_dir(project_root());
+    }
+    let output = command.output().context("running cargo")?;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),

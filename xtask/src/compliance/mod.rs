@@ -4,6 +4,7 @@
 //! id, calling a harness crate with the case's HTTP message and its `params` as a Rust value.
 //! Cases on an exclusion list run too, and must fail: one that starts passing fails the build.
 
+pub(crate) mod from_source;
 mod literal;
 
 use std::collections::{BTreeMap, BTreeSet};

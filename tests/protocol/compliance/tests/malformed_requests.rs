@@ -1,7 +1,8 @@
 //! The official Smithy protocol suite's malformed-request validation cases
 //! (`aws.protocoltests.restjson.validation#RestJsonValidation`), read from
-//! `../shared/protocol-tests/`, sent through the generated dispatch of that service served as
-//! awsJson 1.1: every case's `ValidationException` message and `fieldList` must match exactly.
+//! `../shared/protocol-tests/` (or the JSON AST file `PROTOCOL_TESTS_MODEL` names), sent through
+//! the generated dispatch of that service served as awsJson 1.1: every case's
+//! `ValidationException` message and `fieldList` must match exactly.
 //! Prints `malformed requests: N passed, M failed, K excluded` for `cargo xtask test`.
 
 use rest_json_validation_server_sdk::error::*;
@@ -130,10 +131,15 @@ fn bound_members_into_body(body: &str, request: &Value, input: &Value) -> String
 }
 
 fn cases() -> Vec<Case> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../../shared/protocol-tests/aws-protocol-tests.json"
-    );
+    // `PROTOCOL_TESTS_MODEL` names another JSON AST of the suite (`cargo xtask compliance`
+    // gives the one loaded from its IDL).
+    let path = std::env::var_os("PROTOCOL_TESTS_MODEL").unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../../shared/protocol-tests/aws-protocol-tests.json"
+        )
+        .into()
+    });
     let model: Value = serde_json::from_str(
         &std::fs::read_to_string(path).expect("../shared/protocol-tests is beside the repository"),
     )

@@ -1,0 +1,192 @@
+//! `cargo xtask compliance --from idl|json`: the protocol compliance suite generated from either
+//! source of the protocol-test model (the published JSON AST, or its Smithy IDL files with the
+//! trait definitions they use) into a scratch workspace under `target/`, compiled and run.
+//!
+//! The scratch workspace (`target/compliance/`) holds the suite's four server crates, a copy of
+//! the compliance harness crate with its generated per-case tests, and the repository's
+//! `Cargo.lock`; it depends on this repository's runtime by path and builds into the
+//! repository's `target/`, so it shares every dependency already built there (a separate
+//! target folder would rebuild them all: over two minutes on two cores). Files are only
+//! rewritten when they change, so a second run compiles nothing.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::codegen::{self, Destination, ProtocolTests};
+use crate::{project_root, shared_dir};
+
+/// Where the protocol-test suite's model is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Source {
+    /// The published JSON AST, `../shared/protocol-tests/aws-protocol-tests.json`.
+    Json,
+    /// The Smithy IDL sources, `../shared/smithy-idl/aws-protocol-tests/` with the trait
+    /// definitions of `../shared/smithy-idl/traits/` (the prelude is implicit).
+    Idl,
+}
+
+impl Source {
+    /// The files and folders the model is loaded from.
+    fn files(self) -> Vec<PathBuf> {
+        match self {
+            Self::Json => vec![
+                shared_dir()
+                    .join("protocol-tests")
+                    .join("aws-protocol-tests.json"),
+            ],
+            Self::Idl => {
+                let idl = shared_dir().join("smithy-idl");
+                vec![idl.join("aws-protocol-tests"), idl.join("traits")]
+            }
+        }
+    }
+
+    /// How generated headers name the model.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Json => "../shared/protocol-tests/aws-protocol-tests.json",
+            Self::Idl => "../shared/smithy-idl/aws-protocol-tests and ../shared/smithy-idl/traits",
+        }
+    }
+
+    /// How the summary line names the source.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Json => "JSON AST",
+            Self::Idl => "IDL",
+        }
+    }
+
+    /// The flag value that selects it.
+    fn flag(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Idl => "idl",
+        }
+    }
+
+    /// The model as JSON AST text: the JSON file as it is, or the IDL loaded.
+    pub(crate) fn model_json(self) -> Result<String> {
+        let files = self.files();
+        smithy_server_codegen::model_json(&files).with_context(|| {
+            let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            format!("loading {}", shown.join(", "))
+        })
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The source of the protocol-test model to generate the suite from.
+    #[arg(long, value_enum, default_value = "idl")]
+    pub(crate) from: Source,
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let source = args.from;
+    let workspace = write_workspace(source)?;
+    let target_dir = project_root().join("target");
+    crate::test::protocol_compliance(
+        &format!("protocol compliance (from {})", source.name()),
+        &workspace.crates,
+        &[
+            ("PROTOCOL_TESTS_MODEL", workspace.model.as_os_str()),
+            ("CARGO_TARGET_DIR", target_dir.as_os_str()),
+        ],
+    )
+}
+
+/// The scratch workspace written by [`write_workspace`].
+struct Workspace {
+    /// The folder of the source's crates (`target/compliance/<source>/`), laid out as in the
+    /// repository: cargo finds the workspace manifest in the folder above.
+    crates: PathBuf,
+    /// The model file the malformed-request cases read when they run.
+    model: PathBuf,
+}
+
+/// Writes the scratch workspace `target/compliance/` for `source`: the suite's server crates
+/// and compliance tests generated from it, the harness crate copied, under `<source>/`, and a
+/// workspace manifest naming them with the repository's lock file.
+///
+/// Cargo tells path packages apart by their path relative to their workspace's root, so each
+/// source's crates live in a folder of their own: neither shares build artifacts with the
+/// other source's nor with the repository's crates of the same names, and none is rebuilt
+/// when the other runs.
+fn write_workspace(source: Source) -> Result<Workspace> {
+    let root = project_root();
+    let dir = root.join("target").join("compliance");
+    let crates = dir.join(source.flag());
+    let json = source.model_json()?;
+    // The malformed-request cases read the model when they run: the IDL's is written out.
+    let model = match source {
+        Source::Json => source.files().remove(0),
+        Source::Idl => {
+            let path = crates.join("aws-protocol-tests.json");
+            codegen::ensure_file_contents(&path, &json, false)?;
+            path
+        }
+    };
+    let harness = Path::new("tests/protocol/compliance");
+    copy_harness(&root.join(harness), &crates.join(harness))?;
+    let suite = ProtocolTests { source, json };
+    let command = format!("cargo xtask compliance --from {}", source.flag());
+    let destination = Destination {
+        root: crates.clone(),
+        command: &command,
+        check: false,
+    };
+    codegen::write_protocol_suite(&suite, &destination)?;
+
+    let members: Vec<String> = codegen::protocol_crates()
+        .into_iter()
+        .chain([harness.to_str().unwrap_or_default()])
+        .map(|member| format!("    \"{}/{member}\",\n", source.flag()))
+        .collect();
+    let manifest =
+        std::fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
+    // The repository's package fields, dependency versions and lints, its paths made absolute.
+    let shared = manifest
+        .find("[workspace.package]")
+        .map_or("", |at| &manifest[at..])
+        .replace("path = \"", &format!("path = \"{}/", root.display()));
+    let workspace_toml = format!(
+        "# Written by `{command}`: the protocol compliance suite generated from\n# {}.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}]\n\n{shared}",
+        source.label(),
+        members.concat()
+    );
+    codegen::ensure_file_contents(&dir.join("Cargo.toml"), &workspace_toml, false)?;
+    // The same dependency versions as the repository, copied when the repository's change
+    // (cargo then prunes what this workspace does not use).
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    let copied = dir.join("Cargo.lock.copied");
+    if std::fs::read_to_string(&copied).ok().as_deref() != Some(lock.as_str()) {
+        std::fs::write(dir.join("Cargo.lock"), &lock)?;
+        std::fs::write(&copied, &lock)?;
+    }
+    Ok(Workspace { crates, model })
+}
+
+/// Copies the harness crate, leaving out the generated test files (written from the source).
+fn copy_harness(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_harness(&path, &target)?;
+            continue;
+        }
+        let contents = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        if contents
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("@generated"))
+        {
+            continue;
+        }
+        codegen::ensure_file_contents(&target, &contents, false)?;
+    }
+    Ok(())
+}
