@@ -40,6 +40,75 @@ struct PendingTrait {
     version: Option<Version>,
 }
 
+/// A trait applied somewhere in the model: the first place it is applied, and the kind of
+/// value its definition's shape type takes.
+struct AppliedTrait {
+    source: usize,
+    location: Location,
+    value: Option<ValueShape>,
+}
+
+/// The shape type of a trait definition and the kind of node value it takes, for the types
+/// that take one kind only (`document` and `timestamp` take any).
+#[derive(Clone, Copy)]
+struct ValueShape {
+    kind: &'static str,
+    node: &'static str,
+}
+
+impl ValueShape {
+    fn of(kind: &str) -> Option<ValueShape> {
+        let (kind, node) = match kind {
+            "blob" => ("blob", "string"),
+            "string" => ("string", "string"),
+            "enum" => ("enum", "string"),
+            "boolean" => ("boolean", "boolean"),
+            "byte" => ("byte", "number"),
+            "short" => ("short", "number"),
+            "integer" => ("integer", "number"),
+            "intEnum" => ("intEnum", "number"),
+            "long" => ("long", "number"),
+            "float" => ("float", "number"),
+            "double" => ("double", "number"),
+            "bigInteger" => ("bigInteger", "number"),
+            "bigDecimal" => ("bigDecimal", "number"),
+            "list" => ("list", "array"),
+            "set" => ("set", "array"),
+            "map" => ("map", "object"),
+            "structure" => ("structure", "object"),
+            "union" => ("union", "object"),
+            _ => return None,
+        };
+        Some(ValueShape { kind, node })
+    }
+
+    /// Whether a value has the kind this type takes; `null` is left to Smithy's finer checks,
+    /// and floats and doubles also take strings (`"NaN"`, `"Infinity"`).
+    fn accepts(self, value: &Value) -> bool {
+        match value {
+            Value::Null => true,
+            Value::String(_) => self.node == "string" || matches!(self.kind, "float" | "double"),
+            Value::Number(_) => self.node == "number",
+            Value::Bool(_) => self.node == "boolean",
+            Value::Array(_) => self.node == "array",
+            Value::Object(_) => self.node == "object",
+        }
+    }
+}
+
+/// The JSON type of a value as Smithy names node types, with the value itself when it is a
+/// scalar.
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null value".into(),
+        Value::String(s) => format!("string value, `{s}`"),
+        Value::Number(n) => format!("number value, `{n}`"),
+        Value::Bool(b) => format!("boolean value, `{b}`"),
+        Value::Array(_) => "array value".into(),
+        Value::Object(_) => "object value".into(),
+    }
+}
+
 /// Member names with their targets, in order; `None` for an elided member not yet resolved.
 type MemberList = Vec<(String, Option<String>)>;
 
@@ -106,7 +175,7 @@ struct Assembler<'a> {
     defined: HashMap<String, String>,
     /// Every trait id applied that names a shape, with the first place it is applied, to
     /// check once the model is complete that each of them is a trait definition.
-    applied_traits: HashMap<String, (usize, Location)>,
+    applied_traits: HashMap<String, AppliedTrait>,
     /// What Smithy's loader warns about but accepts.
     warnings: Vec<Error>,
 }
@@ -370,10 +439,11 @@ impl Assembler<'_> {
                             continue;
                         }
                         self.require_json_targets_defined(index, id, shape);
-                        for_each_json_trait(id, shape, |target, trait_id| {
+                        for_each_json_trait(id, shape, |target, trait_id, value| {
                             self.check_trait(
                                 target,
                                 trait_id,
+                                value,
                                 index,
                                 Location::default(),
                                 file_version,
@@ -1045,6 +1115,7 @@ impl Assembler<'_> {
         self.check_trait(
             &item.target,
             &item.trait_id,
+            &item.value,
             item.source,
             item.start,
             item.version,
@@ -1141,29 +1212,58 @@ impl Assembler<'_> {
     }
 
     /// Refuses an application of a trait that names no shape (of the inputs, the prelude, or
-    /// Smithy's trait packages), and of a trait the applying file's IDL version does not
-    /// allow; remembers the trait to check its definition later.
+    /// Smithy's trait packages), with a value of another kind than its shape type takes, or
+    /// that the applying file's IDL version does not allow; remembers the trait to check its
+    /// definition later.
     fn check_trait(
         &mut self,
         target: &str,
         trait_id: &str,
+        value: &Value,
         source: usize,
         location: Location,
         version: Option<Version>,
     ) {
         // A trait seen before is known to resolve: one lookup for the many applications of
         // the same few traits.
-        if !self.applied_traits.contains_key(trait_id) {
-            if self.exists(trait_id) || package_trait_type(trait_id).is_some() {
-                self.applied_traits
-                    .insert(trait_id.to_string(), (source, location));
-            } else {
-                let message = format!(
-                    "{target}: Unable to resolve trait `{trait_id}`. If this is a custom trait, \
-                     then it must be defined before it can be used in a model."
-                );
-                self.error_at(source, location, message);
-            }
+        let value_shape = match self.applied_traits.get(trait_id) {
+            Some(applied) => applied.value,
+            None => match self
+                .kind_of(trait_id)
+                .or_else(|| package_trait_type(trait_id))
+            {
+                Some(kind) => {
+                    let value_shape = ValueShape::of(kind);
+                    let applied = AppliedTrait {
+                        source,
+                        location,
+                        value: value_shape,
+                    };
+                    self.applied_traits.insert(trait_id.to_string(), applied);
+                    value_shape
+                }
+                None => {
+                    let message = format!(
+                        "{target}: Unable to resolve trait `{trait_id}`. If this is a custom \
+                         trait, then it must be defined before it can be used in a model."
+                    );
+                    self.error_at(source, location, message);
+                    None
+                }
+            },
+        };
+        if let Some(shape) = value_shape
+            && !shape.accepts(value)
+        {
+            let name = trait_id.strip_prefix("smithy.api#").unwrap_or(trait_id);
+            let message = format!(
+                "{target}: Error validating trait `{name}`: Expected {} value for {} shape, \
+                 `{trait_id}`; found {}",
+                shape.node,
+                shape.kind,
+                describe_value(value)
+            );
+            self.error_at(source, location, message);
         }
         let message = match (version, trait_id) {
             (Some(Version::V1), "smithy.api#default") => {
@@ -1191,7 +1291,8 @@ impl Assembler<'_> {
         idl_ids: &BTreeMap<String, (usize, Location)>,
     ) {
         let mut problems: Vec<(&String, usize, Location)> = Vec::new();
-        for (trait_id, (source, location)) in &self.applied_traits {
+        for (trait_id, applied) in &self.applied_traits {
+            let (source, location) = (&applied.source, &applied.location);
             let is_trait = match shapes.get(trait_id) {
                 Some(shape) => shape
                     .get("traits")
@@ -1873,18 +1974,12 @@ fn json_version(version: Option<&Value>) -> Option<Version> {
 
 /// Calls `visit` with the shape or member id and the trait id of every trait a JSON AST shape
 /// applies, to its own traits and to its members'.
-fn for_each_json_trait(id: &str, shape: &Value, mut visit: impl FnMut(&str, &str)) {
-    let trait_ids = |value: &Value| {
-        value
-            .get("traits")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|traits| traits.keys())
-            .cloned()
-            .collect::<Vec<String>>()
-    };
-    for trait_id in trait_ids(shape) {
-        visit(id, &trait_id);
+fn for_each_json_trait(id: &str, shape: &Value, mut visit: impl FnMut(&str, &str, &Value)) {
+    fn traits(value: &Value) -> Option<&Map<String, Value>> {
+        value.get("traits").and_then(Value::as_object)
+    }
+    for (trait_id, value) in traits(shape).into_iter().flatten() {
+        visit(id, trait_id, value);
     }
     let named = ["member", "key", "value"]
         .into_iter()
@@ -1896,12 +1991,12 @@ fn for_each_json_trait(id: &str, shape: &Value, mut visit: impl FnMut(&str, &str
         .flatten()
         .map(|(name, member)| (name.as_str(), member));
     for (name, member) in named.chain(listed) {
-        let traits = trait_ids(member);
-        if !traits.is_empty() {
-            let member_id = format!("{id}${name}");
-            for trait_id in traits {
-                visit(&member_id, &trait_id);
-            }
+        let Some(member_traits) = traits(member).filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        let member_id = format!("{id}${name}");
+        for (trait_id, value) in member_traits {
+            visit(&member_id, trait_id, value);
         }
     }
 }

@@ -389,3 +389,48 @@ fn what_smithy_warns_about_is_returned_as_warnings() {
     let (_, warnings) = smithy_idl::load_with_warnings(&files).unwrap();
     assert!(warnings.is_empty(), "{warnings:#?}");
 }
+
+#[test]
+fn a_trait_value_of_another_kind_than_its_definition_takes_is_refused() {
+    let errors = refused(&[(
+        "a.smithy",
+        "$version: \"2\"\nnamespace a\n\n@trait\nlist tags2 { member: String }\n\n\
+         @documentation(1)\n@length(\"x\")\n@tags2(\"y\")\nstring S\n\n@documentation\nstring T\n",
+    )]);
+    let error = error_with(
+        &errors,
+        "Error validating trait `documentation`: Expected string",
+    );
+    assert_eq!(
+        error.message,
+        "a#S: Error validating trait `documentation`: Expected string value for string shape, \
+         `smithy.api#documentation`; found number value, `1`"
+    );
+    assert_eq!((error.line, error.column), (7, 1));
+    let error = error_with(&errors, "Error validating trait `length`");
+    assert!(
+        error
+            .message
+            .ends_with("Expected object value for structure shape, `smithy.api#length`; found string value, `x`"),
+        "{}",
+        error.message
+    );
+    error_with(
+        &errors,
+        "a#S: Error validating trait `a#tags2`: Expected array value for list shape",
+    );
+    error_with(
+        &errors,
+        "a#T: Error validating trait `documentation`: Expected string value for string shape, \
+         `smithy.api#documentation`; found object value",
+    );
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+
+    // Numbers for floats may be written as strings; documents take anything.
+    load(&[(
+        "b.smithy",
+        "$version: \"2\"\nnamespace b\n\n@trait\ndouble ratio\n\n@ratio(\"NaN\")\n\
+         structure S {\n    @default([1])\n    d: Document\n}\n",
+    )])
+    .unwrap();
+}
