@@ -42,6 +42,17 @@ pub fn load(files: &[(String, String)]) -> Result<serde_json::Value, Vec<Error>>
 /// Loads files as [`load`] does, and also returns what Smithy's loader warns about in a model
 /// it accepts: unknown control statements and service or resource properties, `use` of shapes
 /// defined nowhere, the deprecated `@enum` trait in 2.0 files.
+///
+/// ```
+/// let (model, warnings) = smithy_idl::load_with_warnings(&[(
+///     "a.smithy".to_string(),
+///     "$version: \"2\"\n$owner: \"me\"\nnamespace a\n\nstring S\n".to_string(),
+/// )])
+/// .unwrap();
+/// assert_eq!(model["shapes"]["a#S"]["type"], "string");
+/// assert_eq!(warnings[0].line, 2);
+/// assert!(warnings[0].message.starts_with("Unknown control statement `owner`"));
+/// ```
 pub fn load_with_warnings(
     files: &[(String, String)],
 ) -> Result<(serde_json::Value, Vec<Warning>), Vec<Error>> {
