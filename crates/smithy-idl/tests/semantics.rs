@@ -1,6 +1,6 @@
 //! What the loader checks and changes beyond the grammar: IDL 1.0 files upgraded to 2.0
-//! nullability, trait applications checked against trait definitions, and errors about a
-//! member placed at that member.
+//! nullability, trait applications checked against trait definitions, errors about a member
+//! placed at that member, and the warnings Smithy gives for what it accepts.
 
 use serde_json::{Value, json};
 use smithy_idl::Error;
@@ -21,7 +21,7 @@ fn refused(files: &[(&str, &str)]) -> Vec<Error> {
     }
 }
 
-/// The one error whose message contains the text, with its line and column.
+/// The first error whose message contains the text.
 fn error_with<'a>(errors: &'a [Error], text: &str) -> &'a Error {
     errors
         .iter()
