@@ -2,11 +2,11 @@
 //! source of the protocol-test model (the published JSON AST, or its Smithy IDL files with the
 //! trait definitions they use) into a scratch workspace under `target/`, compiled and run.
 //!
-//! The scratch workspace (`target/compliance/`) holds the suite's four server crates, a copy of
-//! the compliance harness crate with its generated per-case tests, and the repository's
+//! The scratch workspace (`target/compliance/`) holds the suite's server crates, a copy of the
+//! compliance harness crate with its generated per-case tests, and the repository's
 //! `Cargo.lock`; it depends on this repository's runtime by path and builds into the
-//! repository's `target/`, so it shares every dependency already built there (a separate
-//! target folder would rebuild them all: over two minutes on two cores). Files are only
+//! repository's target folder, so it shares every dependency already built there (a target
+//! folder of its own would rebuild them all: over two minutes on two cores). Files are only
 //! rewritten when they change, so a second run compiles nothing.
 
 use std::path::{Path, PathBuf};
@@ -86,9 +86,13 @@ pub(crate) struct Args {
 pub(crate) fn run(args: &Args) -> Result<()> {
     let source = args.from;
     let workspace = write_workspace(source)?;
-    let target_dir = project_root().join("target");
+    // The repository's target folder: the one named by CARGO_TARGET_DIR where it is set.
+    let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => std::path::absolute(dir)?,
+        None => project_root().join("target"),
+    };
     crate::test::protocol_compliance(
-        &format!("protocol compliance (from {})", source.name()),
+        &format!("compliance (from {})", source.name()),
         &workspace.crates,
         &[
             ("PROTOCOL_TESTS_MODEL", workspace.model.as_os_str()),
