@@ -474,7 +474,7 @@ impl Assembler<'_> {
         self.check_trait_definitions(&shapes, &idl_ids);
         self.finish_enums(parsed, &mut shapes, &idl_ids, &facts);
         self.validate(parsed, &idl_ids, &shapes, &facts);
-        if !v1_shapes.is_empty() {
+        if !v1_shapes.is_empty() || !unversioned.is_empty() {
             self.upgrade_v1(&mut shapes, &v1_shapes, &unversioned);
         }
         for (id, value) in applies {
@@ -1344,32 +1344,29 @@ impl Assembler<'_> {
                 .and_then(|traits| traits.get(trait_id))
                 .is_some()
         };
-        // Boolean and number shapes that have no zero value, i.e. are nullable.
-        let mut boxed: HashSet<&str> = HashSet::new();
-        for (id, shape) in shapes.iter() {
+        // Whether a shape is boxed, i.e. nullable: marked `@box`, or a 2.0 boolean or number
+        // shape without the zero value as its default.
+        let boxed = |id: &str, shape: &Value| {
             let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
-            if !HAD_ZERO_VALUE_IN_V1.contains(&kind) {
-                continue;
-            }
-            let is_boxed = if v1_shapes.contains(id) || unversioned.contains(id) {
+            if v1_shapes.contains(id)
+                || unversioned.contains(id)
+                || !HAD_ZERO_VALUE_IN_V1.contains(&kind)
+            {
                 has_trait(shape, "smithy.api#box")
             } else {
                 let default = shape
                     .get("traits")
                     .and_then(|t| t.get("smithy.api#default"));
                 !is_zero_value(default, kind)
-            };
-            if is_boxed {
-                boxed.insert(id);
             }
-        }
+        };
         let mut defaults: Vec<(String, Option<String>, Value)> = Vec::new();
         for id in v1_shapes {
             let Some(shape) = shapes.get(id) else {
                 continue;
             };
             let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
-            if HAD_ZERO_VALUE_IN_V1.contains(&kind) && !boxed.contains(id.as_str()) {
+            if HAD_ZERO_VALUE_IN_V1.contains(&kind) && !boxed(id, shape) {
                 defaults.push((id.clone(), None, zero_value(kind)));
             }
             if kind != "structure" {
@@ -1387,7 +1384,7 @@ impl Assembler<'_> {
                 let target_kind = self.kind_of(target).unwrap_or("");
                 let target_shape = shapes.get(target);
                 let target_boxed = match target_shape {
-                    Some(_) => boxed.contains(target),
+                    Some(target_shape) => boxed(target, target_shape),
                     // The prelude's boolean and number shapes are nullable but for the
                     // `Primitive` ones.
                     None => !target
@@ -1430,7 +1427,11 @@ impl Assembler<'_> {
                 traits.insert("smithy.api#default".into(), value);
             }
         }
-        for shape in shapes.values_mut() {
+        // Only 1.0 (and unversioned) shapes may carry `@box`: 2.0 files refuse it.
+        for id in v1_shapes.iter().chain(unversioned) {
+            let Some(shape) = shapes.get_mut(id) else {
+                continue;
+            };
             remove_box(shape);
             for name in ["member", "key", "value"] {
                 if let Some(member) = shape.get_mut(name) {
