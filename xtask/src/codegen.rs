@@ -76,14 +76,28 @@ fn targets() -> Vec<Target> {
             out: "tests/protocol/query-compatible-json-rpc10-server-sdk",
             package: "query-compatible-json-rpc10-server-sdk",
         },
-        // The suite's validation cases are written for restJson1, but their operations take
-        // plain JSON bodies: served as awsJson, every constraint case applies.
+        Target {
+            model: Model::ProtocolTests,
+            service: Some("aws.protocoltests.restjson#RestJson"),
+            protocol_override: None,
+            out: "tests/protocol/rest-json-server-sdk",
+            package: "rest-json-server-sdk",
+        },
+        Target {
+            model: Model::ProtocolTests,
+            service: Some("aws.protocoltests.restjson.validation#RestJsonValidation"),
+            protocol_override: None,
+            out: "tests/protocol/rest-json-validation-server-sdk",
+            package: "rest-json-validation-server-sdk",
+        },
+        // The same validation service served as awsJson 1.1: its operations take plain JSON
+        // bodies, so every constraint case also checks the awsJson path.
         Target {
             model: Model::ProtocolTests,
             service: Some("aws.protocoltests.restjson.validation#RestJsonValidation"),
             protocol_override: Some(Protocol::AwsJson1_1),
-            out: "tests/protocol/rest-json-validation-server-sdk",
-            package: "rest-json-validation-server-sdk",
+            out: "tests/protocol/aws-json-validation-server-sdk",
+            package: "aws-json-validation-server-sdk",
         },
     ]
 }
@@ -245,6 +259,16 @@ fn compliance_tests(suite: &ProtocolTests, destination: &Destination<'_>) -> Res
             "aws.protocoltests.json10#QueryCompatibleJsonRpc10",
             "query_compatible_json_rpc10_server_sdk",
             "query_compatible_json_rpc10.rs",
+        ),
+        (
+            "aws.protocoltests.restjson#RestJson",
+            "rest_json_server_sdk",
+            "rest_json.rs",
+        ),
+        (
+            "aws.protocoltests.restjson.validation#RestJsonValidation",
+            "rest_json_validation_server_sdk",
+            "rest_json_validation.rs",
         ),
     ] {
         let settings = Settings {

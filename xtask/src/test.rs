@@ -31,7 +31,7 @@ pub(crate) fn run() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    protocol_compliance("protocol compliance", &project_root(), &[])?;
+    protocol_compliance("compliance", &project_root(), &[])?;
     // The same suite generated from the protocol-test model's IDL, in a scratch workspace.
     crate::compliance::from_source::run(&crate::compliance::from_source::Args {
         from: crate::compliance::from_source::Source::Idl,
@@ -91,19 +91,35 @@ pub(crate) fn run() -> Result<()> {
 
 /// Runs the official protocol suite's cases in the workspace `dir` (the repository, or a scratch
 /// one generated from another source), with `envs` set, and prints how many pass, fail and are
-/// excluded after `label`.
+/// excluded, per protocol: `{label}` for awsJson (with the validation cases served as awsJson)
+/// and `restJson1 {label}` for restJson1 (`label` is `compliance`, or says the source).
 pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr)]) -> Result<()> {
-    let generated = ["json_protocol", "json_rpc10", "query_compatible_json_rpc10"];
-    let mut args = vec!["test", "-p", "protocol-compliance"];
-    for name in &generated {
-        args.extend(["--test", name]);
-    }
     let cargo = || {
         let mut command = Command::new("cargo");
         command.current_dir(dir).envs(envs.iter().copied());
         command
     };
-    let generated_run = captured(cargo().args(&args))?;
+    let tests = dir.join("tests/protocol/compliance/tests");
+    // Each generated file's excluded cases are those it runs through `expect_failure`; they pass
+    // when they fail as expected, and are reported apart.
+    let run_generated = |files: &[&str]| -> Result<(usize, usize, usize, String)> {
+        let mut args = vec!["test", "-p", "protocol-compliance"];
+        let mut excluded = 0;
+        for name in files {
+            args.extend(["--test", name]);
+            let source = std::fs::read_to_string(tests.join(format!("{name}.rs")))?;
+            excluded += source.matches("::expect_failure(").count();
+        }
+        let run = captured(cargo().args(&args))?;
+        let (mut passed, mut failed) = (0, 0);
+        for line in run.lines().filter(|l| l.starts_with("test result:")) {
+            passed += count_before(line, " passed");
+            failed += count_before(line, " failed");
+        }
+        Ok((passed - excluded.min(passed), failed, excluded, run))
+    };
+    let (json_passed, json_failed, json_excluded, json_run) =
+        run_generated(&["json_protocol", "json_rpc10", "query_compatible_json_rpc10"])?;
     let malformed_run = captured(cargo().args([
         "test",
         "-p",
@@ -113,21 +129,6 @@ pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr
         "--",
         "--nocapture",
     ]))?;
-    let (mut passed, mut failed) = (0, 0);
-    for line in generated_run
-        .lines()
-        .filter(|l| l.starts_with("test result:"))
-    {
-        passed += count_before(line, " passed");
-        failed += count_before(line, " failed");
-    }
-    // Excluded cases pass when they fail as expected; they are reported apart.
-    let exclusions = std::fs::read_to_string(dir.join("tests/protocol/compliance/exclusions.txt"))?;
-    let excluded = exclusions
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .count();
-    passed -= excluded.min(passed);
     let malformed = malformed_run
         .lines()
         .find_map(|l| l.strip_prefix("malformed requests: "))
@@ -141,18 +142,27 @@ pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr
     let Some((malformed_passed, malformed_failed, malformed_excluded)) = malformed else {
         bail!("the malformed-request cases did not report their counts:\n{malformed_run}");
     };
-    let summary = format!(
-        "{label}: {} passed, {} failed, {} excluded",
-        passed + malformed_passed,
-        failed + malformed_failed,
-        excluded + malformed_excluded
+    let json_summary = format!(
+        "protocol {label}: {} passed, {} failed, {} excluded",
+        json_passed + malformed_passed,
+        json_failed + malformed_failed,
+        json_excluded + malformed_excluded
     );
-    println!("{summary}");
-    if failed + malformed_failed > 0
-        || !generated_run.contains("test result: ok")
+    println!("{json_summary}");
+    let (rest_passed, rest_failed, rest_excluded, rest_run) =
+        run_generated(&["rest_json", "rest_json_validation"])?;
+    let rest_summary = format!(
+        "restJson1 {label}: {rest_passed} passed, {rest_failed} failed, {rest_excluded} excluded"
+    );
+    println!("{rest_summary}");
+    if json_failed + malformed_failed > 0
+        || !json_run.contains("test result: ok")
         || !malformed_run.contains("test result: ok")
     {
-        bail!("{summary}\n{generated_run}\n{malformed_run}");
+        bail!("{json_summary}\n{json_run}\n{malformed_run}");
+    }
+    if rest_failed > 0 || !rest_run.contains("test result: ok") {
+        bail!("{rest_summary}\n{rest_run}");
     }
     Ok(())
 }

@@ -424,7 +424,18 @@ impl Emitter<'_> {
         };
         let members = self.members_of(output_id);
         let source = quote!(output);
-        let writes = bindings.members.iter().filter_map(|binding| {
+        // Prefix headers last: a header a member sets by name wins over the map's entry.
+        let ordered = bindings
+            .members
+            .iter()
+            .filter(|b| !matches!(b.location, Location::PrefixHeaders { .. }))
+            .chain(
+                bindings
+                    .members
+                    .iter()
+                    .filter(|b| matches!(b.location, Location::PrefixHeaders { .. })),
+            );
+        let writes = ordered.filter_map(|binding| {
             let member = self.member(members, &binding.member)?;
             self.write_binding(&source, member, binding)
         });
@@ -465,15 +476,16 @@ impl Emitter<'_> {
         };
         let members = self.members_of(id);
         let source = quote!(self);
-        let writes: Vec<TokenStream> = bindings
+        let headers = bindings
             .members
             .iter()
-            .filter(|b| {
-                matches!(
-                    b.location,
-                    Location::Header { .. } | Location::PrefixHeaders { .. }
-                )
-            })
+            .filter(|b| matches!(b.location, Location::Header { .. }));
+        let prefixed = bindings
+            .members
+            .iter()
+            .filter(|b| matches!(b.location, Location::PrefixHeaders { .. }));
+        let writes: Vec<TokenStream> = headers
+            .chain(prefixed)
             .filter_map(|binding| {
                 let member = self.member(members, &binding.member)?;
                 self.write_binding(&source, member, binding)

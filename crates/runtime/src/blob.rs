@@ -32,15 +32,14 @@ impl Blob {
         self.0
     }
 
-    /// Decodes standard base64 (padding optional), as the wire carries it.
+    /// Decodes standard, padded base64, as the wire carries it; anything else (missing or
+    /// extra padding, another alphabet) is refused (`RestJsonBodyMalformedBlobInvalidBase64`).
     pub fn from_base64(text: &str) -> Option<Self> {
         use base64::Engine as _;
-        let engine = base64::engine::GeneralPurpose::new(
-            &base64::alphabet::STANDARD,
-            base64::engine::GeneralPurposeConfig::new()
-                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
-        );
-        engine.decode(text.trim_end()).ok().map(Self)
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .ok()
+            .map(Self)
     }
 
     /// Encodes as standard, padded base64.

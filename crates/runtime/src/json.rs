@@ -364,14 +364,18 @@ pub fn timestamp(
         (Value::Number(number), TimestampFormat::EpochSeconds) => {
             Timestamp::parse_epoch_seconds(&number.to_string())
         }
-        (Value::String(text), TimestampFormat::DateTime) => Timestamp::parse_date_time(text),
+        // UTC only: an offset is refused, as restJson1 servers must
+        // (`RestJsonBodyTimestampDateTimeRejectsUTCOffsets`).
+        (Value::String(text), TimestampFormat::DateTime) if text.ends_with(['Z', 'z']) => {
+            Timestamp::parse_date_time(text)
+        }
         (Value::String(text), TimestampFormat::HttpDate) => Timestamp::parse_http_date(text),
         _ => None,
     };
     if parsed.is_none() {
         let expected = match format {
             TimestampFormat::EpochSeconds => "epoch seconds",
-            TimestampFormat::DateTime => "an RFC 3339 date-time",
+            TimestampFormat::DateTime => "an RFC 3339 date-time in UTC",
             TimestampFormat::HttpDate => "an HTTP date",
         };
         v.malformed(path, format_args!("expected a timestamp as {expected}"));

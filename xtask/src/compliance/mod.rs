@@ -110,8 +110,51 @@ pub(crate) fn generate_tests(
             .collect::<Result<Vec<Case>>>()
     };
     let mut cases = Vec::new();
+    let rest = service.protocol == Protocol::RestJson1;
     for op in &service.operations {
         let op_type = format_ident!("{}", op.type_name);
+        if rest {
+            let requests = Source {
+                owner: &op.id,
+                trait_id: "smithy.test#httpRequestTests",
+                params: op.input.as_ref(),
+            };
+            cases.extend(cases_of(requests, &|input, case| {
+                let request = request(&harness, case);
+                quote! {
+                    #harness::rest::request_case::<#sdk::operation::#op_type>(#sdk::server::ROUTES, #request, #input).await;
+                }
+            })?);
+            let responses = Source {
+                owner: &op.id,
+                trait_id: "smithy.test#httpResponseTests",
+                params: op.output.as_ref(),
+            };
+            cases.extend(cases_of(responses, &|output, case| {
+                let expected = expected(&harness, case);
+                quote! {
+                    #harness::rest::response_case::<#sdk::operation::#op_type>(#output, #expected).await;
+                }
+            })?);
+            for (id, case) in malformed_cases(
+                raw[&op.id]
+                    .traits
+                    .get("smithy.test#httpMalformedRequestTests"),
+                protocol,
+            ) {
+                let request = request(&harness, case.get("request").unwrap_or(&Value::Null));
+                let expected =
+                    malformed_response(&harness, case.get("response").unwrap_or(&Value::Null));
+                cases.push(Case {
+                    id,
+                    kind: "malformed",
+                    body: quote! {
+                        #harness::rest::malformed_case::<#sdk::operation::#op_type>(#sdk::server::ROUTES, #request, #expected).await;
+                    },
+                });
+            }
+            continue;
+        }
         let requests = Source {
             owner: &op.id,
             trait_id: "smithy.test#httpRequestTests",
@@ -149,8 +192,14 @@ pub(crate) fn generate_tests(
         };
         cases.extend(cases_of(source, &|value, case| {
             let expected = expected(&harness, case);
-            quote! {
-                #harness::error_case(#sdk::server::PROTOCOL, &#value, #expected).await;
+            if rest {
+                quote! {
+                    #harness::rest::error_case(&#value, #expected).await;
+                }
+            } else {
+                quote! {
+                    #harness::error_case(#sdk::server::PROTOCOL, &#value, #expected).await;
+                }
             }
         })?);
     }
@@ -212,6 +261,116 @@ pub(crate) fn generate_tests(
         source,
         unknown_exclusions,
     })
+}
+
+/// The malformed-request cases of an operation for a protocol, with their `testParameters`
+/// expanded: one case per position in the parameter lists (all lists have the same length),
+/// each `$name:L` replaced by the value and each `$name:S` by the value as a JSON string, and
+/// `$$` by a dollar sign. An expanded case's id is the definition's with `_` and the position.
+fn malformed_cases(tests: Option<&Value>, protocol: &str) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for case in server_cases(tests, protocol) {
+        let Some(id) = case.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let parameters: Vec<(String, Vec<String>)> = case
+            .get("testParameters")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(name, values)| {
+                (
+                    name.clone(),
+                    strings(Some(values))
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                )
+            })
+            .collect();
+        let count = parameters.iter().map(|(_, values)| values.len()).max();
+        match count {
+            None => out.push((id.to_owned(), substitute_all(&case, &[]))),
+            Some(count) => {
+                for index in 0..count {
+                    let values: Vec<(String, String)> = parameters
+                        .iter()
+                        .filter_map(|(name, values)| {
+                            Some((name.clone(), values.get(index)?.clone()))
+                        })
+                        .collect();
+                    out.push((format!("{id}_{index}"), substitute_all(&case, &values)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Replaces the parameters in every string of a value.
+fn substitute_all(value: &Value, parameters: &[(String, String)]) -> Value {
+    match value {
+        Value::String(text) => Value::String(substitute(text, parameters)),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| substitute_all(v, parameters))
+                .collect(),
+        ),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (substitute(k, parameters), substitute_all(v, parameters)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Replaces `$name:L` (the value), `$name:S` (the value as a JSON string) and `$$` (a dollar).
+fn substitute(text: &str, parameters: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    'outer: while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix("$$") {
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        for (name, value) in parameters {
+            for (suffix, quoted) in [(":S", true), (":L", false)] {
+                let token = format!("${name}{suffix}");
+                if let Some(after) = rest.strip_prefix(&token) {
+                    if quoted {
+                        out.push_str(&Value::String(value.clone()).to_string());
+                    } else {
+                        out.push_str(value);
+                    }
+                    rest = after;
+                    continue 'outer;
+                }
+            }
+        }
+        out.push('$');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn malformed_response(harness: &proc_macro2::Ident, response: &Value) -> TokenStream {
+    let status = response.get("code").and_then(Value::as_u64).unwrap_or(400) as u16;
+    let headers = pairs(response.get("headers"));
+    let body = response.get("body");
+    let assertion = body.and_then(|b| b.get("assertion"));
+    let contents = optional_str(assertion.and_then(|a| a.get("contents")));
+    let regex = optional_str(assertion.and_then(|a| a.get("messageRegex")));
+    let media_type = optional_str(body.and_then(|b| b.get("mediaType")));
+    quote! {
+        #harness::rest::Malformed { status: #status, headers: #headers, body: #contents, message_regex: #regex, media_type: #media_type }
+    }
 }
 
 fn server_cases(tests: Option<&Value>, protocol: &str) -> Vec<Value> {

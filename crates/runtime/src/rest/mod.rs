@@ -13,7 +13,7 @@ pub mod router;
 pub mod service;
 pub mod text;
 
-pub use operation::{HttpOperation, RestDispatch, call};
+pub use operation::{HttpOperation, RestDispatch, call, prepare};
 pub use request::{InputBuilder, Payload, RestRequest, TextKind};
 pub use response::{RestResponse, ToText};
-pub use service::{RestJsonService, RoutesError};
+pub use service::{RestJsonService, RoutesError, to_http};

@@ -58,9 +58,50 @@ pub trait RestDispatch: Send + Sync + 'static {
     fn internal_error(&self, request_id: &str) -> RestResponse;
 }
 
-/// Serves one request for operation `O`: checks its media types, decodes and validates its
-/// input, calls `handler`, and encodes the output or error. Every arm of a generated restJson1
-/// dispatch is this call.
+/// Checks a request's media types and reads its validated input for operation `O`, or the
+/// response refusing it: 415 or 406 for media types, `SerializationException` for malformed
+/// text or JSON, and for constraint violations the operation's modeled
+/// `smithy.framework#ValidationException` or AWS's `ValidationException`.
+pub fn prepare<O: HttpOperation>(
+    request: &RestRequest,
+    request_id: &str,
+) -> Result<O::Input, Box<RestResponse>> {
+    let headers = &request.head().headers;
+    let content_type = text::single_header(headers.get_all(http::header::CONTENT_TYPE).iter())
+        .and_then(|content_type| {
+            text::check_content_type(content_type, O::REQUEST_BODY, request.body().is_empty())
+        });
+    if let Err(error) = content_type {
+        return Err(Box::new(RestResponse::framework_error(
+            415,
+            "UnsupportedMediaTypeException",
+            error.message(),
+        )));
+    }
+    if let Err(error) = text::check_accept(
+        headers.get_all(http::header::ACCEPT).iter(),
+        O::RESPONSE_BODY,
+    ) {
+        return Err(Box::new(RestResponse::framework_error(
+            406,
+            "NotAcceptableException",
+            error.message(),
+        )));
+    }
+    O::decode_request(request).map_err(|error| {
+        let modeled = match &error {
+            DecodeError::Invalid(violations) => O::validation_error(violations),
+            DecodeError::Malformed(_) => None,
+        };
+        Box::new(match modeled {
+            Some(modeled) => RestResponse::error(modeled.as_error_shape(), request_id),
+            None => RestResponse::decode_failure(&error),
+        })
+    })
+}
+
+/// Serves one request for operation `O`: [`prepare`]s its input, calls `handler`, and encodes
+/// the output or error. Every arm of a generated restJson1 dispatch is this call.
 pub async fn call<O, F, Fut>(
     request: RestRequest,
     context: RequestContext,
@@ -71,36 +112,9 @@ where
     F: FnOnce(O::Input, RequestContext) -> Fut,
     Fut: Future<Output = Result<O::Output, O::Error>>,
 {
-    let headers = &request.head().headers;
-    let content_type = text::single_header(headers.get_all(http::header::CONTENT_TYPE).iter())
-        .and_then(|content_type| {
-            text::check_content_type(content_type, O::REQUEST_BODY, request.body().is_empty())
-        });
-    if let Err(error) = content_type {
-        return RestResponse::framework_error(
-            415,
-            "UnsupportedMediaTypeException",
-            error.message(),
-        );
-    }
-    if let Err(error) = text::check_accept(
-        headers.get_all(http::header::ACCEPT).iter(),
-        O::RESPONSE_BODY,
-    ) {
-        return RestResponse::framework_error(406, "NotAcceptableException", error.message());
-    }
-    let input = match O::decode_request(&request) {
+    let input = match prepare::<O>(&request, &context.request_id) {
         Ok(input) => input,
-        Err(error) => {
-            let modeled = match &error {
-                DecodeError::Invalid(violations) => O::validation_error(violations),
-                DecodeError::Malformed(_) => None,
-            };
-            return match modeled {
-                Some(modeled) => RestResponse::error(modeled.as_error_shape(), &context.request_id),
-                None => RestResponse::decode_failure(&error),
-            };
-        }
+        Err(response) => return *response,
     };
     drop(request);
     let request_id = context.request_id.clone();

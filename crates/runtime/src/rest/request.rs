@@ -274,7 +274,14 @@ impl<'r> InputBuilder<'r> {
             return self.remove(key);
         }
         let value = match payload {
-            Payload::Json | Payload::Document => match serde_json::from_slice(body) {
+            // A structure payload of `{}` is what a client sends for an unset payload
+            // (`RestJsonHttpWithEmptyStructurePayload`, `RestJsonHttpWithHeadersButNoPayload`).
+            Payload::Json => match serde_json::from_slice(body) {
+                Ok(Value::Object(members)) if members.is_empty() => return self.remove(key),
+                Ok(value) => value,
+                Err(error) => return self.problem(format!("malformed JSON: {error}")),
+            },
+            Payload::Document => match serde_json::from_slice(body) {
                 Ok(value) => value,
                 Err(error) => return self.problem(format!("malformed JSON: {error}")),
             },

@@ -81,14 +81,22 @@ impl RestResponse {
         self.header(name, text::format_timestamp_list(items, format));
     }
 
-    /// Adds one header per map entry, named by the prefix and the entry's key.
+    /// Adds one header per map entry, named by the prefix and the entry's key; a header a
+    /// member already set with `@httpHeader` keeps that member's value
+    /// (`RestJsonHttpEmptyPrefixHeadersResponseServer`).
     pub fn prefix_headers<'a, V: AsRef<str> + 'a>(
         &mut self,
         prefix: &str,
         entries: impl IntoIterator<Item = (&'a String, &'a V)>,
     ) {
         for (suffix, value) in entries {
-            self.header(&format!("{prefix}{suffix}"), value.as_ref());
+            let name = format!("{prefix}{suffix}");
+            if !self
+                .headers
+                .contains_key(name.to_ascii_lowercase().as_str())
+            {
+                self.header(&name, value.as_ref());
+            }
         }
     }
 

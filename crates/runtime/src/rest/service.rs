@@ -132,7 +132,7 @@ impl<D: RestDispatch, C: ResolveContext> Inner<D, C> {
             latency_us = started.elapsed().as_micros() as u64,
             "request"
         );
-        http_response(response, &request_id)
+        to_http(response, &request_id)
     }
 
     /// The response, and the route's URI pattern when the request was routed.
@@ -219,7 +219,9 @@ impl<D: RestDispatch, C: ResolveContext> Inner<D, C> {
     }
 }
 
-fn http_response(response: RestResponse, request_id: &str) -> Response<ResponseBody> {
+/// The HTTP response of a [`RestResponse`]: its status, headers and body, with
+/// `Content-Length`, `x-amzn-requestid` and, for errors, `X-Amzn-Errortype`.
+pub fn to_http(response: RestResponse, request_id: &str) -> Response<ResponseBody> {
     let length = HeaderValue::from(response.body.len());
     let mut http = Response::new(Full::new(Bytes::from(response.body)));
     *http.status_mut() =

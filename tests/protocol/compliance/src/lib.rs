@@ -18,6 +18,8 @@ use smithy_server_runtime::http::{AwsJsonService, Dispatch, FixedContext, HttpSe
 use smithy_server_runtime::{ErrorShape, Operation, Protocol, Reply, RequestContext};
 use tower::ServiceExt as _;
 
+pub mod rest;
+
 /// A case's HTTP request.
 #[derive(Debug, Clone, Copy)]
 pub struct Request {
@@ -28,6 +30,17 @@ pub struct Request {
 }
 
 impl Request {
+    /// The HTTP request.
+    pub(crate) fn to_http(self) -> http::Request<Full<Bytes>> {
+        let mut builder = http::Request::builder().method(self.method).uri(self.uri);
+        for (name, value) in self.headers {
+            builder = builder.header(*name, *value);
+        }
+        builder
+            .body(Full::new(Bytes::from_static(self.body)))
+            .expect("the case's request is valid HTTP")
+    }
+
     /// The request as the case gives it.
     pub const fn new(
         method: &'static str,
@@ -101,10 +114,14 @@ fn service(protocol: Protocol, reply: Option<Reply>) -> AwsJsonService<Probe, Fi
     )
 }
 
-async fn send(
-    service: &AwsJsonService<Probe, FixedContext>,
-    request: http::Request<Full<Bytes>>,
-) -> (http::response::Parts, Bytes) {
+async fn send<S>(service: &S, request: http::Request<Full<Bytes>>) -> (http::response::Parts, Bytes)
+where
+    S: tower::Service<
+            http::Request<Full<Bytes>>,
+            Response = http::Response<Full<Bytes>>,
+            Error = std::convert::Infallible,
+        > + Clone,
+{
     let response = service
         .clone()
         .oneshot(request)
@@ -119,15 +136,85 @@ async fn send(
     (head, body)
 }
 
-/// Values equal, or equal but for NaN (which is never equal to itself).
+/// Values equal, or equal but for NaN (which is never equal to itself): then their `Debug`
+/// texts must be equal, with the entries of every `{...}` in a canonical order (a `HashMap`
+/// prints its entries in any order).
 fn assert_same<T: PartialEq + Debug>(actual: &T, expected: &T) {
     if actual != expected {
         assert_eq!(
-            format!("{actual:?}"),
-            format!("{expected:?}"),
+            canonical_debug(&format!("{actual:?}")),
+            canonical_debug(&format!("{expected:?}")),
             "decoded input differs from the case's params"
         );
     }
+}
+
+/// `Debug` text with the comma-separated entries of every brace group sorted.
+fn canonical_debug(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut at = 0;
+    let mut out = String::new();
+    while at < chars.len() {
+        out.push_str(&canonical_item(&chars, &mut at, None));
+    }
+    out
+}
+
+/// Reads up to (not including) `close` or, inside a group, a top-level `,`; groups inside are
+/// made canonical.
+fn canonical_item(chars: &[char], at: &mut usize, close: Option<char>) -> String {
+    let mut out = String::new();
+    while let Some(&c) = chars.get(*at) {
+        if Some(c) == close || (close.is_some() && c == ',') {
+            break;
+        }
+        *at += 1;
+        match c {
+            '"' => {
+                out.push(c);
+                while let Some(&d) = chars.get(*at) {
+                    *at += 1;
+                    out.push(d);
+                    if d == '\\' {
+                        if let Some(&e) = chars.get(*at) {
+                            *at += 1;
+                            out.push(e);
+                        }
+                    } else if d == '"' {
+                        break;
+                    }
+                }
+            }
+            '{' | '[' | '(' => {
+                let end = match c {
+                    '{' => '}',
+                    '[' => ']',
+                    _ => ')',
+                };
+                let mut entries = Vec::new();
+                loop {
+                    let entry = canonical_item(chars, at, Some(end));
+                    entries.push(entry.trim().to_owned());
+                    match chars.get(*at) {
+                        Some(',') => *at += 1,
+                        Some(_) => {
+                            *at += 1;
+                            break;
+                        }
+                        None => break,
+                    }
+                }
+                if c == '{' {
+                    entries.sort();
+                }
+                out.push(c);
+                out.push_str(&entries.join(", "));
+                out.push(end);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Runs a request case for operation `O`.
@@ -185,6 +272,12 @@ async fn check_reply(protocol: Protocol, target: &str, reply: Reply, expected: E
         .body(Full::new(Bytes::from_static(b"{}")))
         .expect("a valid request");
     let (head, body) = send(&service, request).await;
+    check_response(&head, &body, expected);
+}
+
+/// Checks a response against a case's expectations: status, headers, and the body (JSON
+/// compared as JSON).
+pub(crate) fn check_response(head: &http::response::Parts, body: &Bytes, expected: Expected) {
     assert_eq!(head.status.as_u16(), expected.status, "status");
     for (name, value) in expected.headers {
         let actual = head.headers.get(*name).and_then(|v| v.to_str().ok());
@@ -202,7 +295,7 @@ async fn check_reply(protocol: Protocol, target: &str, reply: Reply, expected: E
             "header {name} is forbidden"
         );
     }
-    let actual = String::from_utf8_lossy(&body);
+    let actual = String::from_utf8_lossy(body);
     match (expected.body, expected.media_type) {
         (Some(""), _) => assert!(
             actual.is_empty() || actual == "{}",

@@ -5,9 +5,9 @@
 //! `ValidationException` message and `fieldList` must match exactly.
 //! Prints `malformed requests: N passed, M failed, K excluded` for `cargo xtask test`.
 
-use rest_json_validation_server_sdk::error::*;
-use rest_json_validation_server_sdk::model::*;
-use rest_json_validation_server_sdk::server::{RestJsonValidation, dispatch};
+use aws_json_validation_server_sdk::error::*;
+use aws_json_validation_server_sdk::model::*;
+use aws_json_validation_server_sdk::server::{RestJsonValidation, dispatch};
 use serde_json::Value;
 use smithy_server_runtime::RequestContext;
 

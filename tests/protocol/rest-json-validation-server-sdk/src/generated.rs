@@ -969,20 +969,25 @@ pub mod operation {
     /// The `MalformedEnum` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedEnum;
-    impl rt::Operation for MalformedEnum {
+    impl rt::rest::HttpOperation for MalformedEnum {
         const NAME: &'static str = "MalformedEnum";
-        const TARGET: &'static str = "RestJsonValidation.MalformedEnum";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedEnum";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedEnumInput;
         type Output = ();
         type Error = super::error::MalformedEnumError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_enum_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_enum_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -995,20 +1000,25 @@ pub mod operation {
     /// The `MalformedLength` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLength;
-    impl rt::Operation for MalformedLength {
+    impl rt::rest::HttpOperation for MalformedLength {
         const NAME: &'static str = "MalformedLength";
-        const TARGET: &'static str = "RestJsonValidation.MalformedLength";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedLength";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedLengthInput;
         type Output = ();
         type Error = super::error::MalformedLengthError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_length_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_length_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1021,20 +1031,25 @@ pub mod operation {
     /// The `MalformedLengthOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLengthOverride;
-    impl rt::Operation for MalformedLengthOverride {
+    impl rt::rest::HttpOperation for MalformedLengthOverride {
         const NAME: &'static str = "MalformedLengthOverride";
-        const TARGET: &'static str = "RestJsonValidation.MalformedLengthOverride";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedLengthOverride";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedLengthOverrideInput;
         type Output = ();
         type Error = super::error::MalformedLengthOverrideError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_length_override_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_length_override_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1047,20 +1062,25 @@ pub mod operation {
     /// The `MalformedLengthQueryString` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLengthQueryString;
-    impl rt::Operation for MalformedLengthQueryString {
+    impl rt::rest::HttpOperation for MalformedLengthQueryString {
         const NAME: &'static str = "MalformedLengthQueryString";
-        const TARGET: &'static str = "RestJsonValidation.MalformedLengthQueryString";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedLengthQueryString";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedLengthQueryStringInput;
         type Output = ();
         type Error = super::error::MalformedLengthQueryStringError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_length_query_string_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.query("string", "string", rt::rest::TextKind::String);
+            input.finish(super::json::de_malformed_length_query_string_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1073,20 +1093,25 @@ pub mod operation {
     /// The `MalformedPattern` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedPattern;
-    impl rt::Operation for MalformedPattern {
+    impl rt::rest::HttpOperation for MalformedPattern {
         const NAME: &'static str = "MalformedPattern";
-        const TARGET: &'static str = "RestJsonValidation.MalformedPattern";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedPattern";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedPatternInput;
         type Output = ();
         type Error = super::error::MalformedPatternError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_pattern_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_pattern_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1099,20 +1124,25 @@ pub mod operation {
     /// The `MalformedPatternOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedPatternOverride;
-    impl rt::Operation for MalformedPatternOverride {
+    impl rt::rest::HttpOperation for MalformedPatternOverride {
         const NAME: &'static str = "MalformedPatternOverride";
-        const TARGET: &'static str = "RestJsonValidation.MalformedPatternOverride";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedPatternOverride";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedPatternOverrideInput;
         type Output = ();
         type Error = super::error::MalformedPatternOverrideError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_pattern_override_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_pattern_override_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1125,20 +1155,25 @@ pub mod operation {
     /// The `MalformedRange` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRange;
-    impl rt::Operation for MalformedRange {
+    impl rt::rest::HttpOperation for MalformedRange {
         const NAME: &'static str = "MalformedRange";
-        const TARGET: &'static str = "RestJsonValidation.MalformedRange";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedRange";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedRangeInput;
         type Output = ();
         type Error = super::error::MalformedRangeError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_range_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_range_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1151,20 +1186,25 @@ pub mod operation {
     /// The `MalformedRangeOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRangeOverride;
-    impl rt::Operation for MalformedRangeOverride {
+    impl rt::rest::HttpOperation for MalformedRangeOverride {
         const NAME: &'static str = "MalformedRangeOverride";
-        const TARGET: &'static str = "RestJsonValidation.MalformedRangeOverride";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedRangeOverride";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedRangeOverrideInput;
         type Output = ();
         type Error = super::error::MalformedRangeOverrideError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_range_override_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_range_override_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1177,20 +1217,32 @@ pub mod operation {
     /// The `MalformedRequired` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRequired;
-    impl rt::Operation for MalformedRequired {
+    impl rt::rest::HttpOperation for MalformedRequired {
         const NAME: &'static str = "MalformedRequired";
-        const TARGET: &'static str = "RestJsonValidation.MalformedRequired";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedRequired";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedRequiredInput;
         type Output = ();
         type Error = super::error::MalformedRequiredError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_required_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.query("stringInQuery", "stringInQuery", rt::rest::TextKind::String);
+            input
+                .header(
+                    "stringInHeader",
+                    "string-in-headers",
+                    rt::rest::TextKind::String,
+                );
+            input.finish(super::json::de_malformed_required_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1203,20 +1255,25 @@ pub mod operation {
     /// The `MalformedUniqueItems` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedUniqueItems;
-    impl rt::Operation for MalformedUniqueItems {
+    impl rt::rest::HttpOperation for MalformedUniqueItems {
         const NAME: &'static str = "MalformedUniqueItems";
-        const TARGET: &'static str = "RestJsonValidation.MalformedUniqueItems";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/MalformedUniqueItems";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::MalformedUniqueItemsInput;
         type Output = ();
         type Error = super::error::MalformedUniqueItemsError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_malformed_unique_items_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_malformed_unique_items_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1229,20 +1286,25 @@ pub mod operation {
     /// The `RecursiveStructures` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct RecursiveStructures;
-    impl rt::Operation for RecursiveStructures {
+    impl rt::rest::HttpOperation for RecursiveStructures {
         const NAME: &'static str = "RecursiveStructures";
-        const TARGET: &'static str = "RestJsonValidation.RecursiveStructures";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/RecursiveStructures";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::RecursiveStructuresInput;
         type Output = ();
         type Error = super::error::RecursiveStructuresError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_recursive_structures_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_recursive_structures_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1255,20 +1317,25 @@ pub mod operation {
     /// The `SensitiveValidation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SensitiveValidation;
-    impl rt::Operation for SensitiveValidation {
+    impl rt::rest::HttpOperation for SensitiveValidation {
         const NAME: &'static str = "SensitiveValidation";
-        const TARGET: &'static str = "RestJsonValidation.SensitiveValidation";
+        const METHOD: &'static str = "POST";
+        const URI: &'static str = "/SensitiveValidation";
+        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
         type Input = super::model::SensitiveValidationInput;
         type Output = ();
         type Error = super::error::SensitiveValidationError;
-        fn decode_value(
-            value: rt::Value,
+        fn decode_request(
+            request: &rt::rest::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            rt::decode(value, super::json::de_sensitive_validation_input)
+            let mut input = rt::rest::InputBuilder::new(request);
+            input.json_body();
+            input.finish(super::json::de_sensitive_validation_input)
         }
-        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
             let () = output;
-            ::std::vec::Vec::new()
+            rt::rest::RestResponse::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1282,25 +1349,10 @@ pub mod operation {
 /// The service trait to implement, and the dispatch that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
-    /// The service shape's name, the prefix of every `X-Amz-Target`.
+    /// The service shape's name.
     pub const SERVICE_NAME: &str = "RestJsonValidation";
     /// The protocol the service speaks.
-    pub const PROTOCOL: rt::Protocol = rt::Protocol::AwsJson1_1;
-    /// The `X-Amz-Target` of every operation.
-    pub const TARGETS: &[&str] = &[
-        "RestJsonValidation.MalformedEnum",
-        "RestJsonValidation.MalformedLength",
-        "RestJsonValidation.MalformedLengthOverride",
-        "RestJsonValidation.MalformedLengthQueryString",
-        "RestJsonValidation.MalformedPattern",
-        "RestJsonValidation.MalformedPatternOverride",
-        "RestJsonValidation.MalformedRange",
-        "RestJsonValidation.MalformedRangeOverride",
-        "RestJsonValidation.MalformedRequired",
-        "RestJsonValidation.MalformedUniqueItems",
-        "RestJsonValidation.RecursiveStructures",
-        "RestJsonValidation.SensitiveValidation",
-    ];
+    pub const PROTOCOL: rt::Protocol = rt::Protocol::RestJson1;
     /// A REST JSON service that sends JSON requests and responses with validation applied
     pub trait RestJsonValidation: ::std::marker::Send + ::std::marker::Sync + 'static {
         /// Handles the `MalformedEnum` operation.
@@ -1409,49 +1461,61 @@ pub mod server {
             Output = ::std::result::Result<(), super::error::SensitiveValidationError>,
         > + ::std::marker::Send;
     }
-    /// Decodes and validates a request body for the operation `target` names, calls the
-    /// service, and encodes its answer.
+    /// Every operation's method and URI pattern, in the order `dispatch` numbers them.
+    pub const ROUTES: &[(&str, &str)] = &[
+        ("POST", "/MalformedEnum"),
+        ("POST", "/MalformedLength"),
+        ("POST", "/MalformedLengthOverride"),
+        ("POST", "/MalformedLengthQueryString"),
+        ("POST", "/MalformedPattern"),
+        ("POST", "/MalformedPatternOverride"),
+        ("POST", "/MalformedRange"),
+        ("POST", "/MalformedRangeOverride"),
+        ("POST", "/MalformedRequired"),
+        ("POST", "/MalformedUniqueItems"),
+        ("POST", "/RecursiveStructures"),
+        ("POST", "/SensitiveValidation"),
+    ];
+    /// Reads and validates the request routed to `ROUTES[route]`, calls the service, and
+    /// encodes its answer.
     pub async fn dispatch<S: RestJsonValidation + ?::std::marker::Sized>(
         service: &S,
-        target: &str,
-        body: &[u8],
+        route: usize,
+        request: rt::rest::RestRequest,
         context: rt::RequestContext,
-    ) -> rt::Reply {
-        match target {
-            "RestJsonValidation.MalformedEnum" => {
-                rt::call::<
+    ) -> rt::rest::RestResponse {
+        match route {
+            0usize => {
+                rt::rest::call::<
                     super::operation::MalformedEnum,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.malformed_enum(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.MalformedLength" => {
-                rt::call::<
+            1usize => {
+                rt::rest::call::<
                     super::operation::MalformedLength,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.malformed_length(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.MalformedLengthOverride" => {
-                rt::call::<
+            2usize => {
+                rt::rest::call::<
                     super::operation::MalformedLengthOverride,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| {
                             service.malformed_length_override(input, context)
@@ -1459,14 +1523,13 @@ pub mod server {
                     )
                     .await
             }
-            "RestJsonValidation.MalformedLengthQueryString" => {
-                rt::call::<
+            3usize => {
+                rt::rest::call::<
                     super::operation::MalformedLengthQueryString,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| {
                             service.malformed_length_query_string(input, context)
@@ -1474,27 +1537,25 @@ pub mod server {
                     )
                     .await
             }
-            "RestJsonValidation.MalformedPattern" => {
-                rt::call::<
+            4usize => {
+                rt::rest::call::<
                     super::operation::MalformedPattern,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.malformed_pattern(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.MalformedPatternOverride" => {
-                rt::call::<
+            5usize => {
+                rt::rest::call::<
                     super::operation::MalformedPatternOverride,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| {
                             service.malformed_pattern_override(input, context)
@@ -1502,107 +1563,107 @@ pub mod server {
                     )
                     .await
             }
-            "RestJsonValidation.MalformedRange" => {
-                rt::call::<
+            6usize => {
+                rt::rest::call::<
                     super::operation::MalformedRange,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.malformed_range(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.MalformedRangeOverride" => {
-                rt::call::<
+            7usize => {
+                rt::rest::call::<
                     super::operation::MalformedRangeOverride,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.malformed_range_override(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.MalformedRequired" => {
-                rt::call::<
+            8usize => {
+                rt::rest::call::<
                     super::operation::MalformedRequired,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.malformed_required(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.MalformedUniqueItems" => {
-                rt::call::<
+            9usize => {
+                rt::rest::call::<
                     super::operation::MalformedUniqueItems,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.malformed_unique_items(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.RecursiveStructures" => {
-                rt::call::<
+            10usize => {
+                rt::rest::call::<
                     super::operation::RecursiveStructures,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.recursive_structures(input, context),
                     )
                     .await
             }
-            "RestJsonValidation.SensitiveValidation" => {
-                rt::call::<
+            11usize => {
+                rt::rest::call::<
                     super::operation::SensitiveValidation,
                     _,
                     _,
                 >(
-                        PROTOCOL,
-                        body,
+                        request,
                         context,
                         |input, context| service.sensitive_validation(input, context),
                     )
                     .await
             }
-            _ => rt::Reply::unknown_operation(target),
+            _ => {
+                rt::rest::RestResponse::framework_error(
+                    404,
+                    "UnknownOperationException",
+                    "No such route",
+                )
+            }
         }
     }
-    /// Routes awsJson requests to an implementation of the service trait: give it to the
-    /// runtime's `http::AwsJsonService`.
+    /// Routes restJson1 requests to an implementation of the service trait: give it to
+    /// the runtime's `rest::RestJsonService`.
     #[derive(Debug, Clone)]
     pub struct Router<S>(pub S);
-    impl<S: RestJsonValidation> rt::Dispatch for Router<S> {
-        fn protocol(&self) -> rt::Protocol {
-            PROTOCOL
+    impl<S: RestJsonValidation> rt::rest::RestDispatch for Router<S> {
+        fn routes(&self) -> &'static [(&'static str, &'static str)] {
+            ROUTES
         }
         async fn dispatch(
             &self,
-            target: &str,
-            body: rt::Bytes,
+            route: usize,
+            request: rt::rest::RestRequest,
             context: rt::RequestContext,
-        ) -> rt::Reply {
-            dispatch(&self.0, target, &body, context).await
+        ) -> rt::rest::RestResponse {
+            dispatch(&self.0, route, request, context).await
         }
-        fn internal_error(&self, request_id: &str) -> rt::Reply {
+        fn internal_error(&self, request_id: &str) -> rt::rest::RestResponse {
             {
                 let _ = request_id;
-                rt::Reply::internal_failure()
+                rt::rest::RestResponse::internal_failure()
             }
         }
     }
