@@ -17,9 +17,11 @@ use bench::{codegen_timing, micro};
 const CONNECTIONS: [usize; 3] = [1, 16, 64];
 
 /// The same allocator as the reference server, so that the ceiling differs from it only in
-/// having no application.
+/// having no application; wrapped to count heap operations per thread (a thread-local add each),
+/// so that `bench routes` can show that route matching allocates nothing.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: densa_alloc::CountingAllocator<mimalloc::MiMalloc> =
+    densa_alloc::CountingAllocator::new(mimalloc::MiMalloc);
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +33,10 @@ fn main() -> Result<()> {
         Some("run") => run(&args[1..]),
         Some("idl") => {
             print_targets(&idl_loading(9)?);
+            Ok(())
+        }
+        Some("routes") => {
+            print_targets(&route_matching()?);
             Ok(())
         }
         Some("load") => load_only(&args[1..]),
@@ -45,7 +51,7 @@ fn main() -> Result<()> {
         _ => bail!(
             "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
              | bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY] (ListCollections by default, for \
-             profiling) | bench memory | bench idl"
+             profiling) | bench memory | bench idl | bench routes"
         ),
     }
 }
@@ -159,6 +165,7 @@ fn run(args: &[String]) -> Result<()> {
     print_mode(&options, timing);
     let mut targets = codegen(options.codegen_runs())?;
     targets.extend(idl_loading(options.codegen_runs())?);
+    targets.extend(route_matching()?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -308,6 +315,26 @@ fn idl_loading(runs: usize) -> Result<Vec<Target>> {
         name: "loading the protocol-test IDL < 50 ms".to_owned(),
         met: idl < Duration::from_millis(50),
         figure: format!("{:.1} ms", ms(idl)),
+    }])
+}
+
+/// Times the restJson1 router over the RestJson service's request tests; the target is the time
+/// per match, with no allocation.
+fn route_matching() -> Result<Vec<Target>> {
+    println!("\n## route matching (median of passes)");
+    let timing = bench::routes::route_matching(11, 2000)?;
+    let allocations = timing
+        .allocations_per_match
+        .map_or_else(|| "uncounted".to_owned(), |n| format!("{n}"));
+    println!(
+        "route matching (RestJson, {} operations): {:.0} ns per request (target < 200 ns), \
+         {allocations} allocations per match ({} request tests in turn)",
+        timing.operations, timing.ns_per_match, timing.requests
+    );
+    Ok(vec![Target {
+        name: "matching a RestJson route < 200 ns, no allocation".to_owned(),
+        met: timing.ns_per_match < 200.0 && timing.allocations_per_match == Some(0.0),
+        figure: format!("{:.0} ns, {allocations} allocations", timing.ns_per_match),
     }])
 }
 

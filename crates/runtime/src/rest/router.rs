@@ -596,7 +596,7 @@ struct Route<T> {
 /// A position in the path: the routes ending here, and the edges to the next segment.
 #[derive(Debug, Default)]
 struct Node {
-    /// Percent-decoded literal segments, sorted.
+    /// Percent-decoded literal segments, in [`literal_order`].
     literals: Vec<(Box<[u8]>, Node)>,
     label: Option<Box<Node>>,
     /// Routes with a greedy label at this position, most specific first.
@@ -701,6 +701,11 @@ impl<T> Router<T> {
             .map(|route| (&route.method, &route.pattern, &route.value))
     }
 
+    /// [`Router::find`] with the path and query of a request's URI.
+    pub fn find_uri<'a>(&'a self, method: &Method, uri: &'a http::Uri) -> Match<'a, T> {
+        self.find(method, uri.path(), uri.query())
+    }
+
     /// Routes a request: `path` is the raw (percent-encoded) path, `query` the raw query string
     /// without `?`. Allocates nothing.
     pub fn find<'a>(
@@ -784,7 +789,7 @@ impl Node {
                     let text = decoded(text);
                     let at = match node
                         .literals
-                        .binary_search_by(|(literal, _)| literal.as_ref().cmp(&text))
+                        .binary_search_by(|(literal, _)| literal_order(literal, &text))
                     {
                         Ok(at) => at,
                         Err(at) => {
@@ -837,11 +842,8 @@ impl Node {
         let Some(rest) = rest else {
             return search.accept(&self.ends);
         };
-        let (segment, next) = match rest.split_once('/') {
-            Some((segment, next)) => (segment, Some(next)),
-            None => (rest, None),
-        };
-        if let Some(child) = self.literal(segment)
+        let (segment, next, encoded) = next_segment(rest);
+        if let Some(child) = self.literal(segment, encoded)
             && let Some(found) = child.walk(next, labels, search)
         {
             return Some(found);
@@ -859,18 +861,35 @@ impl Node {
             .find_map(|tail| tail.walk(rest, labels, search))
     }
 
-    fn literal(&self, segment: &str) -> Option<&Node> {
-        if segment.contains('%') {
-            self.literals
+    /// The child for the literal `segment`; `encoded` if it has a `%`.
+    fn literal(&self, segment: &str, encoded: bool) -> Option<&Node> {
+        if self.literals.is_empty() {
+            None
+        } else if encoded {
+            self.encoded_literal(segment)
+        } else {
+            self.decoded_literal(segment.as_bytes())
+        }
+    }
+
+    fn encoded_literal(&self, segment: &str) -> Option<&Node> {
+        let mut buffer = [0; DECODE_BUFFER];
+        match decode_into(segment, &mut buffer) {
+            Some(decoded) => self.decoded_literal(decoded),
+            // Malformed, or too long to decode on the stack: compare one by one.
+            None => self
+                .literals
                 .iter()
                 .find(|(literal, _)| decodes_to(segment, literal))
-                .map(|(_, child)| child)
-        } else {
-            self.literals
-                .binary_search_by(|(literal, _)| literal.as_ref().cmp(segment.as_bytes()))
-                .ok()
-                .map(|at| &self.literals[at].1)
+                .map(|(_, child)| child),
         }
+    }
+
+    fn decoded_literal(&self, key: &[u8]) -> Option<&Node> {
+        self.literals
+            .binary_search_by(|(literal, _)| literal_order(literal, key))
+            .ok()
+            .map(|at| &self.literals[at].1)
     }
 }
 
@@ -908,6 +927,25 @@ impl Tail {
         }
         search.accept(std::iter::once(&self.end))
     }
+}
+
+/// The order of a node's literals: by length, then bytes (most comparisons end at the length).
+fn literal_order(literal: &[u8], key: &[u8]) -> Ordering {
+    literal.len().cmp(&key.len()).then_with(|| literal.cmp(key))
+}
+
+/// The first segment of `rest`, what follows its `/` if there is one, and whether the segment
+/// has a `%`: one pass over its bytes.
+fn next_segment(rest: &str) -> (&str, Option<&str>, bool) {
+    let mut encoded = false;
+    for (at, byte) in rest.bytes().enumerate() {
+        match byte {
+            b'/' => return (&rest[..at], Some(&rest[at + 1..]), encoded),
+            b'%' => encoded = true,
+            _ => {}
+        }
+    }
+    (rest, None, encoded)
 }
 
 /// The byte offset of the `n`th `/` counted from the end.
@@ -959,6 +997,28 @@ fn query_has(query: Option<&str>, need: &QueryNeed) -> bool {
         }
     }
     found
+}
+
+/// The longest percent-decoded segment [`Node::literal`] looks up by binary search.
+const DECODE_BUFFER: usize = 256;
+
+/// `raw` percent-decoded into `buffer`, or `None` if it is malformed or does not fit.
+fn decode_into<'b>(raw: &str, buffer: &'b mut [u8; DECODE_BUFFER]) -> Option<&'b [u8]> {
+    let raw = raw.as_bytes();
+    let (mut i, mut len) = (0, 0);
+    while i < raw.len() {
+        let byte = if raw[i] == b'%' {
+            let byte = hex(raw.get(i + 1))? << 4 | hex(raw.get(i + 2))?;
+            i += 3;
+            byte
+        } else {
+            i += 1;
+            raw[i - 1]
+        };
+        *buffer.get_mut(len)? = byte;
+        len += 1;
+    }
+    Some(&buffer[..len])
 }
 
 /// Whether `raw`, percent-decoded, is `want`; false for malformed percent-encoding.
@@ -1539,6 +1599,15 @@ mod tests {
         assert_eq!(route(&r, Method::GET, "/sp%20ace"), "/sp%20ace");
         assert_eq!(route(&r, Method::GET, "/sp ace"), "/sp%20ace");
         assert_eq!(route(&r, Method::GET, "/Hello%zz/1"), "404");
+        // Too long to decode on the stack: still compared, one literal at a time.
+        let encoded = format!("/{}", "%41".repeat(DECODE_BUFFER + 1));
+        assert_eq!(route(&r, Method::GET, &encoded), "404");
+        let literal = format!("/{}", "A".repeat(DECODE_BUFFER + 1));
+        let long = Router::new([(Method::GET, literal.as_str(), "long")]).unwrap();
+        assert!(matches!(
+            long.find(&Method::GET, &encoded, None),
+            Match::Found { value: &"long", .. }
+        ));
         assert_eq!(route(&r, Method::GET, "/Hell%6/1"), "404");
     }
 
@@ -1562,6 +1631,11 @@ mod tests {
             .map(|(m, p, v)| (m.as_str(), p.as_str(), *v))
             .collect();
         assert_eq!(listed, [("GET", "/b", 'b'), ("PUT", "/a", 'a')]);
+        let uri: http::Uri = "/b?x=1".parse().unwrap();
+        assert!(matches!(
+            r.find_uri(&Method::GET, &uri),
+            Match::Found { value: 'b', .. }
+        ));
         let empty: Router<()> = Router::new(Vec::<(Method, &str, ())>::new()).unwrap();
         assert!(matches!(
             empty.find(&Method::GET, "/", None),
