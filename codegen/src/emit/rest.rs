@@ -424,18 +424,17 @@ impl Emitter<'_> {
         };
         let members = self.members_of(output_id);
         let source = quote!(output);
-        // Prefix headers last: a header a member sets by name wins over the map's entry.
-        let ordered = bindings
-            .members
-            .iter()
-            .filter(|b| !matches!(b.location, Location::PrefixHeaders { .. }))
-            .chain(
-                bindings
-                    .members
-                    .iter()
-                    .filter(|b| matches!(b.location, Location::PrefixHeaders { .. })),
-            );
-        let writes = ordered.filter_map(|binding| {
+        // Prefix headers after the named ones: a header a member sets by name wins over the
+        // map's entry. The payload last: a `Content-Type` member, wherever the model puts it,
+        // is then set before the payload's media type would be.
+        let rank = |b: &&Binding| match b.location {
+            Location::PrefixHeaders { .. } => 1,
+            Location::Payload { .. } => 2,
+            _ => 0,
+        };
+        let mut ordered: Vec<&Binding> = bindings.members.iter().collect();
+        ordered.sort_by_key(rank);
+        let writes = ordered.into_iter().filter_map(|binding| {
             let member = self.member(members, &binding.member)?;
             self.write_binding(&source, member, binding)
         });
