@@ -425,8 +425,8 @@ impl fmt::Display for PatternErrorKind {
             Self::EmptyLabel => f.write_str("it has a label with no name"),
             Self::InvalidLabelName(name) => write!(
                 f,
-                "label name `{name}` is not an identifier (letters, digits and `_`, starting \
-                 with a letter)"
+                "label name `{name}` is not a Smithy identifier (letters, digits and `_`, \
+                 starting with a letter or with `_`s then a letter or digit)"
             ),
             Self::DuplicateLabel(name) => write!(f, "label `{name}` is defined more than once"),
             Self::MultipleGreedyLabels => f.write_str("it has more than one greedy label"),
