@@ -1,14 +1,16 @@
 //! Benchmarks of the toolkit and the reference server, run by `cargo xtask bench`: a load
 //! generator ([`load`]), the machine's ceiling ([`ceiling`]), child processes ([`process`]),
 //! the chart ([`chart`]), code-generation timing (of the models of the `synthetic-models` crate
-//! among others), the criterion figures read back ([`micro`]) and restJson1 route matching
-//! ([`routes`]). The criterion benches themselves are in `benches/micro.rs`.
+//! among others), the criterion figures read back ([`micro`]), restJson1 route matching
+//! ([`routes`]) and a restJson1 operation generated and written by hand in axum ([`rest`]).
+//! The criterion benches themselves are in `benches/micro.rs`.
 
 pub mod ceiling;
 pub mod chart;
 pub mod load;
 pub mod micro;
 pub mod process;
+pub mod rest;
 pub mod routes;
 
 use std::time::{Duration, Instant};

@@ -39,6 +39,17 @@ fn main() -> Result<()> {
             print_targets(&route_matching()?);
             Ok(())
         }
+        Some("rest-generated") => {
+            bench::rest::serve_generated(SocketAddr::from(([127, 0, 0, 1], 0)))
+        }
+        Some("rest-axum") => bench::rest::serve_axum(SocketAddr::from(([127, 0, 0, 1], 0))),
+        Some("rest") => {
+            let options = options(&args[1..])?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rest_load(&runtime, options.timing())
+        }
         Some("load") => load_only(&args[1..]),
         Some("memory") => {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -51,7 +62,7 @@ fn main() -> Result<()> {
         _ => bail!(
             "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
              | bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY] (ListCollections by default, for \
-             profiling) | bench memory | bench idl | bench routes"
+             profiling) | bench memory | bench idl | bench routes | bench rest [--quick]"
         ),
     }
 }
@@ -172,6 +183,7 @@ fn run(args: &[String]) -> Result<()> {
     let servers = Servers::start(&runtime)?;
     let rows = load_table(&servers, &runtime, timing)?;
     targets.extend(load_targets(&rows));
+    rest_load(&runtime, timing)?;
     let figures = memory(&servers.binary, &runtime)?;
     figures.print();
     targets.push(figures.target());
@@ -344,6 +356,74 @@ fn route_matching() -> Result<Vec<Target>> {
             timing.best_ns_per_match
         ),
     }])
+}
+
+/// Loads the restJson1 `PutItem` (labels, a query parameter, a header and a JSON body) served by
+/// the generated service and by the same operation written by hand in axum, each beside a
+/// ceiling answering the generated service's exact bytes, and prints the throughput ratio.
+fn rest_load(runtime: &tokio::runtime::Runtime, timing: Timing) -> Result<()> {
+    println!(
+        "\n## restJson1 PutItem under load (two labels, a query parameter, a header, a JSON body)"
+    );
+    let program = std::env::current_exe()?;
+    let generated = Served::start(&program, &["rest-generated"])?;
+    let by_hand = Served::start(&program, &["rest-axum"])?;
+    // The ceiling answers what the generated service answers, read from it once.
+    let answer = runtime.block_on(one_body(
+        generated.address,
+        &bench::rest::request(generated.address),
+    ))?;
+    let scratch = scratch_dir("rest")?;
+    let body_file = scratch.join("ceiling-put-item.json");
+    std::fs::write(&body_file, &answer)?;
+    let ceiling = Served::start(&program, &["ceiling", path(&body_file)?])?;
+    println!(
+        "PutItem answers {} bytes; the ceiling answers the same bytes",
+        answer.len()
+    );
+    println!(
+        "{:<34} {:>5} {:>11} {:>9} {:>9} {:>9} {:>7}",
+        "workload", "conns", "req/s", "p50 ms", "p99 ms", "vs ceil", "errors"
+    );
+    let mut ratios = Vec::new();
+    for connections in CONNECTIONS {
+        let mut rates = Vec::new();
+        for (name, served) in [
+            ("ceiling: PutItem", &ceiling),
+            ("PutItem (generated)", &generated),
+            ("PutItem (axum by hand)", &by_hand),
+        ] {
+            let workload = Workload::Fixed(bench::rest::request(served.address));
+            let label = format!("rest-c{connections}-{name}");
+            let measured = runtime.block_on(load::run(
+                served.address,
+                connections,
+                &workload,
+                timing,
+                &label,
+            ))?;
+            let rate = measured.rate();
+            let versus = rates.first().map_or("-".to_owned(), |ceiling: &f64| {
+                format!("{:.0}%", 100.0 * rate / ceiling)
+            });
+            println!(
+                "{name:<34} {connections:>5} {rate:>11.0} {:>9.2} {:>9.2} {versus:>9} {:>7}",
+                measured.percentile_ms(50.0),
+                measured.percentile_ms(99.0),
+                measured.errors
+            );
+            rates.push(rate);
+        }
+        ratios.push((connections, rates[1] / rates[2]));
+    }
+    for (connections, ratio) in ratios {
+        println!(
+            "restJson1 PutItem at {connections} connections: generated / axum by hand = {:.2}",
+            ratio
+        );
+    }
+    drop((generated, by_hand, ceiling));
+    Ok(())
 }
 
 /// How many entries the benchmark's dataset holds.
