@@ -5,7 +5,11 @@
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+mod common;
+
+use common::{Answer, send};
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
 
 /// The example binary on a free port; killed when dropped.
 struct Served {
@@ -39,72 +43,13 @@ fn start() -> Served {
     Served { child, address }
 }
 
-/// An HTTP/1.1 response: status, headers (names in lower case) and body.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.body))
-    }
-}
-
-/// Sends one request (`head_lines` are extra header lines, each ending in `\r\n`).
-async fn send(address: &str, method: &str, target: &str, head_lines: &str, body: &str) -> Answer {
-    let mut stream = tokio::net::TcpStream::connect(address)
-        .await
-        .expect("connects");
-    let content = if body.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        )
-    };
-    let request = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {address}\r\n{content}{head_lines}Connection: close\r\n\r\n{body}"
-    );
-    stream.write_all(request.as_bytes()).await.expect("sends");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.expect("reads");
-    let (head, body) = response.split_once("\r\n\r\n").expect("a response");
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("a status");
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_owned()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: body.to_owned(),
-    }
-}
-
 #[tokio::test]
 async fn the_generated_service_answers_inside_axum() {
     let served = start();
     let address = served.address.as_str();
 
     // axum's own route.
-    let version = send(address, "GET", "/version", "", "").await;
+    let version = send(address, "GET", "/version", &[], "").await;
     assert_eq!(
         (version.status, version.body.as_str()),
         (200, env!("CARGO_PKG_VERSION"))
@@ -116,7 +61,7 @@ async fn the_generated_service_answers_inside_axum() {
         address,
         "POST",
         "/folders/reading/bookmarks?pinned=true",
-        "X-Saved-By: ana\r\n",
+        &[JSON, ("X-Saved-By", "ana")],
         r#"{"url":"https://smithy.io/2.0/spec/","title":"Smithy","tags":["docs","idl"]}"#,
     )
     .await;
@@ -143,13 +88,13 @@ async fn the_generated_service_answers_inside_axum() {
         address,
         "POST",
         "/folders/reading/bookmarks",
-        "",
+        &[JSON],
         r#"{"url":"https://docs.rs/axum","tags":["docs"]}"#,
     )
     .await;
     assert_eq!(second.status, 201, "{second:?}");
 
-    let got = send(address, "GET", "/folders/reading/bookmarks/1", "", "").await;
+    let got = send(address, "GET", "/folders/reading/bookmarks/1", &[], "").await;
     assert_eq!(got.status, 200);
     assert_eq!(got.json()["bookmark"]["savedBy"], "ana");
 
@@ -158,7 +103,7 @@ async fn the_generated_service_answers_inside_axum() {
         address,
         "GET",
         "/folders/reading/bookmarks?tag=docs&tag=idl",
-        "",
+        &[],
         "",
     )
     .await;
@@ -175,14 +120,14 @@ async fn the_generated_service_answers_inside_axum() {
         address,
         "GET",
         "/folders/reading/bookmarks?tag=docs&maxResults=1",
-        "",
+        &[],
         "",
     )
     .await;
     assert_eq!(ids(&first), [1], "pinned first");
 
     // A modeled error: its `@httpError` status and `X-Amzn-Errortype`.
-    let missing = send(address, "GET", "/folders/reading/bookmarks/9", "", "").await;
+    let missing = send(address, "GET", "/folders/reading/bookmarks/9", &[], "").await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("x-amzn-errortype"), Some("NoSuchBookmark"));
     assert_eq!(
@@ -191,9 +136,9 @@ async fn the_generated_service_answers_inside_axum() {
     );
 
     // Deleting answers the modeled 204, then the bookmark is gone.
-    let deleted = send(address, "DELETE", "/folders/reading/bookmarks/2", "", "").await;
+    let deleted = send(address, "DELETE", "/folders/reading/bookmarks/2", &[], "").await;
     assert_eq!((deleted.status, deleted.body.as_str()), (204, ""));
-    let again = send(address, "DELETE", "/folders/reading/bookmarks/2", "", "").await;
+    let again = send(address, "DELETE", "/folders/reading/bookmarks/2", &[], "").await;
     assert_eq!(again.status, 404);
     assert_eq!(again.header("x-amzn-errortype"), Some("NoSuchBookmark"));
 
@@ -203,7 +148,7 @@ async fn the_generated_service_answers_inside_axum() {
         address,
         "POST",
         "/folders/Reading!/bookmarks",
-        "",
+        &[JSON],
         r#"{"url":"ftp://example.com","tags":["Docs"]}"#,
     )
     .await;
@@ -219,18 +164,19 @@ async fn the_generated_service_answers_inside_axum() {
             .is_some_and(|m| m.starts_with("3 validation errors detected.")),
         "{body}"
     );
-    let paths: Vec<&str> = body["fieldList"]
+    let mut paths: Vec<&str> = body["fieldList"]
         .as_array()
         .expect("a fieldList")
         .iter()
         .map(|field| field["path"].as_str().expect("a path"))
         .collect();
+    paths.sort_unstable();
     assert_eq!(paths, ["/folder", "/tags/0", "/url"]);
     let out_of_range = send(
         address,
         "GET",
         "/folders/reading/bookmarks?maxResults=0",
-        "",
+        &[],
         "",
     )
     .await;
@@ -241,14 +187,14 @@ async fn the_generated_service_answers_inside_axum() {
     );
 
     // No route: the restJson1 404 and 405, not axum's empty ones.
-    let unknown = send(address, "GET", "/nowhere", "", "").await;
+    let unknown = send(address, "GET", "/nowhere", &[], "").await;
     assert_eq!(unknown.status, 404);
     assert_eq!(
         unknown.header("x-amzn-errortype"),
         Some("UnknownOperationException")
     );
     assert!(unknown.json()["message"].is_string());
-    let wrong_method = send(address, "PATCH", "/folders/reading/bookmarks/1", "", "").await;
+    let wrong_method = send(address, "PATCH", "/folders/reading/bookmarks/1", &[], "").await;
     assert_eq!(wrong_method.status, 405);
     assert_eq!(
         wrong_method.header("x-amzn-errortype"),
@@ -262,7 +208,7 @@ async fn the_generated_service_answers_inside_axum() {
         address,
         "POST",
         "/folders/reading/bookmarks",
-        "Content-Type: application/json\r\nContent-Length: 9000000\r\n",
+        &[JSON, ("Content-Length", "9000000")],
         "",
     )
     .await;
