@@ -125,8 +125,26 @@ fn event_stream_operations_are_left_out_and_said_so() {
     }));
     let generated = generate(&model.to_string(), &Settings::default()).unwrap();
     assert_eq!(generated.skipped.len(), 1);
-    assert!(generated.skipped[0].starts_with("ex#Op: member events is a stream"));
+    assert_eq!(
+        generated.skipped[0],
+        "ex#Op: member events is an event stream (ex#Events), which servers generated here do not support"
+    );
     assert!(!generated.source.contains("fn op("));
+}
+
+#[test]
+fn blob_streams_over_aws_json_are_left_out_and_said_so() {
+    let model = service(serde_json::json!({
+        "ex#In": {"type": "structure", "members": {"data": {"target": "ex#Data"}}},
+        "ex#Data": {"type": "blob", "traits": {"smithy.api#streaming": {}}}
+    }));
+    let generated = generate(&model.to_string(), &Settings::default()).unwrap();
+    assert_eq!(
+        generated.skipped,
+        [
+            "ex#Op: member data is a data stream (ex#Data), which servers generated here do not support"
+        ]
+    );
 }
 
 #[test]

@@ -237,8 +237,13 @@ impl Lowering<'_> {
             let target = self.shapes.get(&member.target)?;
             let blob_payload = protocol == Protocol::RestJson1 && target.kind == "blob";
             (target.traits.contains_key("smithy.api#streaming") && !blob_payload).then(|| {
+                let what = if target.kind == "union" {
+                    "an event stream"
+                } else {
+                    "a data stream"
+                };
                 format!(
-                    "member {name} is a stream ({}), which servers generated here do not support",
+                    "member {name} is {what} ({}), which servers generated here do not support",
                     member.target
                 )
             })
