@@ -1,8 +1,9 @@
 //! `cargo xtask models --dir DIR [--work DIR] [--compile]`: generates a crate for every Smithy
-//! JSON model in a folder (for instance every awsJson service of AWS's public models), as members
-//! of one scratch workspace, and measures the output: shapes, lines that are neither doc comments
-//! nor blank, generation time; with `--compile`, how many crates pass clippy with `-D warnings`
-//! and how long `cargo check` of the largest one takes.
+//! JSON model in a folder (for instance every awsJson or restJson1 service of AWS's public
+//! models), as members of one scratch workspace, and measures the output: shapes, lines that are
+//! neither doc comments nor blank, generation time, and each operation left out with the reason;
+//! with `--compile`, how many crates pass clippy with `-D warnings` and how long `cargo check` of
+//! the largest one takes.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -108,6 +109,9 @@ pub(crate) fn measure(options: &Options) -> Result<()> {
                     "{:<40} {:>6} shapes {:>9} lines {:>4} skipped operations {:>10.1?}",
                     entry.name, entry.shapes, entry.lines, entry.skipped, entry.elapsed
                 );
+                for skipped in &written.generated.skipped {
+                    println!("    skipped operation {skipped}");
+                }
                 measured.push(entry);
             }
             Err(error) => {
