@@ -259,6 +259,13 @@ async fn tampered_and_unsigned_requests_are_refused() {
     let sent = get("/folders/work/bookmarks/2");
     assert_signature_refused(&send_signed(ANA, address, sent, signed).await);
 
+    // The method changed after signing.
+    let sent = Request {
+        method: "DELETE",
+        ..signed
+    };
+    assert_signature_refused(&send_signed(ANA, address, sent, signed).await);
+
     // A correct signature with a key nobody issued.
     let stranger = call(("AKIDEVE", "eve-secret"), address, CREATE).await;
     assert_eq!(stranger.status, 400, "{stranger:?}");
