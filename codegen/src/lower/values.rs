@@ -383,6 +383,18 @@ fn bounds_text(bounds: &Value) -> String {
 
 /// Text as Markdown inline code, fenced so backticks inside it survive.
 fn code(text: &str) -> String {
+    // A doc comment cannot hold a bare carriage return, clippy refuses tabs in one, and a line
+    // break would end the span: control characters are written as their escapes (`\t`), which
+    // in a pattern mean the same.
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_debug());
+        } else {
+            escaped.push(c);
+        }
+    }
+    let text = escaped;
     if text.contains('`') {
         format!("`` {text} ``")
     } else {
@@ -500,5 +512,13 @@ mod tests {
         );
         assert_eq!(epoch_seconds("-1.5"), Some((-2, 500_000_000)));
         assert_eq!(epoch_seconds("1e3"), None);
+    }
+
+    #[test]
+    fn inline_code_escapes_control_characters() {
+        assert_eq!(code("^[ \t]+$"), "`^[ \\t]+$`");
+        assert_eq!(code("[\n\t\r\u{1}]"), "`[\\n\\t\\r\\u{1}]`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("\\d é"), "`\\d é`");
     }
 }
