@@ -59,3 +59,76 @@ fn idl_errors_name_the_file_line_and_column() {
     assert!(matches!(missing, Err(Error::Load(_))));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Members and enum values keep the order the IDL declares, as the JSON AST keeps it: the
+/// generated fields and the values a validation message lists follow the model.
+#[test]
+fn idl_keeps_the_declared_order_of_members_and_values() {
+    let idl = r#"$version: "2"
+namespace example.order
+
+use aws.protocols#awsJson1_1
+
+@awsJson1_1
+service Orders {
+    version: "1"
+    operations: [Paint]
+}
+
+operation Paint {
+    input := {
+        zulu: String
+        alpha: Shade
+    }
+}
+
+enum Shade {
+    DARK
+    BRIGHT
+    AMBER
+}
+"#;
+    let json = r#"{
+  "smithy": "2.0",
+  "shapes": {
+    "example.order#Orders": {
+      "type": "service", "version": "1",
+      "operations": [{ "target": "example.order#Paint" }],
+      "traits": { "aws.protocols#awsJson1_1": {} }
+    },
+    "example.order#Paint": {
+      "type": "operation",
+      "input": { "target": "example.order#PaintInput" },
+      "output": { "target": "smithy.api#Unit" }
+    },
+    "example.order#PaintInput": {
+      "type": "structure",
+      "members": {
+        "zulu": { "target": "smithy.api#String" },
+        "alpha": { "target": "example.order#Shade" }
+      },
+      "traits": { "smithy.api#input": {} }
+    },
+    "example.order#Shade": {
+      "type": "enum",
+      "members": {
+        "DARK": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "DARK" } },
+        "BRIGHT": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "BRIGHT" } },
+        "AMBER": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "AMBER" } }
+      }
+    }
+  }
+}"#;
+    let dir = std::env::temp_dir().join(format!("codegen-order-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("order.smithy");
+    std::fs::write(&file, idl).unwrap();
+    let settings = Settings::default();
+    let from_idl = generate_from_files(&[&file], &settings).expect("the IDL generates");
+    let from_json = generate(json, &settings).expect("the JSON AST generates");
+    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(from_idl.source, from_json.source);
+    let dark = from_idl.source.find("\"DARK\"").unwrap_or(usize::MAX);
+    let bright = from_idl.source.find("\"BRIGHT\"").unwrap_or(0);
+    assert!(dark < bright, "the enum's values keep their order");
+}

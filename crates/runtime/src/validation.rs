@@ -669,7 +669,43 @@ pub fn has_duplicates(items: &[serde_json::Value]) -> bool {
         return false;
     }
     let mut seen = std::collections::HashSet::with_capacity(items.len());
-    items.iter().any(|item| !seen.insert(item.to_string()))
+    items.iter().any(|item| {
+        let mut text = String::new();
+        canonical_json(item, &mut text);
+        !seen.insert(text)
+    })
+}
+
+/// A value's JSON text with every object's keys sorted, so two objects that differ only in the
+/// order of their members write the same text.
+fn canonical_json(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Object(members) => {
+            let mut keys: Vec<&String> = members.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (index, key) in keys.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                out.push(':');
+                canonical_json(&members[key], out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                canonical_json(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 #[cfg(test)]

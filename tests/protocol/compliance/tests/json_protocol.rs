@@ -3567,12 +3567,12 @@ async fn parses_map_shapes() {
                 map_of_strings: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("color"),
-                            ::std::string::String::from("red"),
-                        ),
-                        (
                             ::std::string::String::from("size"),
                             ::std::string::String::from("large"),
+                        ),
+                        (
+                            ::std::string::String::from("color"),
+                            ::std::string::String::from("red"),
                         ),
                     ]),
                 ),
@@ -3624,17 +3624,17 @@ async fn parses_map_of_list_shapes() {
                 map_of_lists_of_strings: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("colors"),
-                            ::std::vec![
-                                ::std::string::String::from("red"),
-                                ::std::string::String::from("green")
-                            ],
-                        ),
-                        (
                             ::std::string::String::from("sizes"),
                             ::std::vec![
                                 ::std::string::String::from("large"),
                                 ::std::string::String::from("small")
+                            ],
+                        ),
+                        (
+                            ::std::string::String::from("colors"),
+                            ::std::vec![
+                                ::std::string::String::from("red"),
+                                ::std::string::String::from("green")
                             ],
                         ),
                     ]),
@@ -3690,19 +3690,6 @@ async fn parses_map_of_map_shapes() {
                 map_of_maps: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("colors"),
-                            ::std::collections::HashMap::from([
-                                (
-                                    ::std::string::String::from("blue"),
-                                    ::std::string::String::from("B"),
-                                ),
-                                (
-                                    ::std::string::String::from("red"),
-                                    ::std::string::String::from("R"),
-                                ),
-                            ]),
-                        ),
-                        (
                             ::std::string::String::from("sizes"),
                             ::std::collections::HashMap::from([
                                 (
@@ -3712,6 +3699,19 @@ async fn parses_map_of_map_shapes() {
                                 (
                                     ::std::string::String::from("medium"),
                                     ::std::string::String::from("M"),
+                                ),
+                            ]),
+                        ),
+                        (
+                            ::std::string::String::from("colors"),
+                            ::std::collections::HashMap::from([
+                                (
+                                    ::std::string::String::from("red"),
+                                    ::std::string::String::from("R"),
+                                ),
+                                (
+                                    ::std::string::String::from("blue"),
+                                    ::std::string::String::from("B"),
                                 ),
                             ]),
                         ),
@@ -3769,18 +3769,18 @@ async fn parses_map_of_structure_shapes() {
                 map_of_structs: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("color"),
-                            ::json_protocol_server_sdk::model::SimpleStruct {
-                                value: ::std::option::Option::Some(
-                                    ::std::string::String::from("red"),
-                                ),
-                            },
-                        ),
-                        (
                             ::std::string::String::from("size"),
                             ::json_protocol_server_sdk::model::SimpleStruct {
                                 value: ::std::option::Option::Some(
                                     ::std::string::String::from("small"),
+                                ),
+                            },
+                        ),
+                        (
+                            ::std::string::String::from("color"),
+                            ::json_protocol_server_sdk::model::SimpleStruct {
+                                value: ::std::option::Option::Some(
+                                    ::std::string::String::from("red"),
                                 ),
                             },
                         ),
@@ -4001,8 +4001,8 @@ async fn parses_the_request_id_from_the_response() {
                         protocol_compliance::Expected {
                             status: 200u16,
                             headers: &[
-                                ("Content-Type", "application/x-amz-json-1.1"),
                                 ("X-Amzn-Requestid", "amazon-uniq-request-id"),
+                                ("Content-Type", "application/x-amz-json-1.1"),
                             ],
                             require: &[],
                             forbid: &[],

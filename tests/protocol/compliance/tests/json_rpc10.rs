@@ -914,16 +914,6 @@ async fn aws_json10_server_populates_nested_defaults_when_missing_in_request_bod
                             },
                         ),
                         (
-                            ::std::string::String::from("nonEmptyDialog"),
-                            ::json_rpc10_server_sdk::model::Dialog {
-                                language: ::std::option::Option::None,
-                                greeting: ::std::string::String::from("konnichiwa"),
-                                farewell: ::std::option::Option::Some(::json_rpc10_server_sdk::model::Farewell {
-                                    phrase: ::std::string::String::from("sayonara"),
-                                }),
-                            },
-                        ),
-                        (
                             ::std::string::String::from("partialEmptyDialog"),
                             ::json_rpc10_server_sdk::model::Dialog {
                                 language: ::std::option::Option::Some(
@@ -932,6 +922,16 @@ async fn aws_json10_server_populates_nested_defaults_when_missing_in_request_bod
                                 greeting: ::std::string::String::from("hi"),
                                 farewell: ::std::option::Option::Some(::json_rpc10_server_sdk::model::Farewell {
                                     phrase: ::std::string::String::from("bye"),
+                                }),
+                            },
+                        ),
+                        (
+                            ::std::string::String::from("nonEmptyDialog"),
+                            ::json_rpc10_server_sdk::model::Dialog {
+                                language: ::std::option::Option::None,
+                                greeting: ::std::string::String::from("konnichiwa"),
+                                farewell: ::std::option::Option::Some(::json_rpc10_server_sdk::model::Farewell {
+                                    phrase: ::std::string::String::from("sayonara"),
                                 }),
                             },
                         ),
@@ -982,16 +982,6 @@ async fn aws_json10_server_populates_nested_default_values_when_missing_in_in_re
                         },
                     ),
                     (
-                        ::std::string::String::from("nonEmptyDialog"),
-                        ::json_rpc10_server_sdk::model::Dialog {
-                            language: ::std::option::Option::None,
-                            greeting: ::std::string::String::from("konnichiwa"),
-                            farewell: ::std::option::Option::Some(::json_rpc10_server_sdk::model::Farewell {
-                                phrase: ::std::string::String::from("sayonara"),
-                            }),
-                        },
-                    ),
-                    (
                         ::std::string::String::from("partialEmptyDialog"),
                         ::json_rpc10_server_sdk::model::Dialog {
                             language: ::std::option::Option::Some(
@@ -1000,6 +990,16 @@ async fn aws_json10_server_populates_nested_default_values_when_missing_in_in_re
                             greeting: ::std::string::String::from("hi"),
                             farewell: ::std::option::Option::Some(::json_rpc10_server_sdk::model::Farewell {
                                 phrase: ::std::string::String::from("bye"),
+                            }),
+                        },
+                    ),
+                    (
+                        ::std::string::String::from("nonEmptyDialog"),
+                        ::json_rpc10_server_sdk::model::Dialog {
+                            language: ::std::option::Option::None,
+                            greeting: ::std::string::String::from("konnichiwa"),
+                            farewell: ::std::option::Option::Some(::json_rpc10_server_sdk::model::Farewell {
+                                phrase: ::std::string::String::from("sayonara"),
                             }),
                         },
                     ),

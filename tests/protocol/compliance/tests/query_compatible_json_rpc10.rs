@@ -13,11 +13,8 @@ async fn query_compatible_aws_json10_cbor_sends_query_mode_header() {
                 "/",
                 &[
                     ("Content-Type", "application/x-amz-json-1.0"),
-                    (
-                        "X-Amz-Target",
-                        "QueryCompatibleJsonRpc10.QueryCompatibleOperation",
-                    ),
                     ("x-amzn-query-mode", "true"),
+                    ("X-Amz-Target", "QueryCompatibleJsonRpc10.QueryCompatibleOperation"),
                 ],
                 b"{}",
             ),

@@ -88,15 +88,23 @@ async fn rest_json_all_query_string_types() {
                 query_params_map_of_string_list: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("Boolean"),
-                            ::std::vec![::std::string::String::from("true")],
+                            ::std::string::String::from("String"),
+                            ::std::vec![::std::string::String::from("Hello there")],
                         ),
                         (
-                            ::std::string::String::from("BooleanList"),
+                            ::std::string::String::from("StringList"),
                             ::std::vec![
-                                ::std::string::String::from("true"),
-                                ::std::string::String::from("false"),
-                                ::std::string::String::from("true")
+                                ::std::string::String::from("a"),
+                                ::std::string::String::from("b"),
+                                ::std::string::String::from("c")
+                            ],
+                        ),
+                        (
+                            ::std::string::String::from("StringSet"),
+                            ::std::vec![
+                                ::std::string::String::from("a"),
+                                ::std::string::String::from("b"),
+                                ::std::string::String::from("c")
                             ],
                         ),
                         (
@@ -104,48 +112,12 @@ async fn rest_json_all_query_string_types() {
                             ::std::vec![::std::string::String::from("1")],
                         ),
                         (
-                            ::std::string::String::from("Double"),
-                            ::std::vec![::std::string::String::from("1.1")],
-                        ),
-                        (
-                            ::std::string::String::from("DoubleList"),
-                            ::std::vec![
-                                ::std::string::String::from("1.1"),
-                                ::std::string::String::from("2.1"),
-                                ::std::string::String::from("3.1")
-                            ],
-                        ),
-                        (
-                            ::std::string::String::from("Enum"),
-                            ::std::vec![::std::string::String::from("Foo")],
-                        ),
-                        (
-                            ::std::string::String::from("EnumList"),
-                            ::std::vec![
-                                ::std::string::String::from("Foo"),
-                                ::std::string::String::from("Baz"),
-                                ::std::string::String::from("Bar")
-                            ],
-                        ),
-                        (
-                            ::std::string::String::from("Float"),
-                            ::std::vec![::std::string::String::from("1.1")],
+                            ::std::string::String::from("Short"),
+                            ::std::vec![::std::string::String::from("2")],
                         ),
                         (
                             ::std::string::String::from("Integer"),
                             ::std::vec![::std::string::String::from("3")],
-                        ),
-                        (
-                            ::std::string::String::from("IntegerEnum"),
-                            ::std::vec![::std::string::String::from("1")],
-                        ),
-                        (
-                            ::std::string::String::from("IntegerEnumList"),
-                            ::std::vec![
-                                ::std::string::String::from("1"),
-                                ::std::string::String::from("2"),
-                                ::std::string::String::from("3")
-                            ],
                         ),
                         (
                             ::std::string::String::from("IntegerList"),
@@ -168,27 +140,31 @@ async fn rest_json_all_query_string_types() {
                             ::std::vec![::std::string::String::from("4")],
                         ),
                         (
-                            ::std::string::String::from("Short"),
-                            ::std::vec![::std::string::String::from("2")],
+                            ::std::string::String::from("Float"),
+                            ::std::vec![::std::string::String::from("1.1")],
                         ),
                         (
-                            ::std::string::String::from("String"),
-                            ::std::vec![::std::string::String::from("Hello there")],
+                            ::std::string::String::from("Double"),
+                            ::std::vec![::std::string::String::from("1.1")],
                         ),
                         (
-                            ::std::string::String::from("StringList"),
+                            ::std::string::String::from("DoubleList"),
                             ::std::vec![
-                                ::std::string::String::from("a"),
-                                ::std::string::String::from("b"),
-                                ::std::string::String::from("c")
+                                ::std::string::String::from("1.1"),
+                                ::std::string::String::from("2.1"),
+                                ::std::string::String::from("3.1")
                             ],
                         ),
                         (
-                            ::std::string::String::from("StringSet"),
+                            ::std::string::String::from("Boolean"),
+                            ::std::vec![::std::string::String::from("true")],
+                        ),
+                        (
+                            ::std::string::String::from("BooleanList"),
                             ::std::vec![
-                                ::std::string::String::from("a"),
-                                ::std::string::String::from("b"),
-                                ::std::string::String::from("c")
+                                ::std::string::String::from("true"),
+                                ::std::string::String::from("false"),
+                                ::std::string::String::from("true")
                             ],
                         ),
                         (
@@ -203,6 +179,30 @@ async fn rest_json_all_query_string_types() {
                                 ::std::string::String::from("1970-01-01T00:00:01Z"),
                                 ::std::string::String::from("1970-01-01T00:00:02Z"),
                                 ::std::string::String::from("1970-01-01T00:00:03Z")
+                            ],
+                        ),
+                        (
+                            ::std::string::String::from("Enum"),
+                            ::std::vec![::std::string::String::from("Foo")],
+                        ),
+                        (
+                            ::std::string::String::from("EnumList"),
+                            ::std::vec![
+                                ::std::string::String::from("Foo"),
+                                ::std::string::String::from("Baz"),
+                                ::std::string::String::from("Bar")
+                            ],
+                        ),
+                        (
+                            ::std::string::String::from("IntegerEnum"),
+                            ::std::vec![::std::string::String::from("1")],
+                        ),
+                        (
+                            ::std::string::String::from("IntegerEnumList"),
+                            ::std::vec![
+                                ::std::string::String::from("1"),
+                                ::std::string::String::from("2"),
+                                ::std::string::String::from("3")
                             ],
                         ),
                     ]),
@@ -348,11 +348,11 @@ async fn rest_json_supports_na_n_float_query_values() {
                 query_params_map_of_string_list: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("Double"),
+                            ::std::string::String::from("Float"),
                             ::std::vec![::std::string::String::from("NaN")],
                         ),
                         (
-                            ::std::string::String::from("Float"),
+                            ::std::string::String::from("Double"),
                             ::std::vec![::std::string::String::from("NaN")],
                         ),
                     ]),
@@ -398,11 +398,11 @@ async fn rest_json_supports_infinity_float_query_values() {
                 query_params_map_of_string_list: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("Double"),
+                            ::std::string::String::from("Float"),
                             ::std::vec![::std::string::String::from("Infinity")],
                         ),
                         (
-                            ::std::string::String::from("Float"),
+                            ::std::string::String::from("Double"),
                             ::std::vec![::std::string::String::from("Infinity")],
                         ),
                     ]),
@@ -448,11 +448,11 @@ async fn rest_json_supports_negative_infinity_float_query_values() {
                 query_params_map_of_string_list: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("Double"),
+                            ::std::string::String::from("Float"),
                             ::std::vec![::std::string::String::from("-Infinity")],
                         ),
                         (
-                            ::std::string::String::from("Float"),
+                            ::std::string::String::from("Double"),
                             ::std::vec![::std::string::String::from("-Infinity")],
                         ),
                     ]),
@@ -498,12 +498,12 @@ async fn rest_json_zero_and_false_query_values() {
                 query_params_map_of_string_list: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("Boolean"),
-                            ::std::vec![::std::string::String::from("false")],
-                        ),
-                        (
                             ::std::string::String::from("Integer"),
                             ::std::vec![::std::string::String::from("0")],
+                        ),
+                        (
+                            ::std::string::String::from("Boolean"),
+                            ::std::vec![::std::string::String::from("false")],
                         ),
                     ]),
                 ),
@@ -865,16 +865,16 @@ async fn document_type_as_map_value_input() {
                 doc_valued_map: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
+                            ::std::string::String::from("foo"),
+                            ::protocol_compliance::document("{\"f\":1,\"o\":2}"),
+                        ),
+                        (
                             ::std::string::String::from("bar"),
                             ::protocol_compliance::document("[\"b\",\"a\",\"r\"]"),
                         ),
                         (
                             ::std::string::String::from("baz"),
                             ::protocol_compliance::document("\"BAZ\""),
-                        ),
-                        (
-                            ::std::string::String::from("foo"),
-                            ::protocol_compliance::document("{\"f\":1,\"o\":2}"),
                         ),
                     ]),
                 ),
@@ -892,16 +892,16 @@ async fn document_type_as_map_value_output() {
                 doc_valued_map: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
+                            ::std::string::String::from("foo"),
+                            ::protocol_compliance::document("{\"f\":1,\"o\":2}"),
+                        ),
+                        (
                             ::std::string::String::from("bar"),
                             ::protocol_compliance::document("[\"b\",\"a\",\"r\"]"),
                         ),
                         (
                             ::std::string::String::from("baz"),
                             ::protocol_compliance::document("\"BAZ\""),
-                        ),
-                        (
-                            ::std::string::String::from("foo"),
-                            ::protocol_compliance::document("{\"f\":1,\"o\":2}"),
                         ),
                     ]),
                 ),
@@ -1130,8 +1130,8 @@ async fn rest_json_http_checksum_required() {
                 "POST",
                 "/HttpChecksumRequired",
                 &[
-                    ("Content-MD5", "iB0/3YSo7maijL0IGOgA9g=="),
                     ("Content-Type", "application/json"),
+                    ("Content-MD5", "iB0/3YSo7maijL0IGOgA9g=="),
                 ],
                 b"{\n    \"foo\":\"base64 encoded md5 checksum\"\n}\n",
             ),
@@ -1153,19 +1153,19 @@ async fn rest_json_http_empty_prefix_headers_request_server() {
             protocol_compliance::Request::new(
                 "GET",
                 "/HttpEmptyPrefixHeaders",
-                &[("hello", "There"), ("x-foo", "Foo")],
+                &[("x-foo", "Foo"), ("hello", "There")],
                 b"",
             ),
             ::rest_json_server_sdk::model::HttpEmptyPrefixHeadersInput {
                 prefix_headers: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("hello"),
-                            ::std::string::String::from("There"),
-                        ),
-                        (
                             ::std::string::String::from("x-foo"),
                             ::std::string::String::from("Foo"),
+                        ),
+                        (
+                            ::std::string::String::from("hello"),
+                            ::std::string::String::from("There"),
                         ),
                     ]),
                 ),
@@ -1186,12 +1186,12 @@ async fn rest_json_http_empty_prefix_headers_response_server() {
                 prefix_headers: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("hello"),
-                            ::std::string::String::from("Hello"),
-                        ),
-                        (
                             ::std::string::String::from("x-foo"),
                             ::std::string::String::from("Foo"),
+                        ),
+                        (
+                            ::std::string::String::from("hello"),
+                            ::std::string::String::from("Hello"),
                         ),
                     ]),
                 ),
@@ -1201,7 +1201,7 @@ async fn rest_json_http_empty_prefix_headers_response_server() {
             },
             protocol_compliance::Expected {
                 status: 200u16,
-                headers: &[("hello", "There"), ("x-foo", "Foo")],
+                headers: &[("x-foo", "Foo"), ("hello", "There")],
                 require: &[],
                 forbid: &[],
                 body: ::std::option::Option::None,
@@ -1307,7 +1307,7 @@ async fn rest_json_http_payload_traits_with_blob_accepts_all_content_types() {
             protocol_compliance::Request::new(
                 "POST",
                 "/HttpPayloadTraits",
-                &[("Content-Type", "image/jpeg"), ("X-Foo", "Foo")],
+                &[("X-Foo", "Foo"), ("Content-Type", "image/jpeg")],
                 b"This is definitely a jpeg",
             ),
             ::rest_json_server_sdk::model::HttpPayloadTraitsInputOutput {
@@ -1355,7 +1355,7 @@ async fn rest_json_http_payload_traits_with_blob_accepts_all_accepts() {
             protocol_compliance::Request::new(
                 "POST",
                 "/HttpPayloadTraits",
-                &[("Accept", "image/jpeg"), ("X-Foo", "Foo")],
+                &[("X-Foo", "Foo"), ("Accept", "image/jpeg")],
                 b"This is definitely a jpeg",
             ),
             ::rest_json_server_sdk::model::HttpPayloadTraitsInputOutput {
@@ -1425,7 +1425,7 @@ async fn rest_json_http_payload_traits_with_media_type_with_blob() {
             protocol_compliance::Request::new(
                 "POST",
                 "/HttpPayloadTraitsWithMediaType",
-                &[("Content-Type", "text/plain"), ("X-Foo", "Foo")],
+                &[("X-Foo", "Foo"), ("Content-Type", "text/plain")],
                 b"blobby blob blob",
             ),
             ::rest_json_server_sdk::model::HttpPayloadTraitsWithMediaTypeInputOutput {
@@ -1455,7 +1455,7 @@ async fn rest_json_http_payload_traits_with_media_type_with_blob_2() {
             },
             protocol_compliance::Expected {
                 status: 200u16,
-                headers: &[("Content-Type", "text/plain"), ("X-Foo", "Foo")],
+                headers: &[("X-Foo", "Foo"), ("Content-Type", "text/plain")],
                 require: &[],
                 forbid: &[],
                 body: ::std::option::Option::Some("blobby blob blob"),
@@ -1701,19 +1701,19 @@ async fn http_prefix_headers_response() {
                 prefix_headers: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("hello"),
-                            ::std::string::String::from("Hello"),
-                        ),
-                        (
                             ::std::string::String::from("x-foo"),
                             ::std::string::String::from("Foo"),
+                        ),
+                        (
+                            ::std::string::String::from("hello"),
+                            ::std::string::String::from("Hello"),
                         ),
                     ]),
                 ),
             },
             protocol_compliance::Expected {
                 status: 200u16,
-                headers: &[("hello", "Hello"), ("x-foo", "Foo")],
+                headers: &[("x-foo", "Foo"), ("hello", "Hello")],
                 require: &[],
                 forbid: &[],
                 body: ::std::option::Option::None,
@@ -2064,7 +2064,7 @@ async fn rest_json_string_payload_unsatisfiable_accept() {
             protocol_compliance::Request::new(
                 "POST",
                 "/StringPayload",
-                &[("Accept", "application/json"), ("Content-Type", "text/plain")],
+                &[("Content-Type", "text/plain"), ("Accept", "application/json")],
                 b"rawstring",
             ),
             protocol_compliance::rest::Malformed {
@@ -2205,12 +2205,12 @@ async fn rest_json_input_and_output_with_numeric_headers() {
                 "/InputAndOutputWithHeaders",
                 &[
                     ("X-Byte", "1"),
-                    ("X-Double", "1.1"),
-                    ("X-Float", "1.1"),
-                    ("X-Integer", "123"),
-                    ("X-IntegerList", "1, 2, 3"),
-                    ("X-Long", "123"),
                     ("X-Short", "123"),
+                    ("X-Integer", "123"),
+                    ("X-Long", "123"),
+                    ("X-Float", "1.1"),
+                    ("X-Double", "1.1"),
+                    ("X-IntegerList", "1, 2, 3"),
                 ],
                 b"",
             ),
@@ -2427,7 +2427,7 @@ async fn rest_json_supports_na_n_float_header_inputs() {
             protocol_compliance::Request::new(
                 "POST",
                 "/InputAndOutputWithHeaders",
-                &[("X-Double", "NaN"), ("X-Float", "NaN")],
+                &[("X-Float", "NaN"), ("X-Double", "NaN")],
                 b"",
             ),
             ::rest_json_server_sdk::model::InputAndOutputWithHeadersIo {
@@ -2463,7 +2463,7 @@ async fn rest_json_supports_infinity_float_header_inputs() {
             protocol_compliance::Request::new(
                 "POST",
                 "/InputAndOutputWithHeaders",
-                &[("X-Double", "Infinity"), ("X-Float", "Infinity")],
+                &[("X-Float", "Infinity"), ("X-Double", "Infinity")],
                 b"",
             ),
             ::rest_json_server_sdk::model::InputAndOutputWithHeadersIo {
@@ -2499,7 +2499,7 @@ async fn rest_json_supports_negative_infinity_float_header_inputs() {
             protocol_compliance::Request::new(
                 "POST",
                 "/InputAndOutputWithHeaders",
-                &[("X-Double", "-Infinity"), ("X-Float", "-Infinity")],
+                &[("X-Float", "-Infinity"), ("X-Double", "-Infinity")],
                 b"",
             ),
             ::rest_json_server_sdk::model::InputAndOutputWithHeadersIo {
@@ -2655,12 +2655,12 @@ async fn rest_json_input_and_output_with_numeric_headers_2() {
                 status: 200u16,
                 headers: &[
                     ("X-Byte", "1"),
-                    ("X-Double", "1.1"),
-                    ("X-Float", "1.1"),
-                    ("X-Integer", "123"),
-                    ("X-IntegerList", "1, 2, 3"),
-                    ("X-Long", "123"),
                     ("X-Short", "123"),
+                    ("X-Integer", "123"),
+                    ("X-Long", "123"),
+                    ("X-Float", "1.1"),
+                    ("X-Double", "1.1"),
+                    ("X-IntegerList", "1, 2, 3"),
                 ],
                 require: &[],
                 forbid: &[],
@@ -2880,7 +2880,7 @@ async fn rest_json_supports_na_n_float_header_outputs() {
             },
             protocol_compliance::Expected {
                 status: 200u16,
-                headers: &[("X-Double", "NaN"), ("X-Float", "NaN")],
+                headers: &[("X-Float", "NaN"), ("X-Double", "NaN")],
                 require: &[],
                 forbid: &[],
                 body: ::std::option::Option::None,
@@ -2917,7 +2917,7 @@ async fn rest_json_supports_infinity_float_header_outputs() {
             },
             protocol_compliance::Expected {
                 status: 200u16,
-                headers: &[("X-Double", "Infinity"), ("X-Float", "Infinity")],
+                headers: &[("X-Float", "Infinity"), ("X-Double", "Infinity")],
                 require: &[],
                 forbid: &[],
                 body: ::std::option::Option::None,
@@ -2954,7 +2954,7 @@ async fn rest_json_supports_negative_infinity_float_header_outputs() {
             },
             protocol_compliance::Expected {
                 status: 200u16,
-                headers: &[("X-Double", "-Infinity"), ("X-Float", "-Infinity")],
+                headers: &[("X-Float", "-Infinity"), ("X-Double", "-Infinity")],
                 require: &[],
                 forbid: &[],
                 body: ::std::option::Option::None,
@@ -3435,18 +3435,18 @@ async fn rest_json_json_maps() {
                 dense_struct_map: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("baz"),
-                            ::rest_json_server_sdk::model::GreetingStruct {
-                                hi: ::std::option::Option::Some(
-                                    ::std::string::String::from("bye"),
-                                ),
-                            },
-                        ),
-                        (
                             ::std::string::String::from("foo"),
                             ::rest_json_server_sdk::model::GreetingStruct {
                                 hi: ::std::option::Option::Some(
                                     ::std::string::String::from("there"),
+                                ),
+                            },
+                        ),
+                        (
+                            ::std::string::String::from("baz"),
+                            ::rest_json_server_sdk::model::GreetingStruct {
+                                hi: ::std::option::Option::Some(
+                                    ::std::string::String::from("bye"),
                                 ),
                             },
                         ),
@@ -3535,18 +3535,18 @@ async fn rest_json_json_maps_2() {
                 dense_struct_map: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("baz"),
-                            ::rest_json_server_sdk::model::GreetingStruct {
-                                hi: ::std::option::Option::Some(
-                                    ::std::string::String::from("bye"),
-                                ),
-                            },
-                        ),
-                        (
                             ::std::string::String::from("foo"),
                             ::rest_json_server_sdk::model::GreetingStruct {
                                 hi: ::std::option::Option::Some(
                                     ::std::string::String::from("there"),
+                                ),
+                            },
+                        ),
+                        (
+                            ::std::string::String::from("baz"),
+                            ::rest_json_server_sdk::model::GreetingStruct {
+                                hi: ::std::option::Option::Some(
+                                    ::std::string::String::from("bye"),
                                 ),
                             },
                         ),
@@ -12855,8 +12855,8 @@ async fn rest_json_header_malformed_string_invalid_base64_media_type_0() {
                 "POST",
                 "/MalformedString",
                 &[
-                    ("amz-media-typed-header", "xyz"),
                     ("content-type", "application/json"),
+                    ("amz-media-typed-header", "xyz"),
                 ],
                 b"",
             ),
@@ -12881,8 +12881,8 @@ async fn rest_json_header_malformed_string_invalid_base64_media_type_1() {
                 "POST",
                 "/MalformedString",
                 &[
-                    ("amz-media-typed-header", "YmxvYg="),
                     ("content-type", "application/json"),
+                    ("amz-media-typed-header", "YmxvYg="),
                 ],
                 b"",
             ),
@@ -12907,8 +12907,8 @@ async fn rest_json_header_malformed_string_invalid_base64_media_type_2() {
                 "POST",
                 "/MalformedString",
                 &[
-                    ("amz-media-typed-header", "[][]"),
                     ("content-type", "application/json"),
+                    ("amz-media-typed-header", "[][]"),
                 ],
                 b"",
             ),
@@ -12933,8 +12933,8 @@ async fn rest_json_header_malformed_string_invalid_base64_media_type_3() {
                 "POST",
                 "/MalformedString",
                 &[
-                    ("amz-media-typed-header", "-_=="),
                     ("content-type", "application/json"),
+                    ("amz-media-typed-header", "-_=="),
                 ],
                 b"",
             ),
@@ -16906,16 +16906,6 @@ async fn rest_json_server_populates_nested_defaults_when_missing_in_request_body
                             },
                         ),
                         (
-                            ::std::string::String::from("nonEmptyDialog"),
-                            ::rest_json_server_sdk::model::Dialog {
-                                language: ::std::option::Option::None,
-                                greeting: ::std::string::String::from("konnichiwa"),
-                                farewell: ::std::option::Option::Some(::rest_json_server_sdk::model::Farewell {
-                                    phrase: ::std::string::String::from("sayonara"),
-                                }),
-                            },
-                        ),
-                        (
                             ::std::string::String::from("partialEmptyDialog"),
                             ::rest_json_server_sdk::model::Dialog {
                                 language: ::std::option::Option::Some(
@@ -16924,6 +16914,16 @@ async fn rest_json_server_populates_nested_defaults_when_missing_in_request_body
                                 greeting: ::std::string::String::from("hi"),
                                 farewell: ::std::option::Option::Some(::rest_json_server_sdk::model::Farewell {
                                     phrase: ::std::string::String::from("bye"),
+                                }),
+                            },
+                        ),
+                        (
+                            ::std::string::String::from("nonEmptyDialog"),
+                            ::rest_json_server_sdk::model::Dialog {
+                                language: ::std::option::Option::None,
+                                greeting: ::std::string::String::from("konnichiwa"),
+                                farewell: ::std::option::Option::Some(::rest_json_server_sdk::model::Farewell {
+                                    phrase: ::std::string::String::from("sayonara"),
                                 }),
                             },
                         ),
@@ -16972,16 +16972,6 @@ async fn rest_json_server_populates_nested_default_values_when_missing_in_in_res
                         },
                     ),
                     (
-                        ::std::string::String::from("nonEmptyDialog"),
-                        ::rest_json_server_sdk::model::Dialog {
-                            language: ::std::option::Option::None,
-                            greeting: ::std::string::String::from("konnichiwa"),
-                            farewell: ::std::option::Option::Some(::rest_json_server_sdk::model::Farewell {
-                                phrase: ::std::string::String::from("sayonara"),
-                            }),
-                        },
-                    ),
-                    (
                         ::std::string::String::from("partialEmptyDialog"),
                         ::rest_json_server_sdk::model::Dialog {
                             language: ::std::option::Option::Some(
@@ -16990,6 +16980,16 @@ async fn rest_json_server_populates_nested_default_values_when_missing_in_in_res
                             greeting: ::std::string::String::from("hi"),
                             farewell: ::std::option::Option::Some(::rest_json_server_sdk::model::Farewell {
                                 phrase: ::std::string::String::from("bye"),
+                            }),
+                        },
+                    ),
+                    (
+                        ::std::string::String::from("nonEmptyDialog"),
+                        ::rest_json_server_sdk::model::Dialog {
+                            language: ::std::option::Option::None,
+                            greeting: ::std::string::String::from("konnichiwa"),
+                            farewell: ::std::option::Option::Some(::rest_json_server_sdk::model::Farewell {
+                                phrase: ::std::string::String::from("sayonara"),
                             }),
                         },
                     ),
@@ -17272,15 +17272,15 @@ async fn rest_json_servers_query_params_string_list_map() {
                 foo: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
+                            ::std::string::String::from("corge"),
+                            ::std::vec![::std::string::String::from("named")],
+                        ),
+                        (
                             ::std::string::String::from("baz"),
                             ::std::vec![
                                 ::std::string::String::from("bar"),
                                 ::std::string::String::from("qux")
                             ],
-                        ),
-                        (
-                            ::std::string::String::from("corge"),
-                            ::std::vec![::std::string::String::from("named")],
                         ),
                     ]),
                 ),
@@ -17826,18 +17826,18 @@ async fn rest_json_sparse_json_maps() {
                 sparse_struct_map: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("baz"),
-                            ::std::option::Option::Some(::rest_json_server_sdk::model::GreetingStruct {
-                                hi: ::std::option::Option::Some(
-                                    ::std::string::String::from("bye"),
-                                ),
-                            }),
-                        ),
-                        (
                             ::std::string::String::from("foo"),
                             ::std::option::Option::Some(::rest_json_server_sdk::model::GreetingStruct {
                                 hi: ::std::option::Option::Some(
                                     ::std::string::String::from("there"),
+                                ),
+                            }),
+                        ),
+                        (
+                            ::std::string::String::from("baz"),
+                            ::std::option::Option::Some(::rest_json_server_sdk::model::GreetingStruct {
+                                hi: ::std::option::Option::Some(
+                                    ::std::string::String::from("bye"),
                                 ),
                             }),
                         ),
@@ -18016,18 +18016,18 @@ async fn rest_json_sparse_json_maps_2() {
                 sparse_struct_map: ::std::option::Option::Some(
                     ::std::collections::HashMap::from([
                         (
-                            ::std::string::String::from("baz"),
-                            ::std::option::Option::Some(::rest_json_server_sdk::model::GreetingStruct {
-                                hi: ::std::option::Option::Some(
-                                    ::std::string::String::from("bye"),
-                                ),
-                            }),
-                        ),
-                        (
                             ::std::string::String::from("foo"),
                             ::std::option::Option::Some(::rest_json_server_sdk::model::GreetingStruct {
                                 hi: ::std::option::Option::Some(
                                     ::std::string::String::from("there"),
+                                ),
+                            }),
+                        ),
+                        (
+                            ::std::string::String::from("baz"),
+                            ::std::option::Option::Some(::rest_json_server_sdk::model::GreetingStruct {
+                                hi: ::std::option::Option::Some(
+                                    ::std::string::String::from("bye"),
                                 ),
                             }),
                         ),
@@ -18228,7 +18228,7 @@ async fn rest_json_streaming_traits_with_blob() {
             protocol_compliance::Request::new(
                 "POST",
                 "/StreamingTraits",
-                &[("Content-Type", "application/octet-stream"), ("X-Foo", "Foo")],
+                &[("X-Foo", "Foo"), ("Content-Type", "application/octet-stream")],
                 b"blobby blob blob",
             ),
             ::rest_json_server_sdk::model::StreamingTraitsInputOutput {
@@ -18275,8 +18275,8 @@ async fn rest_json_streaming_traits_with_blob_2() {
             protocol_compliance::Expected {
                 status: 200u16,
                 headers: &[
-                    ("Content-Type", "application/octet-stream"),
                     ("X-Foo", "Foo"),
+                    ("Content-Type", "application/octet-stream"),
                 ],
                 require: &[],
                 forbid: &[],
@@ -18317,7 +18317,7 @@ async fn rest_json_streaming_traits_require_length_with_blob() {
             protocol_compliance::Request::new(
                 "POST",
                 "/StreamingTraitsRequireLength",
-                &[("Content-Type", "application/octet-stream"), ("X-Foo", "Foo")],
+                &[("X-Foo", "Foo"), ("Content-Type", "application/octet-stream")],
                 b"blobby blob blob",
             ),
             ::rest_json_server_sdk::model::StreamingTraitsRequireLengthInput {
@@ -18359,7 +18359,7 @@ async fn rest_json_streaming_traits_with_media_type_with_blob() {
             protocol_compliance::Request::new(
                 "POST",
                 "/StreamingTraitsWithMediaType",
-                &[("Content-Type", "text/plain"), ("X-Foo", "Foo")],
+                &[("X-Foo", "Foo"), ("Content-Type", "text/plain")],
                 b"blobby blob blob",
             ),
             ::rest_json_server_sdk::model::StreamingTraitsWithMediaTypeInputOutput {
@@ -18385,7 +18385,7 @@ async fn rest_json_streaming_traits_with_media_type_with_blob_2() {
             },
             protocol_compliance::Expected {
                 status: 200u16,
-                headers: &[("Content-Type", "text/plain"), ("X-Foo", "Foo")],
+                headers: &[("X-Foo", "Foo"), ("Content-Type", "text/plain")],
                 require: &[],
                 forbid: &[],
                 body: ::std::option::Option::Some("blobby blob blob"),
@@ -18644,13 +18644,13 @@ async fn rest_json_timestamp_format_headers() {
                 "POST",
                 "/TimestampFormatHeaders",
                 &[
-                    ("X-defaultFormat", "Mon, 16 Dec 2019 23:48:18 GMT"),
-                    ("X-memberDateTime", "2019-12-16T23:48:18Z"),
                     ("X-memberEpochSeconds", "1576540098"),
                     ("X-memberHttpDate", "Mon, 16 Dec 2019 23:48:18 GMT"),
-                    ("X-targetDateTime", "2019-12-16T23:48:18Z"),
+                    ("X-memberDateTime", "2019-12-16T23:48:18Z"),
+                    ("X-defaultFormat", "Mon, 16 Dec 2019 23:48:18 GMT"),
                     ("X-targetEpochSeconds", "1576540098"),
                     ("X-targetHttpDate", "Mon, 16 Dec 2019 23:48:18 GMT"),
+                    ("X-targetDateTime", "2019-12-16T23:48:18Z"),
                 ],
                 b"",
             ),
@@ -18754,13 +18754,13 @@ async fn rest_json_timestamp_format_headers_2() {
             protocol_compliance::Expected {
                 status: 200u16,
                 headers: &[
-                    ("X-defaultFormat", "Mon, 16 Dec 2019 23:48:18 GMT"),
-                    ("X-memberDateTime", "2019-12-16T23:48:18Z"),
                     ("X-memberEpochSeconds", "1576540098"),
                     ("X-memberHttpDate", "Mon, 16 Dec 2019 23:48:18 GMT"),
-                    ("X-targetDateTime", "2019-12-16T23:48:18Z"),
+                    ("X-memberDateTime", "2019-12-16T23:48:18Z"),
+                    ("X-defaultFormat", "Mon, 16 Dec 2019 23:48:18 GMT"),
                     ("X-targetEpochSeconds", "1576540098"),
                     ("X-targetHttpDate", "Mon, 16 Dec 2019 23:48:18 GMT"),
+                    ("X-targetDateTime", "2019-12-16T23:48:18Z"),
                 ],
                 require: &[],
                 forbid: &[],
@@ -18836,8 +18836,8 @@ async fn rest_json_complex_error_with_no_message() {
                 status: 403u16,
                 headers: &[
                     ("Content-Type", "application/json"),
-                    ("X-Amzn-Errortype", "ComplexError"),
                     ("X-Header", "Header"),
+                    ("X-Amzn-Errortype", "ComplexError"),
                 ],
                 require: &[],
                 forbid: &[],
