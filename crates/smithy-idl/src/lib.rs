@@ -9,7 +9,8 @@
 //! traits that give them the nullability they had in 1.0, as Smithy's loader upgrades them.
 //! Every trait applied must be defined: a shape marked `@trait` in the inputs or the prelude,
 //! or a trait of one of Smithy's own trait packages (`aws.protocols`, `aws.auth`, `aws.api`,
-//! `smithy.test`, `smithy.waiters`, ...), which resolve as if those packages were loaded.
+//! `smithy.test`, `smithy.waiters`, ...), which resolve as if those packages were loaded; so do
+//! the shapes of Smithy's validation package (`smithy.framework#ValidationException`).
 //!
 //! ```
 //! let model = smithy_idl::load(&[(
@@ -56,11 +57,37 @@ pub fn load(files: &[(String, String)]) -> Result<serde_json::Value, Vec<Error>>
 pub fn load_with_warnings(
     files: &[(String, String)],
 ) -> Result<(serde_json::Value, Vec<Warning>), Vec<Error>> {
-    let sources: Vec<assemble::Source<'_>> = files
+    let mut sources: Vec<assemble::Source<'_>> = files
         .iter()
         .map(|(name, text)| assemble::Source { name, text })
         .collect();
-    assemble::assemble(&sources)
+    match assemble::assemble(&sources) {
+        Err(errors) if needs_validation_package(&errors) => {
+            sources.push(assemble::Source {
+                name: VALIDATION_PACKAGE_NAME,
+                text: VALIDATION_PACKAGE,
+            });
+            assemble::assemble(&sources)
+        }
+        result => result,
+    }
+}
+
+/// Smithy's validation model package (`smithy.framework#ValidationException` and the shapes of
+/// its field list), which servers list among an operation's errors to report constraint
+/// violations. Like Smithy's trait packages, it resolves without its file: a model that refers
+/// to its shapes without defining them is loaded with it.
+const VALIDATION_PACKAGE: &str = include_str!("framework.smithy");
+
+/// How errors in [`VALIDATION_PACKAGE`] name it.
+const VALIDATION_PACKAGE_NAME: &str = "smithy.framework (built in)";
+
+/// Whether the only thing missing is the validation package: some reference to one of its
+/// shapes is unresolved, and the package is not among the inputs.
+fn needs_validation_package(errors: &[Error]) -> bool {
+    errors
+        .iter()
+        .any(|e| e.message.contains("unresolved shape `smithy.framework#"))
 }
 
 /// Loads `.smithy` and `.json` files, and every such file under the given folders (sorted by

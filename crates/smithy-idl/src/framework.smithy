@@ -1,7 +1,7 @@
 $version: "2"
 
-// The error Smithy servers answer constraint violations with, as Smithy's validation model
-// package defines it (a service lists it among an operation's errors to get it).
+// The shapes of Smithy's validation model package, which the loader adds when a model refers to
+// them without defining them, as if the package were loaded.
 namespace smithy.framework
 
 /// Every constraint the input breaks: a summary, and one entry per violation.
