@@ -76,7 +76,10 @@ mod tests {
         let blob = Blob::from_base64("YWJj").unwrap();
         assert_eq!(blob.as_bytes(), b"abc");
         assert_eq!(blob.to_base64(), "YWJj");
-        assert_eq!(Blob::from_base64("YQ").unwrap().as_bytes(), b"a");
+        assert_eq!(Blob::from_base64("YQ==").unwrap().as_bytes(), b"a");
+        // Padding is required, as restJson1's malformed-request cases require.
+        assert!(Blob::from_base64("YQ").is_none());
+        assert!(Blob::from_base64("YmxvYg=").is_none());
         assert!(Blob::from_base64("not base64!").is_none());
     }
 }

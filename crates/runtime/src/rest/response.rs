@@ -11,7 +11,7 @@ use crate::number::BigNumber;
 use crate::operation::{DecodeError, ErrorShape};
 use crate::timestamp::{Timestamp, TimestampFormat};
 use crate::write::JsonWriter;
-use crate::{Blob, Protocol};
+use crate::{Blob, Protocol, Reply};
 
 /// The JSON media type.
 pub const JSON: &str = "application/json";
@@ -146,6 +146,23 @@ impl RestResponse {
         let mut response = Self::new(status);
         response.json_body(writer.finish());
         response.error_type = Some(error_type.to_owned());
+        response
+    }
+
+    /// The restJson1 form of a refusal given in the awsJson form (a [`Reply`] of a
+    /// [`crate::http::ResolveContext`], such as a SigV4 failure): the same status and error type,
+    /// the type sent as `X-Amzn-Errortype` and not as a `__type` member of the body.
+    pub fn from_reply(reply: Reply) -> Self {
+        let body = match serde_json::from_slice::<serde_json::Value>(&reply.body) {
+            Ok(serde_json::Value::Object(mut members)) => {
+                members.remove("__type");
+                serde_json::Value::Object(members).to_string().into_bytes()
+            }
+            _ => reply.body,
+        };
+        let mut response = Self::new(reply.status);
+        response.json_body(body);
+        response.error_type = reply.error_type;
         response
     }
 

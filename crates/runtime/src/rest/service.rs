@@ -190,14 +190,7 @@ impl<D: RestDispatch, C: ResolveContext> Inner<D, C> {
         };
         let context = match self.resolver.resolve(&head, &body, request_id.to_owned()) {
             Ok(context) => context,
-            Err(reply) => {
-                let message = String::from_utf8_lossy(&reply.body).into_owned();
-                let error_type = reply.error_type.unwrap_or_default();
-                let mut response = RestResponse::new(reply.status);
-                response.json_body(message.into_bytes());
-                response.error_type = Some(error_type);
-                return (response, uri);
-            }
+            Err(reply) => return (RestResponse::from_reply(reply), uri),
         };
         if let Err(reason) = crate::json::check_structure(&body, self.settings.max_json_depth) {
             let response = RestResponse::framework_error(400, "SerializationException", &reason);
@@ -221,14 +214,29 @@ impl<D: RestDispatch, C: ResolveContext> Inner<D, C> {
 
 /// The HTTP response of a [`RestResponse`]: its status, headers and body, with
 /// `Content-Length`, `x-amzn-requestid` and, for errors, `X-Amzn-Errortype`.
+///
+/// A status that carries no content (204, 304, 1xx) is sent without a body, `Content-Length`
+/// or `Content-Type`, as HTTP requires, whatever the output wrote.
 pub fn to_http(response: RestResponse, request_id: &str) -> Response<ResponseBody> {
-    let length = HeaderValue::from(response.body.len());
-    let mut http = Response::new(Full::new(Bytes::from(response.body)));
-    *http.status_mut() =
-        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let no_content = status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
+        || status.is_informational();
+    let body = if no_content {
+        Vec::new()
+    } else {
+        response.body
+    };
+    let length = HeaderValue::from(body.len());
+    let mut http = Response::new(Full::new(Bytes::from(body)));
+    *http.status_mut() = status;
     let headers = http.headers_mut();
     *headers = response.headers;
-    headers.insert(http::header::CONTENT_LENGTH, length);
+    if no_content {
+        headers.remove(http::header::CONTENT_TYPE);
+    } else {
+        headers.insert(http::header::CONTENT_LENGTH, length);
+    }
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }
