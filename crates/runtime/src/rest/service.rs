@@ -249,3 +249,45 @@ pub fn to_http(response: RestResponse, request_id: &str) -> Response<ResponseBod
     }
     http
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{RestResponse, to_http};
+    use crate::Reply;
+
+    #[test]
+    fn no_content_is_sent_without_body_length_or_type() {
+        let mut response = RestResponse::new(204);
+        response.json_body(b"{}".to_vec());
+        let http = to_http(response, "request-id");
+        assert_eq!(http.status(), 204);
+        assert!(!http.headers().contains_key(http::header::CONTENT_LENGTH));
+        assert!(!http.headers().contains_key(http::header::CONTENT_TYPE));
+        let mut ok = RestResponse::new(200);
+        ok.json_body(b"{}".to_vec());
+        let http = to_http(ok, "request-id");
+        assert_eq!(http.headers()[http::header::CONTENT_LENGTH], "2");
+    }
+
+    #[test]
+    fn a_refused_context_is_answered_in_rest_json_form() {
+        let reply = Reply::framework_error(
+            403,
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        );
+        let response = RestResponse::from_reply(reply);
+        assert_eq!(response.status, 403);
+        assert_eq!(
+            response.error_type.as_deref(),
+            Some("MissingAuthenticationTokenException")
+        );
+        let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
+        assert_eq!(body, serde_json::json!({"message": "Missing Authentication Token"}));
+        let http = to_http(response, "request-id");
+        assert_eq!(
+            http.headers()["x-amzn-errortype"],
+            "MissingAuthenticationTokenException"
+        );
+    }
+}
