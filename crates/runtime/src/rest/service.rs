@@ -283,7 +283,10 @@ mod tests {
             Some("MissingAuthenticationTokenException")
         );
         let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
-        assert_eq!(body, serde_json::json!({"message": "Missing Authentication Token"}));
+        assert_eq!(
+            body,
+            serde_json::json!({"message": "Missing Authentication Token"})
+        );
         let http = to_http(response, "request-id");
         assert_eq!(
             http.headers()["x-amzn-errortype"],
