@@ -279,13 +279,15 @@ fn well_formed_model_lowers() {
 fn ill_formed_uri_patterns_are_refused() {
     for (uri, expected) in [
         ("things", "must start with `/`"),
-        ("/a//b", "empty segment"),
+        ("/a//b", "empty path segments"),
         ("/a/x{id}", "a label must be a whole segment"),
-        ("/a/{id}/{id}", "appears twice"),
+        ("/a/{id}/{id}", "is defined more than once"),
         ("/a/{id+}/{rest+}", "more than one greedy label"),
-        ("/a/{}", "does not name a member"),
-        ("/a?=b", "has no key"),
-        ("/a?x=1&x=2", "appears twice"),
+        ("/a/{}", "a label with no name"),
+        ("/a?=b", "an empty key"),
+        ("/a?x=1&x=2", "is given more than once"),
+        ("/a/./b", "dot-segment"),
+        ("/a/%zz", "hexadecimal digits"),
         ("/a#frag", "fragment"),
     ] {
         let message = refused(
@@ -439,6 +441,23 @@ fn conflicting_routes_are_refused_naming_both() {
         message.starts_with("test#First:") && message.contains("test#Second"),
         "{message}"
     );
+    // Literals compare after percent-decoding, as the router matches them.
+    let message = refused(
+        &[
+            (
+                "First",
+                json!({ "method": "GET", "uri": "/things/%61ll" }),
+                json!({}),
+            ),
+            (
+                "Second",
+                json!({ "method": "GET", "uri": "/things/all" }),
+                json!({}),
+            ),
+        ],
+        json!({}),
+    );
+    assert!(message.contains("conflicts with"), "{message}");
     // A literal beside a label, another method, or another query literal is not a conflict.
     let ok = model(
         &[

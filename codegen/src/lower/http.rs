@@ -16,6 +16,7 @@ use crate::ir::{
     TimestampFormat, UriPattern, UriSegment,
 };
 use crate::load::AstShape;
+use smithy_uri_pattern::Segment;
 
 /// Which message a structure is: the traits that bind members differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,124 +33,48 @@ fn unsupported(shape: &str, reason: impl Into<String>) -> Error {
     }
 }
 
-/// Parses an `@http` URI pattern: `/` then segments, each literal text or a whole-segment
-/// label (`{name}`, or greedy `{name+}`), then optionally `?` and query literals (`key=value`
-/// or `key`, joined by `&`).
+/// Parses an `@http` URI pattern with Smithy's rules (the `smithy-uri-pattern` crate, which the
+/// runtime's router builds on too, so a pattern generated is a pattern served): `/` then
+/// segments, each literal text or a whole-segment label (`{name}`, or greedy `{name+}`), then
+/// optionally `?` and query literals (`key=value` or `key`, joined by `&`).
 pub(crate) fn parse_uri(text: &str) -> std::result::Result<UriPattern, String> {
-    let Some(rest) = text.strip_prefix('/') else {
-        return Err("must start with `/`".into());
-    };
-    if text.contains('#') {
-        return Err("must not contain a fragment (`#`)".into());
-    }
-    let (path, query) = match rest.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (rest, None),
-    };
-    let trailing_slash = path.ends_with('/') && !path.is_empty();
-    let trimmed = path.strip_suffix('/').unwrap_or(path);
-    let mut segments = Vec::new();
-    let mut labels = BTreeSet::new();
-    if !trimmed.is_empty() {
-        for segment in trimmed.split('/') {
-            if segment.is_empty() {
-                return Err("must not have an empty segment (`//`)".into());
-            }
-            let parsed = if let Some(inner) = segment.strip_prefix('{') {
-                let Some(inner) = inner.strip_suffix('}') else {
-                    return Err(format!(
-                        "segment `{segment}`: a label must be a whole segment, `{{name}}` or `{{name+}}`"
-                    ));
-                };
-                let (name, greedy) = match inner.strip_suffix('+') {
-                    Some(name) => (name, true),
-                    None => (inner, false),
-                };
-                let identifier = name
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                if !identifier {
-                    return Err(format!("label `{segment}` does not name a member"));
-                }
-                if !labels.insert(name.to_owned()) {
-                    return Err(format!("label `{name}` appears twice"));
-                }
-                if greedy {
-                    UriSegment::GreedyLabel(name.to_owned())
-                } else {
-                    UriSegment::Label(name.to_owned())
-                }
-            } else if segment.contains(['{', '}']) {
-                return Err(format!(
-                    "segment `{segment}`: a label must be a whole segment, `{{name}}` or `{{name+}}`"
-                ));
-            } else {
-                UriSegment::Literal(segment.to_owned())
-            };
-            segments.push(parsed);
-        }
-    }
-    let greedy = segments
+    let parsed = smithy_uri_pattern::UriPattern::parse(text).map_err(|e| e.kind().to_string())?;
+    let path = text.split_once('?').map_or(text, |(path, _)| path);
+    let segments = parsed
+        .segments()
         .iter()
-        .filter(|s| matches!(s, UriSegment::GreedyLabel(_)))
-        .count();
-    if greedy > 1 {
-        return Err("has more than one greedy label".into());
-    }
-    let mut literals = Vec::new();
-    if let Some(query) = query {
-        for pair in query.split('&') {
-            let (key, value) = match pair.split_once('=') {
-                Some((key, value)) => (key, Some(value.to_owned())),
-                None => (pair, None),
-            };
-            if key.is_empty() {
-                return Err(format!("query literal `{pair}` has no key"));
-            }
-            if pair.contains(['{', '}']) {
-                return Err(format!(
-                    "query literal `{pair}`: labels are not allowed in the query"
-                ));
-            }
-            if literals.iter().any(|l: &QueryLiteral| l.key == key) {
-                return Err(format!("query literal `{key}` appears twice"));
-            }
-            literals.push(QueryLiteral {
-                key: key.to_owned(),
-                value,
-            });
-        }
-    }
+        .map(|segment| match segment {
+            Segment::Literal(text) => UriSegment::Literal(text.clone()),
+            Segment::Label(name) => UriSegment::Label(name.clone()),
+            Segment::GreedyLabel(name) => UriSegment::GreedyLabel(name.clone()),
+        })
+        .collect();
+    let query = parsed
+        .query_literals()
+        .iter()
+        .map(|literal| QueryLiteral {
+            key: literal.key().to_owned(),
+            value: literal.value().map(str::to_owned),
+        })
+        .collect();
     Ok(UriPattern {
         text: text.to_owned(),
         segments,
-        trailing_slash,
-        query: literals,
+        trailing_slash: path.len() > 1 && path.ends_with('/'),
+        query,
     })
 }
 
-/// Whether two patterns of one method could both match a request in a way neither is more
-/// specific: segment by segment they are the same (equal literals, or labels in the same
-/// places), and neither requires a query literal the other does not.
+/// Whether two patterns of one method conflict, as Smithy defines it: a request could match
+/// both and neither is more specific.
 fn conflict(a: &UriPattern, b: &UriPattern) -> bool {
-    if a.segments.len() != b.segments.len() {
-        return false;
-    }
-    let same_path = a.segments.iter().zip(&b.segments).all(|pair| match pair {
-        (UriSegment::Literal(x), UriSegment::Literal(y)) => x == y,
-        (UriSegment::Label(_), UriSegment::Label(_))
-        | (UriSegment::GreedyLabel(_), UriSegment::GreedyLabel(_)) => true,
+    match (
+        smithy_uri_pattern::UriPattern::parse(&a.text),
+        smithy_uri_pattern::UriPattern::parse(&b.text),
+    ) {
+        (Ok(a), Ok(b)) => a.conflicts_with(&b),
         _ => false,
-    });
-    let keys = |p: &UriPattern| -> BTreeSet<(String, Option<String>)> {
-        p.query
-            .iter()
-            .map(|l| (l.key.clone(), l.value.clone()))
-            .collect()
-    };
-    same_path && keys(a) == keys(b)
+    }
 }
 
 /// The outputs and errors that have members outside their JSON body (and no payload, which
@@ -226,8 +151,12 @@ impl Lowering<'_> {
             .get("uri")
             .and_then(Value::as_str)
             .ok_or_else(|| unsupported(op_id, "@http needs a uri"))?;
-        let uri = parse_uri(uri_text)
-            .map_err(|reason| unsupported(op_id, format!("@http uri `{uri_text}` {reason}")))?;
+        let uri = parse_uri(uri_text).map_err(|reason| {
+            unsupported(
+                op_id,
+                format!("@http uri `{uri_text}` is invalid: {reason}"),
+            )
+        })?;
         let code = match http.get("code") {
             None => 200,
             Some(code) => code
