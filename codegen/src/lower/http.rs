@@ -298,14 +298,7 @@ impl Lowering<'_> {
                 let Some(key) = key.as_str().filter(|k| !k.is_empty()) else {
                     return fail("@httpQuery needs a non-empty parameter name".into());
                 };
-                if !matches!(
-                    kind,
-                    BindingKind::Scalar
-                        | BindingKind::String
-                        | BindingKind::Timestamp
-                        | BindingKind::Blob
-                        | BindingKind::List
-                ) {
+                if !kind.is_text() {
                     return fail(format!(
                         "is an @httpQuery, which carries scalars and lists of them, not a {}",
                         target.kind
@@ -347,14 +340,7 @@ impl Lowering<'_> {
                 let Some(header) = header.as_str().filter(|h| is_token(h)) else {
                     return fail(format!("@httpHeader {header} is not a header name"));
                 };
-                if !matches!(
-                    kind,
-                    BindingKind::Scalar
-                        | BindingKind::String
-                        | BindingKind::Timestamp
-                        | BindingKind::Blob
-                        | BindingKind::List
-                ) {
+                if !kind.is_text() {
                     return fail(format!(
                         "is an @httpHeader, which carries scalars and lists of them, not a {}",
                         target.kind
@@ -552,6 +538,20 @@ enum BindingKind {
     List,
     /// Anything else (a list of aggregates, ...).
     Other,
+}
+
+impl BindingKind {
+    /// Whether a query parameter or header can carry it: a scalar, or a list of scalars.
+    fn is_text(self) -> bool {
+        matches!(
+            self,
+            BindingKind::Scalar
+                | BindingKind::String
+                | BindingKind::Timestamp
+                | BindingKind::Blob
+                | BindingKind::List
+        )
+    }
 }
 
 /// An HTTP header name (an RFC 9110 token).

@@ -150,6 +150,18 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// How the framework answers it: the status, the error type and the message, for
+    /// operations that do not model `smithy.framework#ValidationException`
+    /// (`SerializationException`, or AWS's `ValidationException`).
+    pub fn framework_answer(&self) -> (u16, &'static str, String) {
+        match self {
+            DecodeError::Malformed(reason) => (400, "SerializationException", reason.clone()),
+            DecodeError::Invalid(violations) => {
+                (400, "ValidationException", violations.aws_message())
+            }
+        }
+    }
+
     /// Sorts what a decode found.
     pub fn from_violations(violations: Violations) -> Self {
         match violations.malformed_reason() {

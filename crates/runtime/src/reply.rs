@@ -75,14 +75,8 @@ impl Reply {
     /// the AWS dialect (operations with a modeled `smithy.framework#ValidationException` build
     /// that error instead).
     pub fn decode_failure(error: &DecodeError) -> Self {
-        match error {
-            DecodeError::Malformed(reason) => {
-                Self::framework_error(400, "SerializationException", reason)
-            }
-            DecodeError::Invalid(violations) => {
-                Self::framework_error(400, "ValidationException", &violations.aws_message())
-            }
-        }
+        let (status, error_type, message) = error.framework_answer();
+        Self::framework_error(status, error_type, &message)
     }
 
     /// A handler failed in a way the model does not describe.

@@ -433,7 +433,8 @@ pub fn percent_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn hex(byte: Option<&u8>) -> Option<u8> {
+/// The value of a hexadecimal digit, or `None` for anything else (or nothing).
+pub fn hex(byte: Option<&u8>) -> Option<u8> {
     let byte = *byte?;
     match byte {
         b'0'..=b'9' => Some(byte - b'0'),

@@ -170,14 +170,8 @@ impl RestResponse {
     /// `smithy.framework#ValidationException`: `SerializationException` or AWS's
     /// `ValidationException`.
     pub fn decode_failure(error: &DecodeError) -> Self {
-        match error {
-            DecodeError::Malformed(reason) => {
-                Self::framework_error(400, "SerializationException", reason)
-            }
-            DecodeError::Invalid(violations) => {
-                Self::framework_error(400, "ValidationException", &violations.aws_message())
-            }
-        }
+        let (status, error_type, message) = error.framework_answer();
+        Self::framework_error(status, error_type, &message)
     }
 
     /// A handler failed in a way the model does not describe.

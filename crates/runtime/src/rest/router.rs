@@ -39,10 +39,10 @@ use std::fmt;
 
 use http::Method;
 
-use smithy_uri_pattern::percent_decode;
 pub use smithy_uri_pattern::{
     MAX_LABELS, PatternError, PatternErrorKind, QueryLiteral, Segment, UriPattern,
 };
+use smithy_uri_pattern::{hex, percent_decode};
 
 /// Why a [`Router`] could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -641,16 +641,6 @@ fn decodes_to(raw: &str, want: &[u8]) -> bool {
         j += 1;
     }
     j == want.len()
-}
-
-fn hex(byte: Option<&u8>) -> Option<u8> {
-    let byte = *byte?;
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// For text [`UriPattern::parse`] has checked.
