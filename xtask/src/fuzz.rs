@@ -13,7 +13,12 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::{project_root, run_command};
 
-const TARGETS: &[&str] = &["decode_request", "sigv4_request", "idl_loader"];
+const TARGETS: &[&str] = &[
+    "decode_request",
+    "sigv4_request",
+    "idl_loader",
+    "rest_request",
+];
 
 /// How long one input may run before libFuzzer reports it as a hang.
 const TIMEOUT_SECONDS: u64 = 10;
