@@ -32,6 +32,14 @@ pub(crate) fn run() -> Result<()> {
         "warnings",
     ]))?;
     protocol_compliance("compliance", &project_root(), &[])?;
+    // Hand-written restJson1 cases beyond the official suite (not counted in its line).
+    run_command(Command::new("cargo").args([
+        "test",
+        "-p",
+        "protocol-compliance",
+        "--test",
+        "rest_payloads",
+    ]))?;
     // The same suite generated from the protocol-test model's IDL, in a scratch workspace.
     crate::compliance::from_source::run(&crate::compliance::from_source::Args {
         from: crate::compliance::from_source::Source::Idl,

@@ -20,12 +20,26 @@ pub struct RestRequest {
     head: http::request::Parts,
     labels: Vec<String>,
     body: Bytes,
+    max_json_depth: usize,
 }
 
 impl RestRequest {
-    /// A request with its route's labels.
+    /// A request with its route's labels; a JSON body may nest 64 levels deep.
     pub fn new(head: http::request::Parts, labels: Vec<String>, body: Bytes) -> Self {
-        Self { head, labels, body }
+        Self {
+            head,
+            labels,
+            body,
+            max_json_depth: 64,
+        }
+    }
+
+    /// The same, with another limit on how deep a JSON body may nest.
+    pub fn with_max_json_depth(self, max_json_depth: usize) -> Self {
+        Self {
+            max_json_depth,
+            ..self
+        }
     }
 
     /// The method, URI, headers and extensions.
@@ -115,8 +129,12 @@ impl<'r> InputBuilder<'r> {
         }
     }
 
-    /// Takes the body's members: the body must be a JSON object, or empty.
+    /// Takes the body's members: the body must be a JSON object, or empty, within the depth
+    /// limit and naming no key twice.
     pub fn json_body(&mut self) {
+        if let Err(reason) = self.check_json() {
+            return self.problem(reason);
+        }
         match crate::json::parse_body(self.request.body()) {
             Ok(Value::Object(members)) => self.object = members,
             Ok(_) => self.problem("the body must be a JSON object".to_owned()),
@@ -273,6 +291,11 @@ impl<'r> InputBuilder<'r> {
         if body.is_empty() {
             return self.remove(key);
         }
+        if matches!(payload, Payload::Json | Payload::Document)
+            && let Err(reason) = self.check_json()
+        {
+            return self.problem(reason);
+        }
         let value = match payload {
             // A structure payload of `{}` is what a client sends for an unset payload
             // (`RestJsonHttpWithEmptyStructurePayload`, `RestJsonHttpWithHeadersButNoPayload`).
@@ -304,6 +327,12 @@ impl<'r> InputBuilder<'r> {
             return Err(DecodeError::Malformed(self.problems.join("; ")));
         }
         crate::operation::decode(Value::Object(self.object), read)
+    }
+
+    /// What a JSON parser lets through but a server should not (see
+    /// [`crate::json::check_structure`]).
+    fn check_json(&self) -> Result<(), String> {
+        crate::json::check_structure(self.request.body(), self.request.max_json_depth)
     }
 
     fn parsed_query(&mut self) -> Option<&QueryString> {
@@ -387,5 +416,61 @@ fn timestamp_value(timestamp: &Timestamp, format: TimestampFormat) -> Result<Val
     match format {
         TimestampFormat::EpochSeconds => number_text(&text),
         TimestampFormat::DateTime | TimestampFormat::HttpDate => Ok(Value::String(text)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use serde_json::Value;
+
+    use super::{InputBuilder, Payload, RestRequest};
+    use crate::operation::DecodeError;
+    use crate::validation::{Path, Violations};
+
+    fn request(body: &'static [u8]) -> RestRequest {
+        let (head, ()) = http::Request::builder()
+            .method("POST")
+            .uri("/upload")
+            .body(())
+            .expect("a valid request")
+            .into_parts();
+        RestRequest::new(head, Vec::new(), Bytes::from_static(body)).with_max_json_depth(4)
+    }
+
+    fn whole(value: Value, _path: &Path<'_>, _v: &mut Violations) -> Option<Value> {
+        Some(value)
+    }
+
+    #[test]
+    fn a_blob_or_text_payload_is_not_held_to_json_rules() {
+        // Deeper than the JSON limit, and a key twice: bytes, not JSON.
+        for body in [&b"[[[[[[[[[["[..], &br#"{"a":1,"a":2}"#[..]] {
+            let request = request(body);
+            for payload in [Payload::Blob, Payload::Text] {
+                let mut input = InputBuilder::new(&request);
+                input.payload("data", payload);
+                assert!(input.finish(whole).is_ok(), "{payload:?} refused");
+            }
+        }
+    }
+
+    #[test]
+    fn json_bodies_and_payloads_are() {
+        for body in [&b"[[[[[[[[[[]]]]]]]]]]"[..], &br#"{"a":1,"a":2}"#[..]] {
+            let request = request(body);
+            let mut input = InputBuilder::new(&request);
+            input.payload("data", Payload::Document);
+            assert!(matches!(
+                input.finish(whole),
+                Err(DecodeError::Malformed(_))
+            ));
+            let mut input = InputBuilder::new(&request);
+            input.json_body();
+            assert!(matches!(
+                input.finish(whole),
+                Err(DecodeError::Malformed(_))
+            ));
+        }
     }
 }

@@ -192,11 +192,10 @@ impl<D: RestDispatch, C: ResolveContext> Inner<D, C> {
             Ok(context) => context,
             Err(reply) => return (RestResponse::from_reply(reply), uri),
         };
-        if let Err(reason) = crate::json::check_structure(&body, self.settings.max_json_depth) {
-            let response = RestResponse::framework_error(400, "SerializationException", &reason);
-            return (response, uri);
-        }
-        let request = RestRequest::new(head, labels, body);
+        // The JSON structure checks (depth, repeated keys) apply where the operation reads JSON:
+        // a blob or text payload is not JSON.
+        let request =
+            RestRequest::new(head, labels, body).with_max_json_depth(self.settings.max_json_depth);
         let dispatched = AssertUnwindSafe(self.dispatcher.dispatch(route, request, context))
             .catch_unwind()
             .await;
