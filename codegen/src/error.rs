@@ -3,16 +3,13 @@
 /// Why a model could not be turned into Rust.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The input is not a Smithy JSON AST.
+    /// The loaded model's shapes do not have the JSON AST's form.
     #[error("the model is not a valid Smithy JSON AST: {0}")]
     Syntax(#[from] serde_json::Error),
     /// The model's files could not be loaded (IDL syntax, unresolved names, unreadable files):
     /// every problem found, each shown at its file, line and column.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Load(Vec<smithy_idl::Error>),
-    /// A Smithy version this generator does not read.
-    #[error("unsupported Smithy version {0:?} (1.0 and 2.0 are read)")]
-    Version(String),
     /// A shape refers to a shape the model does not define.
     #[error("{shape}: refers to {target}, which the model does not define")]
     MissingShape {

@@ -3,8 +3,8 @@
 //! at once; one error enum per operation; and a service trait with the dispatch that routes
 //! requests to it.
 //!
-//! Four stages, each its own module: [`load`] (the JSON AST; IDL is first loaded into it by the
-//! `smithy-idl` crate) → [`lower`] (the [`ir`], every name decided) → `emit` (tokens) →
+//! Four stages, each its own module: [`load`] (the shapes of a [`Model`], which the `smithy-idl`
+//! crate loads from IDL or JSON AST) → [`lower`] (the [`ir`], every name decided) → `emit` (tokens) →
 //! [`render`] (prettyplease). Only callers touch files: the project's `xtask`, or a user's
 //! `build.rs`:
 //!
@@ -29,6 +29,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub mod smithy;
 
 pub use emit::default_expr;
 pub use error::{Error, Result};
@@ -107,7 +108,7 @@ pub struct Generated {
 /// The time each stage of [`generate`] took.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StageTimings {
-    /// Parsing the JSON AST.
+    /// Loading the model (the IDL loader reading its files or text) and its shapes.
     pub load: Duration,
     /// Resolving it into the IR (including translating every pattern).
     pub lower: Duration,
@@ -117,12 +118,64 @@ pub struct StageTimings {
     pub render: Duration,
 }
 
-/// Generates the Rust source for a model's service.
+/// A model loaded by the IDL loader (`smithy-idl`) from IDL files, JSON AST files, or JSON AST
+/// text: one Smithy 2.0 JSON AST whatever it was read from (1.0 models upgraded), every
+/// reference resolved and every trait checked. The generator reads only this.
+#[derive(Debug, Clone)]
+pub struct Model(serde_json::Value);
+
+impl Model {
+    /// Loads a model from JSON AST text.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let files = [(JSON_MODEL_NAME.to_owned(), json.to_owned())];
+        smithy_idl::load(&files).map(Model).map_err(Error::Load)
+    }
+
+    /// Loads a model given as files and folders: `.smithy` IDL files and `.json` JSON AST
+    /// files, together one model (the prelude is implicit; every such file under a folder is
+    /// read).
+    pub fn from_files<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<Self> {
+        smithy_idl::load_paths(paths)
+            .map(Model)
+            .map_err(Error::Load)
+    }
+
+    /// The model as a JSON AST value.
+    pub fn as_json(&self) -> &serde_json::Value {
+        &self.0
+    }
+}
+
+/// How errors in a model given as JSON AST text name it.
+const JSON_MODEL_NAME: &str = "model.json";
+
+/// Generates the Rust source for a model's service, the model given as JSON AST text.
 pub fn generate(model_json: &str, settings: &Settings) -> Result<Generated> {
     let started = Instant::now();
-    let (version, shapes) = load::load(model_json)?;
+    let model = Model::from_json(model_json)?;
+    generate_model(&model, settings, started)
+}
+
+/// Generates the Rust source for a model given as files and folders (see
+/// [`Model::from_files`]).
+pub fn generate_from_files<P: AsRef<std::path::Path>>(
+    paths: &[P],
+    settings: &Settings,
+) -> Result<Generated> {
+    let started = Instant::now();
+    let model = Model::from_files(paths)?;
+    generate_model(&model, settings, started)
+}
+
+/// Generates the Rust source for a loaded model's service.
+pub fn generate_loaded(model: &Model, settings: &Settings) -> Result<Generated> {
+    generate_model(model, settings, Instant::now())
+}
+
+fn generate_model(model: &Model, settings: &Settings, started: Instant) -> Result<Generated> {
+    let shapes = load::load(&model.0)?;
     let loaded = Instant::now();
-    let service = lower::lower(version, shapes, settings)?;
+    let service = lower::lower(shapes, settings)?;
     let lowered = Instant::now();
     let tokens = emit::emit(&service, &settings.runtime_crate);
     let emitted = Instant::now();
@@ -144,35 +197,9 @@ pub fn generate(model_json: &str, settings: &Settings) -> Result<Generated> {
     })
 }
 
-/// Generates the Rust source for a model given as files and folders: `.smithy` IDL files and
-/// `.json` JSON AST files, together one model (the prelude is implicit; every such file under a
-/// folder is read). A single `.json` file is read as it is.
-pub fn generate_from_files<P: AsRef<std::path::Path>>(
-    paths: &[P],
-    settings: &Settings,
-) -> Result<Generated> {
-    let model_json = model_json(paths)?;
-    generate(&model_json, settings)
-}
-
-/// The JSON AST text of a model given as files and folders (see [`generate_from_files`]).
+/// The JSON AST text of a model given as files and folders (see [`Model::from_files`]).
 pub fn model_json<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<String> {
-    if let [single] = paths {
-        let path = single.as_ref();
-        if path.is_file() && path.extension().is_some_and(|e| e == "json") {
-            return std::fs::read_to_string(path).map_err(|error| {
-                Error::Load(vec![smithy_idl::Error {
-                    file: path.display().to_string(),
-                    line: 0,
-                    column: 0,
-                    message: format!("cannot read the file: {error}"),
-                    source_line: None,
-                }])
-            });
-        }
-    }
-    let model = smithy_idl::load_paths(paths).map_err(Error::Load)?;
-    Ok(model.to_string())
+    Model::from_files(paths).map(|model| model.0.to_string())
 }
 
 /// How to package generated code as a crate.

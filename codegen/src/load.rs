@@ -1,19 +1,19 @@
-//! Stage 1, load: serde types mirroring the Smithy JSON AST, plus the prelude shapes models
-//! refer to without defining.
+//! Stage 1, load: serde types mirroring the Smithy JSON AST of a model the IDL loader has read,
+//! plus the prelude's value shapes that models target without defining.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::smithy::ShapeType;
 
-/// A whole model file.
+/// A whole model.
 #[derive(Debug, Deserialize)]
 pub struct Ast {
-    /// The Smithy version: `1.0`, `2`, or `2.0`.
-    pub smithy: String,
     /// Shapes by absolute id.
     #[serde(default)]
     pub shapes: BTreeMap<String, AstShape>,
@@ -37,12 +37,12 @@ pub struct AstMember {
 }
 
 /// One shape, of any type; fields a type does not use stay empty.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AstShape {
-    /// The shape type (`structure`, `string`, `apply`, ...).
+    /// The shape type.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ShapeType,
     /// Traits by absolute id.
     #[serde(default)]
     pub traits: BTreeMap<String, Value>,
@@ -93,153 +93,15 @@ pub struct AstShape {
     pub rename: BTreeMap<String, String>,
 }
 
-/// The Smithy version a model is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmithyVersion {
-    /// 1.0: primitives are non-null unless `@box`.
-    V1,
-    /// 2.0: `@default` decides.
-    V2,
-}
-
-/// Parses a model and adds the prelude shapes it does not define itself.
-pub fn load(json: &str) -> Result<(SmithyVersion, BTreeMap<String, AstShape>)> {
-    let ast: Ast = serde_json::from_str(json)?;
-    let version = match ast.smithy.as_str() {
-        "1" | "1.0" => SmithyVersion::V1,
-        "2" | "2.0" => SmithyVersion::V2,
-        other => return Err(Error::Version(other.to_owned())),
-    };
+/// The shapes of a model loaded by the IDL loader (`smithy-idl`, which reads IDL and JSON AST
+/// files alike and upgrades Smithy 1.0 to 2.0), with the prelude's value shapes it leaves out.
+pub fn load(model: &serde_json::Value) -> Result<BTreeMap<String, AstShape>> {
+    let ast = Ast::deserialize(model)?;
     let mut shapes = ast.shapes;
-    for (id, shape) in prelude() {
-        shapes.entry(id).or_insert(shape);
+    for (id, shape) in smithy_idl::prelude_value_shapes() {
+        if let Entry::Vacant(entry) = shapes.entry(id) {
+            entry.insert(serde_json::from_value(shape)?);
+        }
     }
-    Ok((version, shapes))
-}
-
-fn simple(kind: &str, traits: &[(&str, Value)]) -> AstShape {
-    AstShape {
-        kind: kind.to_owned(),
-        traits: traits
-            .iter()
-            .map(|(id, value)| ((*id).to_owned(), value.clone()))
-            .collect(),
-        ..AstShape::default()
-    }
-}
-
-fn member(target: &str, required: bool) -> AstMember {
-    let mut traits = BTreeMap::new();
-    if required {
-        traits.insert(
-            "smithy.api#required".to_owned(),
-            Value::Object(Default::default()),
-        );
-    }
-    AstMember {
-        target: target.to_owned(),
-        traits,
-    }
-}
-
-fn structure(members: &[(&str, AstMember)], traits: &[(&str, Value)]) -> AstShape {
-    AstShape {
-        members: members
-            .iter()
-            .map(|(name, member)| ((*name).to_owned(), member.clone()))
-            .collect(),
-        ..simple("structure", traits)
-    }
-}
-
-/// `smithy.api` prelude shapes, and the `smithy.framework` validation shapes.
-fn prelude() -> Vec<(String, AstShape)> {
-    let boxed = [("smithy.api#box", Value::Object(Default::default()))];
-    let mut shapes: Vec<(String, AstShape)> = [
-        ("String", simple("string", &[])),
-        ("Blob", simple("blob", &[])),
-        ("BigInteger", simple("bigInteger", &[])),
-        ("BigDecimal", simple("bigDecimal", &[])),
-        ("Timestamp", simple("timestamp", &[])),
-        ("Document", simple("document", &[])),
-        ("Boolean", simple("boolean", &boxed)),
-        ("Byte", simple("byte", &boxed)),
-        ("Short", simple("short", &boxed)),
-        ("Integer", simple("integer", &boxed)),
-        ("Long", simple("long", &boxed)),
-        ("Float", simple("float", &boxed)),
-        ("Double", simple("double", &boxed)),
-        (
-            "PrimitiveBoolean",
-            simple("boolean", &[("smithy.api#default", Value::Bool(false))]),
-        ),
-        (
-            "Unit",
-            structure(
-                &[],
-                &[("smithy.api#unitType", Value::Object(Default::default()))],
-            ),
-        ),
-        (
-            "PrimitiveByte",
-            simple("byte", &[("smithy.api#default", Value::from(0))]),
-        ),
-        (
-            "PrimitiveShort",
-            simple("short", &[("smithy.api#default", Value::from(0))]),
-        ),
-        (
-            "PrimitiveInteger",
-            simple("integer", &[("smithy.api#default", Value::from(0))]),
-        ),
-        (
-            "PrimitiveLong",
-            simple("long", &[("smithy.api#default", Value::from(0))]),
-        ),
-        (
-            "PrimitiveFloat",
-            simple("float", &[("smithy.api#default", Value::from(0))]),
-        ),
-        (
-            "PrimitiveDouble",
-            simple("double", &[("smithy.api#default", Value::from(0))]),
-        ),
-    ]
-    .into_iter()
-    .map(|(name, shape)| (format!("smithy.api#{name}"), shape))
-    .collect();
-    let field_list = AstShape {
-        member: Some(member("smithy.framework#ValidationExceptionField", false)),
-        ..simple("list", &[])
-    };
-    shapes.extend([
-        (
-            "smithy.framework#ValidationException".to_owned(),
-            structure(
-                &[
-                    ("message", member("smithy.api#String", true)),
-                    (
-                        "fieldList",
-                        member("smithy.framework#ValidationExceptionFieldList", false),
-                    ),
-                ],
-                &[("smithy.api#error", Value::from("client"))],
-            ),
-        ),
-        (
-            "smithy.framework#ValidationExceptionFieldList".to_owned(),
-            field_list,
-        ),
-        (
-            "smithy.framework#ValidationExceptionField".to_owned(),
-            structure(
-                &[
-                    ("path", member("smithy.api#String", true)),
-                    ("message", member("smithy.api#String", true)),
-                ],
-                &[],
-            ),
-        ),
-    ]);
-    shapes
+    Ok(shapes)
 }

@@ -22,16 +22,15 @@ fn service(extra: serde_json::Value) -> serde_json::Value {
     serde_json::json!({"smithy": "2.0", "shapes": shapes})
 }
 
+/// The model is read by the IDL loader, which refuses what is not a Smithy model.
 #[test]
 fn not_json_or_wrong_version() {
     assert!(matches!(
         generate("{", &Settings::default()),
-        Err(Error::Syntax(_))
+        Err(Error::Load(_))
     ));
-    assert_eq!(
-        error_of(serde_json::json!({"smithy": "3.0", "shapes": {}})),
-        "unsupported Smithy version \"3.0\" (1.0 and 2.0 are read)"
-    );
+    let message = error_of(serde_json::json!({"smithy": "3.0", "shapes": {}}));
+    assert!(message.contains("3.0"), "{message}");
 }
 
 #[test]
@@ -41,7 +40,7 @@ fn missing_target_names_the_member() {
     );
     assert_eq!(
         error_of(model),
-        "ex#In: refers to ex#Nowhere, which the model does not define"
+        "model.json: ex#In$a: member shape targets an unresolved shape `ex#Nowhere`"
     );
 }
 

@@ -9,12 +9,13 @@ use smithy_server_codegen::ir::{
 use smithy_server_codegen::{Settings, load, lower};
 
 fn lower_json(model: &str, service: &str) -> smithy_server_codegen::Result<Service> {
-    let (version, shapes) = load::load(model)?;
+    let model = smithy_server_codegen::Model::from_json(model)?;
+    let shapes = load::load(model.as_json())?;
     let settings = Settings {
         service: Some(service.to_owned()),
         ..Settings::default()
     };
-    lower::lower(version, shapes, &settings)
+    lower::lower(shapes, &settings)
 }
 
 fn rest_json() -> Service {

@@ -33,8 +33,8 @@ enum Model {
 /// The protocol-test suite's model, loaded from one of its sources.
 pub(crate) struct ProtocolTests {
     pub(crate) source: Source,
-    /// The JSON AST text.
-    pub(crate) json: String,
+    /// The model, loaded.
+    pub(crate) model: smithy_server_codegen::Model,
 }
 
 /// Where generated files go, and how their headers say to regenerate them.
@@ -142,14 +142,14 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     for target in targets() {
         if let Model::File(model) = target.model {
             let path = project_root().join(model);
-            let json = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            stale.extend(write_target(&target, &json, model, &destination)?);
+            let loaded = smithy_server_codegen::Model::from_files(&[&path])
+                .with_context(|| format!("loading {}", path.display()))?;
+            stale.extend(write_target(&target, &loaded, model, &destination)?);
         }
     }
     let suite = ProtocolTests {
         source: Source::Json,
-        json: Source::Json.model_json()?,
+        model: Source::Json.model()?,
     };
     stale.extend(write_protocol_suite(&suite, &destination)?);
     stale.extend(crate::idl_corpus::generate(check)?);
@@ -163,11 +163,11 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Generates one target's crate from the model `json` (named `label` in its headers) under
+/// Generates one target's crate from `model` (named `label` in its headers) under
 /// `destination`. Returns the stale files (check mode).
 fn write_target(
     target: &Target,
-    json: &str,
+    model: &smithy_server_codegen::Model,
     label: &str,
     destination: &Destination<'_>,
 ) -> Result<Vec<PathBuf>> {
@@ -178,7 +178,7 @@ fn write_target(
         command: destination.command.to_owned(),
         ..Settings::default()
     };
-    let generated = smithy_server_codegen::generate(json, &settings)
+    let generated = smithy_server_codegen::generate_loaded(model, &settings)
         .with_context(|| format!("generating {}", target.out))?;
     let out = destination.root.join(target.out);
     // Relative to the crate where it is under the project root, as committed.
@@ -224,7 +224,7 @@ pub(crate) fn write_protocol_suite(
         if let Model::ProtocolTests = target.model {
             stale.extend(write_target(
                 &target,
-                &suite.json,
+                &suite.model,
                 suite.source.label(),
                 destination,
             )?);
@@ -238,7 +238,7 @@ pub(crate) fn write_protocol_suite(
 /// exclusion list (of the harness crate under `destination`) applied. Returns the stale files
 /// (check mode).
 fn compliance_tests(suite: &ProtocolTests, destination: &Destination<'_>) -> Result<Vec<PathBuf>> {
-    let json = &suite.json;
+    let model = &suite.model;
     let check = destination.check;
     let folder = destination.root.join("tests/protocol/compliance");
     let exclusions = read_exclusions(&folder.join("exclusions.txt"))?;
@@ -282,7 +282,7 @@ fn compliance_tests(suite: &ProtocolTests, destination: &Destination<'_>) -> Res
             harness_crate: "protocol_compliance".to_owned(),
             exclusions: exclusions.clone(),
         };
-        let tests = crate::compliance::generate_tests(json, &settings, &compliance)
+        let tests = crate::compliance::generate_tests(model, &settings, &compliance)
             .with_context(|| format!("generating the compliance tests of {service}"))?;
         // An exclusion must name a case of some service.
         let mine: BTreeSet<String> = tests.unknown_exclusions.into_iter().collect();

@@ -2,6 +2,7 @@
 //! message field and fill-ins; the service's internal error; and the fields of
 //! `smithy.framework#ValidationException`.
 
+use crate::smithy::{shapes, traits};
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -29,7 +30,7 @@ pub(super) fn settle(
     let is_string = |member: &Member| string_targets.contains(&member.target);
     for (id, shape) in shapes.iter_mut() {
         let traits = &lowering.shapes[id].traits;
-        let Some(fault) = traits.get("smithy.api#error") else {
+        let Some(fault) = traits.get(traits::ERROR) else {
             continue;
         };
         let server_fault = match fault.as_str() {
@@ -42,7 +43,7 @@ pub(super) fn settle(
                 });
             }
         };
-        let status = match traits.get("smithy.api#httpError") {
+        let status = match traits.get(traits::HTTP_ERROR) {
             None => {
                 if server_fault {
                     500
@@ -60,7 +61,7 @@ pub(super) fn settle(
                 })?,
         };
         let query_error = query_compatible
-            .then(|| traits.get("aws.protocols#awsQueryError"))
+            .then(|| traits.get(traits::AWS_QUERY_ERROR))
             .flatten()
             .and_then(|trait_value| trait_value.get("code"))
             .and_then(Value::as_str)
@@ -141,7 +142,7 @@ pub(super) fn internal_error(
 pub(super) fn validation_exception(
     shapes: &BTreeMap<String, Shape>,
 ) -> Result<ValidationException> {
-    const ENTRY: &str = "smithy.framework#ValidationExceptionField";
+    const ENTRY: &str = shapes::VALIDATION_EXCEPTION_FIELD;
     let fields = |shape_id: &str, names: &[&str]| -> Result<Vec<Option<Field>>> {
         let unsupported = |reason: String| Error::Unsupported {
             shape: shape_id.to_owned(),

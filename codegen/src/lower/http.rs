@@ -5,6 +5,7 @@
 //! targets a location cannot carry, two members in one place, a payload beside body members,
 //! and routes two operations would both match.
 
+use crate::smithy::{ShapeType, traits};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -130,7 +131,7 @@ impl Lowering<'_> {
         input: Option<&str>,
         output: Option<&str>,
     ) -> Result<HttpOperation> {
-        let Some(http) = op.traits.get("smithy.api#http") else {
+        let Some(http) = op.traits.get(traits::HTTP) else {
             return Err(unsupported(
                 op_id,
                 "restJson1 operations need an @http trait (method and URI)",
@@ -239,8 +240,8 @@ impl Lowering<'_> {
             };
             let format = |default| -> Result<TimestampFormat> {
                 match traits
-                    .get("smithy.api#timestampFormat")
-                    .or_else(|| target.traits.get("smithy.api#timestampFormat"))
+                    .get(traits::TIMESTAMP_FORMAT)
+                    .or_else(|| target.traits.get(traits::TIMESTAMP_FORMAT))
                 {
                     None => Ok(default),
                     Some(value) => match value.as_str() {
@@ -257,7 +258,7 @@ impl Lowering<'_> {
             let kind = self.binding_kind(&member.target);
             let input = message == Message::Input;
             let location = if let (Some(uri), true, Some(_)) =
-                (uri, input, traits.get("smithy.api#httpLabel"))
+                (uri, input, traits.get(traits::HTTP_LABEL))
             {
                 let greedy = match uri.segments.iter().find_map(|s| match s {
                     UriSegment::Label(label) if label == name => Some(false),
@@ -272,7 +273,7 @@ impl Lowering<'_> {
                         ));
                     }
                 };
-                if !traits.contains_key("smithy.api#required") {
+                if !traits.contains_key(traits::REQUIRED) {
                     return fail("is an @httpLabel, so it must be @required".into());
                 }
                 match kind {
@@ -294,7 +295,7 @@ impl Lowering<'_> {
                     greedy,
                     format: format(TimestampFormat::DateTime)?,
                 }
-            } else if let (true, Some(key)) = (input, traits.get("smithy.api#httpQuery")) {
+            } else if let (true, Some(key)) = (input, traits.get(traits::HTTP_QUERY)) {
                 let Some(key) = key.as_str().filter(|k| !k.is_empty()) else {
                     return fail("@httpQuery needs a non-empty parameter name".into());
                 };
@@ -318,7 +319,7 @@ impl Lowering<'_> {
                     key: key.to_owned(),
                     format: format(TimestampFormat::DateTime)?,
                 }
-            } else if input && traits.contains_key("smithy.api#httpQueryParams") {
+            } else if input && traits.contains_key(traits::HTTP_QUERY_PARAMS) {
                 if kind != BindingKind::Map
                     || !matches!(
                         self.map_value_kind(target),
@@ -336,7 +337,7 @@ impl Lowering<'_> {
                     ));
                 }
                 Location::QueryParams
-            } else if let Some(header) = traits.get("smithy.api#httpHeader") {
+            } else if let Some(header) = traits.get(traits::HTTP_HEADER) {
                 let Some(header) = header.as_str().filter(|h| is_token(h)) else {
                     return fail(format!("@httpHeader {header} is not a header name"));
                 };
@@ -353,9 +354,9 @@ impl Lowering<'_> {
                     name: header.to_owned(),
                     format: format(TimestampFormat::HttpDate)?,
                     base64: kind == BindingKind::String
-                        && target.traits.contains_key("smithy.api#mediaType"),
+                        && target.traits.contains_key(traits::MEDIA_TYPE),
                 }
-            } else if let Some(prefix_value) = traits.get("smithy.api#httpPrefixHeaders") {
+            } else if let Some(prefix_value) = traits.get(traits::HTTP_PREFIX_HEADERS) {
                 let Some(text) = prefix_value.as_str() else {
                     return fail(format!("@httpPrefixHeaders {prefix_value} is not a string"));
                 };
@@ -376,12 +377,12 @@ impl Lowering<'_> {
                 Location::PrefixHeaders {
                     prefix: text.to_owned(),
                 }
-            } else if traits.contains_key("smithy.api#httpPayload") {
+            } else if traits.contains_key(traits::HTTP_PAYLOAD) {
                 let payload = match kind {
                     BindingKind::Structure => PayloadKind::Json,
                     BindingKind::Document => PayloadKind::Document,
                     BindingKind::Blob => PayloadKind::Blob {
-                        streaming: target.traits.contains_key("smithy.api#streaming"),
+                        streaming: target.traits.contains_key(traits::STREAMING),
                     },
                     BindingKind::String => PayloadKind::Text,
                     _ => {
@@ -404,7 +405,7 @@ impl Lowering<'_> {
                 }
                 let media_type = target
                     .traits
-                    .get("smithy.api#mediaType")
+                    .get(traits::MEDIA_TYPE)
                     .and_then(Value::as_str)
                     .map(str::to_owned)
                     .unwrap_or_else(|| {
@@ -419,10 +420,9 @@ impl Lowering<'_> {
                     kind: payload,
                     media_type,
                 }
-            } else if message == Message::Output
-                && traits.contains_key("smithy.api#httpResponseCode")
+            } else if message == Message::Output && traits.contains_key(traits::HTTP_RESPONSE_CODE)
             {
-                if self.shapes[&member.target].kind != "integer" {
+                if self.shapes[&member.target].kind != ShapeType::Integer {
                     return fail(format!(
                         "is the @httpResponseCode, which must target an integer, not a {}",
                         target.kind
@@ -430,11 +430,11 @@ impl Lowering<'_> {
                 }
                 Location::ResponseCode
             } else {
-                if target.traits.contains_key("smithy.api#streaming") {
+                if target.traits.contains_key(traits::STREAMING) {
                     return fail("is a stream, which must be the @httpPayload".into());
                 }
                 let key = traits
-                    .get("smithy.api#jsonName")
+                    .get(traits::JSON_NAME)
                     .and_then(Value::as_str)
                     .unwrap_or(name)
                     .to_owned();
@@ -495,16 +495,24 @@ impl Lowering<'_> {
         let Some(shape) = self.shapes.get(target) else {
             return BindingKind::Other;
         };
-        match shape.kind.as_str() {
-            "string" | "enum" => BindingKind::String,
-            "boolean" | "byte" | "short" | "integer" | "long" | "float" | "double"
-            | "bigInteger" | "bigDecimal" | "intEnum" => BindingKind::Scalar,
-            "timestamp" => BindingKind::Timestamp,
-            "blob" => BindingKind::Blob,
-            "document" => BindingKind::Document,
-            "structure" | "union" => BindingKind::Structure,
-            "map" => BindingKind::Map,
-            "list" | "set" => {
+        match shape.kind {
+            ShapeType::String | ShapeType::Enum => BindingKind::String,
+            ShapeType::Boolean
+            | ShapeType::Byte
+            | ShapeType::Short
+            | ShapeType::Integer
+            | ShapeType::Long
+            | ShapeType::Float
+            | ShapeType::Double
+            | ShapeType::BigInteger
+            | ShapeType::BigDecimal
+            | ShapeType::IntEnum => BindingKind::Scalar,
+            ShapeType::Timestamp => BindingKind::Timestamp,
+            ShapeType::Blob => BindingKind::Blob,
+            ShapeType::Document => BindingKind::Document,
+            ShapeType::Structure | ShapeType::Union => BindingKind::Structure,
+            ShapeType::Map => BindingKind::Map,
+            ShapeType::List | ShapeType::Set => {
                 let item = shape.member.as_ref().map(|m| self.binding_kind(&m.target));
                 match item {
                     Some(

@@ -11,6 +11,7 @@ mod resolve;
 mod shapes;
 mod values;
 
+use crate::smithy::{ShapeType, traits};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -18,23 +19,21 @@ use crate::Settings;
 use crate::docs::html_to_markdown;
 use crate::error::{Error, Result};
 use crate::ir::{Dialect, Kind, Location, Operation, Protocol, Service, Shape};
-use crate::load::{AstShape, SmithyVersion};
+use crate::load::AstShape;
 use crate::naming;
 use crate::pattern::Translated;
 
-const VALIDATION_EXCEPTION: &str = "smithy.framework#ValidationException";
-const UNIT: &str = "smithy.api#Unit";
+use crate::smithy::shapes::{UNIT, VALIDATION_EXCEPTION};
 
 type Shapes = BTreeMap<String, AstShape>;
 
 /// Lowers a loaded model's service (`settings.service`, or its only service).
-pub fn lower(version: SmithyVersion, mut shapes: Shapes, settings: &Settings) -> Result<Service> {
+pub fn lower(mut shapes: Shapes, settings: &Settings) -> Result<Service> {
     resolve::apply_statements(&mut shapes)?;
     resolve::flatten_mixins(&mut shapes)?;
     let service_id = resolve::pick_service(&shapes, settings)?;
     let protocol = protocol(&service_id, &shapes[&service_id], settings)?;
     Lowering {
-        version,
         protocol,
         shapes: &shapes,
         renames: &shapes[&service_id].rename,
@@ -44,7 +43,6 @@ pub fn lower(version: SmithyVersion, mut shapes: Shapes, settings: &Settings) ->
 }
 
 struct Lowering<'a> {
-    version: SmithyVersion,
     protocol: Protocol,
     shapes: &'a Shapes,
     renames: &'a BTreeMap<String, String>,
@@ -80,9 +78,7 @@ impl Lowering<'_> {
         }
         shapes::mark_boxes(&mut shapes);
         shapes::mark_shown_in_messages(&mut shapes);
-        let query_compatible = service
-            .traits
-            .contains_key("aws.protocols#awsQueryCompatible");
+        let query_compatible = service.traits.contains_key(traits::AWS_QUERY_COMPATIBLE);
         errors::settle(self, &mut shapes, settings, query_compatible)?;
         if protocol == Protocol::RestJson1 {
             http::check_routes(&operations)?;
@@ -141,7 +137,7 @@ impl Lowering<'_> {
         let mut skipped = Vec::new();
         for op_id in &self.operation_ids(service_id)? {
             let op = self.get(service_id, op_id)?;
-            if op.kind != "operation" {
+            if op.kind != ShapeType::Operation {
                 return Err(Error::Unsupported {
                     shape: op_id.clone(),
                     reason: format!("listed as an operation but is a {}", op.kind),
@@ -235,9 +231,9 @@ impl Lowering<'_> {
         let shape = self.shapes.get(structure)?;
         shape.members.iter().find_map(|(name, member)| {
             let target = self.shapes.get(&member.target)?;
-            let blob_payload = protocol == Protocol::RestJson1 && target.kind == "blob";
-            (target.traits.contains_key("smithy.api#streaming") && !blob_payload).then(|| {
-                let what = if target.kind == "union" {
+            let blob_payload = protocol == Protocol::RestJson1 && target.kind == ShapeType::Blob;
+            (target.traits.contains_key(traits::STREAMING) && !blob_payload).then(|| {
+                let what = if target.kind == ShapeType::Union {
                     "an event stream"
                 } else {
                     "a data stream"
@@ -280,7 +276,7 @@ impl Lowering<'_> {
                         target: member.target.clone(),
                     });
                 }
-                if shape.kind != "enum" && shape.kind != "intEnum" {
+                if shape.kind != ShapeType::Enum && shape.kind != ShapeType::IntEnum {
                     queue.push_back(member.target.clone());
                 }
             }
@@ -339,7 +335,7 @@ impl Lowering<'_> {
         let Some(shape) = self.shapes.get(id) else {
             return Vec::new();
         };
-        if shape.kind == "enum" || shape.kind == "intEnum" {
+        if shape.kind == ShapeType::Enum || shape.kind == ShapeType::IntEnum {
             return Vec::new();
         }
         shape
@@ -395,9 +391,9 @@ impl Lowering<'_> {
 fn protocol(id: &str, service: &AstShape, settings: &Settings) -> Result<Protocol> {
     match settings.protocol_override {
         Some(protocol) => Ok(protocol),
-        None if service.traits.contains_key("aws.protocols#awsJson1_1") => Ok(Protocol::AwsJson1_1),
-        None if service.traits.contains_key("aws.protocols#awsJson1_0") => Ok(Protocol::AwsJson1_0),
-        None if service.traits.contains_key("aws.protocols#restJson1") => Ok(Protocol::RestJson1),
+        None if service.traits.contains_key(traits::AWS_JSON_1_1) => Ok(Protocol::AwsJson1_1),
+        None if service.traits.contains_key(traits::AWS_JSON_1_0) => Ok(Protocol::AwsJson1_0),
+        None if service.traits.contains_key(traits::REST_JSON_1) => Ok(Protocol::RestJson1),
         None => Err(Error::Unsupported {
             shape: id.to_owned(),
             reason: "the service speaks none of awsJson1_0, awsJson1_1 and restJson1".into(),
@@ -407,7 +403,7 @@ fn protocol(id: &str, service: &AstShape, settings: &Settings) -> Result<Protoco
 
 fn docs(traits: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
     traits
-        .get("smithy.api#documentation")
+        .get(traits::DOCUMENTATION)
         .and_then(serde_json::Value::as_str)
         .map(html_to_markdown)
         .unwrap_or_default()

@@ -1,6 +1,7 @@
 //! The model-wide steps before a service is lowered: `apply` statements, mixins, and which
 //! service to generate.
 
+use crate::smithy::{ShapeType, traits};
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Settings;
@@ -12,7 +13,7 @@ use super::Shapes;
 pub(super) fn apply_statements(shapes: &mut Shapes) -> Result<()> {
     let applies: Vec<(String, AstShape)> = shapes
         .iter()
-        .filter(|(_, shape)| shape.kind == "apply")
+        .filter(|(_, shape)| shape.kind == ShapeType::Apply)
         .map(|(id, shape)| (id.clone(), shape.clone()))
         .collect();
     for (id, apply) in applies {
@@ -98,7 +99,7 @@ fn flatten_one(
             members.insert(name.clone(), member.clone());
         }
         for (name, value) in &source.traits {
-            if name != "smithy.api#mixin" {
+            if name != traits::MIXIN {
                 traits.insert(name.clone(), value.clone());
             }
         }
@@ -125,14 +126,14 @@ fn flatten_one(
 pub(super) fn pick_service(shapes: &Shapes, settings: &Settings) -> Result<String> {
     if let Some(id) = &settings.service {
         return match shapes.get(id) {
-            Some(shape) if shape.kind == "service" => Ok(id.clone()),
+            Some(shape) if shape.kind == ShapeType::Service => Ok(id.clone()),
             Some(_) => Err(Error::Service(format!("{id} is not a service shape"))),
             None => Err(Error::Service(format!("the model has no shape {id}"))),
         };
     }
     let services: Vec<&String> = shapes
         .iter()
-        .filter(|(_, s)| s.kind == "service")
+        .filter(|(_, s)| s.kind == ShapeType::Service)
         .map(|(id, _)| id)
         .collect();
     match services.as_slice() {

@@ -1,6 +1,7 @@
 //! Lowers one shape and its members: the shape's kind, each member's effective traits (the
 //! member's own over its target's), field and variant names, and the boxes that break cycles.
 
+use crate::smithy::{ShapeType, traits};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -33,31 +34,33 @@ impl Lowering<'_> {
             shape: id.to_owned(),
             reason: reason.to_owned(),
         };
-        let kind = match ast.kind.as_str() {
-            "structure" if ast.traits.contains_key("smithy.api#unitType") => Kind::Unit,
-            "string" if ast.traits.contains_key("smithy.api#enum") => {
+        let kind = match ast.kind {
+            ShapeType::Structure if ast.traits.contains_key(traits::UNIT_TYPE) => Kind::Unit,
+            ShapeType::String if ast.traits.contains_key(traits::ENUM) => {
                 Kind::Enum(legacy_enum(id, &ast.traits)?)
             }
-            "enum" => Kind::Enum(self.enum_values(id, ast)?),
-            "intEnum" => Kind::IntEnum(self.int_enum_values(id, ast)?),
-            "list" | "set" => {
+            ShapeType::Enum => Kind::Enum(self.enum_values(id, ast)?),
+            ShapeType::IntEnum => Kind::IntEnum(self.int_enum_values(id, ast)?),
+            ShapeType::List | ShapeType::Set => {
                 let member = ast
                     .member
                     .as_ref()
                     .ok_or_else(|| unsupported("a list without a member"))?;
                 Kind::List {
                     member: Box::new(self.member(id, "member", member, in_input)?),
-                    sparse: ast.traits.contains_key("smithy.api#sparse"),
-                    unique: ast.kind == "set" || ast.traits.contains_key("smithy.api#uniqueItems"),
+                    sparse: ast.traits.contains_key(traits::SPARSE),
+                    unique: ast.kind == ShapeType::Set
+                        || ast.traits.contains_key(traits::UNIQUE_ITEMS),
                 }
             }
-            "map" => {
+            ShapeType::Map => {
                 let (Some(key), Some(value)) = (&ast.key, &ast.value) else {
                     return Err(unsupported("a map needs a key and a value"));
                 };
                 let key = self.member(id, "key", key, in_input)?;
                 let key_kind = &self.shapes[&key.target];
-                let string_key = key_kind.kind == "string" || key_kind.kind == "enum";
+                let string_key =
+                    key_kind.kind == ShapeType::String || key_kind.kind == ShapeType::Enum;
                 if !string_key {
                     return Err(unsupported(&format!(
                         "map keys must be strings, not {}",
@@ -67,10 +70,10 @@ impl Lowering<'_> {
                 Kind::Map {
                     key: Box::new(key),
                     value: Box::new(self.member(id, "value", value, in_input)?),
-                    sparse: ast.traits.contains_key("smithy.api#sparse"),
+                    sparse: ast.traits.contains_key(traits::SPARSE),
                 }
             }
-            "structure" | "union" => self.aggregate(id, ast, in_input)?,
+            ShapeType::Structure | ShapeType::Union => self.aggregate(id, ast, in_input)?,
             other => match simple(other) {
                 Some(simple) => Kind::Simple(simple),
                 None => {
@@ -97,13 +100,13 @@ impl Lowering<'_> {
             functions: Default::default(),
             docs: docs(&ast.traits),
             kind,
-            sensitive: ast.traits.contains_key("smithy.api#sensitive"),
+            sensitive: ast.traits.contains_key(traits::SENSITIVE),
             error: None,
         })
     }
 
     fn aggregate(&self, id: &str, ast: &AstShape, in_input: bool) -> Result<Kind> {
-        let is_union = ast.kind == "union";
+        let is_union = ast.kind == ShapeType::Union;
         let mut names = Namespace::default();
         let mut members = Vec::new();
         for (name, member) in &ast.members {
@@ -140,7 +143,7 @@ impl Lowering<'_> {
         let mut names = Namespace::default();
         let mut values = Vec::new();
         for (name, member) in &ast.members {
-            let value = match member.traits.get("smithy.api#enumValue") {
+            let value = match member.traits.get(traits::ENUM_VALUE) {
                 Some(Value::String(value)) => value.clone(),
                 Some(_) => {
                     return Err(Error::Unsupported {
@@ -153,7 +156,7 @@ impl Lowering<'_> {
             values.push(EnumValue {
                 variant: names.allocate(&[naming::variant_name(name)], name),
                 value,
-                internal: member.traits.contains_key("smithy.api#internal"),
+                internal: member.traits.contains_key(traits::INTERNAL),
                 docs: docs(&member.traits),
             });
         }
@@ -166,7 +169,7 @@ impl Lowering<'_> {
         for (name, member) in &ast.members {
             let value = member
                 .traits
-                .get("smithy.api#enumValue")
+                .get(traits::ENUM_VALUE)
                 .and_then(Value::as_i64)
                 .and_then(|v| i32::try_from(v).ok())
                 .ok_or_else(|| Error::Unsupported {
@@ -196,8 +199,8 @@ impl Lowering<'_> {
             target: &target.traits,
         };
         let is_unit = member.target == UNIT;
-        let required = member.traits.contains_key("smithy.api#required") && !is_unit;
-        let timestamp_format = match effective.get("smithy.api#timestampFormat") {
+        let required = member.traits.contains_key(traits::REQUIRED) && !is_unit;
+        let timestamp_format = match effective.get(traits::TIMESTAMP_FORMAT) {
             None => TimestampFormat::EpochSeconds,
             Some(format) => match format.as_str() {
                 Some("epoch-seconds") => TimestampFormat::EpochSeconds,
@@ -211,11 +214,11 @@ impl Lowering<'_> {
                 }
             },
         };
-        let default = match member.traits.get("smithy.api#default") {
+        let default = match member.traits.get(traits::DEFAULT) {
             Some(Value::Null) => None,
             _ if is_unit => None,
             Some(value) => Some(self.default_value(&member_id, &member.target, target, value)?),
-            None => self.implicit_default(member, target),
+            None => None,
         };
         let constraints = if in_input {
             self.constraints(&member_id, target, &effective)?
@@ -230,7 +233,7 @@ impl Lowering<'_> {
             }
             member_docs.push(constraint_docs);
         }
-        let key = match (self.protocol, member.traits.get("smithy.api#jsonName")) {
+        let key = match (self.protocol, member.traits.get(traits::JSON_NAME)) {
             (Protocol::RestJson1, Some(Value::String(json_name))) => json_name.clone(),
             _ => name.to_owned(),
         };
@@ -243,8 +246,8 @@ impl Lowering<'_> {
             default,
             constraints,
             timestamp_format,
-            sensitive: member.traits.contains_key("smithy.api#sensitive")
-                || target.traits.contains_key("smithy.api#sensitive"),
+            sensitive: member.traits.contains_key(traits::SENSITIVE)
+                || target.traits.contains_key(traits::SENSITIVE),
             boxed: false,
             shown_in_messages: false,
             docs: member_docs,
@@ -252,22 +255,22 @@ impl Lowering<'_> {
     }
 }
 
-/// The type of a shape without members, by its AST type name.
-pub(super) fn simple(kind: &str) -> Option<Simple> {
+/// The type of a shape without members.
+pub(super) fn simple(kind: ShapeType) -> Option<Simple> {
     Some(match kind {
-        "blob" => Simple::Blob,
-        "boolean" => Simple::Boolean,
-        "string" => Simple::String,
-        "byte" => Simple::Byte,
-        "short" => Simple::Short,
-        "integer" => Simple::Integer,
-        "long" => Simple::Long,
-        "float" => Simple::Float,
-        "double" => Simple::Double,
-        "bigInteger" => Simple::BigInteger,
-        "bigDecimal" => Simple::BigDecimal,
-        "timestamp" => Simple::Timestamp,
-        "document" => Simple::Document,
+        ShapeType::Blob => Simple::Blob,
+        ShapeType::Boolean => Simple::Boolean,
+        ShapeType::String => Simple::String,
+        ShapeType::Byte => Simple::Byte,
+        ShapeType::Short => Simple::Short,
+        ShapeType::Integer => Simple::Integer,
+        ShapeType::Long => Simple::Long,
+        ShapeType::Float => Simple::Float,
+        ShapeType::Double => Simple::Double,
+        ShapeType::BigInteger => Simple::BigInteger,
+        ShapeType::BigDecimal => Simple::BigDecimal,
+        ShapeType::Timestamp => Simple::Timestamp,
+        ShapeType::Document => Simple::Document,
         _ => return None,
     })
 }
@@ -275,7 +278,7 @@ pub(super) fn simple(kind: &str) -> Option<Simple> {
 /// A Smithy 1.0 string with the `@enum` trait.
 pub(super) fn legacy_enum(id: &str, traits: &BTreeMap<String, Value>) -> Result<Vec<EnumValue>> {
     let entries = traits
-        .get("smithy.api#enum")
+        .get(traits::ENUM)
         .and_then(Value::as_array)
         .ok_or_else(|| Error::Unsupported {
             shape: id.to_owned(),

@@ -2,16 +2,17 @@
 //! constraint traits settled for the target's type (with the pattern translated and numbered),
 //! and the line of rustdoc that states them.
 
+use crate::smithy::{ShapeType, traits};
 use base64::Engine as _;
 use serde_json::Value;
 
+use super::Lowering;
 use super::shapes::{Effective, legacy_enum, simple};
-use super::{Lowering, UNIT};
 use crate::error::{Error, Result};
 use crate::ir::{
     Constraints, DefaultValue, DocumentDefault, Length, Measure, Range, RangeCompare, Simple,
 };
-use crate::load::{AstMember, AstShape, SmithyVersion};
+use crate::load::AstShape;
 use crate::pattern;
 
 /// How many enum values a member's documentation lists before it says how many more there are.
@@ -31,7 +32,7 @@ impl Lowering<'_> {
             shape: member_id.to_owned(),
             reason: format!("@{trait_name} does not apply to {} shapes", target.kind),
         };
-        let length = match effective.get("smithy.api#length") {
+        let length = match effective.get(traits::LENGTH) {
             None => None,
             Some(bounds) => {
                 let measure = match kind {
@@ -46,7 +47,7 @@ impl Lowering<'_> {
                 })
             }
         };
-        let range = match effective.get("smithy.api#range") {
+        let range = match effective.get(traits::RANGE) {
             None => None,
             Some(bounds) => {
                 let integral = match kind {
@@ -57,7 +58,7 @@ impl Lowering<'_> {
                 Some(range(member_id, bounds, integral)?)
             }
         };
-        let pattern = match effective.get("smithy.api#pattern") {
+        let pattern = match effective.get(traits::PATTERN) {
             None => None,
             Some(source) => {
                 if !matches!(kind, TargetKind::String | TargetKind::Enum) {
@@ -104,28 +105,28 @@ impl Lowering<'_> {
         if required {
             parts.push("required".to_owned());
         }
-        if let Some(bounds) = effective.get("smithy.api#length") {
+        if let Some(bounds) = effective.get(traits::LENGTH) {
             parts.push(format!("length {}", bounds_text(bounds)));
         }
-        if let Some(bounds) = effective.get("smithy.api#range") {
+        if let Some(bounds) = effective.get(traits::RANGE) {
             parts.push(format!("range {}", bounds_text(bounds)));
         }
-        if let Some(source) = effective.get("smithy.api#pattern").and_then(Value::as_str) {
+        if let Some(source) = effective.get(traits::PATTERN).and_then(Value::as_str) {
             parts.push(format!("pattern {}", code(source)));
         }
-        let values: Vec<String> = match target.kind.as_str() {
-            "enum" => self
+        let values: Vec<String> = match target.kind {
+            ShapeType::Enum => self
                 .enum_values(target_id, target)?
                 .into_iter()
                 .map(|v| v.value)
                 .collect(),
-            "string" if target.traits.contains_key("smithy.api#enum") => {
+            ShapeType::String if target.traits.contains_key(traits::ENUM) => {
                 legacy_enum(target_id, &target.traits)?
                     .into_iter()
                     .map(|v| v.value)
                     .collect()
             }
-            "intEnum" => self
+            ShapeType::IntEnum => self
                 .int_enum_values(target_id, target)?
                 .into_iter()
                 .map(|v| v.value.to_string())
@@ -161,7 +162,7 @@ impl Lowering<'_> {
         };
         let typed = match (target_kind(target), value) {
             (TargetKind::Enum, Value::String(text)) => {
-                let values = if target.kind == "enum" {
+                let values = if target.kind == ShapeType::Enum {
                     self.enum_values(target_id, target)?
                 } else {
                     legacy_enum(target_id, &target.traits)?
@@ -184,44 +185,21 @@ impl Lowering<'_> {
                         .variant,
                 )
             }
-            (TargetKind::Collection, Value::Array(items)) if target.kind != "map" => {
+            (TargetKind::Collection, Value::Array(items)) if target.kind != ShapeType::Map => {
                 if !items.is_empty() {
                     return Err(unfit("a list's default must be empty"));
                 }
                 DefaultValue::EmptyList
             }
-            (TargetKind::Collection, Value::Object(entries)) if target.kind == "map" => {
+            (TargetKind::Collection, Value::Object(entries)) if target.kind == ShapeType::Map => {
                 if !entries.is_empty() {
                     return Err(unfit("a map's default must be empty"));
                 }
                 DefaultValue::EmptyMap
             }
-            _ => scalar_default(simple(&target.kind), value).map_err(|why| unfit(&why))?,
+            _ => scalar_default(simple(target.kind), value).map_err(|why| unfit(&why))?,
         };
         Ok(typed)
-    }
-
-    /// Smithy 1.0: numbers and booleans are non-null (zero, false) unless boxed.
-    pub(super) fn implicit_default(
-        &self,
-        member: &AstMember,
-        target: &AstShape,
-    ) -> Option<DefaultValue> {
-        if self.version != SmithyVersion::V1
-            || member.target == UNIT
-            || member.traits.contains_key("smithy.api#box")
-            || target.traits.contains_key("smithy.api#box")
-        {
-            return None;
-        }
-        match simple(&target.kind)? {
-            Simple::Boolean => Some(DefaultValue::Boolean(false)),
-            Simple::Byte | Simple::Short | Simple::Integer | Simple::Long => {
-                Some(DefaultValue::Integer(0))
-            }
-            Simple::Float | Simple::Double => Some(DefaultValue::Float(0.0)),
-            _ => None,
-        }
     }
 }
 
@@ -240,14 +218,20 @@ enum TargetKind {
 }
 
 fn target_kind(target: &AstShape) -> TargetKind {
-    match target.kind.as_str() {
-        "string" if target.traits.contains_key("smithy.api#enum") => TargetKind::Enum,
-        "string" => TargetKind::String,
-        "enum" => TargetKind::Enum,
-        "intEnum" => TargetKind::IntEnum,
-        "blob" | "list" | "set" | "map" => TargetKind::Collection,
-        "byte" | "short" | "integer" | "long" => TargetKind::Integer,
-        "float" | "double" | "bigInteger" | "bigDecimal" => TargetKind::Number,
+    match target.kind {
+        ShapeType::String if target.traits.contains_key(traits::ENUM) => TargetKind::Enum,
+        ShapeType::String => TargetKind::String,
+        ShapeType::Enum => TargetKind::Enum,
+        ShapeType::IntEnum => TargetKind::IntEnum,
+        ShapeType::Blob | ShapeType::List | ShapeType::Set | ShapeType::Map => {
+            TargetKind::Collection
+        }
+        ShapeType::Byte | ShapeType::Short | ShapeType::Integer | ShapeType::Long => {
+            TargetKind::Integer
+        }
+        ShapeType::Float | ShapeType::Double | ShapeType::BigInteger | ShapeType::BigDecimal => {
+            TargetKind::Number
+        }
         _ => TargetKind::Other,
     }
 }

@@ -163,6 +163,19 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>, depth
     }
 }
 
+/// The prelude's value shapes (`smithy.api#String`, `smithy.api#PrimitiveInteger`,
+/// `smithy.api#Unit`, ...) as JSON AST shapes by absolute id, with the traits Smithy's prelude
+/// gives them. A loaded model leaves the prelude out, as Smithy's JSON AST does; a reader that
+/// resolves members' targets adds these.
+///
+/// ```
+/// let shapes = smithy_idl::prelude_value_shapes();
+/// assert_eq!(shapes["smithy.api#PrimitiveInteger"]["traits"]["smithy.api#default"], 0);
+/// ```
+pub fn prelude_value_shapes() -> serde_json::Map<String, serde_json::Value> {
+    prelude::value_shapes()
+}
+
 /// The shapes of the prelude (`smithy.api`) that every model can name, as (name, shape type).
 pub fn prelude_shape_names() -> &'static [(&'static str, &'static str)] {
     prelude::PRELUDE_SHAPES

@@ -247,9 +247,70 @@ pub(crate) fn package_trait_type(id: &str) -> Option<&'static str> {
         .map(|(_, kind)| *kind)
 }
 
+/// The prelude's value shapes, which members target (`String`, `Integer`, `PrimitiveInteger`,
+/// `Unit`, ...), by name: type, and the `@default` of the primitive ones.
+const VALUE_SHAPES: &[(&str, &str, Option<bool>)] = &[
+    ("String", "string", None),
+    ("Blob", "blob", None),
+    ("BigInteger", "bigInteger", None),
+    ("BigDecimal", "bigDecimal", None),
+    ("Timestamp", "timestamp", None),
+    ("Document", "document", None),
+    ("Boolean", "boolean", None),
+    ("Byte", "byte", None),
+    ("Short", "short", None),
+    ("Integer", "integer", None),
+    ("Long", "long", None),
+    ("Float", "float", None),
+    ("Double", "double", None),
+    ("PrimitiveBoolean", "boolean", Some(false)),
+    ("PrimitiveByte", "byte", Some(true)),
+    ("PrimitiveShort", "short", Some(true)),
+    ("PrimitiveInteger", "integer", Some(true)),
+    ("PrimitiveLong", "long", Some(true)),
+    ("PrimitiveFloat", "float", Some(true)),
+    ("PrimitiveDouble", "double", Some(true)),
+    ("Unit", "structure", None),
+];
+
+/// The prelude's value shapes as JSON AST shapes by absolute id, as Smithy's prelude defines
+/// them (`@default(false)` or `@default(0)` on the primitive ones, `@unitType` on `Unit`).
+pub(crate) fn value_shapes() -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{Value, json};
+    VALUE_SHAPES
+        .iter()
+        .map(|&(name, kind, primitive)| {
+            let traits = match (name, primitive) {
+                ("Unit", _) => json!({ "smithy.api#unitType": {} }),
+                (_, Some(false)) => json!({ "smithy.api#default": false }),
+                (_, Some(true)) => json!({ "smithy.api#default": 0 }),
+                (_, None) => Value::Null,
+            };
+            let mut shape = json!({ "type": kind });
+            if !traits.is_null() {
+                shape["traits"] = traits;
+            }
+            (format!("smithy.api#{name}"), shape)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every value shape is a prelude shape of the same type.
+    #[test]
+    fn value_shapes_are_prelude_shapes() {
+        for (id, shape) in value_shapes() {
+            let name = id.trim_start_matches("smithy.api#");
+            let kind = PRELUDE_SHAPES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, k)| *k);
+            assert_eq!(kind, shape["type"].as_str(), "{id}");
+        }
+    }
 
     #[test]
     fn package_traits_are_sorted() {

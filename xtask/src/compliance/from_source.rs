@@ -66,10 +66,10 @@ impl Source {
         }
     }
 
-    /// The model as JSON AST text: the JSON file as it is, or the IDL loaded.
-    pub(crate) fn model_json(self) -> Result<String> {
+    /// The model, loaded from its files.
+    pub(crate) fn model(self) -> Result<smithy_server_codegen::Model> {
         let files = self.files();
-        smithy_server_codegen::model_json(&files).with_context(|| {
+        smithy_server_codegen::Model::from_files(&files).with_context(|| {
             let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
             format!("loading {}", shown.join(", "))
         })
@@ -122,19 +122,22 @@ fn write_workspace(source: Source) -> Result<Workspace> {
     let root = project_root();
     let dir = root.join("target").join("compliance");
     let crates = dir.join(source.flag());
-    let json = source.model_json()?;
+    let loaded = source.model()?;
     // The malformed-request cases read the model when they run: the IDL's is written out.
     let model = match source {
         Source::Json => source.files().remove(0),
         Source::Idl => {
             let path = crates.join("aws-protocol-tests.json");
-            codegen::ensure_file_contents(&path, &json, false)?;
+            codegen::ensure_file_contents(&path, &loaded.as_json().to_string(), false)?;
             path
         }
     };
     let harness = Path::new("tests/protocol/compliance");
     copy_harness(&root.join(harness), &crates.join(harness))?;
-    let suite = ProtocolTests { source, json };
+    let suite = ProtocolTests {
+        source,
+        model: loaded,
+    };
     let command = format!("cargo xtask compliance --from {}", source.flag());
     let destination = Destination {
         root: crates.clone(),

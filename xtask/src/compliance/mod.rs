@@ -58,15 +58,15 @@ struct Source<'a> {
     params: Option<&'a String>,
 }
 
-/// Generates the compliance tests of the service `settings.service` of `model_json`.
+/// Generates the compliance tests of the service `settings.service` of `model`.
 pub(crate) fn generate_tests(
-    model_json: &str,
+    model: &smithy_server_codegen::Model,
     settings: &Settings,
     compliance: &ComplianceSettings,
 ) -> Result<ComplianceTests> {
-    let (version, shapes) = load::load(model_json)?;
+    let shapes = load::load(model.as_json())?;
     let raw = shapes.clone();
-    let service = lower::lower(version, shapes, settings)?;
+    let service = lower::lower(shapes, settings)?;
     let protocol = match service.protocol {
         Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
         Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
