@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 use smithy_server_codegen::ir::{
-    HttpOperation, Location, PayloadKind, QueryLiteral, Service, TimestampFormat, UriSegment,
+    BodyMedia, HttpOperation, Items, Kind, Location, MessageBindings, Operation, PayloadKind,
+    QueryLiteral, Service, TextKind, TimestampFormat, UriSegment,
 };
 use smithy_server_codegen::{Settings, load, lower};
 
@@ -27,23 +28,57 @@ fn rest_json() -> Service {
     lower_json(&model, "aws.protocoltests.restjson#RestJson").expect("RestJson lowers")
 }
 
-fn http<'a>(service: &'a Service, name: &str) -> &'a HttpOperation {
+fn operation<'a>(service: &'a Service, name: &str) -> &'a Operation {
     service
         .operations
         .iter()
         .find(|op| op.name == name)
-        .and_then(|op| op.http.as_ref())
+        .unwrap_or_else(|| panic!("{name} is an operation"))
+}
+
+fn http<'a>(service: &'a Service, name: &str) -> &'a HttpOperation {
+    operation(service, name)
+        .http
+        .as_ref()
         .unwrap_or_else(|| panic!("{name} has HTTP bindings"))
 }
 
+/// Where the member `member` of the structure `structure` travels in `bindings`, which name
+/// members by their index.
 fn location<'a>(
-    bindings: Option<&'a smithy_server_codegen::ir::MessageBindings>,
+    service: &Service,
+    structure: &str,
+    bindings: Option<&'a MessageBindings>,
     member: &str,
 ) -> &'a Location {
+    let Kind::Structure(members) = &service.shapes[structure].kind else {
+        panic!("{structure} is a structure");
+    };
+    let index = members
+        .iter()
+        .position(|m| m.name == member)
+        .unwrap_or_else(|| panic!("{structure} has the member {member}"));
     &bindings
-        .and_then(|b| b.members.iter().find(|m| m.member == member))
+        .and_then(|b| b.members.iter().find(|m| m.member == index))
         .unwrap_or_else(|| panic!("member {member} is bound"))
         .location
+}
+
+/// Where a member of an operation's input travels.
+fn input<'a>(service: &'a Service, op: &str, member: &str) -> &'a Location {
+    let input = operation(service, op).input.as_deref().expect("an input");
+    location(service, input, http(service, op).input.as_ref(), member)
+}
+
+/// Where a member of an operation's output travels (its bindings are on its shape).
+fn output<'a>(service: &'a Service, op: &str, member: &str) -> &'a Location {
+    let output = operation(service, op).output.as_deref().expect("an output");
+    location(
+        service,
+        output,
+        service.shapes[output].http.as_ref(),
+        member,
+    )
 }
 
 #[test]
@@ -64,7 +99,7 @@ fn every_rest_json_operation_is_routed() {
 fn labels_and_greedy_labels() {
     let service = rest_json();
     let op = http(&service, "HttpRequestWithGreedyLabelInPath");
-    assert_eq!(op.method, "GET");
+    assert_eq!(op.method, http::Method::GET);
     assert_eq!(
         op.uri.segments,
         vec![
@@ -76,18 +111,23 @@ fn labels_and_greedy_labels() {
         ]
     );
     assert_eq!(
-        location(op.input.as_ref(), "baz"),
+        input(&service, "HttpRequestWithGreedyLabelInPath", "baz"),
         &Location::Label {
+            index: 1,
             greedy: true,
-            format: TimestampFormat::DateTime
+            text: TextKind::String,
         }
     );
-    let labels = http(&service, "HttpRequestWithLabels");
+    // The URI is `/HttpRequestWithLabels/{string}/{short}/.../{timestamp}`: its eighth label.
     assert_eq!(
-        location(labels.input.as_ref(), "timestamp"),
+        input(&service, "HttpRequestWithLabels", "timestamp"),
         &Location::Label {
+            index: 7,
             greedy: false,
-            format: TimestampFormat::DateTime
+            text: TextKind::Timestamp {
+                wire: TimestampFormat::DateTime,
+                json: TimestampFormat::EpochSeconds,
+            },
         }
     );
 }
@@ -109,39 +149,59 @@ fn query_literals_and_parameters() {
             },
         ]
     );
-    let all = http(&service, "AllQueryStringTypes");
     assert_eq!(
-        location(all.input.as_ref(), "queryParamsMapOfStringList"),
-        &Location::QueryParams
+        input(
+            &service,
+            "AllQueryStringTypes",
+            "queryParamsMapOfStringList"
+        ),
+        &Location::QueryParams { lists: true }
     );
     assert!(matches!(
-        location(all.input.as_ref(), "queryTimestamp"),
-        Location::Query { key, format: TimestampFormat::DateTime } if key == "Timestamp"
+        input(&service, "AllQueryStringTypes", "queryTimestamp"),
+        Location::Query {
+            key,
+            text: TextKind::Timestamp { wire: TimestampFormat::DateTime, .. },
+            items: Items::One,
+        } if key == "Timestamp"
+    ));
+    assert!(matches!(
+        input(&service, "AllQueryStringTypes", "queryIntegerList"),
+        Location::Query {
+            text: TextKind::Integer,
+            items: Items::List { sparse: false },
+            ..
+        }
     ));
 }
 
 #[test]
 fn headers_take_their_location_s_timestamp_format() {
     let service = rest_json();
-    let op = http(&service, "TimestampFormatHeaders");
     for (member, format) in [
         ("defaultFormat", TimestampFormat::HttpDate),
         ("memberEpochSeconds", TimestampFormat::EpochSeconds),
         ("memberDateTime", TimestampFormat::DateTime),
         ("targetEpochSeconds", TimestampFormat::EpochSeconds),
     ] {
-        for bindings in [op.input.as_ref(), op.output.as_ref()] {
-            match location(bindings, member) {
-                Location::Header { format: actual, .. } => assert_eq!(*actual, format, "{member}"),
+        for location in [
+            input(&service, "TimestampFormatHeaders", member),
+            output(&service, "TimestampFormatHeaders", member),
+        ] {
+            match location {
+                Location::Header {
+                    text: TextKind::Timestamp { wire, .. },
+                    ..
+                } => assert_eq!(*wire, format, "{member}"),
                 other => panic!("{member} is in {other:?}"),
             }
         }
     }
-    let prefix = http(&service, "HttpPrefixHeaders");
     assert_eq!(
-        location(prefix.input.as_ref(), "fooMap"),
+        input(&service, "HttpPrefixHeaders", "fooMap"),
         &Location::PrefixHeaders {
-            prefix: "x-foo-".into()
+            prefix: "x-foo-".into(),
+            sparse: false,
         }
     );
 }
@@ -149,61 +209,62 @@ fn headers_take_their_location_s_timestamp_format() {
 #[test]
 fn payloads_and_media_types() {
     let service = rest_json();
-    let blob = http(&service, "HttpPayloadTraits");
     assert_eq!(
-        location(blob.input.as_ref(), "blob"),
+        input(&service, "HttpPayloadTraits", "blob"),
         &Location::Payload {
             kind: PayloadKind::Blob { streaming: false },
             media_type: "application/octet-stream".into()
         }
     );
-    let streaming = http(&service, "StreamingTraits");
     assert!(matches!(
-        location(streaming.input.as_ref(), "blob"),
+        input(&service, "StreamingTraits", "blob"),
         Location::Payload {
             kind: PayloadKind::Blob { streaming: true },
             ..
         }
     ));
-    let media = http(&service, "HttpPayloadTraitsWithMediaType");
     assert_eq!(
-        location(media.input.as_ref(), "blob"),
+        input(&service, "HttpPayloadTraitsWithMediaType", "blob"),
         &Location::Payload {
             kind: PayloadKind::Blob { streaming: false },
             media_type: "text/plain".into()
         }
+    );
+    let media = http(&service, "HttpPayloadTraitsWithMediaType");
+    assert_eq!(media.request_body, BodyMedia::Exact("text/plain".into()));
+    assert_eq!(
+        http(&service, "HttpPayloadTraits").request_body,
+        BodyMedia::Any
+    );
+    assert_eq!(
+        http(&service, "SimpleScalarProperties").request_body,
+        BodyMedia::Json
     );
 }
 
 #[test]
 fn json_names_and_response_codes() {
     let service = rest_json();
-    let op = http(&service, "SimpleScalarProperties");
     assert!(matches!(
-        location(op.output.as_ref(), "foo"),
+        output(&service, "SimpleScalarProperties", "foo"),
         Location::Header { name, .. } if name == "X-Foo"
     ));
-    let names = http(&service, "JsonUnions");
     assert!(matches!(
-        location(names.input.as_ref(), "contents"),
+        input(&service, "JsonUnions", "contents"),
         Location::Body { key } if key == "contents"
     ));
-    let code = http(&service, "HttpResponseCode");
     assert_eq!(
-        location(code.output.as_ref(), "Status"),
+        output(&service, "HttpResponseCode", "Status"),
         &Location::ResponseCode
     );
-    let error = service
-        .shapes
-        .get("aws.protocoltests.restjson#ComplexError")
-        .and_then(|s| s.error.as_ref())
-        .and_then(|e| e.http.as_ref());
+    let complex = "aws.protocoltests.restjson#ComplexError";
+    let error = service.shapes[complex].http.as_ref();
     assert!(matches!(
-        location(error, "Header"),
+        location(&service, complex, error, "Header"),
         Location::Header { name, .. } if name == "X-Header"
     ));
     assert_eq!(
-        location(error, "TopLevel"),
+        location(&service, complex, error, "TopLevel"),
         &Location::Body {
             key: "TopLevel".into()
         }

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Emitter, ident};
-use crate::ir::{Kind, Member, Shape, Simple, TimestampFormat};
+use crate::ir::{Kind, Location, Member, Shape, Simple, TimestampFormat};
 use smithy_patterns::Engine;
 
 impl Emitter<'_> {
@@ -75,10 +75,12 @@ impl Emitter<'_> {
                 let ty = self.type_path(shape);
                 let body = functions.write_body.as_ref().map(|ser_body| {
                     let ser_body = ident(ser_body);
-                    let in_body = self.body_members(&shape.id);
-                    let members: Vec<&Member> = members
+                    let members: Vec<&Member> = shape
+                        .http
                         .iter()
-                        .filter(|m| in_body.contains(&m.name.as_str()))
+                        .flat_map(|bindings| &bindings.members)
+                        .filter(|b| matches!(b.location, Location::Body { .. }))
+                        .map(|b| &members[b.member])
                         .collect();
                     let writes = self.member_writes(&members);
                     let (input, object) = if members.is_empty() {

@@ -1,48 +1,21 @@
 //! restJson1's generated glue: each operation's `HttpOperation` impl (its route, the media
 //! types of its bodies, the reading of its input from labels, query, headers and body, and the
 //! writing of its output as status, headers and body), the header members of errors, and the
-//! server module's route table, dispatch and `Router`.
+//! server module's route table, dispatch and `Router`. Every fact comes settled from lower (the
+//! member a binding names is an index, a label's place, a value's text kind, a body's media):
+//! this module only walks the bindings and spells them as tokens.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Emitter, ident};
 use crate::ir::{
-    Binding, HttpOperation, Kind, Location, Member, MessageBindings, Operation, PayloadKind,
-    Simple, TimestampFormat,
+    Binding, BodyMedia, HttpOperation, Items, Kind, Location, Member, Operation, PayloadKind,
+    TextKind,
 };
 
-/// Where a bound member's text comes from, for [`Emitter::text_kind`].
-#[derive(Clone, Copy)]
-enum Place {
-    Header { base64: bool },
-    Other,
-}
-
 impl Emitter<'_> {
-    /// The bindings of a structure written as an output or error.
-    fn message_bindings(&self, id: &str) -> Option<&MessageBindings> {
-        let output = self.service.operations.iter().find_map(|op| {
-            let http = op.http.as_ref()?;
-            (op.output.as_deref() == Some(id)).then_some(http.output.as_ref())?
-        });
-        output.or_else(|| self.shape(id).error.as_ref()?.http.as_ref())
-    }
-
-    /// The members of an output or error that its JSON body carries.
-    pub(super) fn body_members(&self, id: &str) -> Vec<&str> {
-        self.message_bindings(id)
-            .map(|bindings| {
-                bindings
-                    .members
-                    .iter()
-                    .filter(|b| matches!(b.location, Location::Body { .. }))
-                    .map(|b| b.member.as_str())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
+    /// The members of a message structure, which its bindings name by index.
     fn members_of(&self, id: &str) -> &[Member] {
         match &self.shape(id).kind {
             Kind::Structure(members) => members,
@@ -50,88 +23,41 @@ impl Emitter<'_> {
         }
     }
 
-    fn member<'m>(&self, members: &'m [Member], name: &str) -> Option<&'m Member> {
-        members.iter().find(|m| m.name == name)
-    }
-
-    /// `rt::rest::TextKind` of a bound scalar member (or list item) of `target`.
-    fn text_kind(
-        &self,
-        target: &str,
-        wire: TimestampFormat,
-        json: TimestampFormat,
-        place: Place,
-    ) -> TokenStream {
+    /// `rt::rest::TextKind` of a value bound to text.
+    fn text_kind(&self, text: TextKind) -> TokenStream {
         let rt = &self.rt;
-        let kind = match &self.shape(target).kind {
-            Kind::Enum(_) => quote!(String),
-            Kind::IntEnum(_) => quote!(Integer),
-            Kind::Simple(simple) => match simple {
-                Simple::String => match place {
-                    Place::Header { base64: true } => quote!(MediaTypeString),
-                    _ => quote!(String),
-                },
-                Simple::Boolean => quote!(Boolean),
-                Simple::Byte => quote!(Byte),
-                Simple::Short => quote!(Short),
-                Simple::Integer => quote!(Integer),
-                Simple::Long => quote!(Long),
-                Simple::Float => quote!(Float),
-                Simple::Double => quote!(Double),
-                Simple::BigInteger => quote!(BigInteger),
-                Simple::BigDecimal => quote!(BigDecimal),
-                Simple::Blob => quote!(Blob),
-                Simple::Timestamp => {
-                    let wire = self.timestamp_format(wire);
-                    let json = self.timestamp_format(json);
-                    return quote!(#rt::rest::TextKind::Timestamp { wire: #wire, json: #json });
-                }
-                Simple::Document => quote!(String),
-            },
-            _ => quote!(String),
+        let kind = match text {
+            TextKind::String | TextKind::Enum => quote!(String),
+            TextKind::MediaTypeString => quote!(MediaTypeString),
+            TextKind::IntEnum | TextKind::Integer => quote!(Integer),
+            TextKind::Boolean => quote!(Boolean),
+            TextKind::Byte => quote!(Byte),
+            TextKind::Short => quote!(Short),
+            TextKind::Long => quote!(Long),
+            TextKind::Float => quote!(Float),
+            TextKind::Double => quote!(Double),
+            TextKind::BigInteger => quote!(BigInteger),
+            TextKind::BigDecimal => quote!(BigDecimal),
+            TextKind::Blob => quote!(Blob),
+            TextKind::Timestamp { wire, json } => {
+                let wire = self.timestamp_format(wire);
+                let json = self.timestamp_format(json);
+                return quote!(#rt::rest::TextKind::Timestamp { wire: #wire, json: #json });
+            }
         };
         quote!(#rt::rest::TextKind::#kind)
     }
 
-    /// The list item member of a list target, if the target is a list.
-    fn list_item(&self, target: &str) -> Option<&Member> {
-        match &self.shape(target).kind {
-            Kind::List { member, .. } => Some(member),
-            _ => None,
-        }
-    }
-
-    /// What a request or response body is, for its media-type checks.
-    fn body_media(&self, bindings: Option<&MessageBindings>) -> TokenStream {
+    /// `rt::rest::text::BodyMedia` of a body.
+    fn body_media(&self, media: &BodyMedia) -> TokenStream {
         let rt = &self.rt;
-        let Some(bindings) = bindings else {
-            return quote!(#rt::rest::text::BodyMedia::None);
-        };
-        let content_type_header = bindings.members.iter().any(|b| {
-            matches!(&b.location, Location::Header { name, .. } if name.eq_ignore_ascii_case("content-type"))
-        });
-        let payload = bindings.members.iter().find_map(|b| match &b.location {
-            Location::Payload { kind, media_type } => Some((*kind, media_type)),
-            _ => None,
-        });
-        if let Some((kind, media_type)) = payload {
-            return match kind {
-                PayloadKind::Json | PayloadKind::Document => {
-                    quote!(#rt::rest::text::BodyMedia::Json)
-                }
-                _ if content_type_header => quote!(#rt::rest::text::BodyMedia::Any),
-                PayloadKind::Blob { .. } if media_type == "application/octet-stream" => {
-                    quote!(#rt::rest::text::BodyMedia::Any)
-                }
-                PayloadKind::Blob { .. } | PayloadKind::Text => {
-                    quote!(#rt::rest::text::BodyMedia::Exact(#media_type))
-                }
-            };
-        }
-        if bindings.members.is_empty() || bindings.has_body_members() {
-            quote!(#rt::rest::text::BodyMedia::Json)
-        } else {
-            quote!(#rt::rest::text::BodyMedia::None)
+        match media {
+            BodyMedia::None => quote!(#rt::rest::text::BodyMedia::None),
+            BodyMedia::Json => quote!(#rt::rest::text::BodyMedia::Json),
+            BodyMedia::Any => quote!(#rt::rest::text::BodyMedia::Any),
+            BodyMedia::Exact(media_type) => {
+                quote!(#rt::rest::text::BodyMedia::Exact(#media_type))
+            }
         }
     }
 
@@ -140,13 +66,13 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let name = ident(&op.type_name);
         let op_name = &op.name;
-        let method = &http.method;
+        let method = http.method.as_str();
         let uri = &http.uri.text;
         let input = self.io_type(op.input.as_ref());
         let output = self.io_type(op.output.as_ref());
         let error = ident(&op.error_name);
-        let request_body = self.body_media(http.input.as_ref());
-        let response_body = self.body_media(http.output.as_ref());
+        let request_body = self.body_media(&http.request_body);
+        let response_body = self.body_media(&http.response_body);
         let decode = self.decode_request(op, http);
         let encode = self.encode_response(op, http);
         let validation_error = (op.dialect == crate::ir::Dialect::Smithy).then(|| {
@@ -187,101 +113,13 @@ impl Emitter<'_> {
         };
         let members = self.members_of(input_id);
         let read = Self::function(self.shape(input_id).functions.read.as_ref());
-        let labels: Vec<&str> =
-            http.uri
-                .segments
-                .iter()
-                .filter_map(|s| match s {
-                    crate::ir::UriSegment::Label(name)
-                    | crate::ir::UriSegment::GreedyLabel(name) => Some(name.as_str()),
-                    crate::ir::UriSegment::Literal(_) => None,
-                })
-                .collect();
         let body = bindings
             .has_body_members()
             .then(|| quote!(input.json_body();));
         let steps: Vec<TokenStream> = bindings
             .members
             .iter()
-            .filter_map(|binding| {
-                let member = self.member(members, &binding.member)?;
-                let key = &member.key;
-                let json = member.timestamp_format;
-                Some(match &binding.location {
-                    Location::Body { .. } | Location::ResponseCode => return None,
-                    Location::Label { greedy: true, .. } => {
-                        let index = labels.iter().position(|l| *l == binding.member)?;
-                        quote!(input.greedy_label(#key, #index);)
-                    }
-                    Location::Label { format, .. } => {
-                        let index = labels.iter().position(|l| *l == binding.member)?;
-                        let kind = self.text_kind(&member.target, *format, json, Place::Other);
-                        quote!(input.label(#key, #index, #kind);)
-                    }
-                    Location::Query { key: name, format } => match self.list_item(&member.target) {
-                        Some(item) => {
-                            let kind = self.text_kind(
-                                &item.target,
-                                *format,
-                                item.timestamp_format,
-                                Place::Other,
-                            );
-                            quote!(input.query_list(#key, #name, #kind);)
-                        }
-                        None => {
-                            let kind = self.text_kind(&member.target, *format, json, Place::Other);
-                            quote!(input.query(#key, #name, #kind);)
-                        }
-                    },
-                    Location::QueryParams => {
-                        let lists = match &self.shape(&member.target).kind {
-                            Kind::Map { value, .. } => self.list_item(&value.target).is_some(),
-                            _ => false,
-                        };
-                        quote!(input.query_params(#key, #lists);)
-                    }
-                    Location::Header {
-                        name,
-                        format,
-                        base64,
-                    } => {
-                        let lower = name.to_ascii_lowercase();
-                        match self.list_item(&member.target) {
-                            Some(item) => {
-                                let kind = self.text_kind(
-                                    &item.target,
-                                    *format,
-                                    item.timestamp_format,
-                                    Place::Header { base64: false },
-                                );
-                                quote!(input.header_list(#key, #lower, #kind);)
-                            }
-                            None => {
-                                let kind = self.text_kind(
-                                    &member.target,
-                                    *format,
-                                    json,
-                                    Place::Header { base64: *base64 },
-                                );
-                                quote!(input.header(#key, #lower, #kind);)
-                            }
-                        }
-                    }
-                    Location::PrefixHeaders { prefix } => {
-                        let lower = prefix.to_ascii_lowercase();
-                        quote!(input.prefix_headers(#key, #lower);)
-                    }
-                    Location::Payload { kind, .. } => {
-                        let payload = match kind {
-                            PayloadKind::Json => quote!(Json),
-                            PayloadKind::Document => quote!(Document),
-                            PayloadKind::Blob { .. } => quote!(Blob),
-                            PayloadKind::Text => quote!(Text),
-                        };
-                        quote!(input.payload(#key, #rt::rest::Payload::#payload);)
-                    }
-                })
-            })
+            .filter_map(|binding| self.read_binding(&members[binding.member], &binding.location))
             .collect();
         let binding = if body.is_none() && steps.is_empty() {
             quote!(input)
@@ -298,21 +136,81 @@ impl Emitter<'_> {
         }
     }
 
-    /// The text of a scalar value `value: &T` for a header.
-    fn header_text(&self, target: &str, format: TimestampFormat, base64: bool) -> TokenStream {
+    /// The statement reading one input member from where it travels (none for the body's
+    /// members, which the JSON body carries).
+    fn read_binding(&self, member: &Member, location: &Location) -> Option<TokenStream> {
         let rt = &self.rt;
-        match &self.shape(target).kind {
-            Kind::Enum(_) => quote!(value.as_str()),
-            Kind::IntEnum(_) => quote!(value.value().to_string()),
-            Kind::Simple(Simple::String) if base64 => {
+        let key = &member.key;
+        Some(match location {
+            Location::Body { .. } | Location::ResponseCode => return None,
+            Location::Label {
+                index,
+                greedy: true,
+                ..
+            } => quote!(input.greedy_label(#key, #index);),
+            Location::Label { index, text, .. } => {
+                let kind = self.text_kind(*text);
+                quote!(input.label(#key, #index, #kind);)
+            }
+            Location::Query {
+                key: name,
+                text,
+                items,
+            } => {
+                let kind = self.text_kind(*text);
+                match items {
+                    Items::List { .. } => quote!(input.query_list(#key, #name, #kind);),
+                    Items::One => quote!(input.query(#key, #name, #kind);),
+                }
+            }
+            Location::QueryParams { lists } => quote!(input.query_params(#key, #lists);),
+            Location::Header { name, text, items } => {
+                let lower = name.to_ascii_lowercase();
+                let kind = self.text_kind(*text);
+                match items {
+                    Items::List { .. } => quote!(input.header_list(#key, #lower, #kind);),
+                    Items::One => quote!(input.header(#key, #lower, #kind);),
+                }
+            }
+            Location::PrefixHeaders { prefix, .. } => {
+                let lower = prefix.to_ascii_lowercase();
+                quote!(input.prefix_headers(#key, #lower);)
+            }
+            Location::Payload { kind, .. } => {
+                let payload = match kind {
+                    PayloadKind::Json => quote!(Json),
+                    PayloadKind::Document => quote!(Document),
+                    PayloadKind::Blob { .. } => quote!(Blob),
+                    PayloadKind::Text => quote!(Text),
+                };
+                quote!(input.payload(#key, #rt::rest::Payload::#payload);)
+            }
+        })
+    }
+
+    /// The text of a scalar value `value: &T` for a header.
+    fn header_text(&self, text: TextKind) -> TokenStream {
+        let rt = &self.rt;
+        match text {
+            TextKind::Enum | TextKind::String => quote!(value.as_str()),
+            TextKind::IntEnum => quote!(value.value().to_string()),
+            TextKind::MediaTypeString => {
                 quote!(#rt::rest::text::format_media_type_string(value))
             }
-            Kind::Simple(Simple::String) => quote!(value.as_str()),
-            Kind::Simple(Simple::Timestamp) => {
-                let format = self.timestamp_format(format);
+            TextKind::Timestamp { wire, .. } => {
+                let format = self.timestamp_format(wire);
                 quote!(#rt::rest::text::format_timestamp(value, #format))
             }
-            _ => quote!(#rt::rest::ToText::to_text(value)),
+            TextKind::Boolean
+            | TextKind::Byte
+            | TextKind::Short
+            | TextKind::Integer
+            | TextKind::Long
+            | TextKind::Float
+            | TextKind::Double
+            | TextKind::BigInteger
+            | TextKind::BigDecimal
+            | TextKind::Blob => quote!(#rt::rest::ToText::to_text(value)),
         }
     }
 
@@ -327,43 +225,28 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let field = ident(&member.rust_name);
         let write = match &binding.location {
-            Location::Header {
-                name,
-                format,
-                base64,
-            } => match self.list_item(&member.target) {
-                Some(item) => {
-                    let sparse = matches!(
-                        self.shape(&member.target).kind,
-                        Kind::List { sparse: true, .. }
-                    );
-                    let items = if sparse {
+            Location::Header { name, text, items } => match items {
+                Items::List { sparse } => {
+                    let values = if *sparse {
                         quote!(value.iter().flatten())
                     } else {
                         quote!(value.iter())
                     };
-                    if matches!(
-                        self.shape(&item.target).kind,
-                        Kind::Simple(Simple::Timestamp)
-                    ) {
-                        let format = self.timestamp_format(*format);
-                        quote!(response.timestamp_list(#name, #items, #format);)
+                    if let TextKind::Timestamp { wire, .. } = text {
+                        let format = self.timestamp_format(*wire);
+                        quote!(response.timestamp_list(#name, #values, #format);)
                     } else {
-                        let text = self.header_text(&item.target, *format, false);
-                        quote!(response.header_list(#name, #items.map(|value| #text));)
+                        let text = self.header_text(*text);
+                        quote!(response.header_list(#name, #values.map(|value| #text));)
                     }
                 }
-                None => {
-                    let text = self.header_text(&member.target, *format, *base64);
+                Items::One => {
+                    let text = self.header_text(*text);
                     quote!(response.header(#name, #text);)
                 }
             },
-            Location::PrefixHeaders { prefix } => {
-                let sparse = matches!(
-                    self.shape(&member.target).kind,
-                    Kind::Map { sparse: true, .. }
-                );
-                if sparse {
+            Location::PrefixHeaders { prefix, sparse } => {
+                if *sparse {
                     quote!(response.prefix_headers(#prefix, value.iter().filter_map(|(k, v)| v.as_ref().map(|v| (k, v))));)
                 } else {
                     quote!(response.prefix_headers(#prefix, value);)
@@ -393,7 +276,7 @@ impl Emitter<'_> {
             Location::Body { .. }
             | Location::Label { .. }
             | Location::Query { .. }
-            | Location::QueryParams => {
+            | Location::QueryParams { .. } => {
                 return None;
             }
         };
@@ -413,8 +296,12 @@ impl Emitter<'_> {
 
     fn encode_response(&self, op: &Operation, http: &HttpOperation) -> TokenStream {
         let rt = &self.rt;
-        let code = http.code;
-        let (Some(output_id), Some(bindings)) = (&op.output, &http.output) else {
+        let code = http.code.as_u16();
+        let Some((output_id, bindings)) = op
+            .output
+            .as_ref()
+            .and_then(|id| Some((id, self.shape(id).http.as_ref()?)))
+        else {
             return quote! {
                 fn encode_response(output: &Self::Output) -> #rt::rest::RestResponse {
                     let () = output;
@@ -434,10 +321,9 @@ impl Emitter<'_> {
         };
         let mut ordered: Vec<&Binding> = bindings.members.iter().collect();
         ordered.sort_by_key(rank);
-        let writes = ordered.into_iter().filter_map(|binding| {
-            let member = self.member(members, &binding.member)?;
-            self.write_binding(&source, member, binding)
-        });
+        let writes = ordered
+            .into_iter()
+            .filter_map(|binding| self.write_binding(&source, &members[binding.member], binding));
         let body = if bindings.payload().is_some() {
             TokenStream::new()
         } else {
@@ -470,7 +356,7 @@ impl Emitter<'_> {
     /// An error's `write_headers`, when it has members bound to headers.
     pub(super) fn error_headers(&self, id: &str) -> TokenStream {
         let rt = &self.rt;
-        let Some(bindings) = self.shape(id).error.as_ref().and_then(|e| e.http.as_ref()) else {
+        let Some(bindings) = self.shape(id).http.as_ref() else {
             return TokenStream::new();
         };
         let members = self.members_of(id);
@@ -485,10 +371,7 @@ impl Emitter<'_> {
             .filter(|b| matches!(b.location, Location::PrefixHeaders { .. }));
         let writes: Vec<TokenStream> = headers
             .chain(prefixed)
-            .filter_map(|binding| {
-                let member = self.member(members, &binding.member)?;
-                self.write_binding(&source, member, binding)
-            })
+            .filter_map(|binding| self.write_binding(&source, &members[binding.member], binding))
             .collect();
         if writes.is_empty() {
             return TokenStream::new();
@@ -506,7 +389,7 @@ impl Emitter<'_> {
         let trait_name = ident(&self.service.trait_name);
         let routes = self.service.operations.iter().filter_map(|op| {
             let http = op.http.as_ref()?;
-            let method = &http.method;
+            let method = http.method.as_str();
             let uri = &http.uri.text;
             Some(quote!((#method, #uri)))
         });

@@ -8,8 +8,8 @@ mod http;
 use std::collections::BTreeMap;
 
 pub use http::{
-    Binding, HttpOperation, Location, MessageBindings, PayloadKind, QueryLiteral, UriPattern,
-    UriSegment,
+    Binding, BodyMedia, HttpOperation, Items, Location, MessageBindings, PayloadKind, QueryLiteral,
+    TextKind, UriLabel, UriPattern, UriSegment,
 };
 
 use crate::pattern::Translated;
@@ -149,6 +149,9 @@ pub struct Shape {
     pub sensitive: bool,
     /// `@error`, for error structures.
     pub error: Option<ErrorInfo>,
+    /// Where its members travel when a restJson1 service writes it as an operation's output or
+    /// as an error (headers, the status, the payload, the body).
+    pub http: Option<MessageBindings>,
 }
 
 /// The `json` module functions of a shape, each named uniquely in that module. Structures,
@@ -181,8 +184,6 @@ pub struct ErrorInfo {
     pub message: Option<MessageField>,
     /// Optional members filled when unset (see [`crate::Settings::error_fills`]).
     pub fills: Vec<ErrorFill>,
-    /// Where its members travel, for restJson1 services (headers, payload, body).
-    pub http: Option<MessageBindings>,
 }
 
 /// An error structure's message member.

@@ -105,7 +105,6 @@ pub(super) fn settle(
             query_error,
             message,
             fills,
-            http: None,
         });
     }
     Ok(())

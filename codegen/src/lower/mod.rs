@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use crate::Settings;
 use crate::docs::html_to_markdown;
 use crate::error::{Error, Result};
-use crate::ir::{Dialect, Kind, Location, Operation, Protocol, Service, Shape};
+use crate::ir::{Dialect, Kind, Location, MessageBindings, Operation, Protocol, Service, Shape};
 use crate::load::AstShape;
 use crate::naming;
 use crate::pattern::Translated;
@@ -40,6 +40,16 @@ pub fn lower(mut shapes: Shapes, settings: &Settings) -> Result<Service> {
         patterns: RefCell::default(),
     }
     .service(&service_id, settings)
+}
+
+/// A service's operations, as lowering finds them.
+struct Operations {
+    /// The operations served, sorted by name.
+    served: Vec<Operation>,
+    /// Those left out, each with the reason.
+    skipped: Vec<String>,
+    /// In restJson1, where each output's members travel, by output id.
+    output_bindings: BTreeMap<String, MessageBindings>,
 }
 
 struct Lowering<'a> {
@@ -69,7 +79,11 @@ impl Lowering<'_> {
     fn service(&self, id: &str, settings: &Settings) -> Result<Service> {
         let service = &self.shapes[id];
         let protocol = self.protocol;
-        let (mut operations, skipped) = self.operations(id, protocol)?;
+        let Operations {
+            served: mut operations,
+            skipped,
+            output_bindings,
+        } = self.operations(id, protocol)?;
         let (in_input, in_output) = self.reachable(&operations)?;
         let mut shapes = BTreeMap::new();
         for shape_id in in_input.union(&in_output) {
@@ -83,15 +97,19 @@ impl Lowering<'_> {
         if protocol == Protocol::RestJson1 {
             http::check_routes(&operations)?;
             for (error_id, shape) in &mut shapes {
-                if let Some(info) = &mut shape.error {
-                    info.http = Some(self.error_bindings(error_id)?);
+                if shape.error.is_some() {
+                    shape.http = Some(self.error_bindings(error_id)?);
+                }
+            }
+            for (output_id, bindings) in output_bindings {
+                if let Some(shape) = shapes.get_mut(&output_id) {
+                    shape.http = Some(bindings);
                 }
             }
         }
-        let bodies = http::split_bodies(&operations, &shapes);
+        let bodies = http::split_bodies(&shapes);
         let written = self.written_as_values(&operations, &shapes);
-        let members_written =
-            self.members_written(&operations, &shapes, &in_output, &written, &bodies);
+        let members_written = self.members_written(&shapes, &in_output, &written, &bodies);
         let name = self.shape_name(id);
         let trait_name = names::assign(
             &mut shapes,
@@ -125,16 +143,17 @@ impl Lowering<'_> {
         })
     }
 
-    /// The service's operations (its own, and its resources'), sorted by name, and those left
-    /// out with the reason.
+    /// The service's operations (its own, and its resources'), sorted by name; those left out
+    /// with the reason; and in restJson1, where each output's members travel, by output id.
     fn operations(
         &self,
         service_id: &str,
         protocol: Protocol,
-    ) -> Result<(Vec<Operation>, Vec<String>)> {
+    ) -> Result<Operations> {
         let service = &self.shapes[service_id];
         let mut operations = Vec::new();
         let mut skipped = Vec::new();
+        let mut output_bindings = BTreeMap::new();
         for op_id in &self.operation_ids(service_id)? {
             let op = self.get(service_id, op_id)?;
             if op.kind != ShapeType::Operation {
@@ -163,7 +182,12 @@ impl Lowering<'_> {
             let name = self.shape_name(op_id);
             let http = match protocol {
                 Protocol::RestJson1 => {
-                    Some(self.http_operation(op_id, op, input.as_deref(), output.as_deref())?)
+                    let (http, bindings) =
+                        self.http_operation(op_id, op, input.as_deref(), output.as_deref())?;
+                    if let (Some(output), Some(bindings)) = (&output, bindings) {
+                        output_bindings.insert(output.clone(), bindings);
+                    }
+                    Some(http)
                 }
                 Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => None,
             };
@@ -187,7 +211,11 @@ impl Lowering<'_> {
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok((operations, skipped))
+        Ok(Operations {
+            served: operations,
+            skipped,
+            output_bindings,
+        })
     }
 
     /// The operations a service binds, directly or through its resources (and theirs).
@@ -304,17 +332,16 @@ impl Lowering<'_> {
                 }
             }
             Protocol::RestJson1 => {
-                let outputs = operations.iter().filter_map(|op| {
-                    Some((op.output.as_ref()?, op.http.as_ref()?.output.as_ref()?))
-                });
-                let errors = errors
-                    .filter_map(|(id, shape)| Some((id, shape.error.as_ref()?.http.as_ref()?)));
-                for (id, bindings) in outputs.chain(errors) {
+                let messages = shapes
+                    .iter()
+                    .filter_map(|(id, shape)| Some((id, shape.http.as_ref()?)));
+                for (id, bindings) in messages {
                     let carried = bindings.members.iter().filter(|b| {
                         matches!(b.location, Location::Body { .. } | Location::Payload { .. })
                     });
+                    let members = &self.shapes[id].members;
                     for binding in carried {
-                        if let Some(member) = self.shapes[id].members.get(&binding.member) {
+                        if let Some((_, member)) = members.get_index(binding.member) {
                             queue.push_back(member.target.clone());
                         }
                     }
@@ -353,7 +380,6 @@ impl Lowering<'_> {
     /// whose whole body is their members.
     fn members_written(
         &self,
-        operations: &[Operation],
         shapes: &BTreeMap<String, Shape>,
         in_output: &BTreeSet<String>,
         written: &BTreeSet<String>,
@@ -365,18 +391,13 @@ impl Lowering<'_> {
         match self.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => structures.cloned().collect(),
             Protocol::RestJson1 => {
-                let whole_bodies: BTreeSet<&String> = operations
+                let whole_bodies: BTreeSet<&String> = shapes
                     .iter()
-                    .filter_map(|op| {
-                        let bindings = op.http.as_ref()?.output.as_ref()?;
-                        bindings.payload().is_none().then_some(op.output.as_ref()?)
+                    .filter(|(_, shape)| {
+                        shape.error.is_some()
+                            || shape.http.as_ref().is_some_and(|b| b.payload().is_none())
                     })
-                    .chain(
-                        shapes
-                            .iter()
-                            .filter(|(_, s)| s.error.is_some())
-                            .map(|(id, _)| id),
-                    )
+                    .map(|(id, _)| id)
                     .filter(|id| !bodies.contains(*id))
                     .collect();
                 structures

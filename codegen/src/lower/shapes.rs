@@ -102,6 +102,7 @@ impl Lowering<'_> {
             kind,
             sensitive: ast.traits.contains_key(traits::SENSITIVE),
             error: None,
+            http: None,
         })
     }
 
@@ -202,17 +203,7 @@ impl Lowering<'_> {
         let required = member.traits.contains_key(traits::REQUIRED) && !is_unit;
         let timestamp_format = match effective.get(traits::TIMESTAMP_FORMAT) {
             None => TimestampFormat::EpochSeconds,
-            Some(format) => match format.as_str() {
-                Some("epoch-seconds") => TimestampFormat::EpochSeconds,
-                Some("date-time") => TimestampFormat::DateTime,
-                Some("http-date") => TimestampFormat::HttpDate,
-                _ => {
-                    return Err(Error::Unsupported {
-                        shape: member_id,
-                        reason: format!("unknown @timestampFormat {format}"),
-                    });
-                }
-            },
+            Some(format) => timestamp_format(&member_id, format)?,
         };
         let default = match member.traits.get(traits::DEFAULT) {
             Some(Value::Null) => None,
@@ -252,6 +243,19 @@ impl Lowering<'_> {
             shown_in_messages: false,
             docs: member_docs,
         })
+    }
+}
+
+/// The format a `@timestampFormat` value names.
+pub(super) fn timestamp_format(member_id: &str, value: &Value) -> Result<TimestampFormat> {
+    match value.as_str() {
+        Some("epoch-seconds") => Ok(TimestampFormat::EpochSeconds),
+        Some("date-time") => Ok(TimestampFormat::DateTime),
+        Some("http-date") => Ok(TimestampFormat::HttpDate),
+        _ => Err(Error::Unsupported {
+            shape: member_id.to_owned(),
+            reason: format!("unknown @timestampFormat {value}"),
+        }),
     }
 }
 
