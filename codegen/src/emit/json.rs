@@ -62,7 +62,6 @@ impl Emitter<'_> {
 
     /// The functions that write a shape: as a value, and a structure's members.
     fn writers(&self, shape: &Shape) -> TokenStream {
-        let rt = &self.rt;
         let functions = &shape.functions;
         if functions.write.is_none()
             && functions.write_members.is_none()
@@ -71,151 +70,166 @@ impl Emitter<'_> {
             return TokenStream::new();
         }
         match &shape.kind {
-            Kind::Structure(members) => {
-                let ty = self.type_path(shape);
-                let body = functions.write_body.as_ref().map(|ser_body| {
-                    let ser_body = ident(ser_body);
-                    let members: Vec<&Member> = shape
-                        .http
-                        .iter()
-                        .flat_map(|bindings| &bindings.members)
-                        .filter(|b| matches!(b.location, Location::Body { .. }))
-                        .map(|b| &members[b.member])
-                        .collect();
-                    let writes = self.member_writes(&members);
-                    let (input, object) = if members.is_empty() {
-                        (quote!(_input), quote!(_object))
-                    } else {
-                        (quote!(input), quote!(object))
-                    };
-                    quote! {
-                        pub(super) fn #ser_body(#input: &#ty, #object: &mut #rt::ObjectWriter<'_>) {
-                            #(#writes)*
-                        }
-                    }
-                });
-                let all_members = functions.write_members.as_ref().map(|ser_members| {
-                    let ser_members = ident(ser_members);
-                    let all: Vec<&Member> = members.iter().collect();
-                    let writes = self.member_writes(&all);
-                    let (input, object) = if members.is_empty() {
-                        (quote!(_input), quote!(_object))
-                    } else {
-                        (quote!(input), quote!(object))
-                    };
-                    let whole = functions.write.as_ref().map(|ser| {
-                        let ser = ident(ser);
-                        quote! {
-                            pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
-                                let mut object = writer.object();
-                                #ser_members(input, &mut object);
-                            }
-                        }
-                    });
-                    quote! {
-                        #whole
-                        pub(super) fn #ser_members(#input: &#ty, #object: &mut #rt::ObjectWriter<'_>) {
-                            #(#writes)*
-                        }
-                    }
-                });
-                quote! {
-                    #all_members
-                    #body
-                }
-            }
-            Kind::Union(members) => {
-                let ser = Self::function(functions.write.as_ref());
-                let ty = self.type_path(shape);
-                let arms = members.iter().map(|member| {
-                    let variant = ident(&member.rust_name);
-                    let key = &member.key;
-                    if self.is_unit(member) {
-                        quote!(#ty::#variant => { object.key(#key).object(); })
-                    } else {
-                        let write = self.write_value(
-                            &member.target,
-                            member.timestamp_format,
-                            quote!(value),
-                            quote!(object.key(#key)),
-                        );
-                        quote!(#ty::#variant(value) => { #write; })
-                    }
-                });
+            Kind::Structure(members) => self.structure_writers(shape, members),
+            Kind::Union(members) => self.union_writer(shape, members),
+            Kind::List { member, sparse, .. } => self.list_writer(shape, member, *sparse),
+            Kind::Map { key, value, sparse } => self.map_writer(shape, key, value, *sparse),
+            Kind::Simple(_) | Kind::Enum(_) | Kind::IntEnum(_) | Kind::Unit => TokenStream::new(),
+        }
+    }
+
+    /// A structure's writers: of its members into an open object (all of them, or in restJson1
+    /// only those its body carries), and of the whole value.
+    fn structure_writers(&self, shape: &Shape, members: &[Member]) -> TokenStream {
+        let functions = &shape.functions;
+        let body = functions.write_body.as_ref().map(|ser_body| {
+            let in_body: Vec<&Member> = shape
+                .http
+                .iter()
+                .flat_map(|bindings| &bindings.members)
+                .filter(|b| matches!(b.location, Location::Body { .. }))
+                .map(|b| &members[b.member])
+                .collect();
+            self.members_writer(shape, ser_body, &in_body)
+        });
+        let all_members = functions.write_members.as_ref().map(|ser_members| {
+            let rt = &self.rt;
+            let ty = self.type_path(shape);
+            let all: Vec<&Member> = members.iter().collect();
+            let writer = self.members_writer(shape, ser_members, &all);
+            let whole = functions.write.as_ref().map(|ser| {
+                let ser = ident(ser);
+                let ser_members = ident(ser_members);
                 quote! {
                     pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
                         let mut object = writer.object();
-                        match input {
-                            #(#arms)*
-                        }
+                        #ser_members(input, &mut object);
                     }
                 }
+            });
+            quote! {
+                #whole
+                #writer
             }
-            Kind::List { member, sparse, .. } => {
-                let ser = Self::function(functions.write.as_ref());
-                let item = self.value_type(&member.target);
+        });
+        quote! {
+            #all_members
+            #body
+        }
+    }
+
+    /// The function `name` writing `members` of a structure into an open object.
+    fn members_writer(&self, shape: &Shape, name: &str, members: &[&Member]) -> TokenStream {
+        let rt = &self.rt;
+        let ty = self.type_path(shape);
+        let name = ident(name);
+        let writes = self.member_writes(members);
+        let (input, object) = if members.is_empty() {
+            (quote!(_input), quote!(_object))
+        } else {
+            (quote!(input), quote!(object))
+        };
+        quote! {
+            pub(super) fn #name(#input: &#ty, #object: &mut #rt::ObjectWriter<'_>) {
+                #(#writes)*
+            }
+        }
+    }
+
+    fn union_writer(&self, shape: &Shape, members: &[Member]) -> TokenStream {
+        let rt = &self.rt;
+        let ser = Self::function(shape.functions.write.as_ref());
+        let ty = self.type_path(shape);
+        let arms = members.iter().map(|member| {
+            let variant = ident(&member.rust_name);
+            let key = &member.key;
+            if self.is_unit(member) {
+                quote!(#ty::#variant => { object.key(#key).object(); })
+            } else {
                 let write = self.write_value(
                     &member.target,
                     member.timestamp_format,
-                    quote!(item),
-                    quote!(array.item()),
+                    quote!(value),
+                    quote!(object.key(#key)),
                 );
-                let (item_type, body) = if *sparse {
-                    (
-                        quote!(::std::option::Option<#item>),
-                        quote! {
-                            match item {
-                                Some(item) => { #write; }
-                                None => array.item().null(),
-                            }
-                        },
-                    )
-                } else {
-                    (item, quote!(#write;))
-                };
-                quote! {
-                    pub(super) fn #ser(input: &[#item_type], writer: &mut #rt::JsonWriter) {
-                        let mut array = writer.array();
-                        for item in input {
-                            #body
-                        }
-                    }
+                quote!(#ty::#variant(value) => { #write; })
+            }
+        });
+        quote! {
+            pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
+                let mut object = writer.object();
+                match input {
+                    #(#arms)*
                 }
             }
-            Kind::Map { key, value, sparse } => {
-                let ser = Self::function(functions.write.as_ref());
-                let ty = self.value_type(&shape.id);
-                let key_text = if matches!(self.shape(&key.target).kind, Kind::Enum(_)) {
-                    quote!(key.as_str())
-                } else {
-                    quote!(key)
-                };
-                let write = self.write_value(
-                    &value.target,
-                    value.timestamp_format,
-                    quote!(item),
-                    quote!(object.key(#key_text)),
-                );
-                let body = if *sparse {
-                    quote! {
-                        match item {
-                            Some(item) => { #write; }
-                            None => object.key(#key_text).null(),
-                        }
-                    }
-                } else {
-                    quote!(#write;)
-                };
+        }
+    }
+
+    fn list_writer(&self, shape: &Shape, member: &Member, sparse: bool) -> TokenStream {
+        let rt = &self.rt;
+        let ser = Self::function(shape.functions.write.as_ref());
+        let item = self.value_type(&member.target);
+        let write = self.write_value(
+            &member.target,
+            member.timestamp_format,
+            quote!(item),
+            quote!(array.item()),
+        );
+        let (item_type, body) = if sparse {
+            (
+                quote!(::std::option::Option<#item>),
                 quote! {
-                    pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
-                        let mut object = writer.object();
-                        for (key, item) in input {
-                            #body
-                        }
+                    match item {
+                        Some(item) => { #write; }
+                        None => array.item().null(),
                     }
+                },
+            )
+        } else {
+            (item, quote!(#write;))
+        };
+        quote! {
+            pub(super) fn #ser(input: &[#item_type], writer: &mut #rt::JsonWriter) {
+                let mut array = writer.array();
+                for item in input {
+                    #body
                 }
             }
-            _ => TokenStream::new(),
+        }
+    }
+
+    fn map_writer(&self, shape: &Shape, key: &Member, value: &Member, sparse: bool) -> TokenStream {
+        let rt = &self.rt;
+        let ser = Self::function(shape.functions.write.as_ref());
+        let ty = self.value_type(&shape.id);
+        let key_text = if matches!(self.shape(&key.target).kind, Kind::Enum(_)) {
+            quote!(key.as_str())
+        } else {
+            quote!(key)
+        };
+        let write = self.write_value(
+            &value.target,
+            value.timestamp_format,
+            quote!(item),
+            quote!(object.key(#key_text)),
+        );
+        let body = if sparse {
+            quote! {
+                match item {
+                    Some(item) => { #write; }
+                    None => object.key(#key_text).null(),
+                }
+            }
+        } else {
+            quote!(#write;)
+        };
+        quote! {
+            pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
+                let mut object = writer.object();
+                for (key, item) in input {
+                    #body
+                }
+            }
         }
     }
 

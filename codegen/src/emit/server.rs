@@ -108,7 +108,6 @@ impl Emitter<'_> {
     pub(super) fn server_module(&self) -> TokenStream {
         let rt = &self.rt;
         let runtime_use = &self.runtime_use;
-        let router = self.router();
         let service = self.service;
         let trait_name = ident(&service.trait_name);
         let service_name = &service.name;
@@ -117,36 +116,7 @@ impl Emitter<'_> {
             Protocol::AwsJson1_1 => quote!(#rt::Protocol::AwsJson1_1),
             Protocol::RestJson1 => quote!(#rt::Protocol::RestJson1),
         };
-        let methods = service.operations.iter().map(|op| {
-            let method = ident(&op.method);
-            let doc = docs_or(&op.docs, format!("Handles the `{}` operation.", op.name));
-            let input = self.io_type(op.input.as_ref());
-            let output = self.io_type(op.output.as_ref());
-            let error = ident(&op.error_name);
-            quote! {
-                #doc
-                fn #method(
-                    &self,
-                    input: #input,
-                    context: #rt::RequestContext,
-                ) -> impl ::std::future::Future<
-                    Output = ::std::result::Result<#output, super::error::#error>,
-                > + ::std::marker::Send;
-            }
-        });
-        let targets: Vec<String> = service
-            .operations
-            .iter()
-            .map(|op| self.target(op))
-            .collect();
-        let arms = service.operations.iter().map(|op| {
-            let target = self.target(op);
-            let name = ident(&op.type_name);
-            let method = ident(&op.method);
-            quote! {
-                #target => #rt::call::<super::operation::#name, _, _>(PROTOCOL, body, context, |input, context| service.#method(input, context)).await,
-            }
-        });
+        let methods = service.operations.iter().map(|op| self.trait_method(op));
         let validation_exception = service
             .validation_exception
             .as_ref()
@@ -155,72 +125,121 @@ impl Emitter<'_> {
             &service.docs,
             format!("The `{service_name}` service: implement one method per operation."),
         );
-        if service.protocol == Protocol::RestJson1 {
-            let internal_error = match self.internal_error_value() {
-                Some(value) => quote!(#rt::rest::RestResponse::error(&#value, request_id)),
-                None => quote! {{
-                    let _ = request_id;
-                    #rt::rest::RestResponse::internal_failure()
-                }},
-            };
-            let items = self.rest_server_items(internal_error);
-            return quote! {
-                /// The service trait to implement, and the dispatch that calls it.
-                pub mod server {
-                    #runtime_use
-                    /// The service shape's name.
-                    pub const SERVICE_NAME: &str = #service_name;
-
-                    /// The protocol the service speaks.
-                    pub const PROTOCOL: #rt::Protocol = #protocol;
-
-                    #trait_doc
-                    pub trait #trait_name: ::std::marker::Send + ::std::marker::Sync + 'static {
-                        #(#methods)*
-                    }
-
-                    #items
-
-                    #validation_exception
-                }
-            };
-        }
+        // What the protocol adds around the trait: awsJson lists its targets before it.
+        let (name_doc, before_trait, after_trait) = match service.protocol {
+            Protocol::RestJson1 => (
+                quote!(#[doc = " The service shape's name."]),
+                TokenStream::new(),
+                self.rest_items(),
+            ),
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (
+                quote!(#[doc = " The service shape's name, the prefix of every `X-Amz-Target`."]),
+                self.aws_json_targets(),
+                self.aws_json_items(),
+            ),
+        };
         quote! {
             /// The service trait to implement, and the dispatch that calls it.
             pub mod server {
                 #runtime_use
-                /// The service shape's name, the prefix of every `X-Amz-Target`.
+                #name_doc
                 pub const SERVICE_NAME: &str = #service_name;
 
                 /// The protocol the service speaks.
                 pub const PROTOCOL: #rt::Protocol = #protocol;
 
-                /// The `X-Amz-Target` of every operation.
-                pub const TARGETS: &[&str] = &[#(#targets),*];
+                #before_trait
 
                 #trait_doc
                 pub trait #trait_name: ::std::marker::Send + ::std::marker::Sync + 'static {
                     #(#methods)*
                 }
 
-                /// Decodes and validates a request body for the operation `target` names, calls the
-                /// service, and encodes its answer.
-                pub async fn dispatch<S: #trait_name + ?::std::marker::Sized>(
-                    service: &S,
-                    target: &str,
-                    body: &[u8],
-                    context: #rt::RequestContext,
-                ) -> #rt::Reply {
-                    match target {
-                        #(#arms)*
-                        _ => #rt::Reply::unknown_operation(target),
-                    }
-                }
-
-                #router
+                #after_trait
 
                 #validation_exception
             }
+        }
+    }
+
+    /// The service trait's method for one operation.
+    fn trait_method(&self, op: &Operation) -> TokenStream {
+        let rt = &self.rt;
+        let method = ident(&op.method);
+        let doc = docs_or(&op.docs, format!("Handles the `{}` operation.", op.name));
+        let input = self.io_type(op.input.as_ref());
+        let output = self.io_type(op.output.as_ref());
+        let error = ident(&op.error_name);
+        quote! {
+            #doc
+            fn #method(
+                &self,
+                input: #input,
+                context: #rt::RequestContext,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<#output, super::error::#error>,
+            > + ::std::marker::Send;
+        }
+    }
+
+    /// The server module's restJson1 items, with the model's internal error as the answer to
+    /// a panic.
+    fn rest_items(&self) -> TokenStream {
+        let rt = &self.rt;
+        let internal_error = match self.internal_error_value() {
+            Some(value) => quote!(#rt::rest::RestResponse::error(&#value, request_id)),
+            None => quote! {{
+                let _ = request_id;
+                #rt::rest::RestResponse::internal_failure()
+            }},
+        };
+        self.rest_server_items(internal_error)
+    }
+
+    /// The `X-Amz-Target` of every operation, as an awsJson server module lists them.
+    fn aws_json_targets(&self) -> TokenStream {
+        let targets: Vec<String> = self
+            .service
+            .operations
+            .iter()
+            .map(|op| self.target(op))
+            .collect();
+        quote! {
+            /// The `X-Amz-Target` of every operation.
+            pub const TARGETS: &[&str] = &[#(#targets),*];
+        }
+    }
+
+    /// The server module's awsJson items after the trait: the dispatch, and `Router`.
+    fn aws_json_items(&self) -> TokenStream {
+        let rt = &self.rt;
+        let service = self.service;
+        let trait_name = ident(&service.trait_name);
+        let router = self.router();
+        let arms = service.operations.iter().map(|op| {
+            let target = self.target(op);
+            let name = ident(&op.type_name);
+            let method = ident(&op.method);
+            quote! {
+                #target => #rt::call::<super::operation::#name, _, _>(PROTOCOL, body, context, |input, context| service.#method(input, context)).await,
+            }
+        });
+        quote! {
+            /// Decodes and validates a request body for the operation `target` names, calls the
+            /// service, and encodes its answer.
+            pub async fn dispatch<S: #trait_name + ?::std::marker::Sized>(
+                service: &S,
+                target: &str,
+                body: &[u8],
+                context: #rt::RequestContext,
+            ) -> #rt::Reply {
+                match target {
+                    #(#arms)*
+                    _ => #rt::Reply::unknown_operation(target),
+                }
+            }
+
+            #router
         }
     }
 

@@ -145,11 +145,7 @@ impl Lowering<'_> {
 
     /// The service's operations (its own, and its resources'), sorted by name; those left out
     /// with the reason; and in restJson1, where each output's members travel, by output id.
-    fn operations(
-        &self,
-        service_id: &str,
-        protocol: Protocol,
-    ) -> Result<Operations> {
+    fn operations(&self, service_id: &str, protocol: Protocol) -> Result<Operations> {
         let service = &self.shapes[service_id];
         let mut operations = Vec::new();
         let mut skipped = Vec::new();
