@@ -366,9 +366,7 @@ pub fn timestamp(
         }
         // UTC only: an offset is refused, as restJson1 servers must
         // (`RestJsonBodyTimestampDateTimeRejectsUTCOffsets`).
-        (Value::String(text), TimestampFormat::DateTime) if text.ends_with(['Z', 'z']) => {
-            Timestamp::parse_date_time(text)
-        }
+        (Value::String(text), TimestampFormat::DateTime) => Timestamp::parse_utc_date_time(text),
         (Value::String(text), TimestampFormat::HttpDate) => Timestamp::parse_http_date(text),
         _ => None,
     };

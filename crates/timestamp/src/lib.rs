@@ -180,6 +180,16 @@ impl Timestamp {
         Some(Self::new(seconds, nanos as u32))
     }
 
+    /// Parses Smithy's `date-time` as a request carries it and a `@default` holds it: RFC 3339
+    /// ending in `Z`. The format is "RFC 3339 with no UTC offset", so a numeric offset, even
+    /// `+00:00`, is refused (the protocol suites' `RestJson*RejectsUTCOffsets` cases).
+    pub fn parse_utc_date_time(text: &str) -> Option<Self> {
+        if !text.ends_with(['Z', 'z']) {
+            return None;
+        }
+        Self::parse_date_time(text)
+    }
+
     /// Writes RFC 3339 in UTC, with as many fraction digits as needed and none when whole.
     pub fn format_date_time(&self) -> String {
         let (year, month, day, hour, minute, second) = civil_from_seconds(self.seconds);
@@ -308,6 +318,15 @@ mod tests {
         assert_eq!(offset.format_date_time(), "2019-12-16T23:48:18Z");
         assert!(Timestamp::parse_date_time("2019-02-30T00:00:00Z").is_none());
         assert!(Timestamp::parse_date_time("2019-12-16 22:48:18Z").is_none());
+    }
+
+    #[test]
+    fn utc_date_time_refuses_offsets() {
+        let t = Timestamp::parse_utc_date_time("2019-12-16t23:48:18z").unwrap();
+        assert_eq!(t.format_date_time(), "2019-12-16T23:48:18Z");
+        assert!(Timestamp::parse_utc_date_time("2019-12-16T22:48:18-01:00").is_none());
+        assert!(Timestamp::parse_utc_date_time("2019-12-16T23:48:18+00:00").is_none());
+        assert!(Timestamp::parse_utc_date_time("2019-12-16T23:48:18").is_none());
     }
 
     #[test]

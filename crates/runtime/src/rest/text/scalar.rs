@@ -87,8 +87,7 @@ pub fn parse_timestamp(text: &str, format: TimestampFormat) -> Result<Timestamp,
             Timestamp::parse_epoch_seconds(text)
         }
         TimestampFormat::EpochSeconds => None,
-        TimestampFormat::DateTime if text.ends_with(['Z', 'z']) => Timestamp::parse_date_time(text),
-        TimestampFormat::DateTime => None,
+        TimestampFormat::DateTime => Timestamp::parse_utc_date_time(text),
         TimestampFormat::HttpDate => Timestamp::parse_http_date(text),
     };
     parsed.ok_or_else(|| {
