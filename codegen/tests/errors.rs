@@ -204,7 +204,14 @@ fn defaults_that_do_not_fit_their_target_are_refused() {
             serde_json::json!({"type": "timestamp"}),
             serde_json::json!("yesterday")
         ),
-        "ex#In$a: @default \"yesterday\": not an RFC 3339 date-time"
+        "ex#In$a: @default \"yesterday\": not an RFC 3339 date-time in UTC"
+    );
+    assert_eq!(
+        with_default(
+            serde_json::json!({"type": "timestamp"}),
+            serde_json::json!("2019-12-16T22:48:18-01:00")
+        ),
+        "ex#In$a: @default \"2019-12-16T22:48:18-01:00\": not an RFC 3339 date-time in UTC"
     );
     assert_eq!(
         with_default(

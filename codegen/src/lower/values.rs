@@ -5,6 +5,7 @@
 use crate::smithy::{ShapeType, traits};
 use base64::Engine as _;
 use serde_json::Value;
+use smithy_timestamp::Timestamp;
 
 use super::Lowering;
 use super::shapes::{Effective, legacy_enum, simple};
@@ -268,14 +269,12 @@ fn scalar_default(simple: Option<Simple>, value: &Value) -> Result<DefaultValue,
                 .decode(text)
                 .map_err(|error| format!("not base64: {error}"))?,
         ),
-        (Simple::Timestamp, Value::Number(number)) => {
-            let (seconds, nanos) = epoch_seconds(&number.to_string()).ok_or("not epoch seconds")?;
-            DefaultValue::Timestamp { seconds, nanos }
-        }
-        (Simple::Timestamp, Value::String(text)) => {
-            let (seconds, nanos) = date_time(text).ok_or("not an RFC 3339 date-time")?;
-            DefaultValue::Timestamp { seconds, nanos }
-        }
+        (Simple::Timestamp, Value::Number(number)) => timestamp_default(
+            Timestamp::parse_epoch_seconds(&number.to_string()).ok_or("not epoch seconds")?,
+        ),
+        (Simple::Timestamp, Value::String(text)) => timestamp_default(
+            Timestamp::parse_utc_date_time(text).ok_or("not an RFC 3339 date-time in UTC")?,
+        ),
         (Simple::Document, value) => DefaultValue::Document(match value {
             Value::Bool(flag) => DocumentDefault::Boolean(*flag),
             Value::Number(number) => match (number.as_i64(), number.as_f64()) {
@@ -386,93 +385,12 @@ fn code(text: &str) -> String {
     }
 }
 
-/// Epoch seconds written as a decimal number: seconds and nanoseconds.
-fn epoch_seconds(text: &str) -> Option<(i64, u32)> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if text.contains(['e', 'E'])
-        || fraction.len() > 9
-        || !fraction.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
+/// A `@default` timestamp, read by the runtime's parser so a default and a request agree.
+fn timestamp_default(at: Timestamp) -> DefaultValue {
+    DefaultValue::Timestamp {
+        seconds: at.secs(),
+        nanos: at.subsec_nanos(),
     }
-    let seconds: i64 = whole.parse().ok()?;
-    let mut nanos: u32 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<9}").parse().ok()?
-    };
-    if whole.starts_with('-') && nanos > 0 {
-        // -1.5 is 1.5 seconds before the epoch: two seconds back, then half a second on.
-        nanos = 1_000_000_000 - nanos;
-        return Some((seconds - 1, nanos));
-    }
-    Some((seconds, nanos))
-}
-
-/// An RFC 3339 date-time (`2024-01-31T12:30:00.5Z`, `...+01:00`): seconds and nanoseconds since
-/// the epoch.
-fn date_time(text: &str) -> Option<(i64, u32)> {
-    let number = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = text.get(range)?;
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let bytes = text.as_bytes();
-    if bytes.len() < 20
-        || bytes[4] != b'-'
-        || bytes[7] != b'-'
-        || !matches!(bytes[10], b'T' | b't')
-        || bytes[13] != b':'
-        || bytes[16] != b':'
-    {
-        return None;
-    }
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut rest = &text[19..];
-    let mut nanos = 0u32;
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 || digits > 9 {
-            return None;
-        }
-        nanos = format!("{:0<9}", &fraction[..digits]).parse().ok()?;
-        rest = &fraction[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let (hours, minutes) = rest[1..].split_once(':')?;
-            if hours.len() != 2 || minutes.len() != 2 {
-                return None;
-            }
-            sign * (hours.parse::<i64>().ok()? * 3600 + minutes.parse::<i64>().ok()? * 60)
-        }
-    };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
-    Some((seconds, nanos))
 }
 
 #[cfg(test)]
@@ -480,22 +398,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn date_times_and_epoch_seconds() {
-        assert_eq!(date_time("1970-01-01T00:00:00Z"), Some((0, 0)));
+    fn timestamp_defaults_are_read_as_a_request_is() {
+        let read = |json: &str| {
+            let value: Value = serde_json::from_str(json).unwrap();
+            match scalar_default(Some(Simple::Timestamp), &value) {
+                Ok(DefaultValue::Timestamp { seconds, nanos }) => Ok((seconds, nanos)),
+                Ok(_) => panic!("{json} read as another type"),
+                Err(reason) => Err(reason),
+            }
+        };
+        assert_eq!(read("-1.5"), Ok((-2, 500_000_000)));
+        assert_eq!(read("1e3"), Ok((1000, 0)));
         assert_eq!(
-            date_time("2000-02-29T12:00:00.25Z"),
-            Some((951_825_600, 250_000_000))
+            read(r#""2000-02-29T12:00:00.25Z""#),
+            Ok((951_825_600, 250_000_000))
         );
-        assert_eq!(date_time("1970-01-01T01:00:00+01:00"), Some((0, 0)));
-        assert_eq!(date_time("1969-12-31T23:59:59Z"), Some((-1, 0)));
-        assert_eq!(date_time("2000-13-01T00:00:00Z"), None);
-        assert_eq!(date_time("yesterday"), None);
         assert_eq!(
-            epoch_seconds("1515531081.1234"),
-            Some((1_515_531_081, 123_400_000))
+            read(r#""1970-01-01T00:00:00.1234567891Z""#),
+            Ok((0, 123_456_789))
         );
-        assert_eq!(epoch_seconds("-1.5"), Some((-2, 500_000_000)));
-        assert_eq!(epoch_seconds("1e3"), None);
+        let refused = Err("not an RFC 3339 date-time in UTC".to_owned());
+        assert_eq!(read(r#""1970-01-01T01:00:00+01:00""#), refused);
+        assert_eq!(read(r#""2019-02-30T00:00:00Z""#), refused);
     }
 
     #[test]

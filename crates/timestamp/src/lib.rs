@@ -1,6 +1,7 @@
 //! Smithy's `timestamp` shape and its three formats: epoch seconds, RFC 3339 `date-time` and
-//! IMF-fixdate `http-date`, parsed and written exactly, to the nanosecond. Its own crate so the
-//! runtime and the code generator read timestamps with one parser.
+//! IMF-fixdate `http-date`, parsed and written exactly, to the nanosecond. Shared by the runtime,
+//! which reads and writes requests and responses with it, and the code generator, which reads
+//! `@default` timestamps with it, so a default and a request are read alike.
 
 use std::fmt;
 
@@ -318,6 +319,40 @@ mod tests {
         assert_eq!(offset.format_date_time(), "2019-12-16T23:48:18Z");
         assert!(Timestamp::parse_date_time("2019-02-30T00:00:00Z").is_none());
         assert!(Timestamp::parse_date_time("2019-12-16 22:48:18Z").is_none());
+    }
+
+    #[test]
+    fn date_times_check_every_field() {
+        let at = |text| Timestamp::parse_date_time(text).map(|t| (t.secs(), t.subsec_nanos()));
+        assert_eq!(at("1970-01-01T00:00:00Z"), Some((0, 0)));
+        assert_eq!(at("1969-12-31T23:59:59Z"), Some((-1, 0)));
+        assert_eq!(
+            at("2000-02-29T12:00:00.25Z"),
+            Some((951_825_600, 250_000_000))
+        );
+        assert_eq!(at("1970-01-01T01:00:00+01:00"), Some((0, 0)));
+        // Digits past the nanosecond are dropped, not refused: RFC 3339 puts no limit on them.
+        assert_eq!(
+            at("1970-01-01T00:00:00.1234567891Z"),
+            Some((0, 123_456_789))
+        );
+        assert_eq!(at("2000-13-01T00:00:00Z"), None);
+        assert_eq!(at("2019-04-31T00:00:00Z"), None);
+        assert_eq!(at("1970-01-01T00:00:00.Z"), None);
+        assert_eq!(at("1970-01-01T00:00:00+24:00"), None);
+        assert_eq!(at("1970-01-01T00:00:00++1:00"), None);
+        assert_eq!(at("1970-01-01T00:00:00+0100"), None);
+        assert_eq!(at("yesterday"), None);
+    }
+
+    #[test]
+    fn epoch_seconds_keep_every_digit_to_the_nanosecond() {
+        let at = |text| Timestamp::parse_epoch_seconds(text).map(|t| (t.secs(), t.subsec_nanos()));
+        assert_eq!(at("1515531081.1234"), Some((1_515_531_081, 123_400_000)));
+        assert_eq!(at("-0.25"), Some((-1, 750_000_000)));
+        assert_eq!(at("1.5E1"), Some((15, 0)));
+        assert_eq!(at("+1"), None);
+        assert_eq!(at(".5"), None);
     }
 
     #[test]
