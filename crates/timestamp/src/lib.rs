@@ -293,30 +293,46 @@ fn digits(bytes: &[u8]) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::Timestamp;
+    use super::{Timestamp, TimestampFormat};
+
+    /// Parses `text` in `format`, checks that it is written back unchanged, and gives the instant.
+    fn round_trip(format: TimestampFormat, text: &str) -> Timestamp {
+        let parsed = match format {
+            TimestampFormat::EpochSeconds => Timestamp::parse_epoch_seconds(text),
+            TimestampFormat::DateTime => Timestamp::parse_date_time(text),
+            TimestampFormat::HttpDate => Timestamp::parse_http_date(text),
+        };
+        let at = parsed.unwrap_or_else(|| panic!("{text} does not parse"));
+        let written = match format {
+            TimestampFormat::EpochSeconds => at.format_epoch_seconds(),
+            TimestampFormat::DateTime => at.format_date_time(),
+            TimestampFormat::HttpDate => at.format_http_date(),
+        };
+        assert_eq!(written, text);
+        at
+    }
 
     #[test]
     fn epoch_seconds_are_exact() {
-        let t = Timestamp::parse_epoch_seconds("1515531081.123").unwrap();
-        assert_eq!((t.secs(), t.subsec_nanos()), (1_515_531_081, 123_000_000));
-        assert_eq!(t.format_epoch_seconds(), "1515531081.123");
-        let negative = Timestamp::parse_epoch_seconds("-1.5").unwrap();
+        let epoch_seconds = |text| {
+            let at = round_trip(TimestampFormat::EpochSeconds, text);
+            (at.secs(), at.subsec_nanos())
+        };
         assert_eq!(
-            (negative.secs(), negative.subsec_nanos()),
-            (-2, 500_000_000)
+            epoch_seconds("1515531081.123"),
+            (1_515_531_081, 123_000_000)
         );
-        assert_eq!(negative.format_epoch_seconds(), "-1.5");
+        assert_eq!(epoch_seconds("-1.5"), (-2, 500_000_000));
         assert_eq!(Timestamp::parse_epoch_seconds("1e3").unwrap().secs(), 1000);
         assert!(Timestamp::parse_epoch_seconds("abc").is_none());
     }
 
     #[test]
     fn date_time_round_trips_and_honours_offsets() {
-        let t = Timestamp::parse_date_time("2000-01-02T20:34:56.123Z").unwrap();
-        assert_eq!(t.secs(), 946_845_296);
-        assert_eq!(t.format_date_time(), "2000-01-02T20:34:56.123Z");
+        let date_time = |text| round_trip(TimestampFormat::DateTime, text);
+        assert_eq!(date_time("2000-01-02T20:34:56.123Z").secs(), 946_845_296);
         let offset = Timestamp::parse_date_time("2019-12-16T22:48:18-01:00").unwrap();
-        assert_eq!(offset.format_date_time(), "2019-12-16T23:48:18Z");
+        assert_eq!(offset, date_time("2019-12-16T23:48:18Z"));
         assert!(Timestamp::parse_date_time("2019-02-30T00:00:00Z").is_none());
         assert!(Timestamp::parse_date_time("2019-12-16 22:48:18Z").is_none());
     }
@@ -366,13 +382,14 @@ mod tests {
 
     #[test]
     fn http_date_round_trips() {
-        let t = Timestamp::parse_http_date("Sun, 02 Jan 2000 20:34:56 GMT").unwrap();
-        assert_eq!(t.secs(), 946_845_296);
-        assert_eq!(t.format_http_date(), "Sun, 02 Jan 2000 20:34:56 GMT");
-        let fractional = Timestamp::parse_http_date("Sun, 02 Jan 2000 20:34:56.123 GMT").unwrap();
+        let http_date = |text| round_trip(TimestampFormat::HttpDate, text);
         assert_eq!(
-            fractional.format_http_date(),
-            "Sun, 02 Jan 2000 20:34:56.123 GMT"
+            http_date("Sun, 02 Jan 2000 20:34:56 GMT").secs(),
+            946_845_296
+        );
+        assert_eq!(
+            http_date("Sun, 02 Jan 2000 20:34:56.123 GMT").subsec_nanos(),
+            123_000_000
         );
         assert!(Timestamp::parse_http_date("Mon, 02 Jan 2000 20:34:56 GMT").is_some());
         assert!(Timestamp::parse_http_date("Sun 02 Jan 2000 20:34:56 GMT").is_none());
@@ -380,8 +397,7 @@ mod tests {
 
     #[test]
     fn dates_before_1970() {
-        let t = Timestamp::parse_date_time("1969-12-31T23:59:59.5Z").unwrap();
+        let t = round_trip(TimestampFormat::DateTime, "1969-12-31T23:59:59.5Z");
         assert_eq!((t.secs(), t.subsec_nanos()), (-1, 500_000_000));
-        assert_eq!(t.format_date_time(), "1969-12-31T23:59:59.5Z");
     }
 }
