@@ -20,14 +20,14 @@ pub struct Ast {
 }
 
 /// A shape reference: `{"target": "ns#Name"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Target {
     /// The absolute shape id.
     pub target: String,
 }
 
 /// A member of a structure, union, enum, list or map.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct AstMember {
     /// The shape it targets.
     pub target: String,
@@ -37,7 +37,7 @@ pub struct AstMember {
 }
 
 /// One shape, of any type; fields a type does not use stay empty.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AstShape {
     /// The shape type.
@@ -91,6 +91,35 @@ pub struct AstShape {
     /// A service's renames: shape id to the name it takes in this service.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+}
+
+impl AstShape {
+    /// A shape of no type's fields: no traits, members or properties (of type `apply`).
+    pub fn empty() -> Self {
+        Self {
+            kind: ShapeType::Apply,
+            traits: BTreeMap::new(),
+            members: IndexMap::new(),
+            member: None,
+            key: None,
+            value: None,
+            mixins: Vec::new(),
+            input: None,
+            output: None,
+            errors: Vec::new(),
+            operations: Vec::new(),
+            collection_operations: Vec::new(),
+            resources: Vec::new(),
+            create: None,
+            put: None,
+            read: None,
+            update: None,
+            delete: None,
+            list: None,
+            version: None,
+            rename: BTreeMap::new(),
+        }
+    }
 }
 
 /// The shapes of a model loaded by the IDL loader (`smithy-idl`, which reads IDL and JSON AST

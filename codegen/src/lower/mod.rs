@@ -29,8 +29,8 @@ type Shapes = BTreeMap<String, AstShape>;
 
 /// Lowers a loaded model's service (`settings.service`, or its only service).
 pub fn lower(mut shapes: Shapes, settings: &Settings) -> Result<Service> {
-    resolve::apply_statements(&mut shapes)?;
-    resolve::flatten_mixins(&mut shapes)?;
+    let inherited = resolve::apply_statements(&mut shapes)?;
+    resolve::flatten_mixins(&mut shapes, &inherited)?;
     let service_id = resolve::pick_service(&shapes, settings)?;
     let protocol = protocol(&service_id, &shapes[&service_id], settings)?;
     Lowering {
