@@ -6,6 +6,8 @@ use std::fmt;
 /// One reason a model could not be loaded, with the place in the source it points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// What kind of problem this is, to match on rather than the message.
+    pub kind: ErrorKind,
     /// The name of the file the error is in, as it was given to the loader.
     pub file: String,
     /// The 1-based line of the offending text (0 when the error has no place in a file).
@@ -18,25 +20,83 @@ pub struct Error {
     pub source_line: Option<String>,
 }
 
+/// What kind of problem an [`Error`] reports. The message says the same in words; the kind is
+/// what code should match on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A file or folder could not be read.
+    Io,
+    /// The text is not valid IDL, or a JSON AST file is not valid JSON or not an object.
+    Syntax,
+    /// A reference names a shape defined nowhere: not in the inputs, the prelude, or a
+    /// package that resolves without its files. This covers member targets, operation,
+    /// service and resource properties, mixins, `for`, unquoted shape ids in node values, and
+    /// the targets of `apply` and of traits.
+    UnresolvedShape {
+        /// The absolute shape id the reference resolves to, member included if it names one.
+        id: String,
+    },
+    /// A shape is defined twice, and the two definitions differ.
+    ShapeConflict {
+        /// The shape defined twice.
+        id: String,
+    },
+    /// A trait is applied twice to the same shape or member with different values.
+    TraitConflict,
+    /// A metadata key is given two different values.
+    MetadataConflict,
+    /// A trait application names no shape.
+    UnknownTrait {
+        /// The absolute id of the trait.
+        id: String,
+    },
+    /// A trait application names a shape that is not marked `@trait`.
+    NotATrait {
+        /// The absolute id of the shape applied as a trait.
+        id: String,
+    },
+    /// A trait value is not of the kind its definition takes, or an enum or intEnum member
+    /// has a value its shape does not allow.
+    InvalidTraitValue,
+    /// A trait is applied to a shape of the prelude, which other files cannot change.
+    ImmutablePrelude,
+    /// A shape, trait or syntax is used that the file's IDL version does not have.
+    Version,
+    /// A mixin problem: a cycle, a mixin of another shape type or not marked `@mixin`, a
+    /// member that conflicts with an inherited one, an operation or resource mixin with
+    /// properties.
+    Mixin,
+    /// A shape breaks a rule of its type: a missing required member, a member a list, set or
+    /// map cannot have, an enum without members, a service or resource property of the wrong
+    /// form, an elided member nothing gives a target, a `for` target that is not a resource.
+    InvalidShape,
+}
+
 impl Error {
     /// Builds an error at a line and column of a file, keeping the offending line for the snippet.
-    pub(crate) fn at(file: &str, text: &str, line: usize, column: usize, message: String) -> Self {
-        let source_line = text
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
+    pub(crate) fn at(
+        kind: ErrorKind,
+        file: &str,
+        text: &str,
+        line: usize,
+        column: usize,
+        message: String,
+    ) -> Self {
         Error {
+            kind,
             file: file.to_string(),
             line,
             column,
             message,
-            source_line,
+            source_line: source_line(text, line),
         }
     }
 
-    /// Builds an error about the model as a whole, with no one place in a file.
-    pub(crate) fn model(file: &str, message: String) -> Self {
+    /// Builds an error about a file as a whole, with no one place in it.
+    pub(crate) fn model(kind: ErrorKind, file: &str, message: String) -> Self {
         Error {
+            kind,
             file: file.to_string(),
             line: 0,
             column: 0,
@@ -92,6 +152,19 @@ pub struct Warning {
     pub source_line: Option<String>,
 }
 
+impl Warning {
+    /// Builds a warning at a line and column of a file, keeping the line for the snippet.
+    pub(crate) fn at(file: &str, text: &str, line: usize, column: usize, message: String) -> Self {
+        Warning {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+            source_line: source_line(text, line),
+        }
+    }
+}
+
 impl From<Error> for Warning {
     fn from(error: Error) -> Self {
         Warning {
@@ -102,6 +175,13 @@ impl From<Error> for Warning {
             source_line: error.source_line,
         }
     }
+}
+
+/// The text of a 1-based line of a file, without its line break.
+fn source_line(text: &str, line: usize) -> Option<String> {
+    text.split('\n')
+        .nth(line.saturating_sub(1))
+        .map(|l| l.trim_end_matches('\r').to_string())
 }
 
 impl fmt::Display for Warning {
@@ -155,6 +235,7 @@ mod tests {
     #[test]
     fn renders_a_caret_under_the_column() {
         let error = Error::at(
+            ErrorKind::Syntax,
             "a.smithy",
             "namespace a\nstring %x\n",
             2,

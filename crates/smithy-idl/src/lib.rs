@@ -29,7 +29,7 @@ mod prelude;
 
 use std::path::{Path, PathBuf};
 
-pub use error::{Error, Warning};
+pub use error::{Error, ErrorKind, Warning};
 
 /// Loads files given as (name, text) pairs into one JSON AST value:
 /// `{"smithy": "2.0", "metadata": {...}, "shapes": {...}}`.
@@ -85,9 +85,9 @@ const VALIDATION_PACKAGE_NAME: &str = "smithy.framework (built in)";
 /// Whether the only thing missing is the validation package: some reference to one of its
 /// shapes is unresolved, and the package is not among the inputs.
 fn needs_validation_package(errors: &[Error]) -> bool {
-    errors
-        .iter()
-        .any(|e| e.message.contains("unresolved shape `smithy.framework#"))
+    errors.iter().any(|e| {
+        matches!(&e.kind, ErrorKind::UnresolvedShape { id } if id.starts_with("smithy.framework#"))
+    })
 }
 
 /// Loads `.smithy` and `.json` files, and every such file under the given folders (sorted by
@@ -111,6 +111,7 @@ pub fn load_paths_with_warnings<P: AsRef<Path>>(
         match std::fs::read_to_string(&file) {
             Ok(text) => loaded.push((name, text)),
             Err(e) => errors.push(Error {
+                kind: ErrorKind::Io,
                 file: name,
                 line: 0,
                 column: 0,
@@ -140,6 +141,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>, depth
         Ok(entries) => entries,
         Err(e) => {
             errors.push(Error {
+                kind: ErrorKind::Io,
                 file: path.display().to_string(),
                 line: 0,
                 column: 0,

@@ -84,3 +84,26 @@ fn other_unresolved_shapes_are_still_refused() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn any_reference_to_the_package_loads_it() {
+    // An unquoted shape id in a trait value and the target of `apply` are references too.
+    let text = r#"$version: "2"
+namespace example.notes
+
+@documentation(smithy.framework#ValidationExceptionField)
+string Note
+
+apply smithy.framework#ValidationException @tags(["validation"])
+"#;
+    let model = load(&[("notes.smithy", text)]);
+    let shapes = &model["shapes"];
+    assert_eq!(
+        shapes["example.notes#Note"]["traits"]["smithy.api#documentation"],
+        "smithy.framework#ValidationExceptionField"
+    );
+    assert_eq!(
+        shapes["smithy.framework#ValidationException"]["traits"]["smithy.api#tags"][0],
+        "validation"
+    );
+}

@@ -9,7 +9,7 @@ use super::mixins::ShapeFacts;
 use super::resolve::{Relation, property_relation};
 use super::traits::PendingTrait;
 use super::{Assembler, Built};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::parser::{Location, Version};
 
 /// Calls `visit` with every shape id a JSON AST shape refers to, and how it refers to it.
@@ -207,6 +207,7 @@ impl Assembler<'_> {
             }
             if built.shapes.contains_key(id) {
                 self.errors.push(Error::model(
+                    ErrorKind::ShapeConflict { id: id.clone() },
                     self.sources.get(index).map(|s| s.name).unwrap_or(""),
                     format!("Conflicting shape definition for `{id}`"),
                 ));

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{Assembler, Parsed};
+use crate::error::ErrorKind;
 use crate::parser::Location;
 
 /// How deep mixins may chain before the loader gives up on a cycle.
@@ -126,7 +127,7 @@ impl Assembler<'_> {
                                 "The target of the `for` production must be a resource shape, \
                                  but found a {kind} shape: {resource}"
                             );
-                            self.error_at(*source, *location, message);
+                            self.error_at(*source, *location, ErrorKind::InvalidShape, message);
                             continue;
                         }
                     }
@@ -148,7 +149,7 @@ impl Assembler<'_> {
                             "{member_id}: Member conflicts with an inherited mixin member: \
                              `{mixin}${name}`"
                         );
-                        self.error_at(*source, *location, message);
+                        self.error_at(*source, *location, ErrorKind::Mixin, message);
                     }
                     // Inherited: any traits it has become an `apply` entry.
                 }
@@ -179,7 +180,7 @@ impl Assembler<'_> {
                         "{member_id}: Member target was elided, but no bound resource or mixin \
                          contained a matching identifier or member name."
                     );
-                    self.error_at(*source, *location, message);
+                    self.error_at(*source, *location, ErrorKind::InvalidShape, message);
                 }
             }
         }
@@ -213,7 +214,7 @@ impl Assembler<'_> {
                                 "{}${}: Member conflicts with an inherited mixin member: `{mixin}${}`",
                                 shape.id, member.name, member.name
                             );
-                            self.error_at(index, member.location, message);
+                            self.error_at(index, member.location, ErrorKind::Mixin, message);
                         }
                     }
                 }

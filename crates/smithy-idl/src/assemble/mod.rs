@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Warning};
+use crate::error::{Error, ErrorKind, Warning};
 use crate::parser::{self, File, Location, Shape, Version};
 use crate::prelude::package_trait_type;
 
@@ -68,7 +68,7 @@ struct Assembler<'a> {
     /// check once the model is complete that each of them is a trait definition.
     applied_traits: HashMap<String, AppliedTrait>,
     /// What Smithy's loader warns about but accepts.
-    warnings: Vec<Error>,
+    warnings: Vec<Warning>,
 }
 
 /// Loads the sources into one JSON AST value, with the warnings found on the way.
@@ -82,10 +82,12 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<(Value, Vec<Warning>), 
             match serde_json::from_str::<Value>(source.text) {
                 Ok(value) if value.is_object() => parsed.push(Parsed::Json(value)),
                 Ok(_) => errors.push(Error::model(
+                    ErrorKind::Syntax,
                     source.name,
                     "a JSON AST file must hold an object".into(),
                 )),
                 Err(e) => errors.push(Error::at(
+                    ErrorKind::Syntax,
                     source.name,
                     source.text,
                     e.line(),
@@ -96,7 +98,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<(Value, Vec<Warning>), 
         } else {
             let (file, syntax_errors) = parser::parse(source.text, &mut buffers);
             for w in &file.warnings {
-                warnings.push(Error::at(
+                warnings.push(Warning::at(
                     source.name,
                     source.text,
                     w.location.line,
@@ -106,6 +108,7 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<(Value, Vec<Warning>), 
             }
             for e in syntax_errors {
                 errors.push(Error::at(
+                    ErrorKind::Syntax,
                     source.name,
                     source.text,
                     e.location.line,
@@ -128,21 +131,21 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<(Value, Vec<Warning>), 
     };
     let model = assembler.run(&mut parsed);
     if assembler.errors.is_empty() {
-        let warnings = assembler.warnings.into_iter().map(Warning::from).collect();
-        Ok((model, warnings))
+        Ok((model, assembler.warnings))
     } else {
         Err(assembler.errors)
     }
 }
 
 impl Assembler<'_> {
-    fn error_at(&mut self, source: usize, location: Location, message: String) {
+    fn error_at(&mut self, source: usize, location: Location, kind: ErrorKind, message: String) {
         let (name, text) = self
             .sources
             .get(source)
             .map(|s| (s.name, s.text))
             .unwrap_or(("", ""));
         self.errors.push(Error::at(
+            kind,
             name,
             text,
             location.line,
@@ -157,7 +160,7 @@ impl Assembler<'_> {
             .get(source)
             .map(|s| (s.name, s.text))
             .unwrap_or(("", ""));
-        self.warnings.push(Error::at(
+        self.warnings.push(Warning::at(
             name,
             text,
             location.line,
@@ -193,7 +196,10 @@ impl Assembler<'_> {
                     "Conflicting shape definition for `{}` (first defined at line {})",
                     shape.id, first.line
                 );
-                self.error_at(index, shape.location, message);
+                let kind = ErrorKind::ShapeConflict {
+                    id: shape.id.clone(),
+                };
+                self.error_at(index, shape.location, kind, message);
                 continue;
             }
             built
@@ -313,6 +319,7 @@ impl Assembler<'_> {
                 self.error_at(
                     source,
                     location,
+                    ErrorKind::MetadataConflict,
                     format!("Metadata conflict for key `{key}`"),
                 );
             }

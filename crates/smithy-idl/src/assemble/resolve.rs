@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::json_ast::for_each_json_reference;
 use super::{Assembler, Context};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::parser::{File, Location, Reference, Shape};
 use crate::prelude::{PRELUDE_NAMESPACE, prelude_type};
 
@@ -67,7 +67,10 @@ impl Assembler<'_> {
     ) {
         if !self.exists(target) {
             let message = unresolved_message(&shape.id, &shape.kind, relation, target);
-            self.error_at(context.source, location, message);
+            let kind = ErrorKind::UnresolvedShape {
+                id: target.to_string(),
+            };
+            self.error_at(context.source, location, kind, message);
         }
     }
 
@@ -75,15 +78,17 @@ impl Assembler<'_> {
     /// has no lines to point at, so the error names the file.
     pub(super) fn require_json_targets_defined(&mut self, source: usize, id: &str, shape: &Value) {
         let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
-        let mut messages = Vec::new();
+        let mut unresolved = Vec::new();
         for_each_json_reference(shape, |relation, target| {
             if !self.exists(target) {
-                messages.push(unresolved_message(id, kind, relation, target));
+                let message = unresolved_message(id, kind, relation, target);
+                unresolved.push((target.to_string(), message));
             }
         });
         let name = self.sources.get(source).map(|s| s.name).unwrap_or("");
-        for message in messages {
-            self.errors.push(Error::model(name, message));
+        for (target, message) in unresolved {
+            let kind = ErrorKind::UnresolvedShape { id: target };
+            self.errors.push(Error::model(kind, name, message));
         }
     }
 

@@ -7,6 +7,7 @@ use super::mixins::{ElidedMember, ShapeFacts};
 use super::resolve::{Relation, property_relation};
 use super::traits::PendingTrait;
 use super::{Assembler, Context};
+use crate::error::ErrorKind;
 use crate::parser::{Location, Node, Reference, Shape};
 use crate::prelude::PRELUDE_NAMESPACE;
 
@@ -88,7 +89,8 @@ impl Assembler<'_> {
                     "{}: the target of the `for` production is an unresolved shape `{id}`",
                     shape.id
                 );
-                self.error_at(context.source, reference.location, message);
+                let kind = ErrorKind::UnresolvedShape { id: id.clone() };
+                self.error_at(context.source, reference.location, kind, message);
             }
             id
         });
@@ -142,7 +144,7 @@ impl Assembler<'_> {
                     shape.id, shape.kind
                 );
                 let place = member_place(shape, &name, "");
-                self.error_at(context.source, place, message);
+                self.error_at(context.source, place, ErrorKind::InvalidShape, message);
             }
         }
     }
@@ -280,7 +282,12 @@ impl Assembler<'_> {
 
     fn expect_error(&mut self, context: &Context<'_>, shape: &Shape, key: &str, what: &str) {
         let message = format!("{}: the `{key}` property expects {what}", shape.id);
-        self.error_at(context.source, shape.location, message);
+        self.error_at(
+            context.source,
+            shape.location,
+            ErrorKind::InvalidShape,
+            message,
+        );
     }
 
     /// A shape id written in a service or resource body, quoted or not, refused if it names

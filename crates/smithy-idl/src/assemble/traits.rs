@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::mixins::ShapeFacts;
 use super::{Assembler, Context};
+use crate::error::ErrorKind;
 use crate::parser::{Location, TraitApplication, Version};
 use crate::prelude::{package_trait_type, prelude_type};
 
@@ -168,7 +169,8 @@ impl Assembler<'_> {
                     "Conflicting `{}` trait found on shape `{}`",
                     item.trait_id, item.target
                 );
-                self.error_at(item.source, item.location, message);
+                let kind = ErrorKind::TraitConflict;
+                self.error_at(item.source, item.location, kind, message);
             }
         }
     }
@@ -188,20 +190,25 @@ impl Assembler<'_> {
             None => (item.target.as_str(), None),
         };
         let Some(shape) = shapes.get_mut(root).and_then(Value::as_object_mut) else {
-            let message = if prelude_type(root.trim_start_matches("smithy.api#")).is_some()
+            let (kind, message) = if prelude_type(root.trim_start_matches("smithy.api#")).is_some()
                 && root.starts_with("smithy.api#")
             {
-                format!(
+                let message = format!(
                     "Cannot apply `{}` to an immutable prelude shape defined in `smithy.api`.",
                     item.trait_id
-                )
+                );
+                (ErrorKind::ImmutablePrelude, message)
             } else {
-                format!(
+                let message = format!(
                     "Trait `{}` applied to unknown shape `{}`",
                     item.trait_id, item.target
-                )
+                );
+                let kind = ErrorKind::UnresolvedShape {
+                    id: item.target.clone(),
+                };
+                (kind, message)
             };
-            self.error_at(item.source, item.location, message);
+            self.error_at(item.source, item.location, kind, message);
             return None;
         };
         let Some(member) = member else {
@@ -218,7 +225,10 @@ impl Assembler<'_> {
                 "Trait `{}` applied to unknown shape `{}`",
                 item.trait_id, item.target
             );
-            self.error_at(item.source, item.location, message);
+            let kind = ErrorKind::UnresolvedShape {
+                id: item.target.clone(),
+            };
+            self.error_at(item.source, item.location, kind, message);
             return None;
         }
         applies
@@ -263,7 +273,10 @@ impl Assembler<'_> {
                         "{target}: Unable to resolve trait `{trait_id}`. If this is a custom \
                          trait, then it must be defined before it can be used in a model."
                     );
-                    self.error_at(source, location, message);
+                    let kind = ErrorKind::UnknownTrait {
+                        id: trait_id.to_string(),
+                    };
+                    self.error_at(source, location, kind, message);
                     None
                 }
             },
@@ -279,7 +292,7 @@ impl Assembler<'_> {
                 shape.kind,
                 describe_value(value)
             );
-            self.error_at(source, location, message);
+            self.error_at(source, location, ErrorKind::InvalidTraitValue, message);
         }
         let message = match (version, trait_id) {
             (Some(Version::V1), "smithy.api#default") => {
@@ -296,7 +309,8 @@ impl Assembler<'_> {
             }
             _ => return,
         };
-        self.error_at(source, location, format!("{target}: {message}"));
+        let message = format!("{target}: {message}");
+        self.error_at(source, location, ErrorKind::Version, message);
     }
 
     /// Refuses traits whose shape is not marked `@trait`, at the shape's definition when it is
@@ -337,7 +351,8 @@ impl Assembler<'_> {
                 "Shape `{trait_id}` cannot be applied as a trait. If this is a custom trait, \
                  please add `@trait` to this shape."
             );
-            self.error_at(source, location, message);
+            let kind = ErrorKind::NotATrait { id: trait_id };
+            self.error_at(source, location, kind, message);
         }
     }
 }

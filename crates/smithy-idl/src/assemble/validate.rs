@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::mixins::ShapeFacts;
 use super::shapes::member_place;
 use super::{Assembler, Parsed, idl_shape};
+use crate::error::ErrorKind;
 use crate::parser::{File, Location, Shape, Version};
 
 impl Assembler<'_> {
@@ -68,7 +69,7 @@ impl Assembler<'_> {
             for (name, message) in bad {
                 let place = idl_shape(parsed, *source, id)
                     .map_or(*location, |shape| member_place(shape, &name, "enumValue"));
-                self.error_at(*source, place, message);
+                self.error_at(*source, place, ErrorKind::InvalidTraitValue, message);
             }
         }
     }
@@ -91,8 +92,8 @@ impl Assembler<'_> {
                     continue;
                 };
                 let messages = self.shape_problems(file, shape, value, facts);
-                for (location, message) in messages {
-                    self.error_at(index, location, message);
+                for (location, kind, message) in messages {
+                    self.error_at(index, location, kind, message);
                 }
             }
         }
@@ -106,12 +107,12 @@ impl Assembler<'_> {
         shape: &Shape,
         value: &Value,
         facts: &BTreeMap<String, ShapeFacts>,
-    ) -> Vec<(Location, String)> {
+    ) -> Vec<(Location, ErrorKind, String)> {
         let mut problems = Vec::new();
         let mut member_problems = Vec::new();
         let id = &shape.id;
         if Self::in_mixin_cycle(facts, id) {
-            problems.push(format!("{id}: mixins form a cycle"));
+            problems.push((ErrorKind::Mixin, format!("{id}: mixins form a cycle")));
         }
         let is_mixin = value
             .get("traits")
@@ -126,7 +127,10 @@ impl Assembler<'_> {
         let kind = shape.kind.as_str();
         match kind {
             "list" | "set" if !has("member") => {
-                problems.push(format!("Missing required member of shape `{id}`: member"));
+                problems.push((
+                    ErrorKind::InvalidShape,
+                    format!("Missing required member of shape `{id}`: member"),
+                ));
             }
             "map" => {
                 let missing: Vec<&str> = ["key", "value"]
@@ -135,12 +139,16 @@ impl Assembler<'_> {
                     .collect();
                 match missing.as_slice() {
                     [] => {}
-                    [one] => {
-                        problems.push(format!("Missing required member of shape `{id}`: {one}"))
-                    }
-                    _ => problems.push(format!(
-                        "Missing required members of shape `{id}`: {}",
-                        missing.join(", ")
+                    [one] => problems.push((
+                        ErrorKind::InvalidShape,
+                        format!("Missing required member of shape `{id}`: {one}"),
+                    )),
+                    _ => problems.push((
+                        ErrorKind::InvalidShape,
+                        format!(
+                            "Missing required members of shape `{id}`: {}",
+                            missing.join(", ")
+                        ),
                     )),
                 }
             }
@@ -162,7 +170,7 @@ impl Assembler<'_> {
         self.mixin_problems(shape, facts, &mut problems);
         problems
             .into_iter()
-            .map(|message| (shape.location, message))
+            .map(|(kind, message)| (shape.location, kind, message))
             .chain(member_problems)
             .collect()
     }
@@ -172,7 +180,7 @@ impl Assembler<'_> {
         &self,
         shape: &Shape,
         facts: &BTreeMap<String, ShapeFacts>,
-        problems: &mut Vec<String>,
+        problems: &mut Vec<(ErrorKind, String)>,
     ) {
         let (id, kind) = (&shape.id, shape.kind.as_str());
         let wrong: Vec<&String> = facts
@@ -184,10 +192,13 @@ impl Assembler<'_> {
             .collect();
         if !wrong.is_empty() {
             let list: Vec<String> = wrong.iter().map(|m| format!("`{m}`")).collect();
-            problems.push(format!(
-                "Mixins may only be mixed into shapes of the same type. The following mixins \
+            problems.push((
+                ErrorKind::Mixin,
+                format!(
+                    "Mixins may only be mixed into shapes of the same type. The following mixins \
                  were applied to the {kind} shape `{id}` which are not {kind} shapes: [{}]",
-                list.join(", ")
+                    list.join(", ")
+                ),
             ));
         }
         for mixin in facts.get(id).map(|f| f.mixins.iter()).into_iter().flatten() {
@@ -195,30 +206,42 @@ impl Assembler<'_> {
                 && !mixin_facts.is_mixin
                 && self.kind_of(mixin) == Some(kind)
             {
-                problems.push(format!(
+                problems.push((ErrorKind::Mixin, format!(
                     "Attempted to use `{mixin}` as a mixin, but it is not marked with the mixin \
                      trait"
-                ));
+                )));
             }
         }
     }
 }
 
 /// Shape types and traits the file's IDL version does not have.
-fn version_problems(version: Version, shape: &Shape, is_mixin: bool, problems: &mut Vec<String>) {
+fn version_problems(
+    version: Version,
+    shape: &Shape,
+    is_mixin: bool,
+    problems: &mut Vec<(ErrorKind, String)>,
+) {
     let (id, kind) = (&shape.id, shape.kind.as_str());
     if version == Version::V1 && matches!(kind, "enum" | "intEnum") {
-        problems.push(format!(
-            "{kind} shapes cannot be used in Smithy version 1.0"
+        problems.push((
+            ErrorKind::Version,
+            format!("{kind} shapes cannot be used in Smithy version 1.0"),
         ));
     }
     if version == Version::V2 && kind == "set" {
-        problems.push("set shapes cannot be used in Smithy version 2.0".into());
+        problems.push((
+            ErrorKind::Version,
+            "set shapes cannot be used in Smithy version 2.0".into(),
+        ));
     }
     if version == Version::V1 && is_mixin {
-        problems.push(format!(
-            "Mixins can only be used in Smithy 2.0 or later. Attempted to apply a @mixin \
+        problems.push((
+            ErrorKind::Version,
+            format!(
+                "Mixins can only be used in Smithy 2.0 or later. Attempted to apply a @mixin \
              trait to `{id}` in a model file using version `1.0`."
+            ),
         ));
     }
 }
@@ -228,7 +251,7 @@ fn version_problems(version: Version, shape: &Shape, is_mixin: bool, problems: &
 fn mixin_member_conflicts(
     shape: &Shape,
     facts: &BTreeMap<String, ShapeFacts>,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<(ErrorKind, String)>,
 ) {
     let id = &shape.id;
     let mut seen: Vec<(String, Option<String>)> = Vec::new();
@@ -237,9 +260,12 @@ fn mixin_member_conflicts(
             let own = shape.members.iter().any(|m| m.name == name);
             match seen.iter().find(|(n, _)| *n == name) {
                 Some((_, Some(first))) if !own && target.as_ref().is_some_and(|t| t != first) => {
-                    problems.push(format!(
-                        "{id}${name}: Member conflicts with an inherited mixin member: \
+                    problems.push((
+                        ErrorKind::Mixin,
+                        format!(
+                            "{id}${name}: Member conflicts with an inherited mixin member: \
                          `{id}${name}`"
+                        ),
                     ));
                 }
                 Some(_) => {}
@@ -254,14 +280,20 @@ fn enum_problems(
     shape: &Shape,
     value: &Value,
     inherited: &[&str],
-    problems: &mut Vec<String>,
-    member_problems: &mut Vec<(Location, String)>,
+    problems: &mut Vec<(ErrorKind, String)>,
+    member_problems: &mut Vec<(Location, ErrorKind, String)>,
 ) {
     let (id, kind) = (&shape.id, shape.kind.as_str());
     let members = value.get("members").and_then(Value::as_object);
     if members.map_or(0, Map::len) + inherited.len() == 0 {
-        problems.push(format!("{id}: {kind} must have at least one entry"));
-        problems.push(format!("{kind} shapes must have at least one member"));
+        problems.push((
+            ErrorKind::InvalidShape,
+            format!("{id}: {kind} must have at least one entry"),
+        ));
+        problems.push((
+            ErrorKind::InvalidShape,
+            format!("{kind} shapes must have at least one member"),
+        ));
     }
     if kind != "intEnum" {
         return;
@@ -276,6 +308,7 @@ fn enum_problems(
         if let Some(problem) = int_enum_problem(enum_value) {
             member_problems.push((
                 member_place(shape, name, "enumValue"),
+                ErrorKind::InvalidTraitValue,
                 format!("{id}${name}: {problem}"),
             ));
         }
@@ -283,7 +316,7 @@ fn enum_problems(
 }
 
 /// Operation mixins must have Unit input and output; resource mixins may define no property.
-fn mixin_property_problems(shape: &Shape, value: &Value, problems: &mut Vec<String>) {
+fn mixin_property_problems(shape: &Shape, value: &Value, problems: &mut Vec<(ErrorKind, String)>) {
     let id = &shape.id;
     if shape.kind == "operation" {
         let unit = |key: &str| {
@@ -294,19 +327,25 @@ fn mixin_property_problems(shape: &Shape, value: &Value, problems: &mut Vec<Stri
                 .is_none_or(|t| t == "smithy.api#Unit")
         };
         if !unit("input") || !unit("output") {
-            problems.push(format!(
-                "Operation shapes with the mixin trait MUST target `smithy.api#Unit` for their \
+            problems.push((
+                ErrorKind::Mixin,
+                format!(
+                    "Operation shapes with the mixin trait MUST target `smithy.api#Unit` for their \
                  input and output. Operation mixin shape `{id}` defines one or both of these \
                  properties."
+                ),
             ));
         }
     } else if RESOURCE_PROPERTIES
         .iter()
         .any(|key| value.get(*key).is_some_and(|v| !is_empty_collection(v)))
     {
-        problems.push(format!(
-            "Resource shapes with the mixin trait may not define any properties. Resource \
+        problems.push((
+            ErrorKind::Mixin,
+            format!(
+                "Resource shapes with the mixin trait may not define any properties. Resource \
              mixin shape `{id}` defines one or more properties."
+            ),
         ));
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::{Assembler, Context};
+use crate::error::ErrorKind;
 use crate::parser::Node;
 use crate::prelude::PRELUDE_NAMESPACE;
 
@@ -51,6 +52,7 @@ impl Assembler<'_> {
                     self.error_at(
                         context.source,
                         reference.location,
+                        ErrorKind::UnresolvedShape { id: id.clone() },
                         format!(
                             "Syntactic shape ID `{}` does not resolve to a valid shape ID: `{id}`. \
                              Did you mean to quote this string? Are you missing a model file?",
