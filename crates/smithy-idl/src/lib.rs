@@ -4,6 +4,9 @@
 //! Several files form one model: shape ids resolve across files, `apply` and mixins may
 //! reach shapes in other files, and the prelude's names resolve without a `use`. JSON AST
 //! files (names ending in `.json`) may be loaded alongside, as Smithy's model assembler allows.
+//! A shape may be defined more than once, as Smithy's loader allows: an identical definition
+//! (a file shared by two models, say) is ignored, one that builds the same shape with other
+//! traits adds them, and one that builds another shape is refused, naming both definitions.
 //!
 //! The result is always a 2.0 model: shapes from 1.0 files (IDL or JSON AST) get the `@default`
 //! traits that give them the nullability they had in 1.0, as Smithy's loader upgrades them.

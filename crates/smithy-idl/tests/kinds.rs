@@ -101,6 +101,16 @@ fn trait_values_and_targets() {
 }
 
 #[test]
+fn definitions_that_differ() {
+    assert_eq!(
+        kinds(&[("a.smithy", "string S\n"), ("b.smithy", "integer S\n")]),
+        [ErrorKind::ShapeConflict {
+            id: "a#S".to_owned()
+        }]
+    );
+}
+
+#[test]
 fn metadata_conflicts() {
     let files = [
         ("a.smithy".to_owned(), "metadata k = 1\n".to_owned()),

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::duplicates::Definition;
 use super::mixins::ShapeFacts;
 use super::resolve::{Relation, property_relation};
 use super::traits::PendingTrait;
-use super::{Assembler, Built};
-use crate::error::{Error, ErrorKind};
+use super::{Assembler, Built, Defined};
 use crate::parser::{Location, Version};
 
 /// Calls `visit` with every shape id a JSON AST shape refers to, and how it refers to it.
@@ -140,7 +140,11 @@ fn json_version(version: Option<&Value>) -> Option<Version> {
 
 /// Calls `visit` with the shape or member id and the trait id of every trait a JSON AST shape
 /// applies, to its own traits and to its members'.
-fn for_each_json_trait(id: &str, shape: &Value, mut visit: impl FnMut(&str, &str, &Value)) {
+pub(super) fn for_each_json_trait(
+    id: &str,
+    shape: &Value,
+    mut visit: impl FnMut(&str, &str, &Value),
+) {
     fn traits(value: &Value) -> Option<&Map<String, Value>> {
         value.get("traits").and_then(Value::as_object)
     }
@@ -168,16 +172,27 @@ fn for_each_json_trait(id: &str, shape: &Value, mut visit: impl FnMut(&str, &str
 }
 
 impl Assembler<'_> {
-    /// Records the shapes a JSON AST file defines (`apply` entries define none).
-    pub(super) fn define_json_shapes(&mut self, value: &Value) {
+    /// Records the shapes a JSON AST file defines (`apply` entries define none). A shape
+    /// defined before is compared with its first definition once both are built.
+    pub(super) fn define_json_shapes(&mut self, index: usize, value: &Value, built: &mut Built) {
         let Some(json_shapes) = value.get("shapes").and_then(Value::as_object) else {
             return;
         };
         for (id, shape) in json_shapes {
             let kind = shape.get("type").and_then(Value::as_str).unwrap_or("");
-            if kind != "apply" {
-                self.defined.insert(id.clone(), kind.to_string());
+            if kind == "apply" {
+                continue;
             }
+            if self.defined.contains_key(id) {
+                built.duplicated.insert(id.clone());
+                continue;
+            }
+            let defined = Defined {
+                kind: kind.to_string(),
+                source: index,
+                location: Location::default(),
+            };
+            self.defined.insert(id.clone(), defined);
         }
     }
 
@@ -205,13 +220,17 @@ impl Assembler<'_> {
                 self.queue_json_apply(index, id, shape, file_version, &mut built.pending);
                 continue;
             }
-            if built.shapes.contains_key(id) {
-                self.errors.push(Error::model(
-                    ErrorKind::ShapeConflict { id: id.clone() },
-                    self.sources.get(index).map(|s| s.name).unwrap_or(""),
-                    format!("Conflicting shape definition for `{id}`"),
-                ));
+            if self
+                .defined
+                .get(id)
+                .is_none_or(|first| first.source != index)
+            {
+                self.load_json_duplicate(index, id, shape, file_version, built);
                 continue;
+            }
+            if built.duplicated.contains(id) {
+                let definition = Definition::of_json(index, id, shape);
+                built.first_definitions.insert(id.clone(), definition);
             }
             self.require_json_targets_defined(index, id, shape);
             for_each_json_trait(id, shape, |target, trait_id, value| {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Assembler, Parsed};
+use super::{Assembler, Parsed, is_first_definition};
 use crate::error::ErrorKind;
 use crate::parser::Location;
 
@@ -196,8 +196,7 @@ impl Assembler<'_> {
         for (index, file) in parsed.iter().enumerate() {
             let Parsed::Idl(file) = file else { continue };
             for shape in &file.shapes {
-                if shape.mixins.is_empty() || idl_ids.get(&shape.id).map(|(i, _)| *i) != Some(index)
-                {
+                if shape.mixins.is_empty() || !is_first_definition(idl_ids, index, shape) {
                     continue;
                 }
                 let sets = Self::mixin_member_sets(facts, &shape.id);

@@ -6,6 +6,7 @@
 //!
 //! This module runs the stages in order; each stage lives in a module of its own.
 
+mod duplicates;
 mod json_ast;
 mod mixins;
 mod resolve;
@@ -23,6 +24,7 @@ use crate::error::{Error, ErrorKind, Warning};
 use crate::parser::{self, File, Location, Shape, Version};
 use crate::prelude::package_trait_type;
 
+use self::duplicates::Definition;
 use self::mixins::{ElidedMember, ShapeFacts};
 use self::traits::{AppliedTrait, PendingTrait};
 
@@ -55,15 +57,27 @@ struct Built {
     /// Shapes of JSON AST files that declare no version, which Smithy neither upgrades nor
     /// treats as 2.0 shapes.
     unversioned: HashSet<String>,
+    /// Shapes defined more than once.
+    duplicated: HashSet<String>,
+    /// The first definition of each shape defined more than once, to compare the others with.
+    first_definitions: HashMap<String, Definition>,
+}
+
+/// A shape the inputs define: its type, and where its first definition is.
+struct Defined {
+    kind: String,
+    source: usize,
+    /// Where an IDL definition starts; a JSON AST definition has no place in its file.
+    location: Location,
 }
 
 struct Assembler<'a> {
     sources: &'a [Source<'a>],
     errors: Vec<Error>,
-    /// Every shape defined by the inputs, with its type. Only looked up, never walked, so a
-    /// hash map: shape ids share long namespace prefixes that make ordered lookups compare
-    /// many bytes.
-    defined: HashMap<String, String>,
+    /// Every shape defined by the inputs, with its type and first definition. Only looked
+    /// up, never walked, so a hash map: shape ids share long namespace prefixes that make
+    /// ordered lookups compare many bytes.
+    defined: HashMap<String, Defined>,
     /// Every trait id applied that names a shape, with the first place it is applied, to
     /// check once the model is complete that each of them is a trait definition.
     applied_traits: HashMap<String, AppliedTrait>,
@@ -138,6 +152,17 @@ pub(crate) fn assemble(sources: &[Source<'_>]) -> Result<(Value, Vec<Warning>), 
 }
 
 impl Assembler<'_> {
+    /// A place in an input as errors name it: `file:line:column`, or the file alone for a
+    /// place without a line (in a JSON AST file).
+    fn place(&self, source: usize, location: Location) -> String {
+        let name = self.sources.get(source).map_or("", |s| s.name);
+        if location.line == 0 {
+            name.to_string()
+        } else {
+            format!("{name}:{}:{}", location.line, location.column)
+        }
+    }
+
     fn error_at(&mut self, source: usize, location: Location, kind: ErrorKind, message: String) {
         let (name, text) = self
             .sources
@@ -175,7 +200,7 @@ impl Assembler<'_> {
         for (index, file) in parsed.iter().enumerate() {
             match file {
                 Parsed::Idl(file) => self.define_idl_shapes(index, file, &mut built),
-                Parsed::Json(value) => self.define_json_shapes(value),
+                Parsed::Json(value) => self.define_json_shapes(index, value, &mut built),
             }
         }
         self.warn_about_undefined_uses(parsed);
@@ -188,18 +213,12 @@ impl Assembler<'_> {
         self.finish(parsed, built)
     }
 
-    /// Records the shapes an IDL file defines; a shape defined before is refused.
+    /// Records the shapes an IDL file defines. A shape defined before is compared with its
+    /// first definition once both are built.
     fn define_idl_shapes(&mut self, index: usize, file: &File, built: &mut Built) {
         for shape in &file.shapes {
-            if let Some((_, first)) = built.idl_ids.get(&shape.id) {
-                let message = format!(
-                    "Conflicting shape definition for `{}` (first defined at line {})",
-                    shape.id, first.line
-                );
-                let kind = ErrorKind::ShapeConflict {
-                    id: shape.id.clone(),
-                };
-                self.error_at(index, shape.location, kind, message);
+            if self.defined.contains_key(&shape.id) {
+                built.duplicated.insert(shape.id.clone());
                 continue;
             }
             built
@@ -208,7 +227,12 @@ impl Assembler<'_> {
             if file.version == Version::V1 {
                 built.v1_shapes.insert(shape.id.clone());
             }
-            self.defined.insert(shape.id.clone(), shape.kind.clone());
+            let defined = Defined {
+                kind: shape.kind.clone(),
+                source: index,
+                location: shape.location,
+            };
+            self.defined.insert(shape.id.clone(), defined);
         }
     }
 
@@ -243,13 +267,11 @@ impl Assembler<'_> {
             self.merge_metadata(&mut built.metadata, key, value, index, *location);
         }
         for shape in &mut file_shapes {
-            if built.idl_ids.get(&shape.id).map(|(i, _)| *i) != Some(index) {
-                continue;
+            if is_first_definition(&built.idl_ids, index, shape) {
+                self.load_idl_shape(&context, shape, built);
+            } else {
+                self.load_idl_duplicate(&context, shape, built);
             }
-            let (value, shape_facts) =
-                self.shape_value(&context, shape, &mut built.pending, &mut built.elided);
-            built.facts.insert(shape.id.clone(), shape_facts);
-            built.shapes.insert(shape.id.clone(), value);
         }
         for apply in &mut file_applies {
             let target = self.resolve_reference(&context, &apply.target);
@@ -258,24 +280,47 @@ impl Assembler<'_> {
         file.shapes = file_shapes;
     }
 
+    /// Builds the first definition of an IDL shape, keeping it to compare with the others if
+    /// there are others.
+    fn load_idl_shape(&mut self, context: &Context<'_>, shape: &mut Shape, built: &mut Built) {
+        let (traits_from, elided_from) = (built.pending.len(), built.elided.len());
+        let (value, shape_facts) =
+            self.shape_value(context, shape, &mut built.pending, &mut built.elided);
+        if built.duplicated.contains(&shape.id) {
+            let definition = Definition::of_idl(
+                (context.source, shape.location),
+                &value,
+                &built.pending[traits_from..],
+                &built.elided[elided_from..],
+            );
+            built.first_definitions.insert(shape.id.clone(), definition);
+        }
+        built.facts.insert(shape.id.clone(), shape_facts);
+        built.shapes.insert(shape.id.clone(), value);
+    }
+
     /// The stages that need every shape: elided targets, mixin members, traits, enum values,
     /// validation and the 1.0 upgrade; then the model as one JSON AST value.
     fn finish(&mut self, parsed: &[Parsed], built: Built) -> Value {
         let Built {
             mut shapes,
             metadata,
-            pending,
+            mut pending,
             facts,
             elided,
             idl_ids,
             v1_shapes,
             unversioned,
+            ..
         } = built;
         self.resolve_elided(&mut shapes, &facts, &elided);
         self.check_mixin_members(parsed, &idl_ids, &facts);
         let mut applies: Map<String, Value> = Map::new();
-        for item in pending {
-            self.attach_trait(&mut shapes, &mut applies, &facts, item);
+        for index in 0..pending.len() {
+            let (earlier, rest) = pending.split_at_mut(index);
+            if let Some(item) = rest.first_mut() {
+                self.attach_trait(&mut shapes, &mut applies, &facts, item, earlier);
+            }
         }
         self.check_trait_definitions(&shapes, &idl_ids);
         self.finish_enums(parsed, &mut shapes, &idl_ids, &facts);
@@ -325,6 +370,15 @@ impl Assembler<'_> {
             }
         }
     }
+}
+
+/// Whether an IDL shape statement is the shape's first definition rather than a later one.
+fn is_first_definition(
+    idl_ids: &BTreeMap<String, (usize, Location)>,
+    source: usize,
+    shape: &Shape,
+) -> bool {
+    idl_ids.get(&shape.id) == Some(&(source, shape.location))
 }
 
 struct Context<'a> {

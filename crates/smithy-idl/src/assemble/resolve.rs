@@ -125,8 +125,8 @@ impl Assembler<'_> {
     }
 
     pub(super) fn kind_of(&self, id: &str) -> Option<&str> {
-        if let Some(kind) = self.defined.get(id) {
-            return Some(kind);
+        if let Some(defined) = self.defined.get(id) {
+            return Some(&defined.kind);
         }
         id.strip_prefix("smithy.api#").and_then(prelude_type)
     }

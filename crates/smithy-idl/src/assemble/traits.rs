@@ -129,13 +129,15 @@ impl Assembler<'_> {
     }
 
     /// Attaches a trait to a shape or member defined here, or records an `apply` entry for a
-    /// member inherited from a mixin or a shape from elsewhere.
+    /// member inherited from a mixin or a shape from elsewhere. `earlier` are the traits
+    /// queued before it, where a trait it conflicts with may have been applied.
     pub(super) fn attach_trait(
         &mut self,
         shapes: &mut Map<String, Value>,
         applies: &mut Map<String, Value>,
         facts: &BTreeMap<String, ShapeFacts>,
-        item: PendingTrait,
+        item: &mut PendingTrait,
+        earlier: &[PendingTrait],
     ) {
         self.check_trait(
             &item.target,
@@ -145,7 +147,7 @@ impl Assembler<'_> {
             item.start,
             item.version,
         );
-        let Some(container) = self.trait_holder(shapes, applies, facts, &item) else {
+        let Some(container) = self.trait_holder(shapes, applies, facts, item) else {
             return;
         };
         let traits = container
@@ -156,22 +158,43 @@ impl Assembler<'_> {
         };
         match traits.get_mut(&item.trait_id) {
             None => {
-                traits.insert(item.trait_id, item.value);
+                traits.insert(item.trait_id.clone(), std::mem::take(&mut item.value));
             }
             Some(Value::Array(previous)) if item.value.is_array() => {
-                if let Value::Array(more) = item.value {
+                if let Value::Array(more) = std::mem::take(&mut item.value) {
                     previous.extend(more);
                 }
             }
             Some(previous) if *previous == item.value => {}
             Some(_) => {
                 let message = format!(
-                    "Conflicting `{}` trait found on shape `{}`",
-                    item.trait_id, item.target
+                    "Conflicting `{}` trait found on shape `{}`. The previous trait was defined \
+                     at `{}`, and a conflicting trait was defined at `{}`.",
+                    item.trait_id,
+                    item.target,
+                    self.previous_trait_place(item, earlier),
+                    self.place(item.source, item.location)
                 );
                 let kind = ErrorKind::TraitConflict;
                 self.error_at(item.source, item.location, kind, message);
             }
+        }
+    }
+
+    /// Where the trait a queued trait conflicts with was applied: the first application of
+    /// the same trait to the same target queued before it, else (a trait written in a JSON AST
+    /// shape) the definition of the shape.
+    fn previous_trait_place(&self, item: &PendingTrait, earlier: &[PendingTrait]) -> String {
+        if let Some(previous) = earlier
+            .iter()
+            .find(|p| p.target == item.target && p.trait_id == item.trait_id)
+        {
+            return self.place(previous.source, previous.location);
+        }
+        let root = item.target.split('$').next().unwrap_or("");
+        match self.defined.get(root) {
+            Some(defined) => self.place(defined.source, defined.location),
+            None => self.place(item.source, Location::default()),
         }
     }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::mixins::ShapeFacts;
 use super::shapes::member_place;
-use super::{Assembler, Parsed, idl_shape};
+use super::{Assembler, Parsed, idl_shape, is_first_definition};
 use crate::error::ErrorKind;
 use crate::parser::{File, Location, Shape, Version};
 
@@ -85,7 +85,7 @@ impl Assembler<'_> {
         for (index, file) in parsed.iter().enumerate() {
             let Parsed::Idl(file) = file else { continue };
             for shape in &file.shapes {
-                if idl_ids.get(&shape.id).map(|(i, _)| *i) != Some(index) {
+                if !is_first_definition(idl_ids, index, shape) {
                     continue;
                 }
                 let Some(value) = shapes.get(&shape.id) else {
@@ -365,7 +365,7 @@ const RESOURCE_PROPERTIES: &[&str] = &[
     "resources",
 ];
 
-fn is_empty_collection(value: &Value) -> bool {
+pub(super) fn is_empty_collection(value: &Value) -> bool {
     match value {
         Value::Object(o) => o.is_empty(),
         Value::Array(a) => a.is_empty(),
