@@ -87,19 +87,23 @@ pub(crate) fn canonical(model: &Value) -> Value {
             raw.insert(id.clone(), shape.clone());
         }
     }
-    let mut late = Vec::new();
+    // Traits applied to a shape or to a member it defines merge with the traits written on
+    // it; those applied to a member it inherits wait until its mixins are flattened.
+    let mut inherited_applies = InheritedApplies::new();
     for (target, traits) in applies {
         if !merge_traits_into(&mut raw, &target, &traits) {
-            late.push((target, traits));
+            let root = target.split('$').next().unwrap_or("").to_string();
+            let pending = inherited_applies.entry(root).or_default();
+            match pending.iter_mut().find(|(t, _)| *t == target) {
+                Some((_, earlier)) => merge_traits(earlier, &traits),
+                None => pending.push((target, traits)),
+            }
         }
     }
     let mut flat: BTreeMap<String, Value> = BTreeMap::new();
     let ids: Vec<String> = raw.keys().cloned().collect();
     for id in ids {
-        flatten(&raw, &id, &mut flat, 0);
-    }
-    for (target, traits) in late {
-        merge_traits_into(&mut flat, &target, &traits);
+        flatten(&raw, &inherited_applies, &id, &mut flat, 0);
     }
     let mut out = Map::new();
     for (id, mut shape) in flat {
@@ -116,6 +120,9 @@ pub(crate) fn canonical(model: &Value) -> Value {
     Value::Object(result)
 }
 
+/// Traits applied to members a shape inherits from its mixins, by the shape's id.
+type InheritedApplies = BTreeMap<String, Vec<(String, Map<String, Value>)>>;
+
 fn member_slot<'a>(shape: &'a mut Value, member: &str) -> Option<&'a mut Value> {
     let kind = shape
         .get("type")
@@ -126,6 +133,26 @@ fn member_slot<'a>(shape: &'a mut Value, member: &str) -> Option<&'a mut Value> 
         shape.get_mut(member)
     } else {
         shape.get_mut("members").and_then(|m| m.get_mut(member))
+    }
+}
+
+/// The `traits` object of a shape or member, made if missing.
+fn traits_of(slot: &mut Map<String, Value>) -> Option<&mut Map<String, Value>> {
+    slot.entry("traits")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+}
+
+/// Merges traits applied to the same shape, as Smithy's loader does: list values are joined,
+/// others replaced.
+fn merge_traits(existing: &mut Map<String, Value>, traits: &Map<String, Value>) {
+    for (k, v) in traits {
+        match (existing.get_mut(k), v) {
+            (Some(Value::Array(a)), Value::Array(b)) => a.extend(b.iter().cloned()),
+            _ => {
+                existing.insert(k.clone(), v.clone());
+            }
+        }
     }
 }
 
@@ -148,24 +175,28 @@ fn merge_traits_into(
     let Some(Value::Object(slot)) = slot else {
         return false;
     };
-    let existing = slot
-        .entry("traits")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if let Value::Object(existing) = existing {
-        for (k, v) in traits {
-            match (existing.get_mut(k), v) {
-                (Some(Value::Array(a)), Value::Array(b)) => a.extend(b.iter().cloned()),
-                _ => {
-                    existing.insert(k.clone(), v.clone());
-                }
-            }
-        }
+    if let Some(existing) = traits_of(slot) {
+        merge_traits(existing, traits);
     }
     true
 }
 
+/// The mixins a shape lists.
+fn mixin_ids(shape: &Value) -> Vec<String> {
+    shape
+        .get("mixins")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("target").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// Flattens a shape's mixins into it (its mixins first), as Smithy's `flattenMixins` does,
+/// then gives the members it inherits the traits applied to them.
 fn flatten(
     raw: &BTreeMap<String, Value>,
+    inherited_applies: &InheritedApplies,
     id: &str,
     flat: &mut BTreeMap<String, Value>,
     depth: usize,
@@ -174,117 +205,147 @@ fn flatten(
         return;
     }
     let Some(shape) = raw.get(id) else { return };
-    let mixins: Vec<String> = shape
-        .get("mixins")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.get("target").and_then(Value::as_str).map(str::to_string))
-        .collect();
-    if mixins.is_empty() {
-        flat.insert(id.to_string(), shape.clone());
-        return;
+    let mixins = mixin_ids(shape);
+    let mut result = if mixins.is_empty() {
+        shape.clone()
+    } else {
+        for mixin in &mixins {
+            flatten(raw, inherited_applies, mixin, flat, depth + 1);
+        }
+        let mixin_shapes: Vec<&Value> = mixins.iter().filter_map(|m| flat.get(m)).collect();
+        mixed(shape, &mixin_shapes)
+    };
+    for (target, traits) in inherited_applies.get(id).into_iter().flatten() {
+        let member = target.split_once('$').map(|(_, m)| m);
+        let slot = member.and_then(|m| member_slot(&mut result, m));
+        if let Some(existing) = slot.and_then(Value::as_object_mut).and_then(traits_of) {
+            // Traits applied to an inherited member replace the ones it inherits.
+            for (k, v) in traits {
+                existing.insert(k.clone(), v.clone());
+            }
+        }
     }
+    flat.insert(id.to_string(), result);
+}
+
+/// The shape with its (flattened) mixins applied: their non-local traits, members and
+/// properties, with what the shape writes itself winning.
+fn mixed(shape: &Value, mixins: &[&Value]) -> Value {
+    const SINGLE_MEMBERS: [&str; 3] = ["member", "key", "value"];
     let mut result = Map::new();
     let mut traits = Map::new();
     let mut members = Map::new();
-    let kind = shape.get("type").cloned().unwrap_or(Value::Null);
-    let single_members = ["member", "key", "value"];
-    for mixin in &mixins {
-        flatten(raw, mixin, flat, depth + 1);
-        let Some(mixin_shape) = flat.get(mixin) else {
-            continue;
-        };
-        let mixin_traits = mixin_shape.get("traits").and_then(Value::as_object);
-        let local: Vec<String> = mixin_traits
-            .and_then(|t| t.get("smithy.api#mixin"))
-            .and_then(|m| m.get("localTraits"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        for (k, v) in mixin_traits.into_iter().flatten() {
-            if k != "smithy.api#mixin" && !local.contains(k) {
-                traits.insert(k.clone(), v.clone());
-            }
-        }
-        for (name, member) in mixin_shape
+    let empty = Map::new();
+    for mixin in mixins {
+        inherit_traits(&mut traits, mixin);
+        for (name, member) in mixin
             .get("members")
             .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
+            .unwrap_or(&empty)
         {
-            members.insert(name.clone(), member.clone());
+            let merged = merge_member(members.get(name), member);
+            members.insert(name.clone(), merged);
         }
-        for name in single_members {
-            if let Some(member) = mixin_shape.get(name) {
-                result.insert(name.to_string(), member.clone());
-            }
-        }
-        // Service and resource properties are inherited too.
-        if let Some(object) = mixin_shape.as_object() {
-            for (k, v) in object {
-                if !matches!(
-                    k.as_str(),
-                    "type" | "traits" | "members" | "mixins" | "member" | "key" | "value"
-                ) {
-                    result.insert(k.clone(), v.clone());
-                }
+        for (k, v) in mixin.as_object().unwrap_or(&empty) {
+            if SINGLE_MEMBERS.contains(&k.as_str()) {
+                let merged = merge_member(result.get(k), v);
+                result.insert(k.clone(), merged);
+            } else if !matches!(k.as_str(), "type" | "traits" | "members" | "mixins") {
+                merge_property(&mut result, k, v);
             }
         }
     }
     for (k, v) in shape
         .get("traits")
         .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+        .unwrap_or(&empty)
     {
         traits.insert(k.clone(), v.clone());
     }
-    let merge_member = |inherited: Option<&Value>, own: &Value| -> Value {
-        let mut merged = inherited.cloned().unwrap_or(Value::Object(Map::new()));
-        if let (Value::Object(m), Some(own)) = (&mut merged, own.as_object()) {
-            for (k, v) in own {
-                if k == "traits" {
-                    let t = m
-                        .entry("traits")
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    if let (Value::Object(t), Some(v)) = (t, v.as_object()) {
-                        for (tk, tv) in v {
-                            t.insert(tk.clone(), tv.clone());
-                        }
-                    }
-                } else {
-                    m.insert(k.clone(), v.clone());
-                }
-            }
-        }
-        merged
-    };
     for (name, member) in shape
         .get("members")
         .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+        .unwrap_or(&empty)
     {
         let merged = merge_member(members.get(name), member);
         members.insert(name.clone(), merged);
     }
-    if let Some(object) = shape.as_object() {
-        for (k, v) in object {
-            if single_members.contains(&k.as_str()) {
-                let merged = merge_member(result.get(k), v);
-                result.insert(k.clone(), merged);
-            } else if !matches!(k.as_str(), "traits" | "members") {
-                result.insert(k.clone(), v.clone());
+    for (k, v) in shape.as_object().unwrap_or(&empty) {
+        if SINGLE_MEMBERS.contains(&k.as_str()) {
+            let merged = merge_member(result.get(k), v);
+            result.insert(k.clone(), merged);
+        } else if !matches!(k.as_str(), "traits" | "members") {
+            merge_property(&mut result, k, v);
+        }
+    }
+    result.insert("traits".into(), Value::Object(traits));
+    result.insert("members".into(), Value::Object(members));
+    Value::Object(result)
+}
+
+/// A mixin's traits a shape inherits: all but `@mixin` and the ones it lists as local.
+fn inherit_traits(traits: &mut Map<String, Value>, mixin: &Value) {
+    let Some(mixin_traits) = mixin.get("traits").and_then(Value::as_object) else {
+        return;
+    };
+    let local: Vec<&str> = mixin_traits
+        .get("smithy.api#mixin")
+        .and_then(|m| m.get("localTraits"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (k, v) in mixin_traits {
+        if k != "smithy.api#mixin" && !local.contains(&k.as_str()) {
+            traits.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// A member over the one it inherits: its target, and its traits over the inherited ones.
+fn merge_member(inherited: Option<&Value>, own: &Value) -> Value {
+    let mut merged = inherited.cloned().unwrap_or(Value::Object(Map::new()));
+    if let (Value::Object(m), Some(own)) = (&mut merged, own.as_object()) {
+        for (k, v) in own {
+            match (k.as_str(), v.as_object()) {
+                ("traits", Some(v)) => {
+                    if let Some(t) = traits_of(m) {
+                        for (tk, tv) in v {
+                            t.insert(tk.clone(), tv.clone());
+                        }
+                    }
+                }
+                _ => {
+                    m.insert(k.clone(), v.clone());
+                }
             }
         }
     }
-    result.insert("type".into(), kind);
-    result.insert("traits".into(), Value::Object(traits));
-    result.insert("members".into(), Value::Object(members));
-    flat.insert(id.to_string(), Value::Object(result));
+    merged
+}
+
+/// A property (operation errors, service operations, rename, ...) over the inherited one:
+/// lists are joined without repeats and maps merged, as Smithy's builders add a mixin's
+/// properties; anything else is replaced.
+fn merge_property(result: &mut Map<String, Value>, key: &str, value: &Value) {
+    match (result.get_mut(key), value) {
+        (Some(Value::Array(inherited)), Value::Array(own)) => {
+            for item in own {
+                if !inherited.contains(item) {
+                    inherited.push(item.clone());
+                }
+            }
+        }
+        (Some(Value::Object(inherited)), Value::Object(own)) => {
+            for (k, v) in own {
+                inherited.insert(k.clone(), v.clone());
+            }
+        }
+        _ => {
+            result.insert(key.to_string(), value.clone());
+        }
+    }
 }
 
 fn tidy_shape(shape: &mut Value) {
