@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::error::ErrorKind;
 use super::duplicates::Definition;
 use super::mixins::ShapeFacts;
 use super::resolve::{Relation, property_relation};
@@ -200,6 +201,12 @@ impl Assembler<'_> {
     /// traits; its `apply` entries are queued with the other traits.
     pub(super) fn load_json_file(&mut self, index: usize, value: &Value, built: &mut Built) {
         let file_version = json_version(value.get("smithy"));
+        if let (None, Some(declared)) = (file_version, value.get("smithy")) {
+            let shown = declared.as_str().map_or_else(|| declared.to_string(), str::to_owned);
+            let message = format!("Unsupported Smithy version number: {shown}");
+            self.error_at(index, Location::default(), ErrorKind::Version, message);
+            return;
+        }
         if let Some(data) = value.get("metadata").and_then(Value::as_object) {
             for (key, value) in data {
                 self.merge_metadata(
