@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use smithy_server_codegen::{CrateSettings, Protocol, Settings};
 
-use crate::compliance::from_source::Source;
 use crate::project_root;
+use crate::protocol_tests::{ProtocolTests, Source};
 
 const COMMAND: &str = "cargo xtask codegen";
 
@@ -28,13 +28,6 @@ enum Model {
     File(&'static str),
     /// The protocol-test suite, from the source asked for (the committed crates: the JSON AST).
     ProtocolTests,
-}
-
-/// The protocol-test suite's model, loaded from one of its sources.
-pub(crate) struct ProtocolTests {
-    pub(crate) source: Source,
-    /// The model, loaded.
-    pub(crate) model: smithy_server_codegen::Model,
 }
 
 /// Where generated files go, and how their headers say to regenerate them.

@@ -11,6 +11,7 @@ mod idl_corpus;
 mod model;
 mod models;
 mod patterns;
+mod protocol_tests;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -98,4 +99,20 @@ pub(crate) fn run_command(command: &mut Command) -> Result<()> {
         bail!("{shown} failed ({status})");
     }
     Ok(())
+}
+
+/// Runs a command (in the project root unless it names a folder), echoing and returning its
+/// output (stdout and stderr).
+pub(crate) fn captured(command: &mut Command) -> Result<String> {
+    eprintln!("$ {command:?}");
+    if command.get_current_dir().is_none() {
+        command.current_dir(project_root());
+    }
+    let output = command.output().context("running cargo")?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(text)
 }

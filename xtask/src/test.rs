@@ -4,13 +4,11 @@
 //! against Java, the Rust, Python and JavaScript tests), in the order that fails fastest.
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::{project_root, run_command};
+use crate::{captured, project_root, run_command};
 
 const REQUIREMENTS: &str = "tests/python/requirements.txt";
 
@@ -31,7 +29,7 @@ pub(crate) fn run() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    protocol_compliance("compliance", &project_root(), &[])?;
+    crate::compliance::runner::protocol_compliance("compliance", &project_root(), &[])?;
     // Hand-written restJson1 cases beyond the official suite (not counted in its line).
     run_command(Command::new("cargo").args([
         "test",
@@ -42,7 +40,7 @@ pub(crate) fn run() -> Result<()> {
     ]))?;
     // The same suite generated from the protocol-test model's IDL, in a scratch workspace.
     crate::compliance::from_source::run(&crate::compliance::from_source::Args {
-        from: crate::compliance::from_source::Source::Idl,
+        from: crate::protocol_tests::Source::Idl,
     })?;
     idl_loader_corpus()?;
     // Every pattern of this repository's model, then of all AWS service models botocore ships
@@ -97,84 +95,6 @@ pub(crate) fn run() -> Result<()> {
     Ok(())
 }
 
-/// Runs the official protocol suite's cases in the workspace `dir` (the repository, or a scratch
-/// one generated from another source), with `envs` set, and prints how many pass, fail and are
-/// excluded, per protocol: `{label}` for awsJson (with the validation cases served as awsJson)
-/// and `restJson1 {label}` for restJson1 (`label` is `compliance`, or says the source).
-pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr)]) -> Result<()> {
-    let cargo = || {
-        let mut command = Command::new("cargo");
-        command.current_dir(dir).envs(envs.iter().copied());
-        command
-    };
-    let tests = dir.join("tests/protocol/compliance/tests");
-    // Each generated file's excluded cases are those it runs through `expect_failure`; they pass
-    // when they fail as expected, and are reported apart.
-    let run_generated = |files: &[&str]| -> Result<(usize, usize, usize, String)> {
-        let mut args = vec!["test", "-p", "protocol-compliance"];
-        let mut excluded = 0;
-        for name in files {
-            args.extend(["--test", name]);
-            let source = std::fs::read_to_string(tests.join(format!("{name}.rs")))?;
-            excluded += source.matches("::expect_failure(").count();
-        }
-        let run = captured(cargo().args(&args))?;
-        let (mut passed, mut failed) = (0, 0);
-        for line in run.lines().filter(|l| l.starts_with("test result:")) {
-            passed += count_before(line, " passed");
-            failed += count_before(line, " failed");
-        }
-        Ok((passed - excluded.min(passed), failed, excluded, run))
-    };
-    let (json_passed, json_failed, json_excluded, json_run) =
-        run_generated(&["json_protocol", "json_rpc10", "query_compatible_json_rpc10"])?;
-    let malformed_run = captured(cargo().args([
-        "test",
-        "-p",
-        "protocol-compliance",
-        "--test",
-        "malformed_requests",
-        "--",
-        "--nocapture",
-    ]))?;
-    let malformed = malformed_run
-        .lines()
-        .find_map(|l| l.strip_prefix("malformed requests: "))
-        .map(|rest| {
-            (
-                count_before(rest, " passed"),
-                count_before(rest, " failed"),
-                count_before(rest, " excluded"),
-            )
-        });
-    let Some((malformed_passed, malformed_failed, malformed_excluded)) = malformed else {
-        bail!("the malformed-request cases did not report their counts:\n{malformed_run}");
-    };
-    let json_summary = format!(
-        "protocol {label}: {} passed, {} failed, {} excluded",
-        json_passed + malformed_passed,
-        json_failed + malformed_failed,
-        json_excluded + malformed_excluded
-    );
-    println!("{json_summary}");
-    let (rest_passed, rest_failed, rest_excluded, rest_run) =
-        run_generated(&["rest_json", "rest_json_validation"])?;
-    let rest_summary = format!(
-        "restJson1 {label}: {rest_passed} passed, {rest_failed} failed, {rest_excluded} excluded"
-    );
-    println!("{rest_summary}");
-    if json_failed + malformed_failed > 0
-        || !json_run.contains("test result: ok")
-        || !malformed_run.contains("test result: ok")
-    {
-        bail!("{json_summary}\n{json_run}\n{malformed_run}");
-    }
-    if rest_failed > 0 || !rest_run.contains("test result: ok") {
-        bail!("{rest_summary}\n{rest_run}");
-    }
-    Ok(())
-}
-
 /// Runs Smithy's IDL loader tests (`../shared/smithy-idl/loader/`, one generated test per case)
 /// and prints how many valid cases load equal, how many invalid ones are refused, and how many
 /// are excluded.
@@ -223,35 +143,6 @@ fn idl_loader_summary(cases: &[crate::idl_corpus::Case], run: &str) -> (String, 
     let summary =
         format!("idl loader: {valid} valid equal, {invalid} invalid refused, {excluded} excluded");
     (summary, failing)
-}
-
-/// Runs a command (in the project root unless it names a folder), echoing and returning its
-/// output (stdout and stderr).
-fn captured(command: &mut Command) -> Result<String> {
-    eprintln!("$ {command:?}");
-    if command.get_current_dir().is_none() {
-        command.current_dir(project_root());
-    }
-    let output = command.output().context("running cargo")?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(text)
-}
-
-/// The number just before `label` in `text` (`"3 passed"` gives 3 for `" passed"`).
-fn count_before(text: &str, label: &str) -> usize {
-    text.find(label)
-        .and_then(|end| {
-            text[..end]
-                .rsplit(|c: char| !c.is_ascii_digit())
-                .next()?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
 }
 
 fn works(program: &str, arg: &str) -> bool {

@@ -13,68 +13,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use crate::codegen::{self, Destination, ProtocolTests};
-use crate::{project_root, shared_dir};
-
-/// Where the protocol-test suite's model is read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Source {
-    /// The published JSON AST, `../shared/protocol-tests/aws-protocol-tests.json`.
-    Json,
-    /// The Smithy IDL sources, `../shared/smithy-idl/aws-protocol-tests/` with the trait
-    /// definitions of `../shared/smithy-idl/traits/` (the prelude is implicit).
-    Idl,
-}
-
-impl Source {
-    /// The files and folders the model is loaded from.
-    fn files(self) -> Vec<PathBuf> {
-        match self {
-            Self::Json => vec![
-                shared_dir()
-                    .join("protocol-tests")
-                    .join("aws-protocol-tests.json"),
-            ],
-            Self::Idl => {
-                let idl = shared_dir().join("smithy-idl");
-                vec![idl.join("aws-protocol-tests"), idl.join("traits")]
-            }
-        }
-    }
-
-    /// How generated headers name the model.
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Self::Json => "../shared/protocol-tests/aws-protocol-tests.json",
-            Self::Idl => "../shared/smithy-idl/aws-protocol-tests and ../shared/smithy-idl/traits",
-        }
-    }
-
-    /// How the summary line names the source.
-    fn name(self) -> &'static str {
-        match self {
-            Self::Json => "JSON AST",
-            Self::Idl => "IDL",
-        }
-    }
-
-    /// The flag value that selects it.
-    fn flag(self) -> &'static str {
-        match self {
-            Self::Json => "json",
-            Self::Idl => "idl",
-        }
-    }
-
-    /// The model, loaded from its files.
-    pub(crate) fn model(self) -> Result<smithy_server_codegen::Model> {
-        let files = self.files();
-        smithy_server_codegen::Model::from_files(&files).with_context(|| {
-            let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-            format!("loading {}", shown.join(", "))
-        })
-    }
-}
+use crate::codegen::{self, Destination};
+use crate::project_root;
+use crate::protocol_tests::{ProtocolTests, Source};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -91,7 +32,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         Some(dir) => std::path::absolute(dir)?,
         None => project_root().join("target"),
     };
-    crate::test::protocol_compliance(
+    crate::compliance::runner::protocol_compliance(
         &format!("compliance (from {})", source.name()),
         &workspace.crates,
         &[

@@ -6,6 +6,7 @@
 
 pub(crate) mod from_source;
 mod literal;
+pub(crate) mod runner;
 
 use std::collections::{BTreeMap, BTreeSet};
 
