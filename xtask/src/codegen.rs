@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use smithy_server_codegen::{CrateSettings, Protocol, Settings};
 
+use crate::files::{Destination, Mode, Outcome, ensure_file_contents};
 use crate::project_root;
 use crate::protocol_tests::{ProtocolTests, Source};
 
@@ -28,15 +29,6 @@ enum Model {
     File(&'static str),
     /// The protocol-test suite, from the source asked for (the committed crates: the JSON AST).
     ProtocolTests,
-}
-
-/// Where generated files go, and how their headers say to regenerate them.
-pub(crate) struct Destination<'a> {
-    /// The folder the crate folders are relative to: the project root, or a scratch workspace.
-    pub(crate) root: PathBuf,
-    pub(crate) command: &'a str,
-    /// Write nothing; report the stale files.
-    pub(crate) check: bool,
 }
 
 fn targets() -> Vec<Target> {
@@ -125,11 +117,11 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             args.package.as_deref(),
         );
     }
-    let check = args.check;
+    let mode = if args.check { Mode::Check } else { Mode::Write };
     let destination = Destination {
         root: project_root(),
         command: COMMAND,
-        check,
+        mode,
     };
     let mut stale = Vec::new();
     for target in targets() {
@@ -145,7 +137,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         model: Source::Json.model()?,
     };
     stale.extend(write_protocol_suite(&suite, &destination)?);
-    stale.extend(crate::idl_corpus::generate(check)?);
+    stale.extend(crate::idl_corpus::generate(mode)?);
     if !stale.is_empty() {
         let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
         bail!(
@@ -190,7 +182,7 @@ fn write_target(
     let mut stale = Vec::new();
     for (relative, contents) in smithy_server_codegen::crate_files(&generated, &settings, &krate) {
         let path = out.join(relative);
-        if ensure_file_contents(&path, &contents, destination.check)? {
+        if ensure_file_contents(&path, &contents, destination.mode)? == Outcome::Stale {
             stale.push(path);
         }
     }
@@ -232,7 +224,6 @@ pub(crate) fn write_protocol_suite(
 /// (check mode).
 fn compliance_tests(suite: &ProtocolTests, destination: &Destination<'_>) -> Result<Vec<PathBuf>> {
     let model = &suite.model;
-    let check = destination.check;
     let folder = destination.root.join("tests/protocol/compliance");
     let exclusions = read_exclusions(&folder.join("exclusions.txt"))?;
     let mut stale = Vec::new();
@@ -287,7 +278,7 @@ fn compliance_tests(suite: &ProtocolTests, destination: &Destination<'_>) -> Res
                 .collect(),
         });
         let path = folder.join("tests").join(file);
-        if ensure_file_contents(&path, &tests.source, check)? {
+        if ensure_file_contents(&path, &tests.source, destination.mode)? == Outcome::Stale {
             stale.push(path);
         }
     }
@@ -315,23 +306,6 @@ fn read_exclusions(path: &Path) -> Result<BTreeMap<String, String>> {
         out.insert(id.trim().to_owned(), reason.trim().to_owned());
     }
     Ok(out)
-}
-
-/// Writes `contents` to `path` if it differs. In check mode nothing is written and the return
-/// value says whether the file is stale.
-pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
-        return Ok(false);
-    }
-    if check {
-        return Ok(true);
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("updated {}", path.display());
-    Ok(false)
 }
 
 fn standalone(
@@ -402,7 +376,7 @@ pub(crate) fn write_standalone(
     };
     let files = smithy_server_codegen::crate_files(&generated, &settings, &krate);
     for (relative, contents) in &files {
-        ensure_file_contents(&out.join(relative), contents, false)?;
+        ensure_file_contents(&out.join(relative), contents, Mode::Write)?;
     }
     Ok(Standalone {
         generated,

@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 use smithy_server_codegen::naming::{self, Namespace};
 use smithy_server_codegen::render;
 
+use crate::files::{Mode, Outcome, ensure_file_contents};
 use crate::{project_root, shared_dir};
 
 const COMMAND: &str = "cargo xtask codegen";
@@ -48,18 +49,13 @@ pub(crate) struct Case {
 
 /// Writes the generated test file, or in check mode says whether it is stale. Returns the stale
 /// files.
-pub(crate) fn generate(check: bool) -> Result<Vec<PathBuf>> {
+pub(crate) fn generate(mode: Mode) -> Result<Vec<PathBuf>> {
     let source = render_tests(&cases()?)?;
     let path = project_root().join(OUTPUT);
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == source) {
-        return Ok(Vec::new());
-    }
-    if check {
-        return Ok(vec![path]);
-    }
-    std::fs::write(&path, source).with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("updated {}", path.display());
-    Ok(Vec::new())
+    Ok(match ensure_file_contents(&path, &source, mode)? {
+        Outcome::Stale => vec![path],
+        Outcome::Unchanged | Outcome::Written => Vec::new(),
+    })
 }
 
 /// Every case of the shared corpus, with the exclusion list applied.

@@ -6,6 +6,7 @@ mod ast;
 mod bench;
 mod codegen;
 mod compliance;
+mod files;
 mod fuzz;
 mod idl_corpus;
 mod model;

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use crate::codegen::{self, Destination};
+use crate::codegen;
+use crate::files::{Destination, Mode, ensure_file_contents};
 use crate::project_root;
 use crate::protocol_tests::{ProtocolTests, Source};
 
@@ -69,7 +70,7 @@ fn write_workspace(source: Source) -> Result<Workspace> {
         Source::Json => source.files().remove(0),
         Source::Idl => {
             let path = crates.join("aws-protocol-tests.json");
-            codegen::ensure_file_contents(&path, &loaded.as_json().to_string(), false)?;
+            ensure_file_contents(&path, &loaded.as_json().to_string(), Mode::Write)?;
             path
         }
     };
@@ -83,7 +84,7 @@ fn write_workspace(source: Source) -> Result<Workspace> {
     let destination = Destination {
         root: crates.clone(),
         command: &command,
-        check: false,
+        mode: Mode::Write,
     };
     codegen::write_protocol_suite(&suite, &destination)?;
 
@@ -104,7 +105,7 @@ fn write_workspace(source: Source) -> Result<Workspace> {
         source.label(),
         members.concat()
     );
-    codegen::ensure_file_contents(&dir.join("Cargo.toml"), &workspace_toml, false)?;
+    ensure_file_contents(&dir.join("Cargo.toml"), &workspace_toml, Mode::Write)?;
     // The same dependency versions as the repository, copied when the repository's change
     // (cargo then prunes what this workspace does not use).
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
@@ -134,7 +135,7 @@ fn copy_harness(from: &Path, to: &Path) -> Result<()> {
         {
             continue;
         }
-        codegen::ensure_file_contents(&target, &contents, false)?;
+        ensure_file_contents(&target, &contents, Mode::Write)?;
     }
     Ok(())
 }
