@@ -11,10 +11,11 @@ pub(crate) mod runner;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context as _, Result, anyhow};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
-use smithy_server_codegen::ir::{Kind, Protocol};
+use smithy_server_codegen::ir::{Kind, Operation, Protocol, Service};
+use smithy_server_codegen::load::AstShape;
 use smithy_server_codegen::naming::{self, Namespace};
 use smithy_server_codegen::{Settings, load, lower, render};
 
@@ -68,22 +69,87 @@ pub(crate) fn generate_tests(
     let shapes = load::load(model.as_json())?;
     let raw = shapes.clone();
     let service = lower::lower(shapes, settings)?;
-    let protocol = match service.protocol {
-        Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-        Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-        Protocol::RestJson1 => "aws.protocols#restJson1",
-    };
-    let literals = Literals::new(
-        &service,
-        &compliance.sdk_crate,
-        &settings.runtime_crate,
-        &compliance.harness_crate,
+    let builder = CaseBuilder::new(&raw, &service, settings, compliance);
+    let mut cases = Vec::new();
+    for op in &service.operations {
+        cases.extend(if builder.rest {
+            builder.rest_operation_cases(op)?
+        } else {
+            builder.aws_json_operation_cases(op)?
+        });
+    }
+    cases.extend(builder.error_cases(&service)?);
+
+    let unknown_exclusions = unknown_exclusions(&cases, &compliance.exclusions);
+    let tests = test_functions(&cases, compliance, &builder.harness);
+    let about = format!(
+        " The official protocol tests of `{}` that apply to servers, one per case, run on `{}`.",
+        service.id, compliance.harness_crate
     );
-    let sdk = format_ident!("{}", compliance.sdk_crate);
-    let harness = format_ident!("{}", compliance.harness_crate);
-    let cases_of = |source: Source<'_>, run: &dyn Fn(TokenStream, &Value) -> TokenStream| {
-        let traits = &raw[source.owner].traits;
-        server_cases(traits.get(source.trait_id), protocol)
+    let tokens = quote! {
+        #![doc = #about]
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #(#tests)*
+    };
+    let header = render::header(&settings.source, &settings.command, "//");
+    let source = render::render(&service.id, tokens, &header)?;
+    Ok(ComplianceTests {
+        source,
+        unknown_exclusions,
+    })
+}
+
+/// Builds the cases of one service: finds its protocol tests in the model as loaded, writes
+/// their `params` as Rust values of the generated crate's types, and calls the harness.
+struct CaseBuilder<'a> {
+    /// The model as loaded, whose traits hold the protocol tests.
+    raw: &'a BTreeMap<String, AstShape>,
+    /// The protocol trait's id: cases written for another protocol are left out.
+    protocol: &'static str,
+    /// Whether the service is restJson1 (its cases go through the harness's `rest` module).
+    rest: bool,
+    literals: Literals<'a>,
+    sdk: Ident,
+    harness: Ident,
+}
+
+impl<'a> CaseBuilder<'a> {
+    fn new(
+        raw: &'a BTreeMap<String, AstShape>,
+        service: &'a Service,
+        settings: &'a Settings,
+        compliance: &ComplianceSettings,
+    ) -> Self {
+        let protocol = match service.protocol {
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+        };
+        let literals = Literals::new(
+            service,
+            &compliance.sdk_crate,
+            &settings.runtime_crate,
+            &compliance.harness_crate,
+        );
+        Self {
+            raw,
+            protocol,
+            rest: service.protocol == Protocol::RestJson1,
+            literals,
+            sdk: format_ident!("{}", compliance.sdk_crate),
+            harness: format_ident!("{}", compliance.harness_crate),
+        }
+    }
+
+    /// The server cases of one trait on one shape, each run by the harness call `run` makes of
+    /// the case's `params` value and the case itself.
+    fn cases_of(
+        &self,
+        source: Source<'_>,
+        run: &dyn Fn(TokenStream, &Value) -> TokenStream,
+    ) -> Result<Vec<Case>> {
+        let traits = &self.raw[source.owner].traits;
+        server_cases(traits.get(source.trait_id), self.protocol)
             .into_iter()
             .map(|case| {
                 let id = case_id(&case)?;
@@ -92,7 +158,8 @@ pub(crate) fn generate_tests(
                     .cloned()
                     .unwrap_or_else(|| Value::Object(Default::default()));
                 let value = match source.params {
-                    Some(shape) => literals
+                    Some(shape) => self
+                        .literals
                         .structure(shape, &params)
                         .map_err(|reason| anyhow!("{} test {id}: {reason}", source.owner))?,
                     None => quote!(()),
@@ -109,60 +176,20 @@ pub(crate) fn generate_tests(
                 })
             })
             .collect::<Result<Vec<Case>>>()
-    };
-    let mut cases = Vec::new();
-    let rest = service.protocol == Protocol::RestJson1;
-    for op in &service.operations {
+    }
+
+    /// An awsJson operation's request and response cases.
+    fn aws_json_operation_cases(&self, op: &Operation) -> Result<Vec<Case>> {
+        let (sdk, harness) = (&self.sdk, &self.harness);
         let op_type = format_ident!("{}", op.type_name);
-        if rest {
-            let requests = Source {
-                owner: &op.id,
-                trait_id: "smithy.test#httpRequestTests",
-                params: op.input.as_ref(),
-            };
-            cases.extend(cases_of(requests, &|input, case| {
-                let request = request(&harness, case);
-                quote! {
-                    #harness::rest::request_case::<#sdk::operation::#op_type>(#sdk::server::ROUTES, #request, #input).await;
-                }
-            })?);
-            let responses = Source {
-                owner: &op.id,
-                trait_id: "smithy.test#httpResponseTests",
-                params: op.output.as_ref(),
-            };
-            cases.extend(cases_of(responses, &|output, case| {
-                let expected = expected(&harness, case);
-                quote! {
-                    #harness::rest::response_case::<#sdk::operation::#op_type>(#output, #expected).await;
-                }
-            })?);
-            for (id, case) in malformed_cases(
-                raw[&op.id]
-                    .traits
-                    .get("smithy.test#httpMalformedRequestTests"),
-                protocol,
-            ) {
-                let request = request(&harness, case.get("request").unwrap_or(&Value::Null));
-                let expected =
-                    malformed_response(&harness, case.get("response").unwrap_or(&Value::Null));
-                cases.push(Case {
-                    id,
-                    kind: "malformed",
-                    body: quote! {
-                        #harness::rest::malformed_case::<#sdk::operation::#op_type>(#sdk::server::ROUTES, #request, #expected).await;
-                    },
-                });
-            }
-            continue;
-        }
+        let mut cases = Vec::new();
         let requests = Source {
             owner: &op.id,
             trait_id: "smithy.test#httpRequestTests",
             params: op.input.as_ref(),
         };
-        cases.extend(cases_of(requests, &|input, case| {
-            let request = request(&harness, case);
+        cases.extend(self.cases_of(requests, &|input, case| {
+            let request = request(harness, case);
             quote! {
                 #harness::request_case::<#sdk::operation::#op_type>(#sdk::server::PROTOCOL, #request, #input).await;
             }
@@ -172,96 +199,157 @@ pub(crate) fn generate_tests(
             trait_id: "smithy.test#httpResponseTests",
             params: op.output.as_ref(),
         };
-        cases.extend(cases_of(responses, &|output, case| {
-            let expected = expected(&harness, case);
+        cases.extend(self.cases_of(responses, &|output, case| {
+            let expected = expected(harness, case);
             quote! {
                 #harness::response_case::<#sdk::operation::#op_type>(#sdk::server::PROTOCOL, #output, #expected).await;
             }
         })?);
-    }
-    let errors: BTreeSet<&String> = service
-        .operations
-        .iter()
-        .flat_map(|op| &op.errors)
-        .filter(|error| matches!(service.shapes[*error].kind, Kind::Structure(_)))
-        .collect();
-    for error in errors {
-        let source = Source {
-            owner: error,
-            trait_id: "smithy.test#httpResponseTests",
-            params: Some(error),
-        };
-        cases.extend(cases_of(source, &|value, case| {
-            let expected = expected(&harness, case);
-            if rest {
-                quote! {
-                    #harness::rest::error_case(&#value, #expected).await;
-                }
-            } else {
-                quote! {
-                    #harness::error_case(#sdk::server::PROTOCOL, &#value, #expected).await;
-                }
-            }
-        })?);
+        Ok(cases)
     }
 
+    /// A restJson1 operation's request, response and malformed-request cases.
+    fn rest_operation_cases(&self, op: &Operation) -> Result<Vec<Case>> {
+        let (sdk, harness) = (&self.sdk, &self.harness);
+        let op_type = format_ident!("{}", op.type_name);
+        let mut cases = Vec::new();
+        let requests = Source {
+            owner: &op.id,
+            trait_id: "smithy.test#httpRequestTests",
+            params: op.input.as_ref(),
+        };
+        cases.extend(self.cases_of(requests, &|input, case| {
+            let request = request(harness, case);
+            quote! {
+                #harness::rest::request_case::<#sdk::operation::#op_type>(#sdk::server::ROUTES, #request, #input).await;
+            }
+        })?);
+        let responses = Source {
+            owner: &op.id,
+            trait_id: "smithy.test#httpResponseTests",
+            params: op.output.as_ref(),
+        };
+        cases.extend(self.cases_of(responses, &|output, case| {
+            let expected = expected(harness, case);
+            quote! {
+                #harness::rest::response_case::<#sdk::operation::#op_type>(#output, #expected).await;
+            }
+        })?);
+        cases.extend(self.malformed_request_cases(op, &op_type));
+        Ok(cases)
+    }
+
+    /// A restJson1 operation's malformed-request cases, their parameters expanded.
+    fn malformed_request_cases(&self, op: &Operation, op_type: &Ident) -> Vec<Case> {
+        let (sdk, harness) = (&self.sdk, &self.harness);
+        let tests = self.raw[&op.id]
+            .traits
+            .get("smithy.test#httpMalformedRequestTests");
+        malformed_cases(tests, self.protocol)
+            .into_iter()
+            .map(|(id, case)| {
+                let request = request(harness, case.get("request").unwrap_or(&Value::Null));
+                let expected =
+                    malformed_response(harness, case.get("response").unwrap_or(&Value::Null));
+                Case {
+                    id,
+                    kind: "malformed",
+                    body: quote! {
+                        #harness::rest::malformed_case::<#sdk::operation::#op_type>(#sdk::server::ROUTES, #request, #expected).await;
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// The response cases of the error structures the service's operations name.
+    fn error_cases(&self, service: &Service) -> Result<Vec<Case>> {
+        let (sdk, harness) = (&self.sdk, &self.harness);
+        let errors: BTreeSet<&String> = service
+            .operations
+            .iter()
+            .flat_map(|op| &op.errors)
+            .filter(|error| matches!(service.shapes[*error].kind, Kind::Structure(_)))
+            .collect();
+        let mut cases = Vec::new();
+        for error in errors {
+            let source = Source {
+                owner: error,
+                trait_id: "smithy.test#httpResponseTests",
+                params: Some(error),
+            };
+            cases.extend(self.cases_of(source, &|value, case| {
+                let expected = expected(harness, case);
+                if self.rest {
+                    quote! {
+                        #harness::rest::error_case(&#value, #expected).await;
+                    }
+                } else {
+                    quote! {
+                        #harness::error_case(#sdk::server::PROTOCOL, &#value, #expected).await;
+                    }
+                }
+            })?);
+        }
+        Ok(cases)
+    }
+}
+
+/// The exclusion-list entries that name no case, by its id or by `<kind> <id>`.
+fn unknown_exclusions(cases: &[Case], exclusions: &BTreeMap<String, String>) -> Vec<String> {
     let known: BTreeSet<String> = cases
         .iter()
         .flat_map(|c| [c.id.clone(), format!("{} {}", c.kind, c.id)])
         .collect();
-    let unknown_exclusions = compliance
-        .exclusions
+    exclusions
         .keys()
         .filter(|id| !known.contains(id.as_str()))
         .cloned()
-        .collect();
+        .collect()
+}
+
+/// One `#[tokio::test]` per case, named after its id; an excluded case's test requires it to
+/// fail, for the reason the exclusion list gives.
+fn test_functions(
+    cases: &[Case],
+    compliance: &ComplianceSettings,
+    harness: &Ident,
+) -> Vec<TokenStream> {
     let mut names = Namespace::default();
-    let tests = cases.iter().map(|case| {
-        let name = format_ident!(
-            "{}",
-            names.allocate(&[naming::function_stem(&case.id)], &case.id)
-        );
-        let body = &case.body;
-        let doc = format!(" `{}`", case.id);
-        let exclusion = compliance.exclusions.get(&case.id).or_else(|| {
-            compliance
-                .exclusions
-                .get(&format!("{} {}", case.kind, case.id))
-        });
-        match exclusion {
-            Some(reason) => {
-                quote! {
+    cases
+        .iter()
+        .map(|case| {
+            let name = format_ident!(
+                "{}",
+                names.allocate(&[naming::function_stem(&case.id)], &case.id)
+            );
+            let body = &case.body;
+            let doc = format!(" `{}`", case.id);
+            let exclusion = compliance.exclusions.get(&case.id).or_else(|| {
+                compliance
+                    .exclusions
+                    .get(&format!("{} {}", case.kind, case.id))
+            });
+            match exclusion {
+                Some(reason) => {
+                    quote! {
+                        #[doc = #doc]
+                        #[tokio::test]
+                        async fn #name() {
+                            #harness::expect_failure(#reason, async { #body }).await;
+                        }
+                    }
+                }
+                None => quote! {
                     #[doc = #doc]
                     #[tokio::test]
                     async fn #name() {
-                        #harness::expect_failure(#reason, async { #body }).await;
+                        #body
                     }
-                }
+                },
             }
-            None => quote! {
-                #[doc = #doc]
-                #[tokio::test]
-                async fn #name() {
-                    #body
-                }
-            },
-        }
-    });
-    let about = format!(
-        " The official protocol tests of `{}` that apply to servers, one per case, run on `{}`.",
-        service.id, compliance.harness_crate
-    );
-    let tokens = quote! {
-        #![doc = #about]
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-        #(#tests)*
-    };
-    let header = render::header(&settings.source, &settings.command, "//");
-    let source = render::render(&service.id, tokens, &header)?;
-    Ok(ComplianceTests {
-        source,
-        unknown_exclusions,
-    })
+        })
+        .collect()
 }
 
 /// The malformed-request cases of an operation for a protocol, with their `testParameters`
@@ -361,7 +449,7 @@ fn substitute(text: &str, parameters: &[(String, String)]) -> String {
     out
 }
 
-fn malformed_response(harness: &proc_macro2::Ident, response: &Value) -> TokenStream {
+fn malformed_response(harness: &Ident, response: &Value) -> TokenStream {
     let status = response.get("code").and_then(Value::as_u64).unwrap_or(400) as u16;
     let headers = pairs(response.get("headers"));
     let body = response.get("body");
@@ -429,7 +517,7 @@ fn optional_str(value: Option<&Value>) -> TokenStream {
     }
 }
 
-fn request(harness: &proc_macro2::Ident, case: &Value) -> TokenStream {
+fn request(harness: &Ident, case: &Value) -> TokenStream {
     let method = case.get("method").and_then(Value::as_str).unwrap_or("POST");
     let mut uri = case
         .get("uri")
@@ -452,7 +540,7 @@ fn request(harness: &proc_macro2::Ident, case: &Value) -> TokenStream {
     }
 }
 
-fn expected(harness: &proc_macro2::Ident, case: &Value) -> TokenStream {
+fn expected(harness: &Ident, case: &Value) -> TokenStream {
     let status = case.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
     let headers = pairs(case.get("headers"));
     let require = strings(case.get("requireHeaders"));
