@@ -4,7 +4,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use smithy_server_codegen::ir::{Kind, Member, Service, Shape, Simple};
 
@@ -68,61 +68,11 @@ impl<'a> Literals<'a> {
         self.value(id, value)
     }
 
+    /// A value of the shape `id`, from its JSON form.
     fn value(&self, id: &str, value: &Value) -> Result<TokenStream, String> {
-        let rt = &self.rt;
         let shape = self.shape(id)?;
-        Ok(match (&shape.kind, value) {
-            (Kind::Simple(Simple::String), Value::String(text)) => {
-                quote!(::std::string::String::from(#text))
-            }
-            (Kind::Simple(Simple::Boolean), Value::Bool(flag)) => quote!(#flag),
-            (Kind::Simple(Simple::Byte), Value::Number(n)) => {
-                let n = Literal::i8_suffixed(
-                    n.as_i64()
-                        .and_then(|n| i8::try_from(n).ok())
-                        .ok_or("byte out of range")?,
-                );
-                quote!(#n)
-            }
-            (Kind::Simple(Simple::Short), Value::Number(n)) => {
-                let n = Literal::i16_suffixed(
-                    n.as_i64()
-                        .and_then(|n| i16::try_from(n).ok())
-                        .ok_or("short out of range")?,
-                );
-                quote!(#n)
-            }
-            (Kind::Simple(Simple::Integer), Value::Number(n)) => {
-                let n = Literal::i32_suffixed(
-                    n.as_i64()
-                        .and_then(|n| i32::try_from(n).ok())
-                        .ok_or("integer out of range")?,
-                );
-                quote!(#n)
-            }
-            (Kind::Simple(Simple::Long), Value::Number(n)) => {
-                let n = Literal::i64_suffixed(n.as_i64().ok_or("long out of range")?);
-                quote!(#n)
-            }
-            (Kind::Simple(Simple::Float), _) => float(value, true)?,
-            (Kind::Simple(Simple::Double), _) => float(value, false)?,
-            (Kind::Simple(Simple::BigInteger | Simple::BigDecimal), Value::Number(n)) => {
-                let digits = n.to_string();
-                quote!(#rt::BigNumber::parse(#digits).unwrap())
-            }
-            (Kind::Simple(Simple::Blob), Value::String(text)) => {
-                let bytes = Literal::byte_string(text.as_bytes());
-                quote!(#rt::Blob::new(#bytes.to_vec()))
-            }
-            (Kind::Simple(Simple::Timestamp), Value::Number(n)) => {
-                let digits = n.to_string();
-                quote!(#rt::Timestamp::parse_epoch_seconds(#digits).unwrap())
-            }
-            (Kind::Simple(Simple::Document), _) => {
-                let harness = &self.harness;
-                let json = value.to_string();
-                quote!(#harness::document(#json))
-            }
+        let read = match (&shape.kind, value) {
+            (Kind::Simple(simple), _) => self.scalar(*simple, value)?,
             (Kind::Enum(values), Value::String(text)) => {
                 let ty = self.type_path(id)?;
                 let variant = values
@@ -130,7 +80,7 @@ impl<'a> Literals<'a> {
                     .find(|v| &v.value == text)
                     .ok_or_else(|| format!("{text:?} is not a value of {id}"))?;
                 let variant = ident(&variant.variant);
-                quote!(#ty::#variant)
+                Some(quote!(#ty::#variant))
             }
             (Kind::IntEnum(values), Value::Number(n)) => {
                 let ty = self.type_path(id)?;
@@ -140,20 +90,10 @@ impl<'a> Literals<'a> {
                     .find(|v| i64::from(v.value) == number)
                     .ok_or_else(|| format!("{number} is not a value of {id}"))?;
                 let variant = ident(&variant.variant);
-                quote!(#ty::#variant)
+                Some(quote!(#ty::#variant))
             }
             (Kind::List { member, sparse, .. }, Value::Array(items)) => {
-                let items = items
-                    .iter()
-                    .map(|item| match (item, sparse) {
-                        (Value::Null, true) => Ok(quote!(::std::option::Option::None)),
-                        (item, true) => self
-                            .value(&member.target, item)
-                            .map(|v| quote!(::std::option::Option::Some(#v))),
-                        (item, false) => self.value(&member.target, item),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                quote!(::std::vec![#(#items),*])
+                Some(self.list(member, *sparse, items)?)
             }
             (
                 Kind::Map {
@@ -162,53 +102,155 @@ impl<'a> Literals<'a> {
                     sparse,
                 },
                 Value::Object(entries),
-            ) => {
-                let pairs = entries
-                    .iter()
-                    .map(|(k, v)| {
-                        let key = self.value(&key.target, &Value::String(k.clone()))?;
-                        let value = match (v, sparse) {
-                            (Value::Null, true) => quote!(::std::option::Option::None),
-                            (v, true) => {
-                                let v = self.value(&value_member.target, v)?;
-                                quote!(::std::option::Option::Some(#v))
-                            }
-                            (v, false) => self.value(&value_member.target, v)?,
-                        };
-                        Ok(quote!((#key, #value)))
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
-                quote!(::std::collections::HashMap::from([#(#pairs),*]))
-            }
+            ) => Some(self.map(key, value_member, *sparse, entries)?),
             (Kind::Structure(members), Value::Object(fields)) => {
-                let ty = self.type_path(id)?;
-                let assigned = members
-                    .iter()
-                    .map(|member| self.field(id, member, fields.get(&member.name)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                quote!(#ty { #(#assigned)* })
+                Some(self.structure_value(id, members, fields)?)
             }
             (Kind::Union(members), Value::Object(fields)) => {
-                let ty = self.type_path(id)?;
-                let (name, inner) = fields
-                    .iter()
-                    .next()
-                    .ok_or("a union value needs one member")?;
-                let member = members
-                    .iter()
-                    .find(|m| &m.name == name)
-                    .ok_or_else(|| format!("{id} has no member {name}"))?;
-                let variant = ident(&member.rust_name);
-                if member.target == "smithy.api#Unit" {
-                    quote!(#ty::#variant)
-                } else {
-                    let inner = self.boxed(member, self.value(&member.target, inner)?);
-                    quote!(#ty::#variant(#inner))
-                }
+                Some(self.union_value(id, members, fields)?)
             }
-            (kind, value) => {
-                return Err(format!("{id}: cannot read {value} as {}", kind_name(kind)));
+            _ => None,
+        };
+        read.ok_or_else(|| format!("{id}: cannot read {value} as {}", kind_name(&shape.kind)))
+    }
+
+    /// A scalar value, or `None` where the JSON value is not of the scalar's type.
+    fn scalar(&self, simple: Simple, value: &Value) -> Result<Option<TokenStream>, String> {
+        let rt = &self.rt;
+        Ok(Some(match (simple, value) {
+            (Simple::String, Value::String(text)) => {
+                quote!(::std::string::String::from(#text))
             }
+            (Simple::Boolean, Value::Bool(flag)) => quote!(#flag),
+            (Simple::Byte, Value::Number(n)) => {
+                let n = Literal::i8_suffixed(
+                    n.as_i64()
+                        .and_then(|n| i8::try_from(n).ok())
+                        .ok_or("byte out of range")?,
+                );
+                quote!(#n)
+            }
+            (Simple::Short, Value::Number(n)) => {
+                let n = Literal::i16_suffixed(
+                    n.as_i64()
+                        .and_then(|n| i16::try_from(n).ok())
+                        .ok_or("short out of range")?,
+                );
+                quote!(#n)
+            }
+            (Simple::Integer, Value::Number(n)) => {
+                let n = Literal::i32_suffixed(
+                    n.as_i64()
+                        .and_then(|n| i32::try_from(n).ok())
+                        .ok_or("integer out of range")?,
+                );
+                quote!(#n)
+            }
+            (Simple::Long, Value::Number(n)) => {
+                let n = Literal::i64_suffixed(n.as_i64().ok_or("long out of range")?);
+                quote!(#n)
+            }
+            (Simple::Float, _) => float(value, true)?,
+            (Simple::Double, _) => float(value, false)?,
+            (Simple::BigInteger | Simple::BigDecimal, Value::Number(n)) => {
+                let digits = n.to_string();
+                quote!(#rt::BigNumber::parse(#digits).unwrap())
+            }
+            (Simple::Blob, Value::String(text)) => {
+                let bytes = Literal::byte_string(text.as_bytes());
+                quote!(#rt::Blob::new(#bytes.to_vec()))
+            }
+            (Simple::Timestamp, Value::Number(n)) => {
+                let digits = n.to_string();
+                quote!(#rt::Timestamp::parse_epoch_seconds(#digits).unwrap())
+            }
+            (Simple::Document, _) => {
+                let harness = &self.harness;
+                let json = value.to_string();
+                quote!(#harness::document(#json))
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// A list value; a sparse list's items are options.
+    fn list(&self, member: &Member, sparse: bool, items: &[Value]) -> Result<TokenStream, String> {
+        let items = items
+            .iter()
+            .map(|item| match (item, sparse) {
+                (Value::Null, true) => Ok(quote!(::std::option::Option::None)),
+                (item, true) => self
+                    .value(&member.target, item)
+                    .map(|v| quote!(::std::option::Option::Some(#v))),
+                (item, false) => self.value(&member.target, item),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(quote!(::std::vec![#(#items),*]))
+    }
+
+    /// A map value from a JSON object; a sparse map's values are options.
+    fn map(
+        &self,
+        key: &Member,
+        value_member: &Member,
+        sparse: bool,
+        entries: &Map<String, Value>,
+    ) -> Result<TokenStream, String> {
+        let pairs = entries
+            .iter()
+            .map(|(k, v)| {
+                let key = self.value(&key.target, &Value::String(k.clone()))?;
+                let value = match (v, sparse) {
+                    (Value::Null, true) => quote!(::std::option::Option::None),
+                    (v, true) => {
+                        let v = self.value(&value_member.target, v)?;
+                        quote!(::std::option::Option::Some(#v))
+                    }
+                    (v, false) => self.value(&value_member.target, v)?,
+                };
+                Ok(quote!((#key, #value)))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(quote!(::std::collections::HashMap::from([#(#pairs),*])))
+    }
+
+    /// A structure value from a JSON object of its members.
+    fn structure_value(
+        &self,
+        id: &str,
+        members: &[Member],
+        fields: &Map<String, Value>,
+    ) -> Result<TokenStream, String> {
+        let ty = self.type_path(id)?;
+        let assigned = members
+            .iter()
+            .map(|member| self.field(id, member, fields.get(&member.name)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(quote!(#ty { #(#assigned)* }))
+    }
+
+    /// A union value from a JSON object of its one member.
+    fn union_value(
+        &self,
+        id: &str,
+        members: &[Member],
+        fields: &Map<String, Value>,
+    ) -> Result<TokenStream, String> {
+        let ty = self.type_path(id)?;
+        let (name, inner) = fields
+            .iter()
+            .next()
+            .ok_or("a union value needs one member")?;
+        let member = members
+            .iter()
+            .find(|m| &m.name == name)
+            .ok_or_else(|| format!("{id} has no member {name}"))?;
+        let variant = ident(&member.rust_name);
+        Ok(if member.target == "smithy.api#Unit" {
+            quote!(#ty::#variant)
+        } else {
+            let inner = self.boxed(member, self.value(&member.target, inner)?);
+            quote!(#ty::#variant(#inner))
         })
     }
 
