@@ -176,6 +176,30 @@ pub(super) fn shape_differences(
     new: &Node,
     options: &DiffOptions,
 ) -> Vec<Difference> {
+    let mut details = type_and_reference_differences(old, new);
+    details.extend(trait_differences(old, new, options));
+    let handled: BTreeSet<&str> = ["type", "traits", "members"]
+        .into_iter()
+        .chain(SINGLE_MEMBERS)
+        .chain(SINGLE_REFERENCES)
+        .chain(LIST_REFERENCES)
+        .collect();
+    details.extend(property_differences(old, new, &handled));
+    details.extend(member_order_difference(old, new));
+
+    let mut differences = member_changes(id, old, new, options);
+    differences.extend(details.into_iter().map(|detail| Difference {
+        section: Section::Changes,
+        subject: id.to_owned(),
+        line: format!("~ shape {id}: {detail}"),
+    }));
+    differences.sort();
+    differences
+}
+
+/// How a shape's type and its references (input, output, errors, mixins...) differ; a
+/// service's operations and resources are left to the binding lines.
+fn type_and_reference_differences(old: &Node, new: &Node) -> Vec<String> {
     let mut details = Vec::new();
     let (old_kind, new_kind) = (shape_kind(old), shape_kind(new));
     if old_kind != new_kind {
@@ -210,29 +234,31 @@ pub(super) fn shape_differences(
             details.push(format!("- {noun} {removed}"));
         }
     }
-    details.extend(trait_differences(old, new, options));
-    let handled: BTreeSet<&str> = ["type", "traits", "members"]
-        .into_iter()
-        .chain(SINGLE_MEMBERS)
-        .chain(SINGLE_REFERENCES)
-        .chain(LIST_REFERENCES)
-        .collect();
-    details.extend(property_differences(old, new, &handled));
+    details
+}
 
-    let mut differences: Vec<Difference> = Vec::new();
+/// The order of the members both sides have, where it differs.
+fn member_order_difference(old: &Node, new: &Node) -> Option<String> {
     let old_members = shape_members(old);
     let new_members = shape_members(new);
     let old_by_name: BTreeMap<&str, &Node> = old_members.iter().copied().collect();
     let new_by_name: BTreeMap<&str, &Node> = new_members.iter().copied().collect();
     let old_order = common_order(&old_members, &new_by_name);
     let new_order = common_order(&new_members, &old_by_name);
-    if old_order != new_order {
-        details.push(format!(
+    (old_order != new_order).then(|| {
+        format!(
             "member order {} -> {}",
             old_order.join(", "),
             new_order.join(", ")
-        ));
-    }
+        )
+    })
+}
+
+/// The members of shape `id` added, removed, or present on both sides and changed.
+fn member_changes(id: &str, old: &Node, new: &Node, options: &DiffOptions) -> Vec<Difference> {
+    let mut differences: Vec<Difference> = Vec::new();
+    let old_by_name: BTreeMap<&str, &Node> = shape_members(old).into_iter().collect();
+    let new_by_name: BTreeMap<&str, &Node> = shape_members(new).into_iter().collect();
     for (name, member) in &new_by_name {
         let member_id = format!("{id}${name}");
         let line = match old_by_name.get(name) {
@@ -270,12 +296,6 @@ pub(super) fn shape_differences(
             });
         }
     }
-    differences.extend(details.into_iter().map(|detail| Difference {
-        section: Section::Changes,
-        subject: id.to_owned(),
-        line: format!("~ shape {id}: {detail}"),
-    }));
-    differences.sort();
     differences
 }
 
@@ -464,6 +484,24 @@ mod tests {
             ["~ shape ex#ThingId: trait smithy.api#documentation \"Old words.\" -> \"New words.\""]
         );
         assert_eq!(with_docs.len(), 19);
+    }
+
+    #[test]
+    fn members_in_another_order_get_one_line_naming_both_orders() {
+        let old = r#"{"smithy": "2.0", "shapes": {"a#S": {"type": "structure", "members": {
+            "A": {"target": "smithy.api#String"}, "B": {"target": "smithy.api#String"},
+            "C": {"target": "smithy.api#String"}}}}}"#;
+        let new = r#"{"smithy": "2.0", "shapes": {"a#S": {"type": "structure", "members": {
+            "C": {"target": "smithy.api#String"}, "D": {"target": "smithy.api#String"},
+            "A": {"target": "smithy.api#String"}}}}}"#;
+        assert_eq!(
+            lines(old, new, &DiffOptions::default()),
+            [
+                "~ shape a#S: member order A, C -> C, A",
+                "- member a#S$B (smithy.api#String)",
+                "+ member a#S$D (smithy.api#String)",
+            ]
+        );
     }
 
     #[test]
