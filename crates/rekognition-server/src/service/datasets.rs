@@ -11,17 +11,17 @@ use rekognition_server_sdk::error::{
 };
 use rekognition_server_sdk::model::{
     CreateDatasetRequest, CreateDatasetResponse, DatasetDescription, DatasetLabelDescription,
-    DatasetLabelStats, DatasetStats, DatasetStatusMessageCode, DatasetType, DeleteDatasetRequest,
-    DeleteDatasetResponse, DescribeDatasetRequest, DescribeDatasetResponse,
-    DistributeDatasetEntriesRequest, DistributeDatasetEntriesResponse, ListDatasetEntriesRequest,
-    ListDatasetEntriesResponse, ListDatasetLabelsRequest, ListDatasetLabelsResponse,
-    UpdateDatasetEntriesRequest, UpdateDatasetEntriesResponse,
+    DatasetLabelStats, DatasetSource, DatasetStats, DatasetStatusMessageCode, DatasetType,
+    DeleteDatasetRequest, DeleteDatasetResponse, DescribeDatasetRequest, DescribeDatasetResponse,
+    DistributeDatasetEntriesRequest, DistributeDatasetEntriesResponse, GroundTruthManifest,
+    ListDatasetEntriesRequest, ListDatasetEntriesResponse, ListDatasetLabelsRequest,
+    ListDatasetLabelsResponse, UpdateDatasetEntriesRequest, UpdateDatasetEntriesResponse,
 };
 use smithy_server_runtime::{RequestContext, Timestamp};
 
 use super::{DEFAULT_EXTENDED_PAGE_SIZE, Rekognition, internal, scope};
 use crate::arn;
-use crate::entries::{self, Terminal};
+use crate::entries::{self, Entry, Terminal};
 use crate::manifest::Location;
 use crate::store::{self, EntryChange, EntryFilter, NewDataset, Scope, StatusReason, StoreError};
 
@@ -213,91 +213,7 @@ pub(super) async fn create(
                 input.project_arn
             ))
         })?;
-
-    // No source is an empty dataset; a source gives exactly one of a dataset or a manifest.
-    let source = input
-        .dataset_source
-        .map(|source| (source.dataset_arn, source.ground_truth_manifest));
-    let (status, reason, copied, location) = match source {
-        None => (
-            store::DatasetStatus::CreateComplete,
-            Some(StatusReason::success(CREATED_EMPTY)),
-            Vec::new(),
-            None,
-        ),
-        Some((Some(_), Some(_))) => {
-            return Err(invalid(
-                "A dataset source gives either DatasetArn or GroundTruthManifest, not both",
-            )
-            .into());
-        }
-        Some((None, None)) => {
-            return Err(
-                invalid("A dataset source gives either DatasetArn or GroundTruthManifest").into(),
-            );
-        }
-        Some((Some(source_arn), None)) => {
-            service.require(&context, "ListDatasetEntries")?;
-            let source = service
-                .find_dataset(&scope, &source_arn)
-                .map_err(|e| internal(&e))?
-                .ok_or_else(|| not_found(&source_arn))?;
-            if !store::is_ready(source.status) {
-                return Err(invalid(format!(
-                    "The dataset {source_arn} is {} and cannot be copied",
-                    source.status.as_str()
-                ))
-                .into());
-            }
-            let lookup = scope.clone();
-            let lines = service
-                .storage(move |store| store.dataset_entries(&lookup, &source_arn))
-                .await
-                .map_err(|e| internal(&e))?;
-            let copied = tokio::task::spawn_blocking(move || entries::reanalyze(&lines))
-                .await
-                .unwrap_or(Err(Terminal::UNSUPPORTED_FORMAT));
-            match copied {
-                Ok(copied) => (
-                    store::DatasetStatus::CreateComplete,
-                    Some(StatusReason::success(CREATED_AS_COPY)),
-                    copied,
-                    None,
-                ),
-                Err(terminal) => (
-                    store::DatasetStatus::CreateFailed,
-                    Some(refused(terminal)),
-                    Vec::new(),
-                    None,
-                ),
-            }
-        }
-        Some((None, Some(manifest))) => {
-            let object = manifest.s3_object.unwrap_or_default();
-            let (Some(bucket), Some(name)) = (object.bucket, object.name) else {
-                return Err(
-                    invalid("A Ground Truth manifest names its S3 bucket and object").into(),
-                );
-            };
-            let location = Location {
-                bucket,
-                name,
-                version: object.version,
-            };
-            if !service.objects.exists(&location).await {
-                return Err(InvalidS3ObjectException::new(
-                    "Unable to get object metadata from S3. Check object key, region and/or access permissions.",
-                )
-                .into());
-            }
-            (
-                store::DatasetStatus::CreateInProgress,
-                None,
-                Vec::new(),
-                Some(location),
-            )
-        }
-    };
+    let start = start_from_source(service, &scope, &context, input.dataset_source).await?;
 
     let kind = match input.dataset_type {
         DatasetType::Train => "train",
@@ -309,45 +225,157 @@ pub(super) async fn create(
         arn: dataset_arn.clone(),
         project_arn: project.arn.clone(),
         dataset_type: input.dataset_type.as_str().to_owned(),
-        status,
-        reason,
-        entries: copied,
+        status: start.status,
+        reason: start.reason,
+        entries: start.entries,
         created_millis,
         tags: input.tags.unwrap_or_default().into_iter().collect(),
-        source: location.as_ref().map(Location::encode),
+        source: start.manifest.as_ref().map(Location::encode),
     };
     let limit = service.quotas.max_concurrent_imports;
-    match service.store.create_dataset(&scope, &dataset, limit).await {
-        Ok(()) => {}
-        Err(StoreError::LimitReached(limit)) => {
-            return Err(LimitExceededException::new(format!(
-                "The account has {limit} dataset creations in progress in this Region, the most allowed; retry when one finishes"
-            ))
-            .into());
-        }
-        Err(StoreError::AlreadyExists) => {
-            return Err(ResourceAlreadyExistsException::new(format!(
-                "A {} dataset already exists in project {}",
-                input.dataset_type.as_str(),
-                project.arn
-            ))
-            .into());
-        }
-        Err(StoreError::NotFound) => {
-            return Err(ResourceNotFoundException::new(format!(
-                "The project {} does not exist",
-                project.arn
-            ))
-            .into());
-        }
-        Err(error) => return Err(internal(&error).into()),
-    }
-    if let Some(location) = location {
+    service
+        .store
+        .create_dataset(&scope, &dataset, limit)
+        .await
+        .map_err(|error| creation_refused(error, input.dataset_type.as_str(), &project.arn))?;
+    if let Some(location) = start.manifest {
         service.spawn_import(scope, dataset_arn.clone(), location);
     }
     Ok(CreateDatasetResponse {
         dataset_arn: Some(dataset_arn),
     })
+}
+
+/// How a new dataset starts: its status and why, the entries it starts with, and the manifest
+/// its import reads when it is imported in the background.
+struct Start {
+    status: store::DatasetStatus,
+    reason: Option<StatusReason>,
+    entries: Vec<Entry>,
+    manifest: Option<Location>,
+}
+
+/// How a dataset created from `source` starts: empty without one, else a copy of another
+/// dataset's entries or an import of a Ground Truth manifest (a source gives exactly one).
+async fn start_from_source(
+    service: &Rekognition,
+    scope: &Scope,
+    context: &RequestContext,
+    source: Option<DatasetSource>,
+) -> Result<Start, CreateDatasetError> {
+    let source = source.map(|source| (source.dataset_arn, source.ground_truth_manifest));
+    match source {
+        None => Ok(Start {
+            status: store::DatasetStatus::CreateComplete,
+            reason: Some(StatusReason::success(CREATED_EMPTY)),
+            entries: Vec::new(),
+            manifest: None,
+        }),
+        Some((Some(_), Some(_))) => Err(invalid(
+            "A dataset source gives either DatasetArn or GroundTruthManifest, not both",
+        )
+        .into()),
+        Some((None, None)) => {
+            Err(invalid("A dataset source gives either DatasetArn or GroundTruthManifest").into())
+        }
+        Some((Some(source_arn), None)) => copy(service, scope, context, source_arn).await,
+        Some((None, Some(manifest))) => import(service, manifest).await,
+    }
+}
+
+/// A dataset starting with the entries of the ready dataset `source_arn`, analyzed again: complete,
+/// or failed when they no longer form a valid manifest.
+async fn copy(
+    service: &Rekognition,
+    scope: &Scope,
+    context: &RequestContext,
+    source_arn: String,
+) -> Result<Start, CreateDatasetError> {
+    service.require(context, "ListDatasetEntries")?;
+    let source = service
+        .find_dataset(scope, &source_arn)
+        .map_err(|e| internal(&e))?
+        .ok_or_else(|| not_found(&source_arn))?;
+    if !store::is_ready(source.status) {
+        return Err(invalid(format!(
+            "The dataset {source_arn} is {} and cannot be copied",
+            source.status.as_str()
+        ))
+        .into());
+    }
+    let lookup = scope.clone();
+    let lines = service
+        .storage(move |store| store.dataset_entries(&lookup, &source_arn))
+        .await
+        .map_err(|e| internal(&e))?;
+    let copied = tokio::task::spawn_blocking(move || entries::reanalyze(&lines))
+        .await
+        .unwrap_or(Err(Terminal::UNSUPPORTED_FORMAT));
+    Ok(match copied {
+        Ok(copied) => Start {
+            status: store::DatasetStatus::CreateComplete,
+            reason: Some(StatusReason::success(CREATED_AS_COPY)),
+            entries: copied,
+            manifest: None,
+        },
+        Err(terminal) => Start {
+            status: store::DatasetStatus::CreateFailed,
+            reason: Some(refused(terminal)),
+            entries: Vec::new(),
+            manifest: None,
+        },
+    })
+}
+
+/// A dataset in progress, imported in the background from a Ground Truth manifest that exists.
+async fn import(
+    service: &Rekognition,
+    manifest: GroundTruthManifest,
+) -> Result<Start, CreateDatasetError> {
+    let object = manifest.s3_object.unwrap_or_default();
+    let (Some(bucket), Some(name)) = (object.bucket, object.name) else {
+        return Err(invalid("A Ground Truth manifest names its S3 bucket and object").into());
+    };
+    let location = Location {
+        bucket,
+        name,
+        version: object.version,
+    };
+    if !service.objects.exists(&location).await {
+        return Err(InvalidS3ObjectException::new(
+            "Unable to get object metadata from S3. Check object key, region and/or access permissions.",
+        )
+        .into());
+    }
+    Ok(Start {
+        status: store::DatasetStatus::CreateInProgress,
+        reason: None,
+        entries: Vec::new(),
+        manifest: Some(location),
+    })
+}
+
+/// The error answering a dataset the store would not create.
+fn creation_refused(
+    error: StoreError,
+    dataset_type: &str,
+    project_arn: &str,
+) -> CreateDatasetError {
+    match error {
+        StoreError::LimitReached(limit) => LimitExceededException::new(format!(
+            "The account has {limit} dataset creations in progress in this Region, the most allowed; retry when one finishes"
+        ))
+        .into(),
+        StoreError::AlreadyExists => ResourceAlreadyExistsException::new(format!(
+            "A {dataset_type} dataset already exists in project {project_arn}"
+        ))
+        .into(),
+        StoreError::NotFound => ResourceNotFoundException::new(format!(
+            "The project {project_arn} does not exist"
+        ))
+        .into(),
+        error => internal(&error).into(),
+    }
 }
 
 /// A count as the model's `UInteger` carries it.
