@@ -148,86 +148,10 @@ mod by_hand {
             .get("x-request-tag")
             .and_then(|value| value.to_str().ok());
         let mut errors = Vec::new();
-        check(
-            length(&table, 3, 64),
-            "/table",
-            "Member must have length between 3 and 64, inclusive",
-            &mut errors,
-        );
-        let pattern = table.starts_with(|c: char| c.is_ascii_lowercase())
-            && table
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        check(
-            pattern,
-            "/table",
-            "Member must satisfy regular expression pattern: ^[a-z][a-z0-9-]*$",
-            &mut errors,
-        );
-        check(
-            length(&key, 1, 256),
-            "/key",
-            "Member must have length between 1 and 256, inclusive",
-            &mut errors,
-        );
-        check(
-            query.version.is_none_or(|v| v >= 1),
-            "/version",
-            "Member must be greater than or equal to 1",
-            &mut errors,
-        );
-        check(
-            tag.is_none_or(|t| length(t, 0, 64)),
-            "/tag",
-            "Member must have length less than or equal to 64",
-            &mut errors,
-        );
-        check(
-            length(&body.name, 1, 1024),
-            "/name",
-            "Member must have length between 1 and 1024, inclusive",
-            &mut errors,
-        );
-        check(
-            body.count.is_none_or(|c| (0..=1_000_000).contains(&c)),
-            "/count",
-            "Member must be between 0 and 1000000, inclusive",
-            &mut errors,
-        );
-        if let Some(labels) = &body.labels {
-            check(
-                labels.len() <= 16,
-                "/labels",
-                "Member must have length less than or equal to 16",
-                &mut errors,
-            );
-            for (index, label) in labels.iter().enumerate() {
-                check(
-                    length(label, 1, 32),
-                    &format!("/labels/{index}"),
-                    "Member must have length between 1 and 32, inclusive",
-                    &mut errors,
-                );
-            }
-        }
+        check_bindings(&table, &key, query.version, tag, &mut errors);
+        check_body(&body, &mut errors);
         if !errors.is_empty() {
-            let message = format!(
-                "{} validation error{} detected. {}",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" },
-                errors
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-            let body = serde_json::json!({ "message": message, "fieldList": errors });
-            return (
-                StatusCode::BAD_REQUEST,
-                [("x-amzn-errortype", "ValidationException")],
-                Json(body),
-            )
-                .into_response();
+            return validation_error(&errors);
         }
         let etag = super::etag(&table, &key, query.version);
         let item = Item {
@@ -239,6 +163,104 @@ mod by_hand {
             version: query.version,
         };
         ([(header::ETAG, etag)], Json(item)).into_response()
+    }
+
+    /// Checks the members bound to the path labels, the query and the header.
+    fn check_bindings(
+        table: &str,
+        key: &str,
+        version: Option<i32>,
+        tag: Option<&str>,
+        errors: &mut Vec<Field>,
+    ) {
+        check(
+            length(table, 3, 64),
+            "/table",
+            "Member must have length between 3 and 64, inclusive",
+            errors,
+        );
+        let pattern = table.starts_with(|c: char| c.is_ascii_lowercase())
+            && table
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        check(
+            pattern,
+            "/table",
+            "Member must satisfy regular expression pattern: ^[a-z][a-z0-9-]*$",
+            errors,
+        );
+        check(
+            length(key, 1, 256),
+            "/key",
+            "Member must have length between 1 and 256, inclusive",
+            errors,
+        );
+        check(
+            version.is_none_or(|v| v >= 1),
+            "/version",
+            "Member must be greater than or equal to 1",
+            errors,
+        );
+        check(
+            tag.is_none_or(|t| length(t, 0, 64)),
+            "/tag",
+            "Member must have length less than or equal to 64",
+            errors,
+        );
+    }
+
+    /// Checks the members of the JSON body.
+    fn check_body(body: &Body, errors: &mut Vec<Field>) {
+        check(
+            length(&body.name, 1, 1024),
+            "/name",
+            "Member must have length between 1 and 1024, inclusive",
+            errors,
+        );
+        check(
+            body.count.is_none_or(|c| (0..=1_000_000).contains(&c)),
+            "/count",
+            "Member must be between 0 and 1000000, inclusive",
+            errors,
+        );
+        if let Some(labels) = &body.labels {
+            check(
+                labels.len() <= 16,
+                "/labels",
+                "Member must have length less than or equal to 16",
+                errors,
+            );
+            for (index, label) in labels.iter().enumerate() {
+                check(
+                    length(label, 1, 32),
+                    &format!("/labels/{index}"),
+                    "Member must have length between 1 and 32, inclusive",
+                    errors,
+                );
+            }
+        }
+    }
+
+    /// The `ValidationException` answer listing every violation, as the generated service
+    /// answers it.
+    fn validation_error(errors: &[Field]) -> Response {
+        let message = format!(
+            "{} validation error{} detected. {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let body = serde_json::json!({ "message": message, "fieldList": errors });
+        (
+            StatusCode::BAD_REQUEST,
+            [("x-amzn-errortype", "ValidationException")],
+            Json(body),
+        )
+            .into_response()
     }
 }
 
