@@ -710,89 +710,26 @@ impl Translator {
             let Some(c) = self.next() else {
                 return Err("unclosed character class".into());
             };
-            match c {
+            previous = match c {
                 ']' if !first => break,
                 '[' => {
                     let nested = self.class()?;
                     out.push_str(&nested);
-                    previous = None;
+                    None
                 }
                 '&' if self.peek() == Some('&') => {
                     self.next();
                     out.push_str("&&");
-                    previous = None;
+                    None
                 }
                 '-' if previous.is_some() && self.peek().is_some_and(|n| n != ']') => {
-                    let (start, written_at) =
-                        previous.take().unwrap_or((u32::from('-'), out.len()));
-                    let end = match self.next() {
-                        Some('\\') => {
-                            let e = self.next().ok_or("trailing backslash")?;
-                            if matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'p' | 'P') {
-                                // `[a-\d]`: Java reads a literal `-`.
-                                out.push_str(r"\-");
-                                self.at -= 2;
-                                continue;
-                            }
-                            self.escaped_char(e)?
-                        }
-                        Some('[') => {
-                            out.push_str(r"\-");
-                            self.at -= 1;
-                            continue;
-                        }
-                        Some(e) => u32::from(e),
-                        None => return Err("unclosed character class".into()),
-                    };
-                    if end < start {
-                        return Err(format!("reversed range `{start:#x}-{end:#x}`"));
-                    }
-                    // Replace the start, already written as a single code point, by the range.
-                    out.truncate(written_at);
-                    push_class_range(&mut out, start, end);
+                    let (start, written_at) = previous.unwrap_or((u32::from('-'), out.len()));
+                    self.class_range(&mut out, start, written_at)?;
+                    None
                 }
-                '\\' => {
-                    let e = self.next().ok_or("trailing backslash")?;
-                    match e {
-                        'd' => out.push_str("0-9"),
-                        'D' => out.push_str("[^0-9]"),
-                        'w' => out.push_str("0-9A-Za-z_"),
-                        'W' => out.push_str("[^0-9A-Za-z_]"),
-                        's' => out.push_str(r"\t\n\x0B\f\r "),
-                        'S' => out.push_str(r"[^\t\n\x0B\f\r ]"),
-                        'p' | 'P' => {
-                            let set = self.property(e == 'P')?;
-                            out.push_str(&set);
-                        }
-                        'b' => return Err("`\\b` inside a class".into()),
-                        'Q' => {
-                            while let Some(q) = self.next() {
-                                if q == '\\' && self.peek() == Some('E') {
-                                    self.next();
-                                    break;
-                                }
-                                push_class_range(&mut out, u32::from(q), u32::from(q));
-                            }
-                        }
-                        e => {
-                            let code = self.escaped_char(e)?;
-                            let written_at = out.len();
-                            push_class_range(&mut out, code, code);
-                            previous = Some((code, written_at));
-                            first = false;
-                            continue;
-                        }
-                    }
-                    previous = None;
-                }
-                c => {
-                    let written_at = out.len();
-                    push_class_range(&mut out, u32::from(c), u32::from(c));
-                    previous = Some((u32::from(c), written_at));
-                    first = false;
-                    continue;
-                }
-            }
+                '\\' => self.class_escape(&mut out)?,
+                c => Some(push_class_code_point(&mut out, u32::from(c))),
+            };
             first = false;
         }
         if out.len() == body_start {
@@ -805,6 +742,77 @@ impl Translator {
         }
         out.push(']');
         Ok(out)
+    }
+
+    /// A range's end, after its `-`, the start being the code point written at `written_at` in
+    /// `out`: replaces that code point by the range. Before a shorthand (`[a-\d]`) or a nested
+    /// class, Java reads the `-` as a literal, and so does the translation.
+    fn class_range(
+        &mut self,
+        out: &mut String,
+        start: u32,
+        written_at: usize,
+    ) -> Result<(), String> {
+        let end = match self.next() {
+            Some('\\') => {
+                let e = self.next().ok_or("trailing backslash")?;
+                if matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'p' | 'P') {
+                    // `[a-\d]`: Java reads a literal `-`.
+                    out.push_str(r"\-");
+                    self.at -= 2;
+                    return Ok(());
+                }
+                self.escaped_char(e)?
+            }
+            Some('[') => {
+                out.push_str(r"\-");
+                self.at -= 1;
+                return Ok(());
+            }
+            Some(e) => u32::from(e),
+            None => return Err("unclosed character class".into()),
+        };
+        if end < start {
+            return Err(format!("reversed range `{start:#x}-{end:#x}`"));
+        }
+        // Replace the start, already written as a single code point, by the range.
+        out.truncate(written_at);
+        push_class_range(out, start, end);
+        Ok(())
+    }
+
+    /// An escape inside a class, after its `\`: a shorthand or property set, a quoted
+    /// `\Q...\E` run, or one code point, which is returned with where it was written in `out`
+    /// (it may start a range).
+    fn class_escape(&mut self, out: &mut String) -> Result<Option<(u32, usize)>, String> {
+        let e = self.next().ok_or("trailing backslash")?;
+        match e {
+            'd' => out.push_str("0-9"),
+            'D' => out.push_str("[^0-9]"),
+            'w' => out.push_str("0-9A-Za-z_"),
+            'W' => out.push_str("[^0-9A-Za-z_]"),
+            's' => out.push_str(r"\t\n\x0B\f\r "),
+            'S' => out.push_str(r"[^\t\n\x0B\f\r ]"),
+            'p' | 'P' => {
+                let set = self.property(e == 'P')?;
+                out.push_str(&set);
+            }
+            'b' => return Err("`\\b` inside a class".into()),
+            'Q' => {
+                while let Some(q) = self.next() {
+                    if q == '\\' && self.peek() == Some('E') {
+                        self.next();
+                        break;
+                    }
+                    push_class_range(out, u32::from(q), u32::from(q));
+                }
+            }
+            e => {
+                let code = self.escaped_char(e)?;
+                return Ok(Some(push_class_code_point(out, code)));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -840,6 +848,14 @@ fn push_class_range(out: &mut String, start: u32, end: u32) {
             push_class_char(out, high);
         }
     }
+}
+
+/// Writes one code point of a class; returns it, and where it was written (a range may replace
+/// it).
+fn push_class_code_point(out: &mut String, code: u32) -> (u32, usize) {
+    let written_at = out.len();
+    push_class_range(out, code, code);
+    (code, written_at)
 }
 
 fn push_class_char(out: &mut String, c: char) {
