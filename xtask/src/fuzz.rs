@@ -6,7 +6,7 @@
 //! [`TIMEOUT_SECONDS`] counts as a failure too (a hang). The IDL loader's target also starts
 //! from Smithy's loader tests beside the repository (`../shared/smithy-idl/loader/`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
@@ -41,45 +41,32 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     };
     ensure_cargo_fuzz()?;
     let root = project_root();
-    let fuzz = root.join("fuzz");
     let mut crashes = Vec::new();
     for target in targets {
-        let corpus = fuzz.join("corpus").join(target);
-        let artifacts = fuzz.join("artifacts").join(target);
-        std::fs::create_dir_all(&corpus)?;
-        std::fs::create_dir_all(&artifacts)?;
-        let before = files(&artifacts)?;
+        let folders = Folders::create(&root, target)?;
+        let before = files(&folders.artifacts)?;
         eprintln!("fuzzing {target} for {seconds} s");
-        let mut seeds = vec![
-            fuzz.join("seeds").join(target),
-            fuzz.join("regressions").join(target),
-        ];
-        let smithy_loader_tests = root.join("../shared/smithy-idl/loader");
-        if target == "idl_loader" && smithy_loader_tests.is_dir() {
-            // libFuzzer reads seed folders recursively and writes only to the first one.
-            seeds.push(smithy_loader_tests);
-        }
         // cargo-fuzz passes nightly-only flags (sanitizers); the machine's stable toolchain
         // accepts them when told it may.
         let status = Command::new("cargo")
             .current_dir(&root)
             .env("RUSTC_BOOTSTRAP", "1")
             .args(["fuzz", "run", target])
-            .arg(&corpus)
-            .args(&seeds)
+            .arg(&folders.corpus)
+            .args(&folders.seeds)
             .arg("--")
             .arg(format!("-max_total_time={seconds}"))
             .arg(format!("-timeout={TIMEOUT_SECONDS}"))
-            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .arg(format!("-artifact_prefix={}/", folders.artifacts.display()))
             .arg("-print_final_stats=1")
             .status()
             .context("could not start cargo fuzz")?;
-        for found in files(&artifacts)? {
+        for found in files(&folders.artifacts)? {
             if before.contains(&found) {
                 continue;
             }
             let name = found.file_name().unwrap_or_default();
-            let kept = fuzz.join("regressions").join(target).join(name);
+            let kept = folders.regressions.join(name);
             std::fs::copy(&found, &kept)?;
             crashes.push(kept.display().to_string());
         }
@@ -98,7 +85,52 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
-fn files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+/// The folders one target's run reads and writes, under `fuzz/`.
+#[derive(Debug)]
+struct Folders {
+    /// Where libFuzzer keeps the inputs it finds interesting (the first corpus folder, the only
+    /// one it writes to).
+    corpus: PathBuf,
+    /// Where libFuzzer writes the inputs that fail.
+    artifacts: PathBuf,
+    /// Where failing inputs are kept as regression tests, replayed by
+    /// `crates/fuzz-checks/tests/replay.rs`.
+    regressions: PathBuf,
+    /// The folders the run starts from besides the corpus: the committed seeds and regressions,
+    /// and for the IDL loader, Smithy's loader tests beside the repository when present.
+    seeds: Vec<PathBuf>,
+}
+
+impl Folders {
+    /// The folders of `target` under the project `root`, each created where it is missing: git
+    /// keeps no empty folder, so a fresh clone has no regressions folder for a target that never
+    /// failed (and no corpus or artifacts), and libFuzzer refuses a corpus folder that does not
+    /// exist.
+    fn create(root: &Path, target: &str) -> Result<Self> {
+        let fuzz = root.join("fuzz");
+        let corpus = fuzz.join("corpus").join(target);
+        let artifacts = fuzz.join("artifacts").join(target);
+        let regressions = fuzz.join("regressions").join(target);
+        let mut seeds = vec![fuzz.join("seeds").join(target), regressions.clone()];
+        for folder in [&corpus, &artifacts].into_iter().chain(&seeds) {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
+        }
+        let smithy_loader_tests = root.join("../shared/smithy-idl/loader");
+        if target == "idl_loader" && smithy_loader_tests.is_dir() {
+            // libFuzzer reads seed folders recursively and writes only to the first one.
+            seeds.push(smithy_loader_tests);
+        }
+        Ok(Self {
+            corpus,
+            artifacts,
+            regressions,
+            seeds,
+        })
+    }
+}
+
+fn files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         found.push(entry?.path());
@@ -117,4 +149,37 @@ fn ensure_cargo_fuzz() -> Result<()> {
         run_command(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Folders;
+
+    #[test]
+    fn a_fresh_clone_gets_every_folder_a_run_reads_or_writes() {
+        let root = std::env::temp_dir().join(format!("xtask-fuzz-{}", std::process::id()));
+        // As git checks out `rest_request`: seeds committed, no regressions folder.
+        std::fs::create_dir_all(root.join("fuzz/seeds/rest_request")).unwrap();
+
+        let folders = Folders::create(&root, "rest_request").unwrap();
+
+        let fuzz = root.join("fuzz");
+        assert_eq!(folders.corpus, fuzz.join("corpus/rest_request"));
+        assert_eq!(folders.artifacts, fuzz.join("artifacts/rest_request"));
+        assert_eq!(folders.regressions, fuzz.join("regressions/rest_request"));
+        assert_eq!(
+            folders.seeds,
+            [
+                fuzz.join("seeds/rest_request"),
+                fuzz.join("regressions/rest_request")
+            ]
+        );
+        for folder in [&folders.corpus, &folders.artifacts, &folders.regressions]
+            .into_iter()
+            .chain(&folders.seeds)
+        {
+            assert!(folder.is_dir(), "{} is missing", folder.display());
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }
