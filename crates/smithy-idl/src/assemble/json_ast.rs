@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::error::ErrorKind;
 use super::duplicates::Definition;
 use super::mixins::ShapeFacts;
 use super::resolve::{Relation, property_relation};
 use super::traits::PendingTrait;
 use super::{Assembler, Built, Defined};
+use crate::error::ErrorKind;
 use crate::parser::{Location, Version};
 
 /// Calls `visit` with every shape id a JSON AST shape refers to, and how it refers to it.
@@ -202,7 +202,9 @@ impl Assembler<'_> {
     pub(super) fn load_json_file(&mut self, index: usize, value: &Value, built: &mut Built) {
         let file_version = json_version(value.get("smithy"));
         if let (None, Some(declared)) = (file_version, value.get("smithy")) {
-            let shown = declared.as_str().map_or_else(|| declared.to_string(), str::to_owned);
+            let shown = declared
+                .as_str()
+                .map_or_else(|| declared.to_string(), str::to_owned);
             let message = format!("Unsupported Smithy version number: {shown}");
             self.error_at(index, Location::default(), ErrorKind::Version, message);
             return;
