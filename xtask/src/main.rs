@@ -83,6 +83,14 @@ pub(crate) fn project_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The repository's target folder: the one `CARGO_TARGET_DIR` names where it is set.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => std::path::absolute(&dir).unwrap_or_else(|_| PathBuf::from(dir)),
+        None => project_root().join("target"),
+    }
+}
+
 /// The shared folder beside the repository (protocol tests, SigV4 vectors).
 pub(crate) fn shared_dir() -> PathBuf {
     project_root().join("..").join("shared")

@@ -84,12 +84,12 @@ pub(crate) fn run() -> Result<()> {
             .env("PATH", path)
             .env(
                 "REKOGNITION_SERVER_BIN",
-                root.join("target/debug/rekognition-server"),
+                crate::target_dir().join("debug/rekognition-server"),
             ),
     )?;
     run_command(Command::new("node").args(["--test", "tests/js/"]).env(
         "REKOGNITION_SERVER_BIN",
-        root.join("target/debug/rekognition-server"),
+        crate::target_dir().join("debug/rekognition-server"),
     ))?;
     eprintln!("all tests and checks passed");
     Ok(())

@@ -28,11 +28,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: &Args) -> Result<()> {
     let source = args.from;
     let workspace = write_workspace(source)?;
-    // The repository's target folder: the one named by CARGO_TARGET_DIR where it is set.
-    let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => std::path::absolute(dir)?,
-        None => project_root().join("target"),
-    };
+    let target_dir = crate::target_dir();
     crate::compliance::runner::protocol_compliance(
         &format!("compliance (from {})", source.name()),
         &workspace.crates,
