@@ -41,7 +41,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     } else {
         root.join("docs/performance.svg")
     };
-    let mut runner = Command::new(root.join("target/release/bench"));
+    let mut runner = Command::new(crate::target_dir().join("release/bench"));
     runner.arg("run");
     if quick {
         runner.arg("--quick");
