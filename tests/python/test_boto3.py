@@ -137,6 +137,16 @@ def test_restart_keeps_data(start_server, tmp_path):
     assert second.client().list_collections()["CollectionIds"] == ["a", "b"]
 
 
+def wait_until_created(client, dataset_arn, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        status = client.describe_dataset(DatasetArn=dataset_arn)["DatasetDescription"]["Status"]
+        if status != "CREATE_IN_PROGRESS" or time.monotonic() > deadline:
+            assert status == "CREATE_COMPLETE", status
+            return
+        time.sleep(0.05)
+
+
 def test_datasets(server, client, tmp_path):
     manifests = tmp_path / "s3" / "bucket"
     manifests.mkdir(parents=True)
@@ -150,6 +160,9 @@ def test_datasets(server, client, tmp_path):
         DatasetSource={"GroundTruthManifest": {"S3Object": {"Bucket": "bucket", "Name": "train.manifest"}}},
     )["DatasetArn"]
     assert train.startswith("arn:aws:rekognition:us-east-1:123456789012:project/demo/dataset/train/")
+    # A dataset is copied once its import is complete, as AWS requires; the import runs in the
+    # background, so a loaded machine may take a moment.
+    wait_until_created(client, train)
     test = client.create_dataset(ProjectArn=project, DatasetType="TEST", DatasetSource={"DatasetArn": train})["DatasetArn"]
     assert "/dataset/test/" in test
     with pytest.raises(client.exceptions.ResourceAlreadyExistsException):
