@@ -19,7 +19,10 @@ fn a_model_of_over_2000_shapes_generates() {
     );
     assert!(generated.source.contains("pub trait Large"));
     assert_eq!(
-        generated.source.matches("impl rt::Operation for").count(),
+        generated
+            .source
+            .matches("impl rt::aws_json::Operation for")
+            .count(),
         260
     );
     println!(

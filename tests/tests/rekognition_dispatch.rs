@@ -1,7 +1,6 @@
-//! The generated dispatch routes a target to the service trait and turns outputs, modeled
+//! The generated server routes a target to the service trait and turns outputs, modeled
 //! errors, validation failures and unknown targets into awsJson replies.
 
-use integration_tests::block_on;
 use rekognition_server_sdk::error::{
     self, CreateCollectionError, CreateDatasetError, DeleteCollectionError, ListCollectionsError,
     ResourceAlreadyExistsException,
@@ -11,8 +10,10 @@ use rekognition_server_sdk::model::{
     CreateDatasetResponse, DeleteCollectionRequest, DeleteCollectionResponse,
     ListCollectionsRequest, ListCollectionsResponse,
 };
-use rekognition_server_sdk::server::{RekognitionService, TARGETS, dispatch};
-use smithy_server_runtime::{Reply, RequestContext};
+use rekognition_server_sdk::server::{RekognitionService, RekognitionServiceServer, TARGETS};
+use smithy_server_runtime::layers::RequestId;
+use smithy_server_runtime::{FixedContext, RequestContext};
+use tower::ServiceExt as _;
 
 /// Answers from the request alone: a collection named `taken` already exists; the operations
 /// these tests do not call answer their empty output.
@@ -180,20 +181,49 @@ impl RekognitionService for Fixed {
     }
 }
 
+/// What the service answered.
+struct Reply {
+    status: u16,
+    error_type: Option<String>,
+}
+
+/// Sends `body` for `target` (no `X-Amz-Target` when it is empty) through the generated server,
+/// with a fixed request id.
 fn call(target: &str, body: &str) -> (Reply, serde_json::Value) {
-    let context = RequestContext {
-        request_id: "0f0e0d0c-0000-4000-8000-000000000000".to_owned(),
+    let mut request = http::Request::post("/").header("content-type", "application/x-amz-json-1.1");
+    if !target.is_empty() {
+        request = request.header("x-amz-target", target);
+    }
+    let mut request = request
+        .body(http_body_util::Full::new(bytes::Bytes::from(
+            body.to_owned(),
+        )))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(RequestId("0f0e0d0c-0000-4000-8000-000000000000".to_owned()));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let server = RekognitionServiceServer::new(Fixed).context(FixedContext {
         account_id: "123456789012".to_owned(),
         region: "us-east-1".to_owned(),
-        caller: None,
-    };
-    let reply = block_on(dispatch(&Fixed, target, body.as_bytes(), context));
-    let json = if reply.body.is_empty() {
+    });
+    let Ok(response) = runtime.block_on(server.oneshot(request));
+    let status = response.status().as_u16();
+    let error_type = response
+        .headers()
+        .get("x-amzn-errortype")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let Ok(collected) = runtime.block_on(http_body_util::BodyExt::collect(response.into_body()));
+    let bytes = collected.to_bytes();
+    let json = if bytes.is_empty() {
         serde_json::Value::Null
     } else {
-        serde_json::from_slice(&reply.body).unwrap()
+        serde_json::from_slice(&bytes).unwrap()
     };
-    (reply, json)
+    (Reply { status, error_type }, json)
 }
 
 #[test]

@@ -5,8 +5,9 @@ use rekognition_server_sdk::model::{CreateCollectionRequest, DatasetType};
 use rekognition_server_sdk::operation::{
     CreateCollection, CreateDataset, DeleteCollection, ListCollections,
 };
+use smithy_server_runtime::codegen::aws_json::Operation;
+use smithy_server_runtime::codegen::{DecodeError, Violations};
 use smithy_server_runtime::validation::MAX_REPORTED;
-use smithy_server_runtime::{DecodeError, Operation, Violations};
 
 fn violations<O: Operation>(body: &str) -> Violations {
     match O::decode_input(body.as_bytes()) {

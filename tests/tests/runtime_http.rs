@@ -10,9 +10,8 @@ use rekognition_server_sdk::error::{
     ResourceNotFoundException,
 };
 use rekognition_server_sdk::model::*;
-use rekognition_server_sdk::server::{RekognitionService, Router};
-use smithy_server_runtime::RequestContext;
-use smithy_server_runtime::http::{AwsJsonService, FixedContext, HttpSettings};
+use rekognition_server_sdk::server::{RekognitionService, RekognitionServiceServer};
+use smithy_server_runtime::{FixedContext, RequestContext, Settings};
 
 /// Panics on `boom`, takes a while on `slow`, fails on collection deletes, succeeds otherwise.
 struct Quirky;
@@ -175,17 +174,15 @@ async fn serve(
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
 ) {
-    let service = AwsJsonService::new(
-        Router(Quirky),
-        FixedContext {
+    let service = RekognitionServiceServer::new(Quirky)
+        .context(FixedContext {
             account_id: "123456789012".to_owned(),
             region: "us-east-1".to_owned(),
-        },
-        HttpSettings {
+        })
+        .settings(Settings {
             body_limit,
-            ..HttpSettings::default()
-        },
-    );
+            ..Settings::default()
+        });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

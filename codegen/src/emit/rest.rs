@@ -23,7 +23,7 @@ impl Emitter<'_> {
         }
     }
 
-    /// `rt::rest::TextKind` of a value bound to text.
+    /// `rt::rest_json::TextKind` of a value bound to text.
     fn text_kind(&self, text: TextKind) -> TokenStream {
         let rt = &self.rt;
         let kind = match text {
@@ -42,21 +42,21 @@ impl Emitter<'_> {
             TextKind::Timestamp { wire, json } => {
                 let wire = self.timestamp_format(wire);
                 let json = self.timestamp_format(json);
-                return quote!(#rt::rest::TextKind::Timestamp { wire: #wire, json: #json });
+                return quote!(#rt::rest_json::TextKind::Timestamp { wire: #wire, json: #json });
             }
         };
-        quote!(#rt::rest::TextKind::#kind)
+        quote!(#rt::rest_json::TextKind::#kind)
     }
 
-    /// `rt::rest::text::BodyMedia` of a body.
+    /// `rt::rest_json::text::BodyMedia` of a body.
     fn body_media(&self, media: &BodyMedia) -> TokenStream {
         let rt = &self.rt;
         match media {
-            BodyMedia::None => quote!(#rt::rest::text::BodyMedia::None),
-            BodyMedia::Json => quote!(#rt::rest::text::BodyMedia::Json),
-            BodyMedia::Any => quote!(#rt::rest::text::BodyMedia::Any),
+            BodyMedia::None => quote!(#rt::rest_json::text::BodyMedia::None),
+            BodyMedia::Json => quote!(#rt::rest_json::text::BodyMedia::Json),
+            BodyMedia::Any => quote!(#rt::rest_json::text::BodyMedia::Any),
             BodyMedia::Exact(media_type) => {
-                quote!(#rt::rest::text::BodyMedia::Exact(#media_type))
+                quote!(#rt::rest_json::text::BodyMedia::Exact(#media_type))
             }
         }
     }
@@ -83,12 +83,12 @@ impl Emitter<'_> {
             }
         });
         quote! {
-            impl #rt::rest::HttpOperation for #name {
+            impl #rt::rest_json::HttpOperation for #name {
                 const NAME: &'static str = #op_name;
                 const METHOD: &'static str = #method;
                 const URI: &'static str = #uri;
-                const REQUEST_BODY: #rt::rest::text::BodyMedia = #request_body;
-                const RESPONSE_BODY: #rt::rest::text::BodyMedia = #response_body;
+                const REQUEST_BODY: #rt::rest_json::text::BodyMedia = #request_body;
+                const RESPONSE_BODY: #rt::rest_json::text::BodyMedia = #response_body;
                 type Input = #input;
                 type Output = #output;
                 type Error = super::error::#error;
@@ -106,7 +106,7 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let (Some(input_id), Some(bindings)) = (&op.input, &http.input) else {
             return quote! {
-                fn decode_request(_request: &#rt::rest::RestRequest) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
+                fn decode_request(_request: &#rt::rest_json::RestRequest) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
                     ::std::result::Result::Ok(())
                 }
             };
@@ -127,8 +127,8 @@ impl Emitter<'_> {
             quote!(mut input)
         };
         quote! {
-            fn decode_request(request: &#rt::rest::RestRequest) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
-                let #binding = #rt::rest::InputBuilder::new(request);
+            fn decode_request(request: &#rt::rest_json::RestRequest) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
+                let #binding = #rt::rest_json::InputBuilder::new(request);
                 #body
                 #(#steps)*
                 input.finish(super::json::#read)
@@ -183,7 +183,7 @@ impl Emitter<'_> {
                     PayloadKind::Blob { .. } => quote!(Blob),
                     PayloadKind::Text => quote!(Text),
                 };
-                quote!(input.payload(#key, #rt::rest::Payload::#payload);)
+                quote!(input.payload(#key, #rt::rest_json::Payload::#payload);)
             }
         })
     }
@@ -195,11 +195,11 @@ impl Emitter<'_> {
             TextKind::Enum | TextKind::String => quote!(value.as_str()),
             TextKind::IntEnum => quote!(value.value().to_string()),
             TextKind::MediaTypeString => {
-                quote!(#rt::rest::text::format_media_type_string(value))
+                quote!(#rt::rest_json::text::format_media_type_string(value))
             }
             TextKind::Timestamp { wire, .. } => {
                 let format = self.timestamp_format(wire);
-                quote!(#rt::rest::text::format_timestamp(value, #format))
+                quote!(#rt::rest_json::text::format_timestamp(value, #format))
             }
             TextKind::Boolean
             | TextKind::Byte
@@ -210,7 +210,7 @@ impl Emitter<'_> {
             | TextKind::Double
             | TextKind::BigInteger
             | TextKind::BigDecimal
-            | TextKind::Blob => quote!(#rt::rest::ToText::to_text(value)),
+            | TextKind::Blob => quote!(#rt::rest_json::ToText::to_text(value)),
         }
     }
 
@@ -303,9 +303,9 @@ impl Emitter<'_> {
             .and_then(|id| Some((id, self.shape(id).http.as_ref()?)))
         else {
             return quote! {
-                fn encode_response(output: &Self::Output) -> #rt::rest::RestResponse {
+                fn encode_response(output: &Self::Output) -> #rt::Response {
                     let () = output;
-                    #rt::rest::RestResponse::new(#code)
+                    #rt::Response::new(#code)
                 }
             };
         };
@@ -344,8 +344,8 @@ impl Emitter<'_> {
             }
         };
         quote! {
-            fn encode_response(output: &Self::Output) -> #rt::rest::RestResponse {
-                let mut response = #rt::rest::RestResponse::new(#code);
+            fn encode_response(output: &Self::Output) -> #rt::Response {
+                let mut response = #rt::Response::new(#code);
                 #(#writes)*
                 #body
                 response
@@ -377,65 +377,23 @@ impl Emitter<'_> {
             return TokenStream::new();
         }
         quote! {
-            fn write_headers(&self, response: &mut #rt::rest::RestResponse) {
+            fn write_headers(&self, response: &mut #rt::Response) {
                 #(#writes)*
             }
         }
     }
 
-    /// The server module's restJson1 items: the route table, the dispatch, and `Router`.
-    pub(super) fn rest_server_items(&self, internal_error: TokenStream) -> TokenStream {
-        let rt = &self.rt;
-        let trait_name = ident(&self.service.trait_name);
+    /// The route table of a restJson1 server module.
+    pub(super) fn rest_routes(&self) -> TokenStream {
         let routes = self.service.operations.iter().filter_map(|op| {
             let http = op.http.as_ref()?;
             let method = http.method.as_str();
             let uri = &http.uri.text;
             Some(quote!((#method, #uri)))
         });
-        let arms = self.service.operations.iter().enumerate().map(|(index, op)| {
-            let name = ident(&op.type_name);
-            let method = ident(&op.method);
-            quote! {
-                #index => #rt::rest::call::<super::operation::#name, _, _>(request, context, |input, context| service.#method(input, context)).await,
-            }
-        });
         quote! {
-            /// Every operation's method and URI pattern, in the order `dispatch` numbers them.
+            /// Every operation's method and URI pattern, in the order of `OPERATIONS`.
             pub const ROUTES: &[(&str, &str)] = &[#(#routes),*];
-
-            /// Reads and validates the request routed to `ROUTES[route]`, calls the service, and
-            /// encodes its answer.
-            pub async fn dispatch<S: #trait_name + ?::std::marker::Sized>(
-                service: &S,
-                route: usize,
-                request: #rt::rest::RestRequest,
-                context: #rt::RequestContext,
-            ) -> #rt::rest::RestResponse {
-                match route {
-                    #(#arms)*
-                    _ => #rt::rest::RestResponse::framework_error(404, "UnknownOperationException", "No such route"),
-                }
-            }
-
-            /// Routes restJson1 requests to an implementation of the service trait: give it to
-            /// the runtime's `rest::RestJsonService`.
-            #[derive(Debug, Clone)]
-            pub struct Router<S>(pub S);
-
-            impl<S: #trait_name> #rt::rest::RestDispatch for Router<S> {
-                fn routes(&self) -> &'static [(&'static str, &'static str)] {
-                    ROUTES
-                }
-
-                async fn dispatch(&self, route: usize, request: #rt::rest::RestRequest, context: #rt::RequestContext) -> #rt::rest::RestResponse {
-                    dispatch(&self.0, route, request, context).await
-                }
-
-                fn internal_error(&self, request_id: &str) -> #rt::rest::RestResponse {
-                    #internal_error
-                }
-            }
         }
     }
 }

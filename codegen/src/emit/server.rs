@@ -1,6 +1,7 @@
-//! The `operation` module (one marker type per operation, implementing the runtime's
-//! `Operation`) and the `server` module (the service trait, and the dispatch that routes a target
-//! to the runtime's generic `call` with its method).
+//! The `operation` module (one marker type per operation, implementing its protocol's operation
+//! trait) and the `server` module (the service trait, and `<Service>Server`, which serves an
+//! implementation of it with the runtime's server: one operation service per operation, each
+//! its protocol's generic `serve` around the trait's method).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -85,7 +86,7 @@ impl Emitter<'_> {
             #[derive(Debug, Clone, Copy, Default)]
             pub struct #name;
 
-            impl #rt::Operation for #name {
+            impl #rt::aws_json::Operation for #name {
                 const NAME: &'static str = #op_name;
                 const TARGET: &'static str = #target;
                 type Input = #input;
@@ -125,21 +126,27 @@ impl Emitter<'_> {
             &service.docs,
             format!("The `{service_name}` service: implement one method per operation."),
         );
-        // What the protocol adds around the trait: awsJson lists its targets before it.
-        let (name_doc, before_trait, after_trait) = match service.protocol {
+        let (name_doc, routes) = match service.protocol {
             Protocol::RestJson1 => (
                 quote!(#[doc = " The service shape's name."]),
-                TokenStream::new(),
-                self.rest_items(),
+                self.rest_routes(),
             ),
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (
                 quote!(#[doc = " The service shape's name, the prefix of every `X-Amz-Target`."]),
                 self.aws_json_targets(),
-                self.aws_json_items(),
             ),
         };
+        let ids = service.operations.iter().map(|op| {
+            let (id, name) = (&op.id, &op.name);
+            quote!(#rt::OperationId::new(#id, #name))
+        });
+        let server = self.server_type();
+        let internal_error = match self.internal_error_value() {
+            Some(value) => quote!(#rt::Refusal::modeled(#value)),
+            None => quote!(#rt::Refusal::internal_failure()),
+        };
         quote! {
-            /// The service trait to implement, and the dispatch that calls it.
+            /// The service trait to implement, and the server that calls it.
             pub mod server {
                 #runtime_use
                 #name_doc
@@ -148,14 +155,22 @@ impl Emitter<'_> {
                 /// The protocol the service speaks.
                 pub const PROTOCOL: #rt::Protocol = #protocol;
 
-                #before_trait
+                #routes
+
+                /// Every operation: its shape id and its name.
+                pub const OPERATIONS: &[#rt::OperationId] = &[#(#ids),*];
 
                 #trait_doc
                 pub trait #trait_name: ::std::marker::Send + ::std::marker::Sync + 'static {
                     #(#methods)*
                 }
 
-                #after_trait
+                #server
+
+                /// The answer to a failure of the service's own (a panicking handler).
+                fn internal_error() -> #rt::Refusal {
+                    #internal_error
+                }
 
                 #validation_exception
             }
@@ -182,20 +197,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// The server module's restJson1 items, with the model's internal error as the answer to
-    /// a panic.
-    fn rest_items(&self) -> TokenStream {
-        let rt = &self.rt;
-        let internal_error = match self.internal_error_value() {
-            Some(value) => quote!(#rt::rest::RestResponse::error(&#value, request_id)),
-            None => quote! {{
-                let _ = request_id;
-                #rt::rest::RestResponse::internal_failure()
-            }},
-        };
-        self.rest_server_items(internal_error)
-    }
-
     /// The `X-Amz-Target` of every operation, as an awsJson server module lists them.
     fn aws_json_targets(&self) -> TokenStream {
         let targets: Vec<String> = self
@@ -205,41 +206,137 @@ impl Emitter<'_> {
             .map(|op| self.target(op))
             .collect();
         quote! {
-            /// The `X-Amz-Target` of every operation.
+            /// The `X-Amz-Target` of every operation, in the order of `OPERATIONS`.
             pub const TARGETS: &[&str] = &[#(#targets),*];
         }
     }
 
-    /// The server module's awsJson items after the trait: the dispatch, and `Router`.
-    fn aws_json_items(&self) -> TokenStream {
+    /// The service of one operation: its protocol's generic body around the trait's method.
+    fn operation_service(&self, op: &Operation) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&op.type_name);
+        let method = ident(&op.method);
+        let serve = match self.service.protocol {
+            Protocol::RestJson1 => quote! {
+                #rt::rest_json::serve::<super::operation::#name, _, _>(request, |input, context| service.#method(input, context))
+            },
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => quote! {
+                #rt::aws_json::serve::<super::operation::#name, _, _>(PROTOCOL, request, |input, context| service.#method(input, context))
+            },
+        };
+        quote! {{
+            let service = ::std::sync::Arc::clone(&service);
+            #rt::operation(move |request| {
+                let service = ::std::sync::Arc::clone(&service);
+                async move { #serve.await }
+            })
+        }}
+    }
+
+    /// `<Service>Server`: the service as a tower `Service`, built from an implementation of the
+    /// trait, with the runtime server's builder methods.
+    fn server_type(&self) -> TokenStream {
         let rt = &self.rt;
         let service = self.service;
         let trait_name = ident(&service.trait_name);
-        let router = self.router();
-        let arms = service.operations.iter().map(|op| {
-            let target = self.target(op);
-            let name = ident(&op.type_name);
-            let method = ident(&op.method);
-            quote! {
-                #target => #rt::call::<super::operation::#name, _, _>(PROTOCOL, body, context, |input, context| service.#method(input, context)).await,
+        let server = ident(&format!("{}Server", service.trait_name));
+        let protocol = match service.protocol {
+            Protocol::RestJson1 => quote!(#rt::rest_json::RestJson::new(ROUTES)),
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+                quote!(#rt::aws_json::AwsJson::new(PROTOCOL, TARGETS))
             }
-        });
+        };
+        let operations = service
+            .operations
+            .iter()
+            .map(|op| self.operation_service(op));
+        let doc = [
+            format!(
+                " The `{}` service as a tower `Service`, built from an implementation of",
+                service.name
+            ),
+            format!(
+                " [`{}`]: it routes each request to its operation, reads and validates its",
+                service.trait_name
+            ),
+            " input, calls the method, and answers in the service's protocol. Mount it in hyper"
+                .to_owned(),
+            " (`smithy_server_runtime::serve`), axum, or behind any tower layer.".to_owned(),
+        ];
         quote! {
-            /// Decodes and validates a request body for the operation `target` names, calls the
-            /// service, and encodes its answer.
-            pub async fn dispatch<S: #trait_name + ?::std::marker::Sized>(
-                service: &S,
-                target: &str,
-                body: &[u8],
-                context: #rt::RequestContext,
-            ) -> #rt::Reply {
-                match target {
-                    #(#arms)*
-                    _ => #rt::Reply::unknown_operation(target),
+            #(#[doc = #doc])*
+            pub struct #server<C = #rt::DefaultContext>(#rt::Server<C>);
+
+            impl #server {
+                /// Serves `service`, with the request id alone as each request's context and the
+                /// default settings.
+                pub fn new<S: #trait_name>(service: S) -> Self {
+                    let service = ::std::sync::Arc::new(service);
+                    let operations = ::std::vec::Vec::from([#(#operations),*]);
+                    Self(#rt::Server::new(#protocol, #rt::Operations::new(OPERATIONS, operations, internal_error)))
                 }
             }
 
-            #router
+            impl<C> #server<C> {
+                /// The same server with another context resolver (authentication,
+                /// authorization, rate limits, a principal for the handlers).
+                pub fn context<D: #rt::ResolveContext>(self, resolver: D) -> #server<D> {
+                    #server(self.0.context(resolver))
+                }
+
+                /// The same server with other settings (limits, per operation too; the built-in
+                /// layers).
+                pub fn settings(self, settings: #rt::Settings) -> Self {
+                    Self(self.0.settings(settings))
+                }
+
+                /// The same server with a plugin around every operation, told which operation
+                /// it wraps.
+                pub fn plugin(self, plugin: impl #rt::Plugin) -> Self {
+                    Self(self.0.plugin(plugin))
+                }
+
+                /// The server inside a tower layer around the whole service.
+                pub fn layer<L: #rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+                    layer.layer(self)
+                }
+
+                /// The runtime's server inside.
+                pub fn into_inner(self) -> #rt::Server<C> {
+                    self.0
+                }
+            }
+
+            impl<C> ::std::clone::Clone for #server<C> {
+                fn clone(&self) -> Self {
+                    Self(self.0.clone())
+                }
+            }
+
+            impl<C> ::std::fmt::Debug for #server<C> {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_tuple(::std::stringify!(#server)).field(&self.0).finish()
+                }
+            }
+
+            impl<C, B> #rt::tower::Service<#rt::http::Request<B>> for #server<C>
+            where
+                C: #rt::ResolveContext,
+                B: #rt::http_body::Body<Data = #rt::Bytes> + ::std::marker::Send + 'static,
+                B::Error: ::std::convert::Into<#rt::BoxError>,
+            {
+                type Response = #rt::http::Response<#rt::ResponseBody>;
+                type Error = ::std::convert::Infallible;
+                type Future = <#rt::Server<C> as #rt::tower::Service<#rt::http::Request<B>>>::Future;
+
+                fn poll_ready(&mut self, cx: &mut ::std::task::Context<'_>) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+                    #rt::tower::Service::<#rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+                }
+
+                fn call(&mut self, request: #rt::http::Request<B>) -> Self::Future {
+                    self.0.call(request)
+                }
+            }
         }
     }
 
@@ -265,39 +362,6 @@ impl Emitter<'_> {
                 None => quote!(#ty::default()),
             }
         })
-    }
-
-    /// `Router`: the generated glue between the service trait and the runtime's HTTP service.
-    fn router(&self) -> TokenStream {
-        let rt = &self.rt;
-        let trait_name = ident(&self.service.trait_name);
-        let internal_error = match self.internal_error_value() {
-            Some(value) => quote!(#rt::Reply::error(PROTOCOL, &#value, request_id)),
-            None => quote! {{
-                let _ = request_id;
-                #rt::Reply::internal_failure()
-            }},
-        };
-        quote! {
-            /// Routes awsJson requests to an implementation of the service trait: give it to the
-            /// runtime's `http::AwsJsonService`.
-            #[derive(Debug, Clone)]
-            pub struct Router<S>(pub S);
-
-            impl<S: #trait_name> #rt::Dispatch for Router<S> {
-                fn protocol(&self) -> #rt::Protocol {
-                    PROTOCOL
-                }
-
-                async fn dispatch(&self, target: &str, body: #rt::Bytes, context: #rt::RequestContext) -> #rt::Reply {
-                    dispatch(&self.0, target, &body, context).await
-                }
-
-                fn internal_error(&self, request_id: &str) -> #rt::Reply {
-                    #internal_error
-                }
-            }
-        }
     }
 
     /// Builds `smithy.framework#ValidationException` from violations, for operations that model

@@ -16,7 +16,7 @@ use rekognition_server_sdk::model::{
 use rekognition_server_sdk::operation::{
     CreateCollection, CreateDataset, DeleteCollection, ListCollections,
 };
-use smithy_server_runtime::codegen::Operation;
+use smithy_server_runtime::codegen::aws_json::Operation;
 
 /// The allocator the reference server runs with.
 #[global_allocator]

@@ -2,7 +2,7 @@
 //! header and a JSON body, each with constraints; `model/items.smithy`) served two ways, each
 //! as its own process (`bench rest-generated`, `bench rest-axum`):
 //!
-//! - generated from the model by `build.rs` and served by the runtime's `RestJsonService`;
+//! - generated from the model by `build.rs` and served by its generated `ItemsServer`;
 //! - written by hand in axum with serde and hand-written validation, the way a user would
 //!   write it without the generator, answering the same bytes for the same request.
 //!
@@ -12,9 +12,7 @@
 use std::net::SocketAddr;
 
 use anyhow::Result;
-use smithy_server_runtime::RequestContext;
-use smithy_server_runtime::http::{FixedContext, HttpSettings};
-use smithy_server_runtime::rest::RestJsonService;
+use smithy_server_runtime::{FixedContext, RequestContext};
 use tokio::net::TcpListener;
 
 /// The code generated from `model/items.smithy`.
@@ -78,11 +76,7 @@ pub fn serve_generated(listen: SocketAddr) -> Result<()> {
             account_id: "123456789012".to_owned(),
             region: "us-east-1".to_owned(),
         };
-        let service = RestJsonService::new(
-            generated::server::Router(Items),
-            context,
-            HttpSettings::default(),
-        )?;
+        let service = generated::server::ItemsServer::new(Items).context(context);
         smithy_server_runtime::serve::serve(listener, service, std::future::pending()).await;
         Ok(())
     })

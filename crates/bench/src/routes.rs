@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use http::Method;
-use smithy_server_runtime::rest::router::{Match, Router};
+use smithy_server_runtime::rest_json::router::{Match, Router};
 
 const SERVICE: &str = "aws.protocoltests.restjson#RestJson";
 

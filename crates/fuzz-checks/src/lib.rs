@@ -5,9 +5,10 @@
 use rekognition_server_sdk::operation::{
     CreateCollection, CreateDataset, DeleteCollection, ListCollections,
 };
-use smithy_server_runtime::codegen::{DecodeError, Operation};
+use smithy_server_runtime::codegen::aws_json::{self, Operation};
+use smithy_server_runtime::codegen::{DecodeError, Protocol};
 use smithy_server_runtime::sigv4::{SigningInput, Verifier, parse_authorization};
-use smithy_server_runtime::{Reply, Timestamp};
+use smithy_server_runtime::{Refusal, RefusalForm, Timestamp};
 
 /// Request decoding and validation: the first byte picks an operation, the rest is its body.
 /// Decoding never panics; a refusal is a `SerializationException` or a `ValidationException`
@@ -39,13 +40,23 @@ where
             );
         }
         Err(error) => {
-            let reply = Reply::decode_failure(&error);
-            assert_eq!(reply.status, 400);
+            let refusal = Refusal::decode_failure(&error);
+            let RefusalForm::Framework {
+                status,
+                error_type,
+                message,
+            } = refusal.form()
+            else {
+                panic!("a decode failure is the framework's error");
+            };
+            assert_eq!(status, 400);
             let expected = match error {
                 DecodeError::Malformed(_) => "SerializationException",
                 DecodeError::Invalid(_) => "ValidationException",
             };
-            assert_eq!(reply.error_type.as_deref(), Some(expected));
+            assert_eq!(error_type, expected);
+            let reply =
+                aws_json::framework_error(Protocol::AwsJson1_1, status, error_type, message);
             assert!(!reply.body.is_empty());
         }
     }
@@ -141,15 +152,14 @@ fn check_load(files: &[(String, String)]) {
 
 /// A restJson1 service end to end: arbitrary bytes become an HTTP request (a first line
 /// `METHOD TARGET`, then `Name: value` header lines up to an empty line, then the body) sent
-/// through `RestJsonService` to the generated router of `examples/rest-axum` (labels, a list
+/// through the generated `BookmarksServer` of `examples/rest-axum` (labels, a list
 /// query, headers, JSON bodies with constraints) and its implementation. Whatever arrives, the
 /// service routes, reads and validates it without a panic or an internal failure: the answer is
 /// one of the statuses the protocol gives, and every error names its type in
 /// `X-Amzn-Errortype` with a JSON `message`.
 pub fn rest_request(data: &[u8]) {
-    use rest_axum_example::server::Router;
-    use smithy_server_runtime::http::{FixedContext, HttpSettings};
-    use smithy_server_runtime::rest::RestJsonService;
+    use rest_axum_example::server::BookmarksServer;
+    use smithy_server_runtime::FixedContext;
     use tower::ServiceExt as _;
 
     let Some(request) = rest_http_request(data) else {
@@ -159,12 +169,7 @@ pub fn rest_request(data: &[u8]) {
         account_id: "123456789012".to_owned(),
         region: "us-east-1".to_owned(),
     };
-    let service = RestJsonService::new(
-        Router(rest_axum_example::Shelf::default()),
-        context,
-        HttpSettings::default(),
-    )
-    .expect("the example's routes are valid");
+    let service = BookmarksServer::new(rest_axum_example::Shelf::default()).context(context);
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -2816,7 +2816,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:CreateCollection` action; tagging the new collection also requires `rekognition:TagResource`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct CreateCollection;
-    impl rt::Operation for CreateCollection {
+    impl rt::aws_json::Operation for CreateCollection {
         const NAME: &'static str = "CreateCollection";
         const TARGET: &'static str = "RekognitionService.CreateCollection";
         type Input = super::model::CreateCollectionRequest;
@@ -2838,7 +2838,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:CreateDataset` action; copying a dataset also requires `rekognition:ListDatasetEntries`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct CreateDataset;
-    impl rt::Operation for CreateDataset {
+    impl rt::aws_json::Operation for CreateDataset {
         const NAME: &'static str = "CreateDataset";
         const TARGET: &'static str = "RekognitionService.CreateDataset";
         type Input = super::model::CreateDatasetRequest;
@@ -2858,7 +2858,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:CreateProject` action; tagging the new project also requires `rekognition:TagResource`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct CreateProject;
-    impl rt::Operation for CreateProject {
+    impl rt::aws_json::Operation for CreateProject {
         const NAME: &'static str = "CreateProject";
         const TARGET: &'static str = "RekognitionService.CreateProject";
         type Input = super::model::CreateProjectRequest;
@@ -2878,7 +2878,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:DeleteCollection` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DeleteCollection;
-    impl rt::Operation for DeleteCollection {
+    impl rt::aws_json::Operation for DeleteCollection {
         const NAME: &'static str = "DeleteCollection";
         const TARGET: &'static str = "RekognitionService.DeleteCollection";
         type Input = super::model::DeleteCollectionRequest;
@@ -2898,7 +2898,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:DeleteDataset` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DeleteDataset;
-    impl rt::Operation for DeleteDataset {
+    impl rt::aws_json::Operation for DeleteDataset {
         const NAME: &'static str = "DeleteDataset";
         const TARGET: &'static str = "RekognitionService.DeleteDataset";
         type Input = super::model::DeleteDatasetRequest;
@@ -2918,7 +2918,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:DeleteProject` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DeleteProject;
-    impl rt::Operation for DeleteProject {
+    impl rt::aws_json::Operation for DeleteProject {
         const NAME: &'static str = "DeleteProject";
         const TARGET: &'static str = "RekognitionService.DeleteProject";
         type Input = super::model::DeleteProjectRequest;
@@ -2938,7 +2938,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:DescribeCollection` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DescribeCollection;
-    impl rt::Operation for DescribeCollection {
+    impl rt::aws_json::Operation for DescribeCollection {
         const NAME: &'static str = "DescribeCollection";
         const TARGET: &'static str = "RekognitionService.DescribeCollection";
         type Input = super::model::DescribeCollectionRequest;
@@ -2958,7 +2958,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:DescribeDataset` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DescribeDataset;
-    impl rt::Operation for DescribeDataset {
+    impl rt::aws_json::Operation for DescribeDataset {
         const NAME: &'static str = "DescribeDataset";
         const TARGET: &'static str = "RekognitionService.DescribeDataset";
         type Input = super::model::DescribeDatasetRequest;
@@ -2978,7 +2978,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:DescribeProjects` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DescribeProjects;
-    impl rt::Operation for DescribeProjects {
+    impl rt::aws_json::Operation for DescribeProjects {
         const NAME: &'static str = "DescribeProjects";
         const TARGET: &'static str = "RekognitionService.DescribeProjects";
         type Input = super::model::DescribeProjectsRequest;
@@ -2998,7 +2998,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:DistributeDatasetEntries` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DistributeDatasetEntries;
-    impl rt::Operation for DistributeDatasetEntries {
+    impl rt::aws_json::Operation for DistributeDatasetEntries {
         const NAME: &'static str = "DistributeDatasetEntries";
         const TARGET: &'static str = "RekognitionService.DistributeDatasetEntries";
         type Input = super::model::DistributeDatasetEntriesRequest;
@@ -3018,7 +3018,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:ListCollections` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListCollections;
-    impl rt::Operation for ListCollections {
+    impl rt::aws_json::Operation for ListCollections {
         const NAME: &'static str = "ListCollections";
         const TARGET: &'static str = "RekognitionService.ListCollections";
         type Input = super::model::ListCollectionsRequest;
@@ -3038,7 +3038,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:ListDatasetEntries` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListDatasetEntries;
-    impl rt::Operation for ListDatasetEntries {
+    impl rt::aws_json::Operation for ListDatasetEntries {
         const NAME: &'static str = "ListDatasetEntries";
         const TARGET: &'static str = "RekognitionService.ListDatasetEntries";
         type Input = super::model::ListDatasetEntriesRequest;
@@ -3058,7 +3058,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:ListDatasetLabels` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListDatasetLabels;
-    impl rt::Operation for ListDatasetLabels {
+    impl rt::aws_json::Operation for ListDatasetLabels {
         const NAME: &'static str = "ListDatasetLabels";
         const TARGET: &'static str = "RekognitionService.ListDatasetLabels";
         type Input = super::model::ListDatasetLabelsRequest;
@@ -3078,7 +3078,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:ListTagsForResource` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ListTagsForResource;
-    impl rt::Operation for ListTagsForResource {
+    impl rt::aws_json::Operation for ListTagsForResource {
         const NAME: &'static str = "ListTagsForResource";
         const TARGET: &'static str = "RekognitionService.ListTagsForResource";
         type Input = super::model::ListTagsForResourceRequest;
@@ -3098,7 +3098,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:TagResource` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TagResource;
-    impl rt::Operation for TagResource {
+    impl rt::aws_json::Operation for TagResource {
         const NAME: &'static str = "TagResource";
         const TARGET: &'static str = "RekognitionService.TagResource";
         type Input = super::model::TagResourceRequest;
@@ -3118,7 +3118,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:UntagResource` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct UntagResource;
-    impl rt::Operation for UntagResource {
+    impl rt::aws_json::Operation for UntagResource {
         const NAME: &'static str = "UntagResource";
         const TARGET: &'static str = "RekognitionService.UntagResource";
         type Input = super::model::UntagResourceRequest;
@@ -3138,7 +3138,7 @@ pub mod operation {
     /// Calling it requires permission for the `rekognition:UpdateDatasetEntries` action.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct UpdateDatasetEntries;
-    impl rt::Operation for UpdateDatasetEntries {
+    impl rt::aws_json::Operation for UpdateDatasetEntries {
         const NAME: &'static str = "UpdateDatasetEntries";
         const TARGET: &'static str = "RekognitionService.UpdateDatasetEntries";
         type Input = super::model::UpdateDatasetEntriesRequest;
@@ -3154,14 +3154,14 @@ pub mod operation {
         }
     }
 }
-/// The service trait to implement, and the dispatch that calls it.
+/// The service trait to implement, and the server that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
     /// The service shape's name, the prefix of every `X-Amz-Target`.
     pub const SERVICE_NAME: &str = "RekognitionService";
     /// The protocol the service speaks.
     pub const PROTOCOL: rt::Protocol = rt::Protocol::AwsJson1_1;
-    /// The `X-Amz-Target` of every operation.
+    /// The `X-Amz-Target` of every operation, in the order of `OPERATIONS`.
     pub const TARGETS: &[&str] = &[
         "RekognitionService.CreateCollection",
         "RekognitionService.CreateDataset",
@@ -3180,6 +3180,59 @@ pub mod server {
         "RekognitionService.TagResource",
         "RekognitionService.UntagResource",
         "RekognitionService.UpdateDatasetEntries",
+    ];
+    /// Every operation: its shape id and its name.
+    pub const OPERATIONS: &[rt::OperationId] = &[
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#CreateCollection",
+            "CreateCollection",
+        ),
+        rt::OperationId::new("com.amazonaws.rekognition#CreateDataset", "CreateDataset"),
+        rt::OperationId::new("com.amazonaws.rekognition#CreateProject", "CreateProject"),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#DeleteCollection",
+            "DeleteCollection",
+        ),
+        rt::OperationId::new("com.amazonaws.rekognition#DeleteDataset", "DeleteDataset"),
+        rt::OperationId::new("com.amazonaws.rekognition#DeleteProject", "DeleteProject"),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#DescribeCollection",
+            "DescribeCollection",
+        ),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#DescribeDataset",
+            "DescribeDataset",
+        ),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#DescribeProjects",
+            "DescribeProjects",
+        ),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#DistributeDatasetEntries",
+            "DistributeDatasetEntries",
+        ),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#ListCollections",
+            "ListCollections",
+        ),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#ListDatasetEntries",
+            "ListDatasetEntries",
+        ),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#ListDatasetLabels",
+            "ListDatasetLabels",
+        ),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#ListTagsForResource",
+            "ListTagsForResource",
+        ),
+        rt::OperationId::new("com.amazonaws.rekognition#TagResource", "TagResource"),
+        rt::OperationId::new("com.amazonaws.rekognition#UntagResource", "UntagResource"),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#UpdateDatasetEntries",
+            "UpdateDatasetEntries",
+        ),
     ];
     /// Amazon Rekognition finds faces, objects and text in images and videos. This model covers face collections, Custom Labels projects and their datasets (creation, entries, labels, distribution) and the tags of those resources.
     pub trait RekognitionService: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -3409,269 +3462,407 @@ pub mod server {
             >,
         > + ::std::marker::Send;
     }
-    /// Decodes and validates a request body for the operation `target` names, calls the
-    /// service, and encodes its answer.
-    pub async fn dispatch<S: RekognitionService + ?::std::marker::Sized>(
-        service: &S,
-        target: &str,
-        body: &[u8],
-        context: rt::RequestContext,
-    ) -> rt::Reply {
-        match target {
-            "RekognitionService.CreateCollection" => {
-                rt::call::<
-                    super::operation::CreateCollection,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.create_collection(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.CreateDataset" => {
-                rt::call::<
-                    super::operation::CreateDataset,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.create_dataset(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.CreateProject" => {
-                rt::call::<
-                    super::operation::CreateProject,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.create_project(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.DeleteCollection" => {
-                rt::call::<
-                    super::operation::DeleteCollection,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.delete_collection(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.DeleteDataset" => {
-                rt::call::<
-                    super::operation::DeleteDataset,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.delete_dataset(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.DeleteProject" => {
-                rt::call::<
-                    super::operation::DeleteProject,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.delete_project(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.DescribeCollection" => {
-                rt::call::<
-                    super::operation::DescribeCollection,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.describe_collection(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.DescribeDataset" => {
-                rt::call::<
-                    super::operation::DescribeDataset,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.describe_dataset(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.DescribeProjects" => {
-                rt::call::<
-                    super::operation::DescribeProjects,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.describe_projects(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.DistributeDatasetEntries" => {
-                rt::call::<
-                    super::operation::DistributeDatasetEntries,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.distribute_dataset_entries(input, context)
-                        },
-                    )
-                    .await
-            }
-            "RekognitionService.ListCollections" => {
-                rt::call::<
-                    super::operation::ListCollections,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.list_collections(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.ListDatasetEntries" => {
-                rt::call::<
-                    super::operation::ListDatasetEntries,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.list_dataset_entries(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.ListDatasetLabels" => {
-                rt::call::<
-                    super::operation::ListDatasetLabels,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.list_dataset_labels(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.ListTagsForResource" => {
-                rt::call::<
-                    super::operation::ListTagsForResource,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.list_tags_for_resource(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.TagResource" => {
-                rt::call::<
-                    super::operation::TagResource,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.tag_resource(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.UntagResource" => {
-                rt::call::<
-                    super::operation::UntagResource,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.untag_resource(input, context),
-                    )
-                    .await
-            }
-            "RekognitionService.UpdateDatasetEntries" => {
-                rt::call::<
-                    super::operation::UpdateDatasetEntries,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.update_dataset_entries(input, context),
-                    )
-                    .await
-            }
-            _ => rt::Reply::unknown_operation(target),
-        }
-    }
-    /// Routes awsJson requests to an implementation of the service trait: give it to the
-    /// runtime's `http::AwsJsonService`.
-    #[derive(Debug, Clone)]
-    pub struct Router<S>(pub S);
-    impl<S: RekognitionService> rt::Dispatch for Router<S> {
-        fn protocol(&self) -> rt::Protocol {
-            PROTOCOL
-        }
-        async fn dispatch(
-            &self,
-            target: &str,
-            body: rt::Bytes,
-            context: rt::RequestContext,
-        ) -> rt::Reply {
-            dispatch(&self.0, target, &body, context).await
-        }
-        fn internal_error(&self, request_id: &str) -> rt::Reply {
-            rt::Reply::error(
-                PROTOCOL,
-                &super::error::InternalServerError {
-                    message: ::std::option::Option::Some(
-                        "Internal server error".to_owned(),
-                    ),
-                    ..::std::default::Default::default()
+    /// The `RekognitionService` service as a tower `Service`, built from an implementation of
+    /// [`RekognitionService`]: it routes each request to its operation, reads and validates its
+    /// input, calls the method, and answers in the service's protocol. Mount it in hyper
+    /// (`smithy_server_runtime::serve`), axum, or behind any tower layer.
+    pub struct RekognitionServiceServer<C = rt::DefaultContext>(rt::Server<C>);
+    impl RekognitionServiceServer {
+        /// Serves `service`, with the request id alone as each request's context and the
+        /// default settings.
+        pub fn new<S: RekognitionService>(service: S) -> Self {
+            let service = ::std::sync::Arc::new(service);
+            let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::CreateCollection,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.create_collection(input, context),
+                                )
+                                .await
+                        }
+                    })
                 },
-                request_id,
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::CreateDataset,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.create_dataset(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::CreateProject,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.create_project(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DeleteCollection,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.delete_collection(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DeleteDataset,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.delete_dataset(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DeleteProject,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.delete_project(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DescribeCollection,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.describe_collection(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DescribeDataset,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.describe_dataset(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DescribeProjects,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.describe_projects(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DistributeDatasetEntries,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.distribute_dataset_entries(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::ListCollections,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.list_collections(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::ListDatasetEntries,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.list_dataset_entries(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::ListDatasetLabels,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.list_dataset_labels(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::ListTagsForResource,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.list_tags_for_resource(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::TagResource,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.tag_resource(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::UntagResource,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.untag_resource(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::UpdateDatasetEntries,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.update_dataset_entries(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+            ]);
+            Self(
+                rt::Server::new(
+                    rt::aws_json::AwsJson::new(PROTOCOL, TARGETS),
+                    rt::Operations::new(OPERATIONS, operations, internal_error),
+                ),
             )
         }
+    }
+    impl<C> RekognitionServiceServer<C> {
+        /// The same server with another context resolver (authentication,
+        /// authorization, rate limits, a principal for the handlers).
+        pub fn context<D: rt::ResolveContext>(
+            self,
+            resolver: D,
+        ) -> RekognitionServiceServer<D> {
+            RekognitionServiceServer(self.0.context(resolver))
+        }
+        /// The same server with other settings (limits, per operation too; the built-in
+        /// layers).
+        pub fn settings(self, settings: rt::Settings) -> Self {
+            Self(self.0.settings(settings))
+        }
+        /// The same server with a plugin around every operation, told which operation
+        /// it wraps.
+        pub fn plugin(self, plugin: impl rt::Plugin) -> Self {
+            Self(self.0.plugin(plugin))
+        }
+        /// The server inside a tower layer around the whole service.
+        pub fn layer<L: rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+            layer.layer(self)
+        }
+        /// The runtime's server inside.
+        pub fn into_inner(self) -> rt::Server<C> {
+            self.0
+        }
+    }
+    impl<C> ::std::clone::Clone for RekognitionServiceServer<C> {
+        fn clone(&self) -> Self {
+            Self(self.0.clone())
+        }
+    }
+    impl<C> ::std::fmt::Debug for RekognitionServiceServer<C> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple(::std::stringify!(RekognitionServiceServer))
+                .field(&self.0)
+                .finish()
+        }
+    }
+    impl<C, B> rt::tower::Service<rt::http::Request<B>> for RekognitionServiceServer<C>
+    where
+        C: rt::ResolveContext,
+        B: rt::http_body::Body<Data = rt::Bytes> + ::std::marker::Send + 'static,
+        B::Error: ::std::convert::Into<rt::BoxError>,
+    {
+        type Response = rt::http::Response<rt::ResponseBody>;
+        type Error = ::std::convert::Infallible;
+        type Future = <rt::Server<
+            C,
+        > as rt::tower::Service<rt::http::Request<B>>>::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut ::std::task::Context<'_>,
+        ) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+            rt::tower::Service::<rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+        }
+        fn call(&mut self, request: rt::http::Request<B>) -> Self::Future {
+            self.0.call(request)
+        }
+    }
+    /// The answer to a failure of the service's own (a panicking handler).
+    fn internal_error() -> rt::Refusal {
+        rt::Refusal::modeled(super::error::InternalServerError {
+            message: ::std::option::Option::Some("Internal server error".to_owned()),
+            ..::std::default::Default::default()
+        })
     }
 }
 mod json {

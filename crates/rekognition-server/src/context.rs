@@ -10,10 +10,10 @@ use std::time::Instant;
 use rekognition_server_sdk::error::{
     AccessDeniedException, ProvisionedThroughputExceededException,
 };
-use rekognition_server_sdk::server::{PROTOCOL, SERVICE_NAME, TARGETS};
-use smithy_server_runtime::http::ResolveContext;
 use smithy_server_runtime::sigv4::{AuthError, SigningInput, Verifier, read_authorization};
-use smithy_server_runtime::{Reply, RequestContext, Timestamp};
+use smithy_server_runtime::{
+    ContextRequest, OperationId, Refusal, RequestContext, ResolveContext, Timestamp,
+};
 
 use crate::auth::{ACTION_PREFIX, Credentials};
 use crate::throttle::Throttle;
@@ -76,8 +76,8 @@ impl Gate {
         &self,
         head: &http::request::Parts,
         body: &[u8],
-        request_id: &str,
-    ) -> Result<(String, String, Option<String>), Reply> {
+        operation: Option<OperationId>,
+    ) -> Result<(String, String, Option<String>), Refusal> {
         match &self.mode {
             AuthMode::Development { access_keys } => {
                 let Some(header) = head.headers.get(http::header::AUTHORIZATION) else {
@@ -88,7 +88,7 @@ impl Gate {
                     ));
                 };
                 let authorization = read_authorization(header.to_str().unwrap_or(""))
-                    .map_err(|error| error.reply())?;
+                    .map_err(|error| error.refusal())?;
                 let credential = authorization.credential;
                 check_region(&credential.region)?;
                 let account = access_keys
@@ -106,31 +106,22 @@ impl Gate {
                         signer = credentials.get(key);
                         signer.map(|credential| credential.secret_access_key.as_str())
                     })
-                    .map_err(|error| error.reply())?
+                    .map_err(|error| error.refusal())?
                     .credential;
                 // A verified signature was made with a known key.
                 let Some(credential) = signer else {
-                    return Err(AuthError::UnrecognizedClient.reply());
+                    return Err(AuthError::UnrecognizedClient.refusal());
                 };
                 if let Some(expected) = &credential.session_token {
                     let given = input.header_values("x-amz-security-token").next();
                     if given != Some(expected.as_str()) {
-                        return Err(AuthError::UnrecognizedClient.reply());
+                        return Err(AuthError::UnrecognizedClient.refusal());
                     }
                 }
                 check_region(&scope.region)?;
-                let target = head
-                    .headers
-                    .get("x-amz-target")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                // An unknown target is left to the router, which names it.
-                if TARGETS.contains(&target) {
-                    let operation = target
-                        .strip_prefix(SERVICE_NAME)
-                        .and_then(|rest| rest.strip_prefix('.'))
-                        .unwrap_or(target);
-                    let action = format!("{ACTION_PREFIX}:{operation}");
+                // A request naming no operation is answered so after authentication.
+                if let Some(operation) = operation {
+                    let action = format!("{ACTION_PREFIX}:{}", operation.name);
                     if !credential.allows(&action) {
                         let denied = AccessDeniedException {
                             message: Some(format!(
@@ -140,7 +131,7 @@ impl Gate {
                             code: None,
                             logref: None,
                         };
-                        return Err(Reply::error(PROTOCOL, &denied, request_id));
+                        return Err(Refusal::modeled(denied));
                     }
                 }
                 Ok((
@@ -154,7 +145,7 @@ impl Gate {
 }
 
 /// Regions name ARNs and scope data: lower-case letters, digits and dashes only.
-fn check_region(region: &str) -> Result<(), Reply> {
+fn check_region(region: &str) -> Result<(), Refusal> {
     let valid = !region.is_empty()
         && region.len() <= 32
         && region
@@ -166,18 +157,14 @@ fn check_region(region: &str) -> Result<(), Reply> {
         Err(AuthError::InvalidSignature(
             "Credential should be scoped to a valid region. ".to_owned(),
         )
-        .reply())
+        .refusal())
     }
 }
 
 impl ResolveContext for Gate {
-    fn resolve(
-        &self,
-        head: &http::request::Parts,
-        body: &[u8],
-        request_id: String,
-    ) -> Result<RequestContext, Reply> {
-        let (account_id, region, caller) = self.authenticate(head, body, &request_id)?;
+    async fn resolve(&self, request: ContextRequest<'_>) -> Result<RequestContext, Refusal> {
+        let (account_id, region, caller) =
+            self.authenticate(request.head, request.body, request.operation)?;
         if let Some(throttle) = &self.throttle
             && !throttle.admit(&account_id, Instant::now())
         {
@@ -189,13 +176,14 @@ impl ResolveContext for Gate {
                 code: None,
                 logref: None,
             };
-            return Err(Reply::error(PROTOCOL, &throttled, &request_id));
+            return Err(Refusal::modeled(throttled));
         }
         Ok(RequestContext {
-            request_id,
+            request_id: request.request_id.to_owned(),
             account_id,
             region,
             caller,
+            extensions: http::Extensions::new(),
         })
     }
 }

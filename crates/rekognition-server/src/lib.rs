@@ -21,8 +21,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use rekognition_server_sdk::server::Router;
-use smithy_server_runtime::http::{AwsJsonService, HttpSettings};
+use rekognition_server_sdk::server::RekognitionServiceServer;
+use smithy_server_runtime::Settings;
 use smithy_server_runtime::serve::ServeSettings;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -65,7 +65,7 @@ pub struct Config {
     /// Per-account quotas.
     pub quotas: Quotas,
     /// Request limits (body size and read time, JSON depth).
-    pub http: HttpSettings,
+    pub http: Settings,
     /// Connection limits (count, head size, head read time).
     pub serve: ServeSettings,
 }
@@ -85,7 +85,7 @@ impl Config {
             },
             rate_limit: None,
             quotas: Quotas::default(),
-            http: HttpSettings::default(),
+            http: Settings::default(),
             serve: ServeSettings::default(),
         }
     }
@@ -261,7 +261,9 @@ pub async fn start(config: Config) -> Result<Running> {
         config.region.clone(),
     );
     gate.throttle = config.rate_limit.map(Throttle::new);
-    let service = AwsJsonService::new(Router(rekognition), gate, config.http.clone());
+    let service = RekognitionServiceServer::new(rekognition)
+        .context(gate)
+        .settings(config.http.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;

@@ -13,7 +13,7 @@ use rekognition_server::context::AuthMode;
 use rekognition_server::service::Quotas;
 use rekognition_server::throttle::RateLimit;
 use rekognition_server::{Config, Storage};
-use smithy_server_runtime::http::HttpSettings;
+use smithy_server_runtime::Settings;
 use smithy_server_runtime::serve::ServeSettings;
 
 /// Requests allocate many small strings (ids, headers, JSON): mimalloc serves them with less
@@ -165,11 +165,11 @@ fn main() -> Result<()> {
             max_projects: cli.max_projects,
             max_concurrent_imports: Some(cli.max_concurrent_imports),
         },
-        http: HttpSettings {
+        http: Settings {
             body_limit: cli.body_limit,
             body_read_timeout: seconds("--body-timeout", cli.body_timeout)?,
             max_json_depth: cli.max_json_depth,
-            ..HttpSettings::default()
+            ..Settings::default()
         },
         serve: ServeSettings {
             max_connections: cli.max_connections,

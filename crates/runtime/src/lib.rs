@@ -1,33 +1,61 @@
-//! Runtime for Rust servers generated from Smithy models: the awsJson wire helpers, constraint
-//! validation with both error dialects, patterns, the traits that tie generated operations and
-//! errors to a transport, and that transport: the awsJson protocol as a tower service served by
-//! hyper.
+//! Runtime for Rust servers generated from Smithy models.
 //!
-//! Generated code reaches this crate only through [`codegen`], a module of re-exports, so the
-//! runtime can move things around without breaking generated crates.
+//! What a service's author names lives here at the root: the generated `<Service>Server` is a
+//! [`Server`], configured with [`Settings`] (limits, per operation too), a [`ResolveContext`]
+//! that builds each request's [`RequestContext`] or [`Refusal`] (authentication, authorization,
+//! rate limits; told the routed [`OperationId`]), and [`Plugin`]s around each operation. It is
+//! a tower `Service`: serve it with [`serve`], mount it in axum, wrap it in any tower layer.
+//! [`sigv4`] verifies AWS signatures; [`layers`] holds the built-in layers.
+//!
+//! Generated code reaches the rest of the crate only through a hidden module of re-exports,
+//! so the runtime can move things around without breaking generated crates.
 
+#[doc(hidden)]
+pub mod aws_json;
+#[doc(hidden)]
 pub mod blob;
+#[doc(hidden)]
 pub mod codegen;
-pub mod http;
+mod context;
+#[doc(hidden)]
 pub mod json;
+pub mod layers;
+#[doc(hidden)]
 pub mod number;
+#[doc(hidden)]
 pub mod operation;
-pub mod reply;
-pub mod rest;
+mod protocol;
+mod refusal;
+mod response;
+#[doc(hidden)]
+pub mod rest_json;
 pub mod serve;
+mod server;
 pub mod sigv4;
+#[doc(hidden)]
 pub mod timestamp;
+#[doc(hidden)]
 pub mod validation;
+#[doc(hidden)]
 pub mod write;
 
 pub use blob::Blob;
-pub use number::BigNumber;
-pub use operation::{
-    DecodeError, ErrorInfo, ErrorShape, Fault, Operation, OperationError, Protocol, RequestContext,
+pub use context::{
+    ContextRequest, DefaultContext, FixedContext, OperationId, RequestContext, ResolveContext,
 };
-pub use reply::Reply;
+pub use number::BigNumber;
+pub use operation::{ErrorShape, OperationError, Protocol};
+pub use protocol::{Route, ServiceProtocol};
+pub use refusal::{Refusal, RefusalForm};
+pub use response::{Response, ResponseBody, to_http};
+pub use server::{
+    CatchPanic, LayerPlugin, Limits, OperationLimits, OperationRequest, OperationService,
+    Operations, Plugin, Server, Settings, operation, read_body,
+};
 pub use timestamp::{Timestamp, TimestampFormat};
-pub use validation::{Dialect, Violations};
+
+/// An error of any type, as bodies and services box them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A JSON document, the value of Smithy's `document` shape.
 pub type Document = serde_json::Value;

@@ -1,11 +1,9 @@
-//! What generated code implements and a transport calls: operations, their errors, the context a
-//! handler gets, and the protocol variant; and [`call`], the one generic body of every dispatch
-//! arm (decode, validate, call the handler, encode).
+//! What generated code implements in every protocol: error structures and operation error
+//! enums, what a decode finds wrong, and the protocol variant; with the generic decode and
+//! encode of a generated reader or writer.
 
 use std::fmt;
-use std::future::Future;
 
-use crate::reply::Reply;
 use crate::validation::{Path, Violations};
 use crate::write::{JsonWriter, ObjectWriter};
 
@@ -122,7 +120,7 @@ pub trait ErrorShape: std::error::Error + Send + Sync + 'static {
     }
     /// Adds the members bound to headers (restJson1's `@httpHeader` and `@httpPrefixHeaders`)
     /// to a response; `write_members` leaves them out. None by default.
-    fn write_headers(&self, _response: &mut crate::rest::RestResponse) {}
+    fn write_headers(&self, _response: &mut crate::response::Response) {}
 }
 
 /// An operation's error enum: one of the error structures it may return.
@@ -174,71 +172,6 @@ impl DecodeError {
     }
 }
 
-/// One operation of a service, as generated from the model.
-pub trait Operation {
-    /// The operation's shape name.
-    const NAME: &'static str;
-    /// The `X-Amz-Target` header that selects it: `<ServiceName>.<OperationName>`.
-    const TARGET: &'static str;
-    /// The validated input.
-    type Input;
-    /// The output.
-    type Output;
-    /// Its modeled errors.
-    type Error: OperationError;
-
-    /// Parses and validates a request body, reporting every violation at once.
-    fn decode_input(body: &[u8]) -> Result<Self::Input, DecodeError> {
-        let value = crate::json::parse_body(body).map_err(DecodeError::Malformed)?;
-        Self::decode_value(value)
-    }
-    /// Validates a parsed request body into the input: types, then every constraint, all
-    /// violations at once.
-    fn decode_value(value: serde_json::Value) -> Result<Self::Input, DecodeError>;
-    /// Writes an output as the response body.
-    fn encode_output(output: &Self::Output) -> Vec<u8>;
-    /// For operations that list `smithy.framework#ValidationException`: that error, built from
-    /// the violations. `None` (the default) answers them in AWS's `ValidationException` dialect.
-    fn validation_error(_violations: &Violations) -> Option<Self::Error> {
-        None
-    }
-}
-
-/// Serves one request for operation `O`: decodes and validates `body`, calls `handler` with the
-/// input, and encodes its output or error. Every arm of a generated dispatch is this call.
-pub async fn call<O, F, Fut>(
-    protocol: Protocol,
-    body: &[u8],
-    context: RequestContext,
-    handler: F,
-) -> Reply
-where
-    O: Operation,
-    F: FnOnce(O::Input, RequestContext) -> Fut,
-    Fut: Future<Output = Result<O::Output, O::Error>>,
-{
-    let input = match O::decode_input(body) {
-        Ok(input) => input,
-        Err(error) => {
-            let modeled = match &error {
-                DecodeError::Invalid(violations) => O::validation_error(violations),
-                DecodeError::Malformed(_) => None,
-            };
-            return match modeled {
-                Some(modeled) => {
-                    Reply::error(protocol, modeled.as_error_shape(), &context.request_id)
-                }
-                None => Reply::decode_failure(&error),
-            };
-        }
-    };
-    let request_id = context.request_id.clone();
-    match handler(input, context).await {
-        Ok(output) => Reply::ok(O::encode_output(&output)),
-        Err(error) => Reply::error(protocol, error.as_error_shape(), &request_id),
-    }
-}
-
 /// Reads and validates a parsed body with a generated reader: the input, or every violation.
 pub fn decode<T>(
     value: serde_json::Value,
@@ -256,19 +189,6 @@ pub fn encode<T: ?Sized>(output: &T, write: fn(&T, &mut JsonWriter)) -> Vec<u8> 
     let mut writer = JsonWriter::new();
     write(output, &mut writer);
     writer.finish()
-}
-
-/// Who is calling and where: what a handler knows besides the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestContext {
-    /// The request's id, also sent back as `x-amzn-RequestId`.
-    pub request_id: String,
-    /// The account the request acts in.
-    pub account_id: String,
-    /// The region the request was sent to.
-    pub region: String,
-    /// The access key id that signed the request, if it was signed.
-    pub caller: Option<String>,
 }
 
 /// A string that names no value of an enum.

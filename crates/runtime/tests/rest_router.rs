@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use densa_alloc::{AllocStats, CountingAllocator, is_active, measure};
 use http::Method;
 use serde_json::Value;
-use smithy_server_runtime::rest::router::{Match, Router};
+use smithy_server_runtime::rest_json::router::{Match, Router};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator::system();

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value, json};
-use smithy_server_runtime::rest::text::{
+use smithy_server_runtime::rest_json::text::{
     self, Binding, BodyMedia, QueryString, TextError, check_accept, check_content_type,
     single_header,
 };

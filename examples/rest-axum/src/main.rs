@@ -2,9 +2,8 @@
 //! 127.0.0.1 (the port is the first argument; a free one by default) until Ctrl-C.
 
 use axum::routing::get;
-use rest_axum_example::{Shelf, server::Router};
-use smithy_server_runtime::http::{FixedContext, HttpSettings};
-use smithy_server_runtime::rest::RestJsonService;
+use rest_axum_example::{Shelf, server::BookmarksServer};
+use smithy_server_runtime::FixedContext;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,8 +11,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         account_id: "123456789012".to_owned(),
         region: "us-east-1".to_owned(),
     };
-    let bookmarks =
-        RestJsonService::new(Router(Shelf::default()), context, HttpSettings::default())?;
+    let bookmarks = BookmarksServer::new(Shelf::default()).context(context);
     // The service routes on the whole path and answers 404 and 405 in the restJson1 error form,
     // so it takes every request axum's own routes do not.
     let app = axum::Router::new()

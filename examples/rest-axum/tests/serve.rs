@@ -208,7 +208,7 @@ async fn the_generated_service_answers_inside_axum() {
         address,
         "POST",
         "/folders/reading/bookmarks",
-        &[JSON, ("Content-Length", "9000000")],
+        &[JSON, ("Content-Length", "30000000")],
         "",
     )
     .await;

@@ -1,4 +1,4 @@
-//! SigV4 with restJson1: the generated service behind `RestJsonService`, served by the runtime's
+//! SigV4 with restJson1: the generated `BookmarksServer`, served by the runtime's
 //! hyper server, with a `ResolveContext` that verifies signatures with the runtime's
 //! `sigv4::Verifier`. Requests are signed by the `aws-sigv4` crate the AWS SDKs use, so the
 //! verifier is checked against an independent signer: the method, the labels in the path, the
@@ -13,11 +13,9 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use common::{Answer, send};
-use rest_axum_example::{Shelf, server::Router};
-use smithy_server_runtime::http::{HttpSettings, ResolveContext};
-use smithy_server_runtime::rest::RestJsonService;
+use rest_axum_example::{Shelf, server::BookmarksServer};
 use smithy_server_runtime::sigv4::{SigningInput, Verifier};
-use smithy_server_runtime::{Reply, RequestContext, Timestamp};
+use smithy_server_runtime::{ContextRequest, Refusal, RequestContext, ResolveContext, Timestamp};
 
 /// An issued access key.
 #[derive(Debug)]
@@ -35,26 +33,22 @@ struct Signed {
 }
 
 impl ResolveContext for Signed {
-    fn resolve(
-        &self,
-        head: &http::request::Parts,
-        body: &[u8],
-        request_id: String,
-    ) -> Result<RequestContext, Reply> {
-        let input = SigningInput::from_parts(head, body);
+    async fn resolve(&self, request: ContextRequest<'_>) -> Result<RequestContext, Refusal> {
+        let input = SigningInput::from_parts(request.head, request.body);
         let credential = self
             .verifier
             .verify(&input, Timestamp::now(), |key| {
                 self.keys.get(key).map(|key| key.secret)
             })
-            .map_err(|error| error.reply())?
+            .map_err(|error| error.refusal())?
             .credential;
         let key = &self.keys[credential.access_key_id.as_str()];
         Ok(RequestContext {
-            request_id,
+            request_id: request.request_id.to_owned(),
             account_id: key.account_id.to_owned(),
             region: credential.region,
             caller: Some(credential.access_key_id),
+            extensions: http::Extensions::new(),
         })
     }
 }
@@ -84,8 +78,7 @@ async fn start() -> (String, tokio::sync::oneshot::Sender<()>) {
         verifier: Verifier::new("bookmarks"),
         keys,
     };
-    let service = RestJsonService::new(Router(Shelf::default()), signed, HttpSettings::default())
-        .expect("the generated routes");
+    let service = BookmarksServer::new(Shelf::default()).context(signed);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");

@@ -1,8 +1,8 @@
 //! Serves the weather service on 127.0.0.1 (the port is the first argument, 8080 by default)
 //! until Ctrl-C.
 
-use smithy_server_runtime::http::{AwsJsonService, FixedContext, HttpSettings};
-use weather_example::{Forecasts, server::Router};
+use smithy_server_runtime::FixedContext;
+use weather_example::{Forecasts, server::WeatherServer};
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
@@ -13,11 +13,7 @@ async fn main() -> std::io::Result<()> {
         account_id: "123456789012".to_owned(),
         region: "us-east-1".to_owned(),
     };
-    let service = AwsJsonService::new(
-        Router(Forecasts::default()),
-        context,
-        HttpSettings::default(),
-    );
+    let service = WeatherServer::new(Forecasts::default()).context(context);
     smithy_server_runtime::serve::serve(
         listener,
         service,

@@ -1,7 +1,7 @@
 //! Deciding whether a request is authentic: the `Authorization` header is complete, the key is
 //! known, the credential scope names this service and the request's day, the request time is
 //! within the allowed clock skew, and the signature is the one the secret gives. Each failure is
-//! the error AWS services answer with, as a [`Reply`].
+//! the error AWS services answer with, as a [`Refusal`].
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use super::canonical::{
     SigningInput, canonical_request, signature_matches, signing_key, string_to_sign,
 };
 use super::header::{Authorization, parse_authorization};
-use crate::reply::Reply;
+use crate::refusal::Refusal;
 use crate::timestamp::Timestamp;
 
 /// Why a request is not authentic.
@@ -50,14 +50,14 @@ impl AuthError {
         }
     }
 
-    /// The answer: `__type` and `message`, with HTTP 403 for a missing token (AWS's common
-    /// errors) and 400 for the rest (as AWS JSON services send them).
-    pub fn reply(&self) -> Reply {
+    /// The refusal: the error type and message, with HTTP 403 for a missing token (AWS's
+    /// common errors) and 400 for the rest (as AWS JSON services send them).
+    pub fn refusal(&self) -> Refusal {
         let status = match self {
             AuthError::MissingAuthenticationToken => 403,
             _ => 400,
         };
-        Reply::framework_error(status, self.error_type(), self.message())
+        Refusal::new(status, self.error_type(), self.message().to_owned())
     }
 }
 

@@ -969,7 +969,7 @@ pub mod operation {
     /// The `MalformedEnum` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedEnum;
-    impl rt::Operation for MalformedEnum {
+    impl rt::aws_json::Operation for MalformedEnum {
         const NAME: &'static str = "MalformedEnum";
         const TARGET: &'static str = "RestJsonValidation.MalformedEnum";
         type Input = super::model::MalformedEnumInput;
@@ -995,7 +995,7 @@ pub mod operation {
     /// The `MalformedLength` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLength;
-    impl rt::Operation for MalformedLength {
+    impl rt::aws_json::Operation for MalformedLength {
         const NAME: &'static str = "MalformedLength";
         const TARGET: &'static str = "RestJsonValidation.MalformedLength";
         type Input = super::model::MalformedLengthInput;
@@ -1021,7 +1021,7 @@ pub mod operation {
     /// The `MalformedLengthOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLengthOverride;
-    impl rt::Operation for MalformedLengthOverride {
+    impl rt::aws_json::Operation for MalformedLengthOverride {
         const NAME: &'static str = "MalformedLengthOverride";
         const TARGET: &'static str = "RestJsonValidation.MalformedLengthOverride";
         type Input = super::model::MalformedLengthOverrideInput;
@@ -1047,7 +1047,7 @@ pub mod operation {
     /// The `MalformedLengthQueryString` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLengthQueryString;
-    impl rt::Operation for MalformedLengthQueryString {
+    impl rt::aws_json::Operation for MalformedLengthQueryString {
         const NAME: &'static str = "MalformedLengthQueryString";
         const TARGET: &'static str = "RestJsonValidation.MalformedLengthQueryString";
         type Input = super::model::MalformedLengthQueryStringInput;
@@ -1073,7 +1073,7 @@ pub mod operation {
     /// The `MalformedPattern` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedPattern;
-    impl rt::Operation for MalformedPattern {
+    impl rt::aws_json::Operation for MalformedPattern {
         const NAME: &'static str = "MalformedPattern";
         const TARGET: &'static str = "RestJsonValidation.MalformedPattern";
         type Input = super::model::MalformedPatternInput;
@@ -1099,7 +1099,7 @@ pub mod operation {
     /// The `MalformedPatternOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedPatternOverride;
-    impl rt::Operation for MalformedPatternOverride {
+    impl rt::aws_json::Operation for MalformedPatternOverride {
         const NAME: &'static str = "MalformedPatternOverride";
         const TARGET: &'static str = "RestJsonValidation.MalformedPatternOverride";
         type Input = super::model::MalformedPatternOverrideInput;
@@ -1125,7 +1125,7 @@ pub mod operation {
     /// The `MalformedRange` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRange;
-    impl rt::Operation for MalformedRange {
+    impl rt::aws_json::Operation for MalformedRange {
         const NAME: &'static str = "MalformedRange";
         const TARGET: &'static str = "RestJsonValidation.MalformedRange";
         type Input = super::model::MalformedRangeInput;
@@ -1151,7 +1151,7 @@ pub mod operation {
     /// The `MalformedRangeOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRangeOverride;
-    impl rt::Operation for MalformedRangeOverride {
+    impl rt::aws_json::Operation for MalformedRangeOverride {
         const NAME: &'static str = "MalformedRangeOverride";
         const TARGET: &'static str = "RestJsonValidation.MalformedRangeOverride";
         type Input = super::model::MalformedRangeOverrideInput;
@@ -1177,7 +1177,7 @@ pub mod operation {
     /// The `MalformedRequired` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRequired;
-    impl rt::Operation for MalformedRequired {
+    impl rt::aws_json::Operation for MalformedRequired {
         const NAME: &'static str = "MalformedRequired";
         const TARGET: &'static str = "RestJsonValidation.MalformedRequired";
         type Input = super::model::MalformedRequiredInput;
@@ -1203,7 +1203,7 @@ pub mod operation {
     /// The `MalformedUniqueItems` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedUniqueItems;
-    impl rt::Operation for MalformedUniqueItems {
+    impl rt::aws_json::Operation for MalformedUniqueItems {
         const NAME: &'static str = "MalformedUniqueItems";
         const TARGET: &'static str = "RestJsonValidation.MalformedUniqueItems";
         type Input = super::model::MalformedUniqueItemsInput;
@@ -1229,7 +1229,7 @@ pub mod operation {
     /// The `RecursiveStructures` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct RecursiveStructures;
-    impl rt::Operation for RecursiveStructures {
+    impl rt::aws_json::Operation for RecursiveStructures {
         const NAME: &'static str = "RecursiveStructures";
         const TARGET: &'static str = "RestJsonValidation.RecursiveStructures";
         type Input = super::model::RecursiveStructuresInput;
@@ -1255,7 +1255,7 @@ pub mod operation {
     /// The `SensitiveValidation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SensitiveValidation;
-    impl rt::Operation for SensitiveValidation {
+    impl rt::aws_json::Operation for SensitiveValidation {
         const NAME: &'static str = "SensitiveValidation";
         const TARGET: &'static str = "RestJsonValidation.SensitiveValidation";
         type Input = super::model::SensitiveValidationInput;
@@ -1279,14 +1279,14 @@ pub mod operation {
         }
     }
 }
-/// The service trait to implement, and the dispatch that calls it.
+/// The service trait to implement, and the server that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
     /// The service shape's name, the prefix of every `X-Amz-Target`.
     pub const SERVICE_NAME: &str = "RestJsonValidation";
     /// The protocol the service speaks.
     pub const PROTOCOL: rt::Protocol = rt::Protocol::AwsJson1_1;
-    /// The `X-Amz-Target` of every operation.
+    /// The `X-Amz-Target` of every operation, in the order of `OPERATIONS`.
     pub const TARGETS: &[&str] = &[
         "RestJsonValidation.MalformedEnum",
         "RestJsonValidation.MalformedLength",
@@ -1300,6 +1300,57 @@ pub mod server {
         "RestJsonValidation.MalformedUniqueItems",
         "RestJsonValidation.RecursiveStructures",
         "RestJsonValidation.SensitiveValidation",
+    ];
+    /// Every operation: its shape id and its name.
+    pub const OPERATIONS: &[rt::OperationId] = &[
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedEnum",
+            "MalformedEnum",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedLength",
+            "MalformedLength",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedLengthOverride",
+            "MalformedLengthOverride",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedLengthQueryString",
+            "MalformedLengthQueryString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedPattern",
+            "MalformedPattern",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedPatternOverride",
+            "MalformedPatternOverride",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedRange",
+            "MalformedRange",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedRangeOverride",
+            "MalformedRangeOverride",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedRequired",
+            "MalformedRequired",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedUniqueItems",
+            "MalformedUniqueItems",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#RecursiveStructures",
+            "RecursiveStructures",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#SensitiveValidation",
+            "SensitiveValidation",
+        ),
     ];
     /// A REST JSON service that sends JSON requests and responses with validation applied
     pub trait RestJsonValidation: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -1409,202 +1460,320 @@ pub mod server {
             Output = ::std::result::Result<(), super::error::SensitiveValidationError>,
         > + ::std::marker::Send;
     }
-    /// Decodes and validates a request body for the operation `target` names, calls the
-    /// service, and encodes its answer.
-    pub async fn dispatch<S: RestJsonValidation + ?::std::marker::Sized>(
-        service: &S,
-        target: &str,
-        body: &[u8],
-        context: rt::RequestContext,
-    ) -> rt::Reply {
-        match target {
-            "RestJsonValidation.MalformedEnum" => {
-                rt::call::<
-                    super::operation::MalformedEnum,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.malformed_enum(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedLength" => {
-                rt::call::<
-                    super::operation::MalformedLength,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.malformed_length(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedLengthOverride" => {
-                rt::call::<
-                    super::operation::MalformedLengthOverride,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.malformed_length_override(input, context)
-                        },
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedLengthQueryString" => {
-                rt::call::<
-                    super::operation::MalformedLengthQueryString,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.malformed_length_query_string(input, context)
-                        },
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedPattern" => {
-                rt::call::<
-                    super::operation::MalformedPattern,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.malformed_pattern(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedPatternOverride" => {
-                rt::call::<
-                    super::operation::MalformedPatternOverride,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.malformed_pattern_override(input, context)
-                        },
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedRange" => {
-                rt::call::<
-                    super::operation::MalformedRange,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.malformed_range(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedRangeOverride" => {
-                rt::call::<
-                    super::operation::MalformedRangeOverride,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.malformed_range_override(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedRequired" => {
-                rt::call::<
-                    super::operation::MalformedRequired,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.malformed_required(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.MalformedUniqueItems" => {
-                rt::call::<
-                    super::operation::MalformedUniqueItems,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.malformed_unique_items(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.RecursiveStructures" => {
-                rt::call::<
-                    super::operation::RecursiveStructures,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.recursive_structures(input, context),
-                    )
-                    .await
-            }
-            "RestJsonValidation.SensitiveValidation" => {
-                rt::call::<
-                    super::operation::SensitiveValidation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.sensitive_validation(input, context),
-                    )
-                    .await
-            }
-            _ => rt::Reply::unknown_operation(target),
+    /// The `RestJsonValidation` service as a tower `Service`, built from an implementation of
+    /// [`RestJsonValidation`]: it routes each request to its operation, reads and validates its
+    /// input, calls the method, and answers in the service's protocol. Mount it in hyper
+    /// (`smithy_server_runtime::serve`), axum, or behind any tower layer.
+    pub struct RestJsonValidationServer<C = rt::DefaultContext>(rt::Server<C>);
+    impl RestJsonValidationServer {
+        /// Serves `service`, with the request id alone as each request's context and the
+        /// default settings.
+        pub fn new<S: RestJsonValidation>(service: S) -> Self {
+            let service = ::std::sync::Arc::new(service);
+            let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedEnum,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.malformed_enum(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedLength,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.malformed_length(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedLengthOverride,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.malformed_length_override(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedLengthQueryString,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.malformed_length_query_string(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedPattern,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.malformed_pattern(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedPatternOverride,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.malformed_pattern_override(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedRange,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.malformed_range(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedRangeOverride,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.malformed_range_override(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedRequired,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.malformed_required(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::MalformedUniqueItems,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.malformed_unique_items(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::RecursiveStructures,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.recursive_structures(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SensitiveValidation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.sensitive_validation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+            ]);
+            Self(
+                rt::Server::new(
+                    rt::aws_json::AwsJson::new(PROTOCOL, TARGETS),
+                    rt::Operations::new(OPERATIONS, operations, internal_error),
+                ),
+            )
         }
     }
-    /// Routes awsJson requests to an implementation of the service trait: give it to the
-    /// runtime's `http::AwsJsonService`.
-    #[derive(Debug, Clone)]
-    pub struct Router<S>(pub S);
-    impl<S: RestJsonValidation> rt::Dispatch for Router<S> {
-        fn protocol(&self) -> rt::Protocol {
-            PROTOCOL
+    impl<C> RestJsonValidationServer<C> {
+        /// The same server with another context resolver (authentication,
+        /// authorization, rate limits, a principal for the handlers).
+        pub fn context<D: rt::ResolveContext>(
+            self,
+            resolver: D,
+        ) -> RestJsonValidationServer<D> {
+            RestJsonValidationServer(self.0.context(resolver))
         }
-        async fn dispatch(
-            &self,
-            target: &str,
-            body: rt::Bytes,
-            context: rt::RequestContext,
-        ) -> rt::Reply {
-            dispatch(&self.0, target, &body, context).await
+        /// The same server with other settings (limits, per operation too; the built-in
+        /// layers).
+        pub fn settings(self, settings: rt::Settings) -> Self {
+            Self(self.0.settings(settings))
         }
-        fn internal_error(&self, request_id: &str) -> rt::Reply {
-            {
-                let _ = request_id;
-                rt::Reply::internal_failure()
-            }
+        /// The same server with a plugin around every operation, told which operation
+        /// it wraps.
+        pub fn plugin(self, plugin: impl rt::Plugin) -> Self {
+            Self(self.0.plugin(plugin))
         }
+        /// The server inside a tower layer around the whole service.
+        pub fn layer<L: rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+            layer.layer(self)
+        }
+        /// The runtime's server inside.
+        pub fn into_inner(self) -> rt::Server<C> {
+            self.0
+        }
+    }
+    impl<C> ::std::clone::Clone for RestJsonValidationServer<C> {
+        fn clone(&self) -> Self {
+            Self(self.0.clone())
+        }
+    }
+    impl<C> ::std::fmt::Debug for RestJsonValidationServer<C> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple(::std::stringify!(RestJsonValidationServer))
+                .field(&self.0)
+                .finish()
+        }
+    }
+    impl<C, B> rt::tower::Service<rt::http::Request<B>> for RestJsonValidationServer<C>
+    where
+        C: rt::ResolveContext,
+        B: rt::http_body::Body<Data = rt::Bytes> + ::std::marker::Send + 'static,
+        B::Error: ::std::convert::Into<rt::BoxError>,
+    {
+        type Response = rt::http::Response<rt::ResponseBody>;
+        type Error = ::std::convert::Infallible;
+        type Future = <rt::Server<
+            C,
+        > as rt::tower::Service<rt::http::Request<B>>>::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut ::std::task::Context<'_>,
+        ) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+            rt::tower::Service::<rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+        }
+        fn call(&mut self, request: rt::http::Request<B>) -> Self::Future {
+            self.0.call(request)
+        }
+    }
+    /// The answer to a failure of the service's own (a panicking handler).
+    fn internal_error() -> rt::Refusal {
+        rt::Refusal::internal_failure()
     }
     /// `smithy.framework#ValidationException` listing every violation.
     pub(super) fn validation_exception(

@@ -1,5 +1,5 @@
 //! The harness the generated compliance tests (`tests/*.rs`, from `cargo xtask codegen`) run on.
-//! Every case goes through the runtime's real HTTP service (`AwsJsonService`):
+//! Every case goes through the runtime's real HTTP service (`Server` with the awsJson protocol):
 //!
 //! - a request case sends the case's HTTP request (with the operation's `X-Amz-Target` when the
 //!   case leaves it out); the service must accept it and route it to the case's operation, and
@@ -9,13 +9,16 @@
 
 use std::fmt::Debug;
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
 use serde_json::Value;
-use smithy_server_runtime::http::{AwsJsonService, Dispatch, FixedContext, HttpSettings};
-use smithy_server_runtime::{ErrorShape, Operation, Protocol, Reply, RequestContext};
+use smithy_server_runtime::aws_json::{self, AwsJson, Operation};
+use smithy_server_runtime::{
+    ErrorShape, FixedContext, OperationId, Operations, Protocol, Refusal, Response, Server,
+    operation,
+};
 use tower::ServiceExt as _;
 
 pub mod rest;
@@ -74,44 +77,38 @@ pub struct Expected {
     pub media_type: Option<&'static str>,
 }
 
-/// Records what the service routed, or answers with a fixed reply.
-#[derive(Debug)]
-struct Probe {
+/// What the probe operation saw: the operation it was routed as, and the body.
+type Captured = Arc<Mutex<Option<(&'static str, Bytes)>>>;
+
+/// A service of one operation, named by `target`, that records what is routed to it and answers
+/// with `response` (an empty 200 without one).
+fn service(
     protocol: Protocol,
-    reply: Option<Reply>,
-    captured: Mutex<Option<(String, Bytes)>>,
-}
-
-impl Dispatch for Probe {
-    fn protocol(&self) -> Protocol {
-        self.protocol
-    }
-
-    async fn dispatch(&self, target: &str, body: Bytes, _context: RequestContext) -> Reply {
-        if let Ok(mut captured) = self.captured.lock() {
-            *captured = Some((target.to_owned(), body));
+    target: &'static str,
+    response: Option<Response>,
+) -> (Server<FixedContext>, Captured) {
+    let targets: &'static [&'static str] = Box::leak(Box::new([target]));
+    let ids: &'static [OperationId] = Box::leak(Box::new([OperationId::new(target, target)]));
+    let captured = Captured::default();
+    let seen = Arc::clone(&captured);
+    let probe = operation(move |request| {
+        if let Ok(mut slot) = seen.lock() {
+            *slot = Some((request.operation.name, request.body.clone()));
         }
-        self.reply.clone().unwrap_or_else(|| Reply::ok(Vec::new()))
-    }
-
-    fn internal_error(&self, _request_id: &str) -> Reply {
-        Reply::internal_failure()
-    }
-}
-
-fn service(protocol: Protocol, reply: Option<Reply>) -> AwsJsonService<Probe, FixedContext> {
-    AwsJsonService::new(
-        Probe {
-            protocol,
-            reply,
-            captured: Mutex::new(None),
-        },
-        FixedContext {
-            account_id: "123456789012".to_owned(),
-            region: "us-east-1".to_owned(),
-        },
-        HttpSettings::default(),
+        let response = response
+            .clone()
+            .unwrap_or_else(|| aws_json::ok(protocol, Vec::new()));
+        async move { response }
+    });
+    let server = Server::new(
+        AwsJson::new(protocol, targets),
+        Operations::new(ids, vec![probe], Refusal::internal_failure),
     )
+    .context(FixedContext {
+        account_id: "123456789012".to_owned(),
+        region: "us-east-1".to_owned(),
+    });
+    (server, captured)
 }
 
 async fn send<S>(service: &S, request: http::Request<Full<Bytes>>) -> (http::response::Parts, Bytes)
@@ -222,7 +219,7 @@ pub async fn request_case<O: Operation>(protocol: Protocol, request: Request, ex
 where
     O::Input: PartialEq + Debug,
 {
-    let service = service(protocol, None);
+    let (service, captured) = service(protocol, O::TARGET, None);
     let mut builder = http::Request::builder()
         .method(request.method)
         .uri(request.uri);
@@ -248,13 +245,8 @@ where
         "the service refused the request: {}",
         String::from_utf8_lossy(&body)
     );
-    let captured = service
-        .dispatcher()
-        .captured
-        .lock()
-        .map(|c| c.clone())
-        .unwrap_or(None);
-    let (target, body) = captured.expect("the request reached the dispatcher");
+    let captured = captured.lock().map(|c| c.clone()).unwrap_or(None);
+    let (target, body) = captured.expect("the request reached the operation");
     assert_eq!(target, O::TARGET, "routed to the wrong operation");
     match O::decode_input(&body) {
         Ok(input) => assert_same(&input, &expected),
@@ -262,8 +254,13 @@ where
     }
 }
 
-async fn check_reply(protocol: Protocol, target: &str, reply: Reply, expected: Expected) {
-    let service = service(protocol, Some(reply));
+async fn check_reply(
+    protocol: Protocol,
+    target: &'static str,
+    reply: Response,
+    expected: Expected,
+) {
+    let (service, _) = service(protocol, target, Some(reply));
     let request = http::Request::builder()
         .method("POST")
         .uri("/")
@@ -324,7 +321,7 @@ pub async fn response_case<O: Operation>(
     check_reply(
         protocol,
         O::TARGET,
-        Reply::ok(O::encode_output(&output)),
+        aws_json::ok(protocol, O::encode_output(&output)),
         expected,
     )
     .await;
@@ -335,7 +332,7 @@ pub async fn error_case(protocol: Protocol, error: &dyn ErrorShape, expected: Ex
     check_reply(
         protocol,
         "any",
-        Reply::error(protocol, error, "request-id"),
+        aws_json::modeled_error(protocol, error, "request-id"),
         expected,
     )
     .await;

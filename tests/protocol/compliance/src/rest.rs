@@ -1,6 +1,6 @@
-//! The restJson1 side of the harness. Every request goes through the runtime's real
-//! `RestJsonService` (routing, body limits, context) to a probe that stands for the operation
-//! the case names:
+//! The restJson1 side of the harness. Every request goes through the runtime's real `Server`
+//! with the restJson1 protocol (routing, body limits, context) to a probe that stands for the
+//! operation the case names:
 //!
 //! - a request case must be routed to that operation, pass its media-type checks, and decode
 //!   into exactly the case's `params`;
@@ -11,16 +11,15 @@
 //!   turned into HTTP as the service does, and compared with the case's response.
 
 use std::fmt::Debug;
-use std::marker::PhantomData;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use serde_json::Value;
-use smithy_server_runtime::http::{FixedContext, HttpSettings};
-use smithy_server_runtime::rest::{
-    HttpOperation, RestDispatch, RestJsonService, RestRequest, RestResponse, prepare, to_http,
+use smithy_server_runtime::rest_json::{self, HttpOperation, RestJson, RestRequest, prepare};
+use smithy_server_runtime::{
+    ErrorShape, FixedContext, OperationId, OperationService, Operations, Refusal, Response, Server,
+    operation, to_http,
 };
-use smithy_server_runtime::{ErrorShape, RequestContext};
 
 use crate::{Expected, Request, assert_same, check_response, json_equal, send};
 
@@ -39,50 +38,38 @@ pub struct Malformed {
     pub media_type: Option<&'static str>,
 }
 
-/// Stands for operation `O`: reads the input of what is routed to it, or refuses it.
-struct Probe<O: HttpOperation> {
-    routes: &'static [(&'static str, &'static str)],
-    input: Mutex<Option<O::Input>>,
-    operation: PhantomData<fn() -> O>,
-}
-
-impl<O> RestDispatch for Probe<O>
+/// The probe of route `route`: for `O`'s route, reads the input of what is routed to it (into
+/// `input`) or refuses it as `O` would; for any other, answers that the request went elsewhere.
+fn probe<O>(
+    route: (&'static str, &'static str),
+    input: Arc<Mutex<Option<O::Input>>>,
+) -> OperationService
 where
     O: HttpOperation + 'static,
     O::Input: Send + 'static,
 {
-    fn routes(&self) -> &'static [(&'static str, &'static str)] {
-        self.routes
-    }
-
-    async fn dispatch(
-        &self,
-        route: usize,
-        request: RestRequest,
-        context: RequestContext,
-    ) -> RestResponse {
-        let routed = self.routes.get(route).copied();
-        if routed != Some((O::METHOD, O::URI)) {
-            return RestResponse::framework_error(
+    operation(move |request| {
+        let response = if route != (O::METHOD, O::URI) {
+            rest_json::framework_error(
                 500,
                 "RoutedElsewhere",
-                &format!("routed to {routed:?}, not {} {}", O::METHOD, O::URI),
-            );
-        }
-        match prepare::<O>(&request, &context.request_id) {
-            Ok(input) => {
-                if let Ok(mut slot) = self.input.lock() {
-                    *slot = Some(input);
+                &format!("routed to {route:?}, not {} {}", O::METHOD, O::URI),
+            )
+        } else {
+            let routed = RestRequest::new(request.head, request.labels, request.body)
+                .with_max_json_depth(request.max_json_depth);
+            match prepare::<O>(&routed, &request.context.request_id) {
+                Ok(decoded) => {
+                    if let Ok(mut slot) = input.lock() {
+                        *slot = Some(decoded);
+                    }
+                    Response::new(200)
                 }
-                RestResponse::new(200)
+                Err(response) => *response,
             }
-            Err(response) => *response,
-        }
-    }
-
-    fn internal_error(&self, _request_id: &str) -> RestResponse {
-        RestResponse::internal_failure()
-    }
+        };
+        async move { response }
+    })
 }
 
 async fn exchange<O>(
@@ -93,24 +80,28 @@ where
     O: HttpOperation + 'static,
     O::Input: Send + 'static,
 {
-    let probe = Probe::<O> {
-        routes,
-        input: Mutex::new(None),
-        operation: PhantomData,
-    };
-    let context = FixedContext {
+    let input = Arc::new(Mutex::new(None));
+    let probes = routes
+        .iter()
+        .map(|route| probe::<O>(*route, Arc::clone(&input)))
+        .collect();
+    let ids: &'static [OperationId] = Box::leak(
+        routes
+            .iter()
+            .map(|(_, uri)| OperationId::new(uri, uri))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let service = Server::new(
+        RestJson::new(routes),
+        Operations::new(ids, probes, Refusal::internal_failure),
+    )
+    .context(FixedContext {
         account_id: "123456789012".to_owned(),
         region: "us-east-1".to_owned(),
-    };
-    let service = RestJsonService::new(probe, context, HttpSettings::default())
-        .expect("the generated routes are valid");
+    });
     let (head, body) = send(&service, request.to_http()).await;
-    let input = service
-        .dispatcher()
-        .input
-        .lock()
-        .ok()
-        .and_then(|mut slot| slot.take());
+    let input = input.lock().ok().and_then(|mut slot| slot.take());
     (head, body, input)
 }
 
@@ -197,7 +188,7 @@ pub async fn response_case<O: HttpOperation>(output: O::Output, expected: Expect
 
 /// Runs an error response case.
 pub async fn error_case(error: &dyn ErrorShape, expected: Expected) {
-    let response = to_http(RestResponse::error(error, "request-id"), "request-id");
+    let response = to_http(rest_json::modeled_error(error, "request-id"), "request-id");
     let (head, body) = response.into_parts();
     let body = http_body_util::BodyExt::collect(body)
         .await

@@ -921,7 +921,7 @@ pub mod operation {
     /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ContentTypeParameters;
-    impl rt::Operation for ContentTypeParameters {
+    impl rt::aws_json::Operation for ContentTypeParameters {
         const NAME: &'static str = "ContentTypeParameters";
         const TARGET: &'static str = "JsonProtocol.ContentTypeParameters";
         type Input = super::model::ContentTypeParametersInput;
@@ -939,7 +939,7 @@ pub mod operation {
     /// The `DatetimeOffsets` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DatetimeOffsets;
-    impl rt::Operation for DatetimeOffsets {
+    impl rt::aws_json::Operation for DatetimeOffsets {
         const NAME: &'static str = "DatetimeOffsets";
         const TARGET: &'static str = "JsonProtocol.DatetimeOffsets";
         type Input = ();
@@ -957,7 +957,7 @@ pub mod operation {
     /// The `EmptyOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EmptyOperation;
-    impl rt::Operation for EmptyOperation {
+    impl rt::aws_json::Operation for EmptyOperation {
         const NAME: &'static str = "EmptyOperation";
         const TARGET: &'static str = "JsonProtocol.EmptyOperation";
         type Input = ();
@@ -976,7 +976,7 @@ pub mod operation {
     /// The `EndpointOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EndpointOperation;
-    impl rt::Operation for EndpointOperation {
+    impl rt::aws_json::Operation for EndpointOperation {
         const NAME: &'static str = "EndpointOperation";
         const TARGET: &'static str = "JsonProtocol.EndpointOperation";
         type Input = ();
@@ -995,7 +995,7 @@ pub mod operation {
     /// The `EndpointWithHostLabelOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EndpointWithHostLabelOperation;
-    impl rt::Operation for EndpointWithHostLabelOperation {
+    impl rt::aws_json::Operation for EndpointWithHostLabelOperation {
         const NAME: &'static str = "EndpointWithHostLabelOperation";
         const TARGET: &'static str = "JsonProtocol.EndpointWithHostLabelOperation";
         type Input = super::model::HostLabelInput;
@@ -1014,7 +1014,7 @@ pub mod operation {
     /// The `FractionalSeconds` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct FractionalSeconds;
-    impl rt::Operation for FractionalSeconds {
+    impl rt::aws_json::Operation for FractionalSeconds {
         const NAME: &'static str = "FractionalSeconds";
         const TARGET: &'static str = "JsonProtocol.FractionalSeconds";
         type Input = ();
@@ -1032,7 +1032,7 @@ pub mod operation {
     /// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations must be able to successfully take a response and properly deserialize successful and error responses.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct GreetingWithErrors;
-    impl rt::Operation for GreetingWithErrors {
+    impl rt::aws_json::Operation for GreetingWithErrors {
         const NAME: &'static str = "GreetingWithErrors";
         const TARGET: &'static str = "JsonProtocol.GreetingWithErrors";
         type Input = ();
@@ -1050,7 +1050,7 @@ pub mod operation {
     /// The `HostWithPathOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HostWithPathOperation;
-    impl rt::Operation for HostWithPathOperation {
+    impl rt::aws_json::Operation for HostWithPathOperation {
         const NAME: &'static str = "HostWithPathOperation";
         const TARGET: &'static str = "JsonProtocol.HostWithPathOperation";
         type Input = ();
@@ -1069,7 +1069,7 @@ pub mod operation {
     /// This example serializes enums as top level properties, in lists, sets, and maps.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonEnums;
-    impl rt::Operation for JsonEnums {
+    impl rt::aws_json::Operation for JsonEnums {
         const NAME: &'static str = "JsonEnums";
         const TARGET: &'static str = "JsonProtocol.JsonEnums";
         type Input = super::model::JsonEnumsInputOutput;
@@ -1087,7 +1087,7 @@ pub mod operation {
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonIntEnums;
-    impl rt::Operation for JsonIntEnums {
+    impl rt::aws_json::Operation for JsonIntEnums {
         const NAME: &'static str = "JsonIntEnums";
         const TARGET: &'static str = "JsonProtocol.JsonIntEnums";
         type Input = super::model::JsonIntEnumsInputOutput;
@@ -1105,7 +1105,7 @@ pub mod operation {
     /// This operation uses unions for inputs and outputs.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonUnions;
-    impl rt::Operation for JsonUnions {
+    impl rt::aws_json::Operation for JsonUnions {
         const NAME: &'static str = "JsonUnions";
         const TARGET: &'static str = "JsonProtocol.JsonUnions";
         type Input = super::model::UnionInputOutput;
@@ -1123,7 +1123,7 @@ pub mod operation {
     /// The `KitchenSinkOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct KitchenSinkOperation;
-    impl rt::Operation for KitchenSinkOperation {
+    impl rt::aws_json::Operation for KitchenSinkOperation {
         const NAME: &'static str = "KitchenSinkOperation";
         const TARGET: &'static str = "JsonProtocol.KitchenSinkOperation";
         type Input = super::model::KitchenSink;
@@ -1141,7 +1141,7 @@ pub mod operation {
     /// The `NullOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NullOperation;
-    impl rt::Operation for NullOperation {
+    impl rt::aws_json::Operation for NullOperation {
         const NAME: &'static str = "NullOperation";
         const TARGET: &'static str = "JsonProtocol.NullOperation";
         type Input = super::model::NullOperationInputOutput;
@@ -1159,7 +1159,7 @@ pub mod operation {
     /// The `OperationWithOptionalInputOutput` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OperationWithOptionalInputOutput;
-    impl rt::Operation for OperationWithOptionalInputOutput {
+    impl rt::aws_json::Operation for OperationWithOptionalInputOutput {
         const NAME: &'static str = "OperationWithOptionalInputOutput";
         const TARGET: &'static str = "JsonProtocol.OperationWithOptionalInputOutput";
         type Input = super::model::OperationWithOptionalInputOutputInput;
@@ -1180,7 +1180,7 @@ pub mod operation {
     /// This example serializes an inline document as part of the payload.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct PutAndGetInlineDocuments;
-    impl rt::Operation for PutAndGetInlineDocuments {
+    impl rt::aws_json::Operation for PutAndGetInlineDocuments {
         const NAME: &'static str = "PutAndGetInlineDocuments";
         const TARGET: &'static str = "JsonProtocol.PutAndGetInlineDocuments";
         type Input = super::model::PutAndGetInlineDocumentsInputOutput;
@@ -1201,7 +1201,7 @@ pub mod operation {
     /// The `PutWithContentEncoding` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct PutWithContentEncoding;
-    impl rt::Operation for PutWithContentEncoding {
+    impl rt::aws_json::Operation for PutWithContentEncoding {
         const NAME: &'static str = "PutWithContentEncoding";
         const TARGET: &'static str = "JsonProtocol.PutWithContentEncoding";
         type Input = super::model::PutWithContentEncodingInput;
@@ -1220,7 +1220,7 @@ pub mod operation {
     /// The `SimpleScalarProperties` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SimpleScalarProperties;
-    impl rt::Operation for SimpleScalarProperties {
+    impl rt::aws_json::Operation for SimpleScalarProperties {
         const NAME: &'static str = "SimpleScalarProperties";
         const TARGET: &'static str = "JsonProtocol.SimpleScalarProperties";
         type Input = super::model::SimpleScalarPropertiesInputOutput;
@@ -1238,7 +1238,7 @@ pub mod operation {
     /// The `SparseNullsOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SparseNullsOperation;
-    impl rt::Operation for SparseNullsOperation {
+    impl rt::aws_json::Operation for SparseNullsOperation {
         const NAME: &'static str = "SparseNullsOperation";
         const TARGET: &'static str = "JsonProtocol.SparseNullsOperation";
         type Input = super::model::SparseNullsOperationInputOutput;
@@ -1254,14 +1254,14 @@ pub mod operation {
         }
     }
 }
-/// The service trait to implement, and the dispatch that calls it.
+/// The service trait to implement, and the server that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
     /// The service shape's name, the prefix of every `X-Amz-Target`.
     pub const SERVICE_NAME: &str = "JsonProtocol";
     /// The protocol the service speaks.
     pub const PROTOCOL: rt::Protocol = rt::Protocol::AwsJson1_1;
-    /// The `X-Amz-Target` of every operation.
+    /// The `X-Amz-Target` of every operation, in the order of `OPERATIONS`.
     pub const TARGETS: &[&str] = &[
         "JsonProtocol.ContentTypeParameters",
         "JsonProtocol.DatetimeOffsets",
@@ -1281,6 +1281,66 @@ pub mod server {
         "JsonProtocol.PutWithContentEncoding",
         "JsonProtocol.SimpleScalarProperties",
         "JsonProtocol.SparseNullsOperation",
+    ];
+    /// Every operation: its shape id and its name.
+    pub const OPERATIONS: &[rt::OperationId] = &[
+        rt::OperationId::new(
+            "aws.protocoltests.json#ContentTypeParameters",
+            "ContentTypeParameters",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#DatetimeOffsets",
+            "DatetimeOffsets",
+        ),
+        rt::OperationId::new("aws.protocoltests.json#EmptyOperation", "EmptyOperation"),
+        rt::OperationId::new(
+            "aws.protocoltests.json#EndpointOperation",
+            "EndpointOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#EndpointWithHostLabelOperation",
+            "EndpointWithHostLabelOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#FractionalSeconds",
+            "FractionalSeconds",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#GreetingWithErrors",
+            "GreetingWithErrors",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#HostWithPathOperation",
+            "HostWithPathOperation",
+        ),
+        rt::OperationId::new("aws.protocoltests.json#JsonEnums", "JsonEnums"),
+        rt::OperationId::new("aws.protocoltests.json#JsonIntEnums", "JsonIntEnums"),
+        rt::OperationId::new("aws.protocoltests.json#JsonUnions", "JsonUnions"),
+        rt::OperationId::new(
+            "aws.protocoltests.json#KitchenSinkOperation",
+            "KitchenSinkOperation",
+        ),
+        rt::OperationId::new("aws.protocoltests.json#NullOperation", "NullOperation"),
+        rt::OperationId::new(
+            "aws.protocoltests.json#OperationWithOptionalInputOutput",
+            "OperationWithOptionalInputOutput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#PutAndGetInlineDocuments",
+            "PutAndGetInlineDocuments",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#PutWithContentEncoding",
+            "PutWithContentEncoding",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#SimpleScalarProperties",
+            "SimpleScalarProperties",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json#SparseNullsOperation",
+            "SparseNullsOperation",
+        ),
     ];
     /// The `JsonProtocol` service: implement one method per operation.
     pub trait JsonProtocol: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -1471,282 +1531,432 @@ pub mod server {
             >,
         > + ::std::marker::Send;
     }
-    /// Decodes and validates a request body for the operation `target` names, calls the
-    /// service, and encodes its answer.
-    pub async fn dispatch<S: JsonProtocol + ?::std::marker::Sized>(
-        service: &S,
-        target: &str,
-        body: &[u8],
-        context: rt::RequestContext,
-    ) -> rt::Reply {
-        match target {
-            "JsonProtocol.ContentTypeParameters" => {
-                rt::call::<
-                    super::operation::ContentTypeParameters,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.content_type_parameters(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.DatetimeOffsets" => {
-                rt::call::<
-                    super::operation::DatetimeOffsets,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.datetime_offsets(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.EmptyOperation" => {
-                rt::call::<
-                    super::operation::EmptyOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.empty_operation(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.EndpointOperation" => {
-                rt::call::<
-                    super::operation::EndpointOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.endpoint_operation(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.EndpointWithHostLabelOperation" => {
-                rt::call::<
-                    super::operation::EndpointWithHostLabelOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.endpoint_with_host_label_operation(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonProtocol.FractionalSeconds" => {
-                rt::call::<
-                    super::operation::FractionalSeconds,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.fractional_seconds(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.GreetingWithErrors" => {
-                rt::call::<
-                    super::operation::GreetingWithErrors,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.greeting_with_errors(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.HostWithPathOperation" => {
-                rt::call::<
-                    super::operation::HostWithPathOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.host_with_path_operation(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.JsonEnums" => {
-                rt::call::<
-                    super::operation::JsonEnums,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.json_enums(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.JsonIntEnums" => {
-                rt::call::<
-                    super::operation::JsonIntEnums,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.json_int_enums(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.JsonUnions" => {
-                rt::call::<
-                    super::operation::JsonUnions,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.json_unions(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.KitchenSinkOperation" => {
-                rt::call::<
-                    super::operation::KitchenSinkOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.kitchen_sink_operation(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.NullOperation" => {
-                rt::call::<
-                    super::operation::NullOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.null_operation(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.OperationWithOptionalInputOutput" => {
-                rt::call::<
-                    super::operation::OperationWithOptionalInputOutput,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.operation_with_optional_input_output(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonProtocol.PutAndGetInlineDocuments" => {
-                rt::call::<
-                    super::operation::PutAndGetInlineDocuments,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.put_and_get_inline_documents(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonProtocol.PutWithContentEncoding" => {
-                rt::call::<
-                    super::operation::PutWithContentEncoding,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.put_with_content_encoding(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonProtocol.SimpleScalarProperties" => {
-                rt::call::<
-                    super::operation::SimpleScalarProperties,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.simple_scalar_properties(input, context),
-                    )
-                    .await
-            }
-            "JsonProtocol.SparseNullsOperation" => {
-                rt::call::<
-                    super::operation::SparseNullsOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.sparse_nulls_operation(input, context),
-                    )
-                    .await
-            }
-            _ => rt::Reply::unknown_operation(target),
+    /// The `JsonProtocol` service as a tower `Service`, built from an implementation of
+    /// [`JsonProtocol`]: it routes each request to its operation, reads and validates its
+    /// input, calls the method, and answers in the service's protocol. Mount it in hyper
+    /// (`smithy_server_runtime::serve`), axum, or behind any tower layer.
+    pub struct JsonProtocolServer<C = rt::DefaultContext>(rt::Server<C>);
+    impl JsonProtocolServer {
+        /// Serves `service`, with the request id alone as each request's context and the
+        /// default settings.
+        pub fn new<S: JsonProtocol>(service: S) -> Self {
+            let service = ::std::sync::Arc::new(service);
+            let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::ContentTypeParameters,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.content_type_parameters(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DatetimeOffsets,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.datetime_offsets(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::EmptyOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.empty_operation(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::EndpointOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.endpoint_operation(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::EndpointWithHostLabelOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.endpoint_with_host_label_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::FractionalSeconds,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.fractional_seconds(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::GreetingWithErrors,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.greeting_with_errors(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::HostWithPathOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.host_with_path_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::JsonEnums,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.json_enums(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::JsonIntEnums,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.json_int_enums(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::JsonUnions,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.json_unions(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::KitchenSinkOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.kitchen_sink_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::NullOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.null_operation(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::OperationWithOptionalInputOutput,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.operation_with_optional_input_output(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::PutAndGetInlineDocuments,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.put_and_get_inline_documents(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::PutWithContentEncoding,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.put_with_content_encoding(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SimpleScalarProperties,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.simple_scalar_properties(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SparseNullsOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.sparse_nulls_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+            ]);
+            Self(
+                rt::Server::new(
+                    rt::aws_json::AwsJson::new(PROTOCOL, TARGETS),
+                    rt::Operations::new(OPERATIONS, operations, internal_error),
+                ),
+            )
         }
     }
-    /// Routes awsJson requests to an implementation of the service trait: give it to the
-    /// runtime's `http::AwsJsonService`.
-    #[derive(Debug, Clone)]
-    pub struct Router<S>(pub S);
-    impl<S: JsonProtocol> rt::Dispatch for Router<S> {
-        fn protocol(&self) -> rt::Protocol {
-            PROTOCOL
+    impl<C> JsonProtocolServer<C> {
+        /// The same server with another context resolver (authentication,
+        /// authorization, rate limits, a principal for the handlers).
+        pub fn context<D: rt::ResolveContext>(
+            self,
+            resolver: D,
+        ) -> JsonProtocolServer<D> {
+            JsonProtocolServer(self.0.context(resolver))
         }
-        async fn dispatch(
-            &self,
-            target: &str,
-            body: rt::Bytes,
-            context: rt::RequestContext,
-        ) -> rt::Reply {
-            dispatch(&self.0, target, &body, context).await
+        /// The same server with other settings (limits, per operation too; the built-in
+        /// layers).
+        pub fn settings(self, settings: rt::Settings) -> Self {
+            Self(self.0.settings(settings))
         }
-        fn internal_error(&self, request_id: &str) -> rt::Reply {
-            {
-                let _ = request_id;
-                rt::Reply::internal_failure()
-            }
+        /// The same server with a plugin around every operation, told which operation
+        /// it wraps.
+        pub fn plugin(self, plugin: impl rt::Plugin) -> Self {
+            Self(self.0.plugin(plugin))
         }
+        /// The server inside a tower layer around the whole service.
+        pub fn layer<L: rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+            layer.layer(self)
+        }
+        /// The runtime's server inside.
+        pub fn into_inner(self) -> rt::Server<C> {
+            self.0
+        }
+    }
+    impl<C> ::std::clone::Clone for JsonProtocolServer<C> {
+        fn clone(&self) -> Self {
+            Self(self.0.clone())
+        }
+    }
+    impl<C> ::std::fmt::Debug for JsonProtocolServer<C> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple(::std::stringify!(JsonProtocolServer)).field(&self.0).finish()
+        }
+    }
+    impl<C, B> rt::tower::Service<rt::http::Request<B>> for JsonProtocolServer<C>
+    where
+        C: rt::ResolveContext,
+        B: rt::http_body::Body<Data = rt::Bytes> + ::std::marker::Send + 'static,
+        B::Error: ::std::convert::Into<rt::BoxError>,
+    {
+        type Response = rt::http::Response<rt::ResponseBody>;
+        type Error = ::std::convert::Infallible;
+        type Future = <rt::Server<
+            C,
+        > as rt::tower::Service<rt::http::Request<B>>>::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut ::std::task::Context<'_>,
+        ) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+            rt::tower::Service::<rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+        }
+        fn call(&mut self, request: rt::http::Request<B>) -> Self::Future {
+            self.0.call(request)
+        }
+    }
+    /// The answer to a failure of the service's own (a panicking handler).
+    fn internal_error() -> rt::Refusal {
+        rt::Refusal::internal_failure()
     }
 }
 mod json {

@@ -1063,7 +1063,7 @@ pub mod operation {
     /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ContentTypeParameters;
-    impl rt::Operation for ContentTypeParameters {
+    impl rt::aws_json::Operation for ContentTypeParameters {
         const NAME: &'static str = "ContentTypeParameters";
         const TARGET: &'static str = "JsonRpc10.ContentTypeParameters";
         type Input = super::model::ContentTypeParametersInput;
@@ -1081,7 +1081,7 @@ pub mod operation {
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EmptyInputAndEmptyOutput;
-    impl rt::Operation for EmptyInputAndEmptyOutput {
+    impl rt::aws_json::Operation for EmptyInputAndEmptyOutput {
         const NAME: &'static str = "EmptyInputAndEmptyOutput";
         const TARGET: &'static str = "JsonRpc10.EmptyInputAndEmptyOutput";
         type Input = super::model::EmptyInputAndEmptyOutputInput;
@@ -1099,7 +1099,7 @@ pub mod operation {
     /// The `EndpointOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EndpointOperation;
-    impl rt::Operation for EndpointOperation {
+    impl rt::aws_json::Operation for EndpointOperation {
         const NAME: &'static str = "EndpointOperation";
         const TARGET: &'static str = "JsonRpc10.EndpointOperation";
         type Input = ();
@@ -1118,7 +1118,7 @@ pub mod operation {
     /// The `EndpointWithHostLabelOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EndpointWithHostLabelOperation;
-    impl rt::Operation for EndpointWithHostLabelOperation {
+    impl rt::aws_json::Operation for EndpointWithHostLabelOperation {
         const NAME: &'static str = "EndpointWithHostLabelOperation";
         const TARGET: &'static str = "JsonRpc10.EndpointWithHostLabelOperation";
         type Input = super::model::EndpointWithHostLabelOperationInput;
@@ -1137,7 +1137,7 @@ pub mod operation {
     /// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations must be able to successfully take a response and properly deserialize successful and error responses.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct GreetingWithErrors;
-    impl rt::Operation for GreetingWithErrors {
+    impl rt::aws_json::Operation for GreetingWithErrors {
         const NAME: &'static str = "GreetingWithErrors";
         const TARGET: &'static str = "JsonRpc10.GreetingWithErrors";
         type Input = super::model::GreetingWithErrorsInput;
@@ -1155,7 +1155,7 @@ pub mod operation {
     /// The `HostWithPathOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HostWithPathOperation;
-    impl rt::Operation for HostWithPathOperation {
+    impl rt::aws_json::Operation for HostWithPathOperation {
         const NAME: &'static str = "HostWithPathOperation";
         const TARGET: &'static str = "JsonRpc10.HostWithPathOperation";
         type Input = ();
@@ -1174,7 +1174,7 @@ pub mod operation {
     /// This operation uses unions for inputs and outputs.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonUnions;
-    impl rt::Operation for JsonUnions {
+    impl rt::aws_json::Operation for JsonUnions {
         const NAME: &'static str = "JsonUnions";
         const TARGET: &'static str = "JsonRpc10.JsonUnions";
         type Input = super::model::JsonUnionsInput;
@@ -1192,7 +1192,7 @@ pub mod operation {
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NoInputAndNoOutput;
-    impl rt::Operation for NoInputAndNoOutput {
+    impl rt::aws_json::Operation for NoInputAndNoOutput {
         const NAME: &'static str = "NoInputAndNoOutput";
         const TARGET: &'static str = "JsonRpc10.NoInputAndNoOutput";
         type Input = ();
@@ -1211,7 +1211,7 @@ pub mod operation {
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NoInputAndOutput;
-    impl rt::Operation for NoInputAndOutput {
+    impl rt::aws_json::Operation for NoInputAndOutput {
         const NAME: &'static str = "NoInputAndOutput";
         const TARGET: &'static str = "JsonRpc10.NoInputAndOutput";
         type Input = ();
@@ -1229,7 +1229,7 @@ pub mod operation {
     /// The `OperationWithDefaults` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OperationWithDefaults;
-    impl rt::Operation for OperationWithDefaults {
+    impl rt::aws_json::Operation for OperationWithDefaults {
         const NAME: &'static str = "OperationWithDefaults";
         const TARGET: &'static str = "JsonRpc10.OperationWithDefaults";
         type Input = super::model::OperationWithDefaultsInput;
@@ -1247,7 +1247,7 @@ pub mod operation {
     /// The `OperationWithNestedStructure` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OperationWithNestedStructure;
-    impl rt::Operation for OperationWithNestedStructure {
+    impl rt::aws_json::Operation for OperationWithNestedStructure {
         const NAME: &'static str = "OperationWithNestedStructure";
         const TARGET: &'static str = "JsonRpc10.OperationWithNestedStructure";
         type Input = super::model::OperationWithNestedStructureInput;
@@ -1265,7 +1265,7 @@ pub mod operation {
     /// The `OperationWithRequiredMembers` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OperationWithRequiredMembers;
-    impl rt::Operation for OperationWithRequiredMembers {
+    impl rt::aws_json::Operation for OperationWithRequiredMembers {
         const NAME: &'static str = "OperationWithRequiredMembers";
         const TARGET: &'static str = "JsonRpc10.OperationWithRequiredMembers";
         type Input = ();
@@ -1283,7 +1283,7 @@ pub mod operation {
     /// The `OperationWithRequiredMembersWithDefaults` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OperationWithRequiredMembersWithDefaults;
-    impl rt::Operation for OperationWithRequiredMembersWithDefaults {
+    impl rt::aws_json::Operation for OperationWithRequiredMembersWithDefaults {
         const NAME: &'static str = "OperationWithRequiredMembersWithDefaults";
         const TARGET: &'static str = "JsonRpc10.OperationWithRequiredMembersWithDefaults";
         type Input = ();
@@ -1304,7 +1304,7 @@ pub mod operation {
     /// The `PutWithContentEncoding` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct PutWithContentEncoding;
-    impl rt::Operation for PutWithContentEncoding {
+    impl rt::aws_json::Operation for PutWithContentEncoding {
         const NAME: &'static str = "PutWithContentEncoding";
         const TARGET: &'static str = "JsonRpc10.PutWithContentEncoding";
         type Input = super::model::PutWithContentEncodingInput;
@@ -1323,7 +1323,7 @@ pub mod operation {
     /// The `QueryIncompatibleOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct QueryIncompatibleOperation;
-    impl rt::Operation for QueryIncompatibleOperation {
+    impl rt::aws_json::Operation for QueryIncompatibleOperation {
         const NAME: &'static str = "QueryIncompatibleOperation";
         const TARGET: &'static str = "JsonRpc10.QueryIncompatibleOperation";
         type Input = ();
@@ -1342,7 +1342,7 @@ pub mod operation {
     /// The `SimpleScalarProperties` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SimpleScalarProperties;
-    impl rt::Operation for SimpleScalarProperties {
+    impl rt::aws_json::Operation for SimpleScalarProperties {
         const NAME: &'static str = "SimpleScalarProperties";
         const TARGET: &'static str = "JsonRpc10.SimpleScalarProperties";
         type Input = super::model::SimpleScalarPropertiesInput;
@@ -1358,14 +1358,14 @@ pub mod operation {
         }
     }
 }
-/// The service trait to implement, and the dispatch that calls it.
+/// The service trait to implement, and the server that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
     /// The service shape's name, the prefix of every `X-Amz-Target`.
     pub const SERVICE_NAME: &str = "JsonRpc10";
     /// The protocol the service speaks.
     pub const PROTOCOL: rt::Protocol = rt::Protocol::AwsJson1_0;
-    /// The `X-Amz-Target` of every operation.
+    /// The `X-Amz-Target` of every operation, in the order of `OPERATIONS`.
     pub const TARGETS: &[&str] = &[
         "JsonRpc10.ContentTypeParameters",
         "JsonRpc10.EmptyInputAndEmptyOutput",
@@ -1383,6 +1383,70 @@ pub mod server {
         "JsonRpc10.PutWithContentEncoding",
         "JsonRpc10.QueryIncompatibleOperation",
         "JsonRpc10.SimpleScalarProperties",
+    ];
+    /// Every operation: its shape id and its name.
+    pub const OPERATIONS: &[rt::OperationId] = &[
+        rt::OperationId::new(
+            "aws.protocoltests.json10#ContentTypeParameters",
+            "ContentTypeParameters",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#EmptyInputAndEmptyOutput",
+            "EmptyInputAndEmptyOutput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#EndpointOperation",
+            "EndpointOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#EndpointWithHostLabelOperation",
+            "EndpointWithHostLabelOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#GreetingWithErrors",
+            "GreetingWithErrors",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#HostWithPathOperation",
+            "HostWithPathOperation",
+        ),
+        rt::OperationId::new("aws.protocoltests.json10#JsonUnions", "JsonUnions"),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#NoInputAndNoOutput",
+            "NoInputAndNoOutput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#NoInputAndOutput",
+            "NoInputAndOutput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#OperationWithDefaults",
+            "OperationWithDefaults",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#OperationWithNestedStructure",
+            "OperationWithNestedStructure",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#OperationWithRequiredMembers",
+            "OperationWithRequiredMembers",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#OperationWithRequiredMembersWithDefaults",
+            "OperationWithRequiredMembersWithDefaults",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#PutWithContentEncoding",
+            "PutWithContentEncoding",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#QueryIncompatibleOperation",
+            "QueryIncompatibleOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.json10#SimpleScalarProperties",
+            "SimpleScalarProperties",
+        ),
     ];
     /// The `JsonRpc10` service: implement one method per operation.
     pub trait JsonRpc10: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -1551,266 +1615,403 @@ pub mod server {
             >,
         > + ::std::marker::Send;
     }
-    /// Decodes and validates a request body for the operation `target` names, calls the
-    /// service, and encodes its answer.
-    pub async fn dispatch<S: JsonRpc10 + ?::std::marker::Sized>(
-        service: &S,
-        target: &str,
-        body: &[u8],
-        context: rt::RequestContext,
-    ) -> rt::Reply {
-        match target {
-            "JsonRpc10.ContentTypeParameters" => {
-                rt::call::<
-                    super::operation::ContentTypeParameters,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.content_type_parameters(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.EmptyInputAndEmptyOutput" => {
-                rt::call::<
-                    super::operation::EmptyInputAndEmptyOutput,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.empty_input_and_empty_output(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonRpc10.EndpointOperation" => {
-                rt::call::<
-                    super::operation::EndpointOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.endpoint_operation(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.EndpointWithHostLabelOperation" => {
-                rt::call::<
-                    super::operation::EndpointWithHostLabelOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.endpoint_with_host_label_operation(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonRpc10.GreetingWithErrors" => {
-                rt::call::<
-                    super::operation::GreetingWithErrors,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.greeting_with_errors(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.HostWithPathOperation" => {
-                rt::call::<
-                    super::operation::HostWithPathOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.host_with_path_operation(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.JsonUnions" => {
-                rt::call::<
-                    super::operation::JsonUnions,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.json_unions(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.NoInputAndNoOutput" => {
-                rt::call::<
-                    super::operation::NoInputAndNoOutput,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.no_input_and_no_output(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.NoInputAndOutput" => {
-                rt::call::<
-                    super::operation::NoInputAndOutput,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.no_input_and_output(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.OperationWithDefaults" => {
-                rt::call::<
-                    super::operation::OperationWithDefaults,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.operation_with_defaults(input, context),
-                    )
-                    .await
-            }
-            "JsonRpc10.OperationWithNestedStructure" => {
-                rt::call::<
-                    super::operation::OperationWithNestedStructure,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.operation_with_nested_structure(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonRpc10.OperationWithRequiredMembers" => {
-                rt::call::<
-                    super::operation::OperationWithRequiredMembers,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.operation_with_required_members(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonRpc10.OperationWithRequiredMembersWithDefaults" => {
-                rt::call::<
-                    super::operation::OperationWithRequiredMembersWithDefaults,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service
-                                .operation_with_required_members_with_defaults(
-                                    input,
-                                    context,
+    /// The `JsonRpc10` service as a tower `Service`, built from an implementation of
+    /// [`JsonRpc10`]: it routes each request to its operation, reads and validates its
+    /// input, calls the method, and answers in the service's protocol. Mount it in hyper
+    /// (`smithy_server_runtime::serve`), axum, or behind any tower layer.
+    pub struct JsonRpc10Server<C = rt::DefaultContext>(rt::Server<C>);
+    impl JsonRpc10Server {
+        /// Serves `service`, with the request id alone as each request's context and the
+        /// default settings.
+        pub fn new<S: JsonRpc10>(service: S) -> Self {
+            let service = ::std::sync::Arc::new(service);
+            let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::ContentTypeParameters,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.content_type_parameters(input, context)
+                                    },
                                 )
-                        },
-                    )
-                    .await
-            }
-            "JsonRpc10.PutWithContentEncoding" => {
-                rt::call::<
-                    super::operation::PutWithContentEncoding,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.put_with_content_encoding(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonRpc10.QueryIncompatibleOperation" => {
-                rt::call::<
-                    super::operation::QueryIncompatibleOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.query_incompatible_operation(input, context)
-                        },
-                    )
-                    .await
-            }
-            "JsonRpc10.SimpleScalarProperties" => {
-                rt::call::<
-                    super::operation::SimpleScalarProperties,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| service.simple_scalar_properties(input, context),
-                    )
-                    .await
-            }
-            _ => rt::Reply::unknown_operation(target),
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::EmptyInputAndEmptyOutput,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.empty_input_and_empty_output(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::EndpointOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.endpoint_operation(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::EndpointWithHostLabelOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.endpoint_with_host_label_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::GreetingWithErrors,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.greeting_with_errors(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::HostWithPathOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.host_with_path_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::JsonUnions,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.json_unions(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::NoInputAndNoOutput,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.no_input_and_no_output(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::NoInputAndOutput,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.no_input_and_output(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::OperationWithDefaults,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.operation_with_defaults(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::OperationWithNestedStructure,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.operation_with_nested_structure(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::OperationWithRequiredMembers,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.operation_with_required_members(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::OperationWithRequiredMembersWithDefaults,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service
+                                            .operation_with_required_members_with_defaults(
+                                                input,
+                                                context,
+                                            )
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::PutWithContentEncoding,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.put_with_content_encoding(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::QueryIncompatibleOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.query_incompatible_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SimpleScalarProperties,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.simple_scalar_properties(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+            ]);
+            Self(
+                rt::Server::new(
+                    rt::aws_json::AwsJson::new(PROTOCOL, TARGETS),
+                    rt::Operations::new(OPERATIONS, operations, internal_error),
+                ),
+            )
         }
     }
-    /// Routes awsJson requests to an implementation of the service trait: give it to the
-    /// runtime's `http::AwsJsonService`.
-    #[derive(Debug, Clone)]
-    pub struct Router<S>(pub S);
-    impl<S: JsonRpc10> rt::Dispatch for Router<S> {
-        fn protocol(&self) -> rt::Protocol {
-            PROTOCOL
+    impl<C> JsonRpc10Server<C> {
+        /// The same server with another context resolver (authentication,
+        /// authorization, rate limits, a principal for the handlers).
+        pub fn context<D: rt::ResolveContext>(self, resolver: D) -> JsonRpc10Server<D> {
+            JsonRpc10Server(self.0.context(resolver))
         }
-        async fn dispatch(
-            &self,
-            target: &str,
-            body: rt::Bytes,
-            context: rt::RequestContext,
-        ) -> rt::Reply {
-            dispatch(&self.0, target, &body, context).await
+        /// The same server with other settings (limits, per operation too; the built-in
+        /// layers).
+        pub fn settings(self, settings: rt::Settings) -> Self {
+            Self(self.0.settings(settings))
         }
-        fn internal_error(&self, request_id: &str) -> rt::Reply {
-            {
-                let _ = request_id;
-                rt::Reply::internal_failure()
-            }
+        /// The same server with a plugin around every operation, told which operation
+        /// it wraps.
+        pub fn plugin(self, plugin: impl rt::Plugin) -> Self {
+            Self(self.0.plugin(plugin))
         }
+        /// The server inside a tower layer around the whole service.
+        pub fn layer<L: rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+            layer.layer(self)
+        }
+        /// The runtime's server inside.
+        pub fn into_inner(self) -> rt::Server<C> {
+            self.0
+        }
+    }
+    impl<C> ::std::clone::Clone for JsonRpc10Server<C> {
+        fn clone(&self) -> Self {
+            Self(self.0.clone())
+        }
+    }
+    impl<C> ::std::fmt::Debug for JsonRpc10Server<C> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple(::std::stringify!(JsonRpc10Server)).field(&self.0).finish()
+        }
+    }
+    impl<C, B> rt::tower::Service<rt::http::Request<B>> for JsonRpc10Server<C>
+    where
+        C: rt::ResolveContext,
+        B: rt::http_body::Body<Data = rt::Bytes> + ::std::marker::Send + 'static,
+        B::Error: ::std::convert::Into<rt::BoxError>,
+    {
+        type Response = rt::http::Response<rt::ResponseBody>;
+        type Error = ::std::convert::Infallible;
+        type Future = <rt::Server<
+            C,
+        > as rt::tower::Service<rt::http::Request<B>>>::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut ::std::task::Context<'_>,
+        ) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+            rt::tower::Service::<rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+        }
+        fn call(&mut self, request: rt::http::Request<B>) -> Self::Future {
+            self.0.call(request)
+        }
+    }
+    /// The answer to a failure of the service's own (a panicking handler).
+    fn internal_error() -> rt::Refusal {
+        rt::Refusal::internal_failure()
     }
 }
 mod json {

@@ -113,7 +113,7 @@ pub mod operation {
     /// The `QueryCompatibleOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct QueryCompatibleOperation;
-    impl rt::Operation for QueryCompatibleOperation {
+    impl rt::aws_json::Operation for QueryCompatibleOperation {
         const NAME: &'static str = "QueryCompatibleOperation";
         const TARGET: &'static str = "QueryCompatibleJsonRpc10.QueryCompatibleOperation";
         type Input = ();
@@ -130,15 +130,22 @@ pub mod operation {
         }
     }
 }
-/// The service trait to implement, and the dispatch that calls it.
+/// The service trait to implement, and the server that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
     /// The service shape's name, the prefix of every `X-Amz-Target`.
     pub const SERVICE_NAME: &str = "QueryCompatibleJsonRpc10";
     /// The protocol the service speaks.
     pub const PROTOCOL: rt::Protocol = rt::Protocol::AwsJson1_0;
-    /// The `X-Amz-Target` of every operation.
+    /// The `X-Amz-Target` of every operation, in the order of `OPERATIONS`.
     pub const TARGETS: &[&str] = &["QueryCompatibleJsonRpc10.QueryCompatibleOperation"];
+    /// Every operation: its shape id and its name.
+    pub const OPERATIONS: &[rt::OperationId] = &[
+        rt::OperationId::new(
+            "aws.protocoltests.json10#QueryCompatibleOperation",
+            "QueryCompatibleOperation",
+        ),
+    ];
     /// The `QueryCompatibleJsonRpc10` service: implement one method per operation.
     pub trait QueryCompatibleJsonRpc10: ::std::marker::Send + ::std::marker::Sync + 'static {
         /// Handles the `QueryCompatibleOperation` operation.
@@ -153,55 +160,111 @@ pub mod server {
             >,
         > + ::std::marker::Send;
     }
-    /// Decodes and validates a request body for the operation `target` names, calls the
-    /// service, and encodes its answer.
-    pub async fn dispatch<S: QueryCompatibleJsonRpc10 + ?::std::marker::Sized>(
-        service: &S,
-        target: &str,
-        body: &[u8],
-        context: rt::RequestContext,
-    ) -> rt::Reply {
-        match target {
-            "QueryCompatibleJsonRpc10.QueryCompatibleOperation" => {
-                rt::call::<
-                    super::operation::QueryCompatibleOperation,
-                    _,
-                    _,
-                >(
-                        PROTOCOL,
-                        body,
-                        context,
-                        |input, context| {
-                            service.query_compatible_operation(input, context)
-                        },
-                    )
-                    .await
-            }
-            _ => rt::Reply::unknown_operation(target),
+    /// The `QueryCompatibleJsonRpc10` service as a tower `Service`, built from an implementation of
+    /// [`QueryCompatibleJsonRpc10`]: it routes each request to its operation, reads and validates its
+    /// input, calls the method, and answers in the service's protocol. Mount it in hyper
+    /// (`smithy_server_runtime::serve`), axum, or behind any tower layer.
+    pub struct QueryCompatibleJsonRpc10Server<C = rt::DefaultContext>(rt::Server<C>);
+    impl QueryCompatibleJsonRpc10Server {
+        /// Serves `service`, with the request id alone as each request's context and the
+        /// default settings.
+        pub fn new<S: QueryCompatibleJsonRpc10>(service: S) -> Self {
+            let service = ::std::sync::Arc::new(service);
+            let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::QueryCompatibleOperation,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.query_compatible_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+            ]);
+            Self(
+                rt::Server::new(
+                    rt::aws_json::AwsJson::new(PROTOCOL, TARGETS),
+                    rt::Operations::new(OPERATIONS, operations, internal_error),
+                ),
+            )
         }
     }
-    /// Routes awsJson requests to an implementation of the service trait: give it to the
-    /// runtime's `http::AwsJsonService`.
-    #[derive(Debug, Clone)]
-    pub struct Router<S>(pub S);
-    impl<S: QueryCompatibleJsonRpc10> rt::Dispatch for Router<S> {
-        fn protocol(&self) -> rt::Protocol {
-            PROTOCOL
+    impl<C> QueryCompatibleJsonRpc10Server<C> {
+        /// The same server with another context resolver (authentication,
+        /// authorization, rate limits, a principal for the handlers).
+        pub fn context<D: rt::ResolveContext>(
+            self,
+            resolver: D,
+        ) -> QueryCompatibleJsonRpc10Server<D> {
+            QueryCompatibleJsonRpc10Server(self.0.context(resolver))
         }
-        async fn dispatch(
-            &self,
-            target: &str,
-            body: rt::Bytes,
-            context: rt::RequestContext,
-        ) -> rt::Reply {
-            dispatch(&self.0, target, &body, context).await
+        /// The same server with other settings (limits, per operation too; the built-in
+        /// layers).
+        pub fn settings(self, settings: rt::Settings) -> Self {
+            Self(self.0.settings(settings))
         }
-        fn internal_error(&self, request_id: &str) -> rt::Reply {
-            {
-                let _ = request_id;
-                rt::Reply::internal_failure()
-            }
+        /// The same server with a plugin around every operation, told which operation
+        /// it wraps.
+        pub fn plugin(self, plugin: impl rt::Plugin) -> Self {
+            Self(self.0.plugin(plugin))
         }
+        /// The server inside a tower layer around the whole service.
+        pub fn layer<L: rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+            layer.layer(self)
+        }
+        /// The runtime's server inside.
+        pub fn into_inner(self) -> rt::Server<C> {
+            self.0
+        }
+    }
+    impl<C> ::std::clone::Clone for QueryCompatibleJsonRpc10Server<C> {
+        fn clone(&self) -> Self {
+            Self(self.0.clone())
+        }
+    }
+    impl<C> ::std::fmt::Debug for QueryCompatibleJsonRpc10Server<C> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple(::std::stringify!(QueryCompatibleJsonRpc10Server))
+                .field(&self.0)
+                .finish()
+        }
+    }
+    impl<C, B> rt::tower::Service<rt::http::Request<B>>
+    for QueryCompatibleJsonRpc10Server<C>
+    where
+        C: rt::ResolveContext,
+        B: rt::http_body::Body<Data = rt::Bytes> + ::std::marker::Send + 'static,
+        B::Error: ::std::convert::Into<rt::BoxError>,
+    {
+        type Response = rt::http::Response<rt::ResponseBody>;
+        type Error = ::std::convert::Infallible;
+        type Future = <rt::Server<
+            C,
+        > as rt::tower::Service<rt::http::Request<B>>>::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut ::std::task::Context<'_>,
+        ) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+            rt::tower::Service::<rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+        }
+        fn call(&mut self, request: rt::http::Request<B>) -> Self::Future {
+            self.0.call(request)
+        }
+    }
+    /// The answer to a failure of the service's own (a panicking handler).
+    fn internal_error() -> rt::Refusal {
+        rt::Refusal::internal_failure()
     }
 }
 mod json {

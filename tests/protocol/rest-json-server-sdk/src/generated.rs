@@ -1591,7 +1591,7 @@ pub mod error {
         fn write_members(&self, object: &mut rt::ObjectWriter<'_>, _request_id: &str) {
             super::json::ser_body_complex_error(self, object);
         }
-        fn write_headers(&self, response: &mut rt::rest::RestResponse) {
+        fn write_headers(&self, response: &mut rt::Response) {
             if let ::std::option::Option::Some(value) = &self.header {
                 response.header("X-Header", value.as_str());
             }
@@ -3591,55 +3591,68 @@ pub mod operation {
     /// This example uses all query string types.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct AllQueryStringTypes;
-    impl rt::rest::HttpOperation for AllQueryStringTypes {
+    impl rt::rest_json::HttpOperation for AllQueryStringTypes {
         const NAME: &'static str = "AllQueryStringTypes";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/AllQueryStringTypesInput";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::AllQueryStringTypesInput;
         type Output = ();
         type Error = super::error::AllQueryStringTypesError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.query("queryString", "String", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.query("queryString", "String", rt::rest_json::TextKind::String);
             input
-                .query_list("queryStringList", "StringList", rt::rest::TextKind::String);
-            input.query_list("queryStringSet", "StringSet", rt::rest::TextKind::String);
-            input.query("queryByte", "Byte", rt::rest::TextKind::Byte);
-            input.query("queryShort", "Short", rt::rest::TextKind::Short);
-            input.query("queryInteger", "Integer", rt::rest::TextKind::Integer);
+                .query_list(
+                    "queryStringList",
+                    "StringList",
+                    rt::rest_json::TextKind::String,
+                );
+            input
+                .query_list(
+                    "queryStringSet",
+                    "StringSet",
+                    rt::rest_json::TextKind::String,
+                );
+            input.query("queryByte", "Byte", rt::rest_json::TextKind::Byte);
+            input.query("queryShort", "Short", rt::rest_json::TextKind::Short);
+            input.query("queryInteger", "Integer", rt::rest_json::TextKind::Integer);
             input
                 .query_list(
                     "queryIntegerList",
                     "IntegerList",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input
                 .query_list(
                     "queryIntegerSet",
                     "IntegerSet",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
-            input.query("queryLong", "Long", rt::rest::TextKind::Long);
-            input.query("queryFloat", "Float", rt::rest::TextKind::Float);
-            input.query("queryDouble", "Double", rt::rest::TextKind::Double);
+            input.query("queryLong", "Long", rt::rest_json::TextKind::Long);
+            input.query("queryFloat", "Float", rt::rest_json::TextKind::Float);
+            input.query("queryDouble", "Double", rt::rest_json::TextKind::Double);
             input
-                .query_list("queryDoubleList", "DoubleList", rt::rest::TextKind::Double);
-            input.query("queryBoolean", "Boolean", rt::rest::TextKind::Boolean);
+                .query_list(
+                    "queryDoubleList",
+                    "DoubleList",
+                    rt::rest_json::TextKind::Double,
+                );
+            input.query("queryBoolean", "Boolean", rt::rest_json::TextKind::Boolean);
             input
                 .query_list(
                     "queryBooleanList",
                     "BooleanList",
-                    rt::rest::TextKind::Boolean,
+                    rt::rest_json::TextKind::Boolean,
                 );
             input
                 .query(
                     "queryTimestamp",
                     "Timestamp",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
@@ -3648,98 +3661,108 @@ pub mod operation {
                 .query_list(
                     "queryTimestampList",
                     "TimestampList",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
-            input.query("queryEnum", "Enum", rt::rest::TextKind::String);
-            input.query_list("queryEnumList", "EnumList", rt::rest::TextKind::String);
-            input.query("queryIntegerEnum", "IntegerEnum", rt::rest::TextKind::Integer);
+            input.query("queryEnum", "Enum", rt::rest_json::TextKind::String);
+            input
+                .query_list(
+                    "queryEnumList",
+                    "EnumList",
+                    rt::rest_json::TextKind::String,
+                );
+            input
+                .query(
+                    "queryIntegerEnum",
+                    "IntegerEnum",
+                    rt::rest_json::TextKind::Integer,
+                );
             input
                 .query_list(
                     "queryIntegerEnumList",
                     "IntegerEnumList",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input.query_params("queryParamsMapOfStringList", true);
             input.finish(super::json::de_all_query_string_types_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// This example uses fixed query string params and variable query string params. The fixed query string parameters and variable parameters must both be serialized (implementations may need to merge them together).
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ConstantAndVariableQueryString;
-    impl rt::rest::HttpOperation for ConstantAndVariableQueryString {
+    impl rt::rest_json::HttpOperation for ConstantAndVariableQueryString {
         const NAME: &'static str = "ConstantAndVariableQueryString";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/ConstantAndVariableQueryString?foo=bar";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::ConstantAndVariableQueryStringInput;
         type Output = ();
         type Error = super::error::ConstantAndVariableQueryStringError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.query("baz", "baz", rt::rest::TextKind::String);
-            input.query("maybeSet", "maybeSet", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.query("baz", "baz", rt::rest_json::TextKind::String);
+            input.query("maybeSet", "maybeSet", rt::rest_json::TextKind::String);
             input.finish(super::json::de_constant_and_variable_query_string_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// This example uses a constant query string parameters and a label. This simply tests that labels and query string parameters are compatible. The fixed query string parameter named "hello" should in no way conflict with the label, \`{hello}\`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ConstantQueryString;
-    impl rt::rest::HttpOperation for ConstantQueryString {
+    impl rt::rest_json::HttpOperation for ConstantQueryString {
         const NAME: &'static str = "ConstantQueryString";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/ConstantQueryString/{hello}?foo=bar&hello";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::ConstantQueryStringInput;
         type Output = ();
         type Error = super::error::ConstantQueryStringError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.label("hello", 0usize, rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.label("hello", 0usize, rt::rest_json::TextKind::String);
             input.finish(super::json::de_constant_query_string_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ContentTypeParameters;
-    impl rt::rest::HttpOperation for ContentTypeParameters {
+    impl rt::rest_json::HttpOperation for ContentTypeParameters {
         const NAME: &'static str = "ContentTypeParameters";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/ContentTypeParameters";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::ContentTypeParametersInput;
         type Output = super::model::ContentTypeParametersOutput;
         type Error = super::error::ContentTypeParametersError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_content_type_parameters_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -3755,22 +3778,22 @@ pub mod operation {
     /// The `DatetimeOffsets` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DatetimeOffsets;
-    impl rt::rest::HttpOperation for DatetimeOffsets {
+    impl rt::rest_json::HttpOperation for DatetimeOffsets {
         const NAME: &'static str = "DatetimeOffsets";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/DatetimeOffsets";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = ();
         type Output = super::model::DatetimeOffsetsOutput;
         type Error = super::error::DatetimeOffsetsError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -3783,24 +3806,24 @@ pub mod operation {
     /// This example serializes a document as part of the payload.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DocumentType;
-    impl rt::rest::HttpOperation for DocumentType {
+    impl rt::rest_json::HttpOperation for DocumentType {
         const NAME: &'static str = "DocumentType";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/DocumentType";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::DocumentTypeInputOutput;
         type Output = super::model::DocumentTypeInputOutput;
         type Error = super::error::DocumentTypeError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_document_type_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -3813,24 +3836,24 @@ pub mod operation {
     /// This example serializes documents as the value of maps.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DocumentTypeAsMapValue;
-    impl rt::rest::HttpOperation for DocumentTypeAsMapValue {
+    impl rt::rest_json::HttpOperation for DocumentTypeAsMapValue {
         const NAME: &'static str = "DocumentTypeAsMapValue";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/DocumentTypeAsMapValue";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::DocumentTypeAsMapValueInputOutput;
         type Output = super::model::DocumentTypeAsMapValueInputOutput;
         type Error = super::error::DocumentTypeAsMapValueError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_document_type_as_map_value_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -3846,24 +3869,24 @@ pub mod operation {
     /// This example serializes a document as the entire HTTP payload.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct DocumentTypeAsPayload;
-    impl rt::rest::HttpOperation for DocumentTypeAsPayload {
+    impl rt::rest_json::HttpOperation for DocumentTypeAsPayload {
         const NAME: &'static str = "DocumentTypeAsPayload";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/DocumentTypeAsPayload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::DocumentTypeAsPayloadInputOutput;
         type Output = super::model::DocumentTypeAsPayloadInputOutput;
         type Error = super::error::DocumentTypeAsPayloadError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.payload("documentValue", rt::rest::Payload::Document);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.payload("documentValue", rt::rest_json::Payload::Document);
             input.finish(super::json::de_document_type_as_payload_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.document_value {
                 response
                     .json_body(
@@ -3876,23 +3899,23 @@ pub mod operation {
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EmptyInputAndEmptyOutput;
-    impl rt::rest::HttpOperation for EmptyInputAndEmptyOutput {
+    impl rt::rest_json::HttpOperation for EmptyInputAndEmptyOutput {
         const NAME: &'static str = "EmptyInputAndEmptyOutput";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/EmptyInputAndEmptyOutput";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::EmptyInputAndEmptyOutputInput;
         type Output = super::model::EmptyInputAndEmptyOutputOutput;
         type Error = super::error::EmptyInputAndEmptyOutputError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let input = rt::rest::InputBuilder::new(request);
+            let input = rt::rest_json::InputBuilder::new(request);
             input.finish(super::json::de_empty_input_and_empty_output_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -3908,68 +3931,68 @@ pub mod operation {
     /// The `EndpointOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EndpointOperation;
-    impl rt::rest::HttpOperation for EndpointOperation {
+    impl rt::rest_json::HttpOperation for EndpointOperation {
         const NAME: &'static str = "EndpointOperation";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/EndpointOperation";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = ();
         type Error = super::error::EndpointOperationError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `EndpointWithHostLabelOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct EndpointWithHostLabelOperation;
-    impl rt::rest::HttpOperation for EndpointWithHostLabelOperation {
+    impl rt::rest_json::HttpOperation for EndpointWithHostLabelOperation {
         const NAME: &'static str = "EndpointWithHostLabelOperation";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/EndpointWithHostLabelOperation";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HostLabelInput;
         type Output = ();
         type Error = super::error::EndpointWithHostLabelOperationError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_host_label_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `FractionalSeconds` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct FractionalSeconds;
-    impl rt::rest::HttpOperation for FractionalSeconds {
+    impl rt::rest_json::HttpOperation for FractionalSeconds {
         const NAME: &'static str = "FractionalSeconds";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/FractionalSeconds";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = ();
         type Output = super::model::FractionalSecondsOutput;
         type Error = super::error::FractionalSecondsError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -3982,22 +4005,22 @@ pub mod operation {
     /// This operation has four possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A BadRequest error. 4. A FooError. Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
     #[derive(Debug, Clone, Copy, Default)]
     pub struct GreetingWithErrors;
-    impl rt::rest::HttpOperation for GreetingWithErrors {
+    impl rt::rest_json::HttpOperation for GreetingWithErrors {
         const NAME: &'static str = "GreetingWithErrors";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/GreetingWithErrors";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = super::model::GreetingWithErrorsOutput;
         type Error = super::error::GreetingWithErrorsError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.greeting {
                 response.header("X-Greeting", value.as_str());
             }
@@ -4013,46 +4036,46 @@ pub mod operation {
     /// The `HostWithPathOperation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HostWithPathOperation;
-    impl rt::rest::HttpOperation for HostWithPathOperation {
+    impl rt::rest_json::HttpOperation for HostWithPathOperation {
         const NAME: &'static str = "HostWithPathOperation";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/HostWithPathOperation";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = ();
         type Error = super::error::HostWithPathOperationError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// This example tests httpChecksumRequired trait
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpChecksumRequired;
-    impl rt::rest::HttpOperation for HttpChecksumRequired {
+    impl rt::rest_json::HttpOperation for HttpChecksumRequired {
         const NAME: &'static str = "HttpChecksumRequired";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/HttpChecksumRequired";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::HttpChecksumRequiredInputOutput;
         type Output = super::model::HttpChecksumRequiredInputOutput;
         type Error = super::error::HttpChecksumRequiredError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_http_checksum_required_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -4068,25 +4091,25 @@ pub mod operation {
     /// Clients that perform this test extract all headers from the response.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpEmptyPrefixHeaders;
-    impl rt::rest::HttpOperation for HttpEmptyPrefixHeaders {
+    impl rt::rest_json::HttpOperation for HttpEmptyPrefixHeaders {
         const NAME: &'static str = "HttpEmptyPrefixHeaders";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/HttpEmptyPrefixHeaders";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpEmptyPrefixHeadersInput;
         type Output = super::model::HttpEmptyPrefixHeadersOutput;
         type Error = super::error::HttpEmptyPrefixHeadersError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.prefix_headers("prefixHeaders", "");
-            input.header("specificHeader", "hello", rt::rest::TextKind::String);
+            input.header("specificHeader", "hello", rt::rest_json::TextKind::String);
             input.finish(super::json::de_http_empty_prefix_headers_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.specific_header {
                 response.header("hello", value.as_str());
             }
@@ -4108,28 +4131,28 @@ pub mod operation {
     /// The `HttpEnumPayload` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpEnumPayload;
-    impl rt::rest::HttpOperation for HttpEnumPayload {
+    impl rt::rest_json::HttpOperation for HttpEnumPayload {
         const NAME: &'static str = "HttpEnumPayload";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/EnumPayload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
         type Input = super::model::EnumPayloadInput;
         type Output = super::model::EnumPayloadInput;
         type Error = super::error::HttpEnumPayloadError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.payload("payload", rt::rest::Payload::Text);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.payload("payload", rt::rest_json::Payload::Text);
             input.finish(super::json::de_enum_payload_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.payload {
                 response.payload(value.as_str().as_bytes().to_vec(), "text/plain");
             }
@@ -4139,25 +4162,25 @@ pub mod operation {
     /// This example serializes a blob shape in the payload. In this example, no JSON document is synthesized because the payload is not a structure or a union type.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpPayloadTraits;
-    impl rt::rest::HttpOperation for HttpPayloadTraits {
+    impl rt::rest_json::HttpOperation for HttpPayloadTraits {
         const NAME: &'static str = "HttpPayloadTraits";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/HttpPayloadTraits";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Any;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Any;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Any;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Any;
         type Input = super::model::HttpPayloadTraitsInputOutput;
         type Output = super::model::HttpPayloadTraitsInputOutput;
         type Error = super::error::HttpPayloadTraitsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("foo", "x-foo", rt::rest::TextKind::String);
-            input.payload("blob", rt::rest::Payload::Blob);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("foo", "x-foo", rt::rest_json::TextKind::String);
+            input.payload("blob", rt::rest_json::Payload::Blob);
             input.finish(super::json::de_http_payload_traits_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.foo {
                 response.header("X-Foo", value.as_str());
             }
@@ -4170,30 +4193,30 @@ pub mod operation {
     /// This example uses a \`@mediaType\` trait on the payload to force a custom content-type to be serialized.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpPayloadTraitsWithMediaType;
-    impl rt::rest::HttpOperation for HttpPayloadTraitsWithMediaType {
+    impl rt::rest_json::HttpOperation for HttpPayloadTraitsWithMediaType {
         const NAME: &'static str = "HttpPayloadTraitsWithMediaType";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/HttpPayloadTraitsWithMediaType";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
         type Input = super::model::HttpPayloadTraitsWithMediaTypeInputOutput;
         type Output = super::model::HttpPayloadTraitsWithMediaTypeInputOutput;
         type Error = super::error::HttpPayloadTraitsWithMediaTypeError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("foo", "x-foo", rt::rest::TextKind::String);
-            input.payload("blob", rt::rest::Payload::Blob);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("foo", "x-foo", rt::rest_json::TextKind::String);
+            input.payload("blob", rt::rest_json::Payload::Blob);
             input
                 .finish(super::json::de_http_payload_traits_with_media_type_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.foo {
                 response.header("X-Foo", value.as_str());
             }
@@ -4206,24 +4229,24 @@ pub mod operation {
     /// This example serializes a structure in the payload. Note that serializing a structure changes the wrapper element name to match the targeted structure.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpPayloadWithStructure;
-    impl rt::rest::HttpOperation for HttpPayloadWithStructure {
+    impl rt::rest_json::HttpOperation for HttpPayloadWithStructure {
         const NAME: &'static str = "HttpPayloadWithStructure";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/HttpPayloadWithStructure";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::HttpPayloadWithStructureInputOutput;
         type Output = super::model::HttpPayloadWithStructureInputOutput;
         type Error = super::error::HttpPayloadWithStructureError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.payload("nested", rt::rest::Payload::Json);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.payload("nested", rt::rest_json::Payload::Json);
             input.finish(super::json::de_http_payload_with_structure_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.nested {
                 response.json_body(rt::encode(value, super::json::ser_nested_payload));
             }
@@ -4233,24 +4256,24 @@ pub mod operation {
     /// This example serializes a union in the payload.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpPayloadWithUnion;
-    impl rt::rest::HttpOperation for HttpPayloadWithUnion {
+    impl rt::rest_json::HttpOperation for HttpPayloadWithUnion {
         const NAME: &'static str = "HttpPayloadWithUnion";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/HttpPayloadWithUnion";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::HttpPayloadWithUnionInputOutput;
         type Output = super::model::HttpPayloadWithUnionInputOutput;
         type Error = super::error::HttpPayloadWithUnionError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.payload("nested", rt::rest::Payload::Json);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.payload("nested", rt::rest_json::Payload::Json);
             input.finish(super::json::de_http_payload_with_union_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.nested {
                 response.json_body(rt::encode(value, super::json::ser_union_payload));
             }
@@ -4260,25 +4283,25 @@ pub mod operation {
     /// This examples adds headers to the input of a request and response by prefix.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpPrefixHeaders;
-    impl rt::rest::HttpOperation for HttpPrefixHeaders {
+    impl rt::rest_json::HttpOperation for HttpPrefixHeaders {
         const NAME: &'static str = "HttpPrefixHeaders";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/HttpPrefixHeaders";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpPrefixHeadersInput;
         type Output = super::model::HttpPrefixHeadersOutput;
         type Error = super::error::HttpPrefixHeadersError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("foo", "x-foo", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("foo", "x-foo", rt::rest_json::TextKind::String);
             input.prefix_headers("fooMap", "x-foo-");
             input.finish(super::json::de_http_prefix_headers_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.foo {
                 response.header("x-foo", value.as_str());
             }
@@ -4297,23 +4320,23 @@ pub mod operation {
     /// Clients that perform this test extract all headers from the response.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpPrefixHeadersInResponse;
-    impl rt::rest::HttpOperation for HttpPrefixHeadersInResponse {
+    impl rt::rest_json::HttpOperation for HttpPrefixHeadersInResponse {
         const NAME: &'static str = "HttpPrefixHeadersInResponse";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/HttpPrefixHeadersResponse";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpPrefixHeadersInResponseInput;
         type Output = super::model::HttpPrefixHeadersInResponseOutput;
         type Error = super::error::HttpPrefixHeadersInResponseError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let input = rt::rest::InputBuilder::new(request);
+            let input = rt::rest_json::InputBuilder::new(request);
             input.finish(super::json::de_http_prefix_headers_in_response_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.prefix_headers {
                 response.prefix_headers("", value);
             }
@@ -4332,137 +4355,137 @@ pub mod operation {
     /// This example tests httpQueryParams when no other query parameters exist.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpQueryParamsOnlyOperation;
-    impl rt::rest::HttpOperation for HttpQueryParamsOnlyOperation {
+    impl rt::rest_json::HttpOperation for HttpQueryParamsOnlyOperation {
         const NAME: &'static str = "HttpQueryParamsOnlyOperation";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/http-query-params-only";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpQueryParamsOnlyInput;
         type Output = ();
         type Error = super::error::HttpQueryParamsOnlyOperationError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.query_params("queryMap", false);
             input.finish(super::json::de_http_query_params_only_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `HttpRequestWithFloatLabels` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpRequestWithFloatLabels;
-    impl rt::rest::HttpOperation for HttpRequestWithFloatLabels {
+    impl rt::rest_json::HttpOperation for HttpRequestWithFloatLabels {
         const NAME: &'static str = "HttpRequestWithFloatLabels";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/FloatHttpLabels/{float}/{double}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpRequestWithFloatLabelsInput;
         type Output = ();
         type Error = super::error::HttpRequestWithFloatLabelsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.label("float", 0usize, rt::rest::TextKind::Float);
-            input.label("double", 1usize, rt::rest::TextKind::Double);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.label("float", 0usize, rt::rest_json::TextKind::Float);
+            input.label("double", 1usize, rt::rest_json::TextKind::Double);
             input.finish(super::json::de_http_request_with_float_labels_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `HttpRequestWithGreedyLabelInPath` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpRequestWithGreedyLabelInPath;
-    impl rt::rest::HttpOperation for HttpRequestWithGreedyLabelInPath {
+    impl rt::rest_json::HttpOperation for HttpRequestWithGreedyLabelInPath {
         const NAME: &'static str = "HttpRequestWithGreedyLabelInPath";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/HttpRequestWithGreedyLabelInPath/foo/{foo}/baz/{baz+}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpRequestWithGreedyLabelInPathInput;
         type Output = ();
         type Error = super::error::HttpRequestWithGreedyLabelInPathError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.label("foo", 0usize, rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.label("foo", 0usize, rt::rest_json::TextKind::String);
             input.greedy_label("baz", 1usize);
             input.finish(super::json::de_http_request_with_greedy_label_in_path_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The example tests how requests are serialized when there's no input payload but there are HTTP labels.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpRequestWithLabels;
-    impl rt::rest::HttpOperation for HttpRequestWithLabels {
+    impl rt::rest_json::HttpOperation for HttpRequestWithLabels {
         const NAME: &'static str = "HttpRequestWithLabels";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/HttpRequestWithLabels/{string}/{short}/{integer}/{long}/{float}/{double}/{boolean}/{timestamp}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpRequestWithLabelsInput;
         type Output = ();
         type Error = super::error::HttpRequestWithLabelsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.label("string", 0usize, rt::rest::TextKind::String);
-            input.label("short", 1usize, rt::rest::TextKind::Short);
-            input.label("integer", 2usize, rt::rest::TextKind::Integer);
-            input.label("long", 3usize, rt::rest::TextKind::Long);
-            input.label("float", 4usize, rt::rest::TextKind::Float);
-            input.label("double", 5usize, rt::rest::TextKind::Double);
-            input.label("boolean", 6usize, rt::rest::TextKind::Boolean);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.label("string", 0usize, rt::rest_json::TextKind::String);
+            input.label("short", 1usize, rt::rest_json::TextKind::Short);
+            input.label("integer", 2usize, rt::rest_json::TextKind::Integer);
+            input.label("long", 3usize, rt::rest_json::TextKind::Long);
+            input.label("float", 4usize, rt::rest_json::TextKind::Float);
+            input.label("double", 5usize, rt::rest_json::TextKind::Double);
+            input.label("boolean", 6usize, rt::rest_json::TextKind::Boolean);
             input
                 .label(
                     "timestamp",
                     7usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
             input.finish(super::json::de_http_request_with_labels_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The example tests how requests serialize different timestamp formats in the URI path.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpRequestWithLabelsAndTimestampFormat;
-    impl rt::rest::HttpOperation for HttpRequestWithLabelsAndTimestampFormat {
+    impl rt::rest_json::HttpOperation for HttpRequestWithLabelsAndTimestampFormat {
         const NAME: &'static str = "HttpRequestWithLabelsAndTimestampFormat";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/HttpRequestWithLabelsAndTimestampFormat/{memberEpochSeconds}/{memberHttpDate}/{memberDateTime}/{defaultFormat}/{targetEpochSeconds}/{targetHttpDate}/{targetDateTime}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpRequestWithLabelsAndTimestampFormatInput;
         type Output = ();
         type Error = super::error::HttpRequestWithLabelsAndTimestampFormatError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .label(
                     "memberEpochSeconds",
                     0usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::EpochSeconds,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
@@ -4471,7 +4494,7 @@ pub mod operation {
                 .label(
                     "memberHttpDate",
                     1usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::HttpDate,
                     },
@@ -4480,7 +4503,7 @@ pub mod operation {
                 .label(
                     "memberDateTime",
                     2usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::DateTime,
                     },
@@ -4489,7 +4512,7 @@ pub mod operation {
                 .label(
                     "defaultFormat",
                     3usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
@@ -4498,7 +4521,7 @@ pub mod operation {
                 .label(
                     "targetEpochSeconds",
                     4usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::EpochSeconds,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
@@ -4507,7 +4530,7 @@ pub mod operation {
                 .label(
                     "targetHttpDate",
                     5usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::HttpDate,
                     },
@@ -4516,7 +4539,7 @@ pub mod operation {
                 .label(
                     "targetDateTime",
                     6usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::DateTime,
                     },
@@ -4526,54 +4549,54 @@ pub mod operation {
                     super::json::de_http_request_with_labels_and_timestamp_format_input,
                 )
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `HttpRequestWithRegexLiteral` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpRequestWithRegexLiteral;
-    impl rt::rest::HttpOperation for HttpRequestWithRegexLiteral {
+    impl rt::rest_json::HttpOperation for HttpRequestWithRegexLiteral {
         const NAME: &'static str = "HttpRequestWithRegexLiteral";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/ReDosLiteral/{str}/(a+)+";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::HttpRequestWithRegexLiteralInput;
         type Output = ();
         type Error = super::error::HttpRequestWithRegexLiteralError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.label("str", 0usize, rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.label("str", 0usize, rt::rest_json::TextKind::String);
             input.finish(super::json::de_http_request_with_regex_literal_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `HttpResponseCode` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpResponseCode;
-    impl rt::rest::HttpOperation for HttpResponseCode {
+    impl rt::rest_json::HttpOperation for HttpResponseCode {
         const NAME: &'static str = "HttpResponseCode";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/HttpResponseCode";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = super::model::HttpResponseCodeOutput;
         type Error = super::error::HttpResponseCodeError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.status {
                 response.set_status(*value);
             }
@@ -4589,28 +4612,28 @@ pub mod operation {
     /// The `HttpStringPayload` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct HttpStringPayload;
-    impl rt::rest::HttpOperation for HttpStringPayload {
+    impl rt::rest_json::HttpOperation for HttpStringPayload {
         const NAME: &'static str = "HttpStringPayload";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/StringPayload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
         type Input = super::model::StringPayloadInput;
         type Output = super::model::StringPayloadInput;
         type Error = super::error::HttpStringPayloadError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.payload("payload", rt::rest::Payload::Text);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.payload("payload", rt::rest_json::Payload::Text);
             input.finish(super::json::de_string_payload_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.payload {
                 response.payload(value.as_bytes().to_vec(), "text/plain");
             }
@@ -4620,22 +4643,22 @@ pub mod operation {
     /// This example ensures that query string bound request parameters are serialized in the body of responses if the structure is used in both the request and response.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct IgnoreQueryParamsInResponse;
-    impl rt::rest::HttpOperation for IgnoreQueryParamsInResponse {
+    impl rt::rest_json::HttpOperation for IgnoreQueryParamsInResponse {
         const NAME: &'static str = "IgnoreQueryParamsInResponse";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/IgnoreQueryParamsInResponse";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = ();
         type Output = super::model::IgnoreQueryParamsInResponseOutput;
         type Error = super::error::IgnoreQueryParamsInResponseError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -4651,106 +4674,120 @@ pub mod operation {
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct InputAndOutputWithHeaders;
-    impl rt::rest::HttpOperation for InputAndOutputWithHeaders {
+    impl rt::rest_json::HttpOperation for InputAndOutputWithHeaders {
         const NAME: &'static str = "InputAndOutputWithHeaders";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/InputAndOutputWithHeaders";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::InputAndOutputWithHeadersIo;
         type Output = super::model::InputAndOutputWithHeadersIo;
         type Error = super::error::InputAndOutputWithHeadersError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("headerString", "x-string", rt::rest::TextKind::String);
-            input.header("headerByte", "x-byte", rt::rest::TextKind::Byte);
-            input.header("headerShort", "x-short", rt::rest::TextKind::Short);
-            input.header("headerInteger", "x-integer", rt::rest::TextKind::Integer);
-            input.header("headerLong", "x-long", rt::rest::TextKind::Long);
-            input.header("headerFloat", "x-float", rt::rest::TextKind::Float);
-            input.header("headerDouble", "x-double", rt::rest::TextKind::Double);
-            input.header("headerTrueBool", "x-boolean1", rt::rest::TextKind::Boolean);
-            input.header("headerFalseBool", "x-boolean2", rt::rest::TextKind::Boolean);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("headerString", "x-string", rt::rest_json::TextKind::String);
+            input.header("headerByte", "x-byte", rt::rest_json::TextKind::Byte);
+            input.header("headerShort", "x-short", rt::rest_json::TextKind::Short);
+            input.header("headerInteger", "x-integer", rt::rest_json::TextKind::Integer);
+            input.header("headerLong", "x-long", rt::rest_json::TextKind::Long);
+            input.header("headerFloat", "x-float", rt::rest_json::TextKind::Float);
+            input.header("headerDouble", "x-double", rt::rest_json::TextKind::Double);
+            input
+                .header(
+                    "headerTrueBool",
+                    "x-boolean1",
+                    rt::rest_json::TextKind::Boolean,
+                );
+            input
+                .header(
+                    "headerFalseBool",
+                    "x-boolean2",
+                    rt::rest_json::TextKind::Boolean,
+                );
             input
                 .header_list(
                     "headerStringList",
                     "x-stringlist",
-                    rt::rest::TextKind::String,
+                    rt::rest_json::TextKind::String,
                 );
             input
                 .header_list(
                     "headerStringSet",
                     "x-stringset",
-                    rt::rest::TextKind::String,
+                    rt::rest_json::TextKind::String,
                 );
             input
                 .header_list(
                     "headerIntegerList",
                     "x-integerlist",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input
                 .header_list(
                     "headerBooleanList",
                     "x-booleanlist",
-                    rt::rest::TextKind::Boolean,
+                    rt::rest_json::TextKind::Boolean,
                 );
             input
                 .header_list(
                     "headerTimestampList",
                     "x-timestamplist",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
-            input.header("headerEnum", "x-enum", rt::rest::TextKind::String);
+            input.header("headerEnum", "x-enum", rt::rest_json::TextKind::String);
             input
-                .header_list("headerEnumList", "x-enumlist", rt::rest::TextKind::String);
+                .header_list(
+                    "headerEnumList",
+                    "x-enumlist",
+                    rt::rest_json::TextKind::String,
+                );
             input
                 .header(
                     "headerIntegerEnum",
                     "x-integerenum",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input
                 .header_list(
                     "headerIntegerEnumList",
                     "x-integerenumlist",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input.finish(super::json::de_input_and_output_with_headers_io)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.header_string {
                 response.header("X-String", value.as_str());
             }
             if let ::std::option::Option::Some(value) = &output.header_byte {
-                response.header("X-Byte", rt::rest::ToText::to_text(value));
+                response.header("X-Byte", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_short {
-                response.header("X-Short", rt::rest::ToText::to_text(value));
+                response.header("X-Short", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_integer {
-                response.header("X-Integer", rt::rest::ToText::to_text(value));
+                response.header("X-Integer", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_long {
-                response.header("X-Long", rt::rest::ToText::to_text(value));
+                response.header("X-Long", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_float {
-                response.header("X-Float", rt::rest::ToText::to_text(value));
+                response.header("X-Float", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_double {
-                response.header("X-Double", rt::rest::ToText::to_text(value));
+                response.header("X-Double", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_true_bool {
-                response.header("X-Boolean1", rt::rest::ToText::to_text(value));
+                response.header("X-Boolean1", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_false_bool {
-                response.header("X-Boolean2", rt::rest::ToText::to_text(value));
+                response.header("X-Boolean2", rt::rest_json::ToText::to_text(value));
             }
             if let ::std::option::Option::Some(value) = &output.header_string_list {
                 response
@@ -4770,14 +4807,14 @@ pub mod operation {
                 response
                     .header_list(
                         "X-IntegerList",
-                        value.iter().map(|value| rt::rest::ToText::to_text(value)),
+                        value.iter().map(|value| rt::rest_json::ToText::to_text(value)),
                     );
             }
             if let ::std::option::Option::Some(value) = &output.header_boolean_list {
                 response
                     .header_list(
                         "X-BooleanList",
-                        value.iter().map(|value| rt::rest::ToText::to_text(value)),
+                        value.iter().map(|value| rt::rest_json::ToText::to_text(value)),
                     );
             }
             if let ::std::option::Option::Some(value) = &output.header_timestamp_list {
@@ -4821,24 +4858,24 @@ pub mod operation {
     /// Blobs are base64 encoded
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonBlobs;
-    impl rt::rest::HttpOperation for JsonBlobs {
+    impl rt::rest_json::HttpOperation for JsonBlobs {
         const NAME: &'static str = "JsonBlobs";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/JsonBlobs";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::JsonBlobsInputOutput;
         type Output = super::model::JsonBlobsInputOutput;
         type Error = super::error::JsonBlobsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_json_blobs_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -4851,24 +4888,24 @@ pub mod operation {
     /// This example serializes enums as top level properties, in lists, sets, and maps.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonEnums;
-    impl rt::rest::HttpOperation for JsonEnums {
+    impl rt::rest_json::HttpOperation for JsonEnums {
         const NAME: &'static str = "JsonEnums";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/JsonEnums";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::JsonEnumsInputOutput;
         type Output = super::model::JsonEnumsInputOutput;
         type Error = super::error::JsonEnumsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_json_enums_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -4881,24 +4918,24 @@ pub mod operation {
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonIntEnums;
-    impl rt::rest::HttpOperation for JsonIntEnums {
+    impl rt::rest_json::HttpOperation for JsonIntEnums {
         const NAME: &'static str = "JsonIntEnums";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/JsonIntEnums";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::JsonIntEnumsInputOutput;
         type Output = super::model::JsonIntEnumsInputOutput;
         type Error = super::error::JsonIntEnumsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_json_int_enums_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -4914,24 +4951,24 @@ pub mod operation {
     /// This test case serializes JSON lists for the following cases for both input and output: 1. Normal JSON lists. 2. Normal JSON sets. 3. JSON lists of lists. 4. Lists of structures.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonLists;
-    impl rt::rest::HttpOperation for JsonLists {
+    impl rt::rest_json::HttpOperation for JsonLists {
         const NAME: &'static str = "JsonLists";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/JsonLists";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::JsonListsInputOutput;
         type Output = super::model::JsonListsInputOutput;
         type Error = super::error::JsonListsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_json_lists_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -4944,24 +4981,24 @@ pub mod operation {
     /// The example tests basic map serialization.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonMaps;
-    impl rt::rest::HttpOperation for JsonMaps {
+    impl rt::rest_json::HttpOperation for JsonMaps {
         const NAME: &'static str = "JsonMaps";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/JsonMaps";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::JsonMapsInputOutput;
         type Output = super::model::JsonMapsInputOutput;
         type Error = super::error::JsonMapsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_json_maps_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -4974,24 +5011,24 @@ pub mod operation {
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonTimestamps;
-    impl rt::rest::HttpOperation for JsonTimestamps {
+    impl rt::rest_json::HttpOperation for JsonTimestamps {
         const NAME: &'static str = "JsonTimestamps";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/JsonTimestamps";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::JsonTimestampsInputOutput;
         type Output = super::model::JsonTimestampsInputOutput;
         type Error = super::error::JsonTimestampsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_json_timestamps_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -5007,24 +5044,24 @@ pub mod operation {
     /// This operation uses unions for inputs and outputs.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct JsonUnions;
-    impl rt::rest::HttpOperation for JsonUnions {
+    impl rt::rest_json::HttpOperation for JsonUnions {
         const NAME: &'static str = "JsonUnions";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/JsonUnions";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::UnionInputOutput;
         type Output = super::model::UnionInputOutput;
         type Error = super::error::JsonUnionsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_union_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -5037,22 +5074,22 @@ pub mod operation {
     /// The `MalformedAcceptWithBody` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedAcceptWithBody;
-    impl rt::rest::HttpOperation for MalformedAcceptWithBody {
+    impl rt::rest_json::HttpOperation for MalformedAcceptWithBody {
         const NAME: &'static str = "MalformedAcceptWithBody";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedAcceptWithBody";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = ();
         type Output = super::model::GreetingStruct;
         type Error = super::error::MalformedAcceptWithBodyError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -5065,24 +5102,24 @@ pub mod operation {
     /// The `MalformedAcceptWithGenericString` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedAcceptWithGenericString;
-    impl rt::rest::HttpOperation for MalformedAcceptWithGenericString {
+    impl rt::rest_json::HttpOperation for MalformedAcceptWithGenericString {
         const NAME: &'static str = "MalformedAcceptWithGenericString";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedAcceptWithGenericString";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
         type Input = ();
         type Output = super::model::MalformedAcceptWithGenericStringOutput;
         type Error = super::error::MalformedAcceptWithGenericStringError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.payload {
                 response.payload(value.as_bytes().to_vec(), "text/plain");
             }
@@ -5092,24 +5129,24 @@ pub mod operation {
     /// The `MalformedAcceptWithPayload` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedAcceptWithPayload;
-    impl rt::rest::HttpOperation for MalformedAcceptWithPayload {
+    impl rt::rest_json::HttpOperation for MalformedAcceptWithPayload {
         const NAME: &'static str = "MalformedAcceptWithPayload";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedAcceptWithPayload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "image/jpeg",
         );
         type Input = ();
         type Output = super::model::MalformedAcceptWithPayloadOutput;
         type Error = super::error::MalformedAcceptWithPayloadError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.payload {
                 response.payload(value.as_bytes().to_vec(), "image/jpeg");
             }
@@ -5119,861 +5156,894 @@ pub mod operation {
     /// The `MalformedBlob` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedBlob;
-    impl rt::rest::HttpOperation for MalformedBlob {
+    impl rt::rest_json::HttpOperation for MalformedBlob {
         const NAME: &'static str = "MalformedBlob";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedBlob";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedBlobInput;
         type Output = ();
         type Error = super::error::MalformedBlobError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_blob_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedBoolean` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedBoolean;
-    impl rt::rest::HttpOperation for MalformedBoolean {
+    impl rt::rest_json::HttpOperation for MalformedBoolean {
         const NAME: &'static str = "MalformedBoolean";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedBoolean/{booleanInPath}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedBooleanInput;
         type Output = ();
         type Error = super::error::MalformedBooleanError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.label("booleanInPath", 0usize, rt::rest::TextKind::Boolean);
-            input.query("booleanInQuery", "booleanInQuery", rt::rest::TextKind::Boolean);
+            input.label("booleanInPath", 0usize, rt::rest_json::TextKind::Boolean);
+            input
+                .query(
+                    "booleanInQuery",
+                    "booleanInQuery",
+                    rt::rest_json::TextKind::Boolean,
+                );
             input
                 .header(
                     "booleanInHeader",
                     "booleaninheader",
-                    rt::rest::TextKind::Boolean,
+                    rt::rest_json::TextKind::Boolean,
                 );
             input.finish(super::json::de_malformed_boolean_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedByte` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedByte;
-    impl rt::rest::HttpOperation for MalformedByte {
+    impl rt::rest_json::HttpOperation for MalformedByte {
         const NAME: &'static str = "MalformedByte";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedByte/{byteInPath}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedByteInput;
         type Output = ();
         type Error = super::error::MalformedByteError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.label("byteInPath", 0usize, rt::rest::TextKind::Byte);
-            input.query("byteInQuery", "byteInQuery", rt::rest::TextKind::Byte);
-            input.header("byteInHeader", "byteinheader", rt::rest::TextKind::Byte);
+            input.label("byteInPath", 0usize, rt::rest_json::TextKind::Byte);
+            input.query("byteInQuery", "byteInQuery", rt::rest_json::TextKind::Byte);
+            input.header("byteInHeader", "byteinheader", rt::rest_json::TextKind::Byte);
             input.finish(super::json::de_malformed_byte_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedContentTypeWithBody` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedContentTypeWithBody;
-    impl rt::rest::HttpOperation for MalformedContentTypeWithBody {
+    impl rt::rest_json::HttpOperation for MalformedContentTypeWithBody {
         const NAME: &'static str = "MalformedContentTypeWithBody";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedContentTypeWithBody";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::GreetingStruct;
         type Output = ();
         type Error = super::error::MalformedContentTypeWithBodyError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_greeting_struct)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedContentTypeWithGenericString` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedContentTypeWithGenericString;
-    impl rt::rest::HttpOperation for MalformedContentTypeWithGenericString {
+    impl rt::rest_json::HttpOperation for MalformedContentTypeWithGenericString {
         const NAME: &'static str = "MalformedContentTypeWithGenericString";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedContentTypeWithGenericString";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedContentTypeWithGenericStringInput;
         type Output = ();
         type Error = super::error::MalformedContentTypeWithGenericStringError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.payload("payload", rt::rest::Payload::Text);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.payload("payload", rt::rest_json::Payload::Text);
             input
                 .finish(super::json::de_malformed_content_type_with_generic_string_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedContentTypeWithPayload` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedContentTypeWithPayload;
-    impl rt::rest::HttpOperation for MalformedContentTypeWithPayload {
+    impl rt::rest_json::HttpOperation for MalformedContentTypeWithPayload {
         const NAME: &'static str = "MalformedContentTypeWithPayload";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedContentTypeWithPayload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "image/jpeg",
         );
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedContentTypeWithPayloadInput;
         type Output = ();
         type Error = super::error::MalformedContentTypeWithPayloadError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.payload("payload", rt::rest::Payload::Blob);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.payload("payload", rt::rest_json::Payload::Blob);
             input.finish(super::json::de_malformed_content_type_with_payload_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedContentTypeWithoutBody` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedContentTypeWithoutBody;
-    impl rt::rest::HttpOperation for MalformedContentTypeWithoutBody {
+    impl rt::rest_json::HttpOperation for MalformedContentTypeWithoutBody {
         const NAME: &'static str = "MalformedContentTypeWithoutBody";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedContentTypeWithoutBody";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = ();
         type Error = super::error::MalformedContentTypeWithoutBodyError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedContentTypeWithoutBodyEmptyInput` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedContentTypeWithoutBodyEmptyInput;
-    impl rt::rest::HttpOperation for MalformedContentTypeWithoutBodyEmptyInput {
+    impl rt::rest_json::HttpOperation for MalformedContentTypeWithoutBodyEmptyInput {
         const NAME: &'static str = "MalformedContentTypeWithoutBodyEmptyInput";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedContentTypeWithoutBodyEmptyInput";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedContentTypeWithoutBodyEmptyInputInput;
         type Output = ();
         type Error = super::error::MalformedContentTypeWithoutBodyEmptyInputError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("header", "header", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("header", "header", rt::rest_json::TextKind::String);
             input
                 .finish(
                     super::json::de_malformed_content_type_without_body_empty_input_input,
                 )
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedDouble` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedDouble;
-    impl rt::rest::HttpOperation for MalformedDouble {
+    impl rt::rest_json::HttpOperation for MalformedDouble {
         const NAME: &'static str = "MalformedDouble";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedDouble/{doubleInPath}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedDoubleInput;
         type Output = ();
         type Error = super::error::MalformedDoubleError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.label("doubleInPath", 0usize, rt::rest::TextKind::Double);
-            input.query("doubleInQuery", "doubleInQuery", rt::rest::TextKind::Double);
-            input.header("doubleInHeader", "doubleinheader", rt::rest::TextKind::Double);
+            input.label("doubleInPath", 0usize, rt::rest_json::TextKind::Double);
+            input
+                .query(
+                    "doubleInQuery",
+                    "doubleInQuery",
+                    rt::rest_json::TextKind::Double,
+                );
+            input
+                .header(
+                    "doubleInHeader",
+                    "doubleinheader",
+                    rt::rest_json::TextKind::Double,
+                );
             input.finish(super::json::de_malformed_double_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedFloat` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedFloat;
-    impl rt::rest::HttpOperation for MalformedFloat {
+    impl rt::rest_json::HttpOperation for MalformedFloat {
         const NAME: &'static str = "MalformedFloat";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedFloat/{floatInPath}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedFloatInput;
         type Output = ();
         type Error = super::error::MalformedFloatError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.label("floatInPath", 0usize, rt::rest::TextKind::Float);
-            input.query("floatInQuery", "floatInQuery", rt::rest::TextKind::Float);
-            input.header("floatInHeader", "floatinheader", rt::rest::TextKind::Float);
+            input.label("floatInPath", 0usize, rt::rest_json::TextKind::Float);
+            input.query("floatInQuery", "floatInQuery", rt::rest_json::TextKind::Float);
+            input
+                .header(
+                    "floatInHeader",
+                    "floatinheader",
+                    rt::rest_json::TextKind::Float,
+                );
             input.finish(super::json::de_malformed_float_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedInteger` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedInteger;
-    impl rt::rest::HttpOperation for MalformedInteger {
+    impl rt::rest_json::HttpOperation for MalformedInteger {
         const NAME: &'static str = "MalformedInteger";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedInteger/{integerInPath}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedIntegerInput;
         type Output = ();
         type Error = super::error::MalformedIntegerError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.label("integerInPath", 0usize, rt::rest::TextKind::Integer);
-            input.query("integerInQuery", "integerInQuery", rt::rest::TextKind::Integer);
+            input.label("integerInPath", 0usize, rt::rest_json::TextKind::Integer);
+            input
+                .query(
+                    "integerInQuery",
+                    "integerInQuery",
+                    rt::rest_json::TextKind::Integer,
+                );
             input
                 .header(
                     "integerInHeader",
                     "integerinheader",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input.finish(super::json::de_malformed_integer_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedList` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedList;
-    impl rt::rest::HttpOperation for MalformedList {
+    impl rt::rest_json::HttpOperation for MalformedList {
         const NAME: &'static str = "MalformedList";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedList";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedListInput;
         type Output = ();
         type Error = super::error::MalformedListError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_list_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedLong` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLong;
-    impl rt::rest::HttpOperation for MalformedLong {
+    impl rt::rest_json::HttpOperation for MalformedLong {
         const NAME: &'static str = "MalformedLong";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedLong/{longInPath}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedLongInput;
         type Output = ();
         type Error = super::error::MalformedLongError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.label("longInPath", 0usize, rt::rest::TextKind::Long);
-            input.query("longInQuery", "longInQuery", rt::rest::TextKind::Long);
-            input.header("longInHeader", "longinheader", rt::rest::TextKind::Long);
+            input.label("longInPath", 0usize, rt::rest_json::TextKind::Long);
+            input.query("longInQuery", "longInQuery", rt::rest_json::TextKind::Long);
+            input.header("longInHeader", "longinheader", rt::rest_json::TextKind::Long);
             input.finish(super::json::de_malformed_long_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedMap` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedMap;
-    impl rt::rest::HttpOperation for MalformedMap {
+    impl rt::rest_json::HttpOperation for MalformedMap {
         const NAME: &'static str = "MalformedMap";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedMap";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedMapInput;
         type Output = ();
         type Error = super::error::MalformedMapError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_map_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedRequestBody` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRequestBody;
-    impl rt::rest::HttpOperation for MalformedRequestBody {
+    impl rt::rest_json::HttpOperation for MalformedRequestBody {
         const NAME: &'static str = "MalformedRequestBody";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedRequestBody";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedRequestBodyInput;
         type Output = ();
         type Error = super::error::MalformedRequestBodyError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_request_body_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedShort` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedShort;
-    impl rt::rest::HttpOperation for MalformedShort {
+    impl rt::rest_json::HttpOperation for MalformedShort {
         const NAME: &'static str = "MalformedShort";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedShort/{shortInPath}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedShortInput;
         type Output = ();
         type Error = super::error::MalformedShortError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.label("shortInPath", 0usize, rt::rest::TextKind::Short);
-            input.query("shortInQuery", "shortInQuery", rt::rest::TextKind::Short);
-            input.header("shortInHeader", "shortinheader", rt::rest::TextKind::Short);
+            input.label("shortInPath", 0usize, rt::rest_json::TextKind::Short);
+            input.query("shortInQuery", "shortInQuery", rt::rest_json::TextKind::Short);
+            input
+                .header(
+                    "shortInHeader",
+                    "shortinheader",
+                    rt::rest_json::TextKind::Short,
+                );
             input.finish(super::json::de_malformed_short_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedString` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedString;
-    impl rt::rest::HttpOperation for MalformedString {
+    impl rt::rest_json::HttpOperation for MalformedString {
         const NAME: &'static str = "MalformedString";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedString";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedStringInput;
         type Output = ();
         type Error = super::error::MalformedStringError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .header(
                     "blob",
                     "amz-media-typed-header",
-                    rt::rest::TextKind::MediaTypeString,
+                    rt::rest_json::TextKind::MediaTypeString,
                 );
             input.finish(super::json::de_malformed_string_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampBodyDateTime` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampBodyDateTime;
-    impl rt::rest::HttpOperation for MalformedTimestampBodyDateTime {
+    impl rt::rest_json::HttpOperation for MalformedTimestampBodyDateTime {
         const NAME: &'static str = "MalformedTimestampBodyDateTime";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampBodyDateTime";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampBodyDateTimeInput;
         type Output = ();
         type Error = super::error::MalformedTimestampBodyDateTimeError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_timestamp_body_date_time_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampBodyDefault` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampBodyDefault;
-    impl rt::rest::HttpOperation for MalformedTimestampBodyDefault {
+    impl rt::rest_json::HttpOperation for MalformedTimestampBodyDefault {
         const NAME: &'static str = "MalformedTimestampBodyDefault";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampBodyDefault";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampBodyDefaultInput;
         type Output = ();
         type Error = super::error::MalformedTimestampBodyDefaultError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_timestamp_body_default_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampBodyHttpDate` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampBodyHttpDate;
-    impl rt::rest::HttpOperation for MalformedTimestampBodyHttpDate {
+    impl rt::rest_json::HttpOperation for MalformedTimestampBodyHttpDate {
         const NAME: &'static str = "MalformedTimestampBodyHttpDate";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampBodyHttpDate";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampBodyHttpDateInput;
         type Output = ();
         type Error = super::error::MalformedTimestampBodyHttpDateError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_timestamp_body_http_date_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampHeaderDateTime` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampHeaderDateTime;
-    impl rt::rest::HttpOperation for MalformedTimestampHeaderDateTime {
+    impl rt::rest_json::HttpOperation for MalformedTimestampHeaderDateTime {
         const NAME: &'static str = "MalformedTimestampHeaderDateTime";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampHeaderDateTime";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampHeaderDateTimeInput;
         type Output = ();
         type Error = super::error::MalformedTimestampHeaderDateTimeError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .header(
                     "timestamp",
                     "timestamp",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::DateTime,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_header_date_time_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampHeaderDefault` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampHeaderDefault;
-    impl rt::rest::HttpOperation for MalformedTimestampHeaderDefault {
+    impl rt::rest_json::HttpOperation for MalformedTimestampHeaderDefault {
         const NAME: &'static str = "MalformedTimestampHeaderDefault";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampHeaderDefault";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampHeaderDefaultInput;
         type Output = ();
         type Error = super::error::MalformedTimestampHeaderDefaultError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .header(
                     "timestamp",
                     "timestamp",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_header_default_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampHeaderEpoch` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampHeaderEpoch;
-    impl rt::rest::HttpOperation for MalformedTimestampHeaderEpoch {
+    impl rt::rest_json::HttpOperation for MalformedTimestampHeaderEpoch {
         const NAME: &'static str = "MalformedTimestampHeaderEpoch";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampHeaderEpoch";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampHeaderEpochInput;
         type Output = ();
         type Error = super::error::MalformedTimestampHeaderEpochError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .header(
                     "timestamp",
                     "timestamp",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::EpochSeconds,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_header_epoch_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampPathDefault` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampPathDefault;
-    impl rt::rest::HttpOperation for MalformedTimestampPathDefault {
+    impl rt::rest_json::HttpOperation for MalformedTimestampPathDefault {
         const NAME: &'static str = "MalformedTimestampPathDefault";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampPathDefault/{timestamp}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampPathDefaultInput;
         type Output = ();
         type Error = super::error::MalformedTimestampPathDefaultError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .label(
                     "timestamp",
                     0usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_path_default_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampPathEpoch` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampPathEpoch;
-    impl rt::rest::HttpOperation for MalformedTimestampPathEpoch {
+    impl rt::rest_json::HttpOperation for MalformedTimestampPathEpoch {
         const NAME: &'static str = "MalformedTimestampPathEpoch";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampPathEpoch/{timestamp}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampPathEpochInput;
         type Output = ();
         type Error = super::error::MalformedTimestampPathEpochError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .label(
                     "timestamp",
                     0usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::EpochSeconds,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_path_epoch_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampPathHttpDate` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampPathHttpDate;
-    impl rt::rest::HttpOperation for MalformedTimestampPathHttpDate {
+    impl rt::rest_json::HttpOperation for MalformedTimestampPathHttpDate {
         const NAME: &'static str = "MalformedTimestampPathHttpDate";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampPathHttpDate/{timestamp}";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampPathHttpDateInput;
         type Output = ();
         type Error = super::error::MalformedTimestampPathHttpDateError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .label(
                     "timestamp",
                     0usize,
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::HttpDate,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_path_http_date_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampQueryDefault` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampQueryDefault;
-    impl rt::rest::HttpOperation for MalformedTimestampQueryDefault {
+    impl rt::rest_json::HttpOperation for MalformedTimestampQueryDefault {
         const NAME: &'static str = "MalformedTimestampQueryDefault";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampQueryDefault";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampQueryDefaultInput;
         type Output = ();
         type Error = super::error::MalformedTimestampQueryDefaultError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .query(
                     "timestamp",
                     "timestamp",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_query_default_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampQueryEpoch` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampQueryEpoch;
-    impl rt::rest::HttpOperation for MalformedTimestampQueryEpoch {
+    impl rt::rest_json::HttpOperation for MalformedTimestampQueryEpoch {
         const NAME: &'static str = "MalformedTimestampQueryEpoch";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampQueryEpoch";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampQueryEpochInput;
         type Output = ();
         type Error = super::error::MalformedTimestampQueryEpochError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .query(
                     "timestamp",
                     "timestamp",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::EpochSeconds,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_query_epoch_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedTimestampQueryHttpDate` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedTimestampQueryHttpDate;
-    impl rt::rest::HttpOperation for MalformedTimestampQueryHttpDate {
+    impl rt::rest_json::HttpOperation for MalformedTimestampQueryHttpDate {
         const NAME: &'static str = "MalformedTimestampQueryHttpDate";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedTimestampQueryHttpDate";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedTimestampQueryHttpDateInput;
         type Output = ();
         type Error = super::error::MalformedTimestampQueryHttpDateError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .query(
                     "timestamp",
                     "timestamp",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::HttpDate,
                     },
                 );
             input.finish(super::json::de_malformed_timestamp_query_http_date_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `MalformedUnion` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedUnion;
-    impl rt::rest::HttpOperation for MalformedUnion {
+    impl rt::rest_json::HttpOperation for MalformedUnion {
         const NAME: &'static str = "MalformedUnion";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedUnion";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedUnionInput;
         type Output = ();
         type Error = super::error::MalformedUnionError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_union_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// This example ensures that mediaType strings are base64 encoded in headers.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MediaTypeHeader;
-    impl rt::rest::HttpOperation for MediaTypeHeader {
+    impl rt::rest_json::HttpOperation for MediaTypeHeader {
         const NAME: &'static str = "MediaTypeHeader";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/MediaTypeHeader";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MediaTypeHeaderInput;
         type Output = super::model::MediaTypeHeaderOutput;
         type Error = super::error::MediaTypeHeaderError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("json", "x-json", rt::rest::TextKind::MediaTypeString);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("json", "x-json", rt::rest_json::TextKind::MediaTypeString);
             input.finish(super::json::de_media_type_header_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.json {
                 response
-                    .header("X-Json", rt::rest::text::format_media_type_string(value));
+                    .header(
+                        "X-Json",
+                        rt::rest_json::text::format_media_type_string(value),
+                    );
             }
             let mut writer = rt::JsonWriter::new();
             {
@@ -5987,44 +6057,44 @@ pub mod operation {
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NoInputAndNoOutput;
-    impl rt::rest::HttpOperation for NoInputAndNoOutput {
+    impl rt::rest_json::HttpOperation for NoInputAndNoOutput {
         const NAME: &'static str = "NoInputAndNoOutput";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/NoInputAndNoOutput";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = ();
         type Error = super::error::NoInputAndNoOutputError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NoInputAndOutput;
-    impl rt::rest::HttpOperation for NoInputAndOutput {
+    impl rt::rest_json::HttpOperation for NoInputAndOutput {
         const NAME: &'static str = "NoInputAndOutput";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/NoInputAndOutputOutput";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = ();
         type Output = super::model::NoInputAndOutputOutput;
         type Error = super::error::NoInputAndOutputError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6037,26 +6107,26 @@ pub mod operation {
     /// Null headers are not sent over the wire, empty headers are serialized to ""
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NullAndEmptyHeadersClient;
-    impl rt::rest::HttpOperation for NullAndEmptyHeadersClient {
+    impl rt::rest_json::HttpOperation for NullAndEmptyHeadersClient {
         const NAME: &'static str = "NullAndEmptyHeadersClient";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/NullAndEmptyHeadersClient";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::NullAndEmptyHeadersIo;
         type Output = super::model::NullAndEmptyHeadersIo;
         type Error = super::error::NullAndEmptyHeadersClientError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("a", "x-a", rt::rest::TextKind::String);
-            input.header("b", "x-b", rt::rest::TextKind::String);
-            input.header_list("c", "x-c", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("a", "x-a", rt::rest_json::TextKind::String);
+            input.header("b", "x-b", rt::rest_json::TextKind::String);
+            input.header_list("c", "x-c", rt::rest_json::TextKind::String);
             input.finish(super::json::de_null_and_empty_headers_io)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.a {
                 response.header("X-A", value.as_str());
             }
@@ -6078,26 +6148,26 @@ pub mod operation {
     /// Null headers are not sent over the wire, empty headers are serialized to ""
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NullAndEmptyHeadersServer;
-    impl rt::rest::HttpOperation for NullAndEmptyHeadersServer {
+    impl rt::rest_json::HttpOperation for NullAndEmptyHeadersServer {
         const NAME: &'static str = "NullAndEmptyHeadersServer";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/NullAndEmptyHeadersServer";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::NullAndEmptyHeadersIo;
         type Output = super::model::NullAndEmptyHeadersIo;
         type Error = super::error::NullAndEmptyHeadersServerError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("a", "x-a", rt::rest::TextKind::String);
-            input.header("b", "x-b", rt::rest::TextKind::String);
-            input.header_list("c", "x-c", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("a", "x-a", rt::rest_json::TextKind::String);
+            input.header("b", "x-b", rt::rest_json::TextKind::String);
+            input.header_list("c", "x-c", rt::rest_json::TextKind::String);
             input.finish(super::json::de_null_and_empty_headers_io)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.a {
                 response.header("X-A", value.as_str());
             }
@@ -6119,104 +6189,117 @@ pub mod operation {
     /// Omits null, but serializes empty string value.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OmitsNullSerializesEmptyString;
-    impl rt::rest::HttpOperation for OmitsNullSerializesEmptyString {
+    impl rt::rest_json::HttpOperation for OmitsNullSerializesEmptyString {
         const NAME: &'static str = "OmitsNullSerializesEmptyString";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/OmitsNullSerializesEmptyString";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::OmitsNullSerializesEmptyStringInput;
         type Output = ();
         type Error = super::error::OmitsNullSerializesEmptyStringError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.query("nullValue", "Null", rt::rest::TextKind::String);
-            input.query("emptyString", "Empty", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.query("nullValue", "Null", rt::rest_json::TextKind::String);
+            input.query("emptyString", "Empty", rt::rest_json::TextKind::String);
             input.finish(super::json::de_omits_null_serializes_empty_string_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// Omits serializing empty lists. Because empty strings are serilized as \`Foo=\`, empty lists cannot also be serialized as \`Foo=\` and instead must be omitted.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OmitsSerializingEmptyLists;
-    impl rt::rest::HttpOperation for OmitsSerializingEmptyLists {
+    impl rt::rest_json::HttpOperation for OmitsSerializingEmptyLists {
         const NAME: &'static str = "OmitsSerializingEmptyLists";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/OmitsSerializingEmptyLists";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::OmitsSerializingEmptyListsInput;
         type Output = ();
         type Error = super::error::OmitsSerializingEmptyListsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
-                .query_list("queryStringList", "StringList", rt::rest::TextKind::String);
+                .query_list(
+                    "queryStringList",
+                    "StringList",
+                    rt::rest_json::TextKind::String,
+                );
             input
                 .query_list(
                     "queryIntegerList",
                     "IntegerList",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input
-                .query_list("queryDoubleList", "DoubleList", rt::rest::TextKind::Double);
+                .query_list(
+                    "queryDoubleList",
+                    "DoubleList",
+                    rt::rest_json::TextKind::Double,
+                );
             input
                 .query_list(
                     "queryBooleanList",
                     "BooleanList",
-                    rt::rest::TextKind::Boolean,
+                    rt::rest_json::TextKind::Boolean,
                 );
             input
                 .query_list(
                     "queryTimestampList",
                     "TimestampList",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
                 );
-            input.query_list("queryEnumList", "EnumList", rt::rest::TextKind::String);
+            input
+                .query_list(
+                    "queryEnumList",
+                    "EnumList",
+                    rt::rest_json::TextKind::String,
+                );
             input
                 .query_list(
                     "queryIntegerEnumList",
                     "IntegerEnumList",
-                    rt::rest::TextKind::Integer,
+                    rt::rest_json::TextKind::Integer,
                 );
             input.finish(super::json::de_omits_serializing_empty_lists_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `OperationWithDefaults` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OperationWithDefaults;
-    impl rt::rest::HttpOperation for OperationWithDefaults {
+    impl rt::rest_json::HttpOperation for OperationWithDefaults {
         const NAME: &'static str = "OperationWithDefaults";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/OperationWithDefaults";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::OperationWithDefaultsInput;
         type Output = super::model::OperationWithDefaultsOutput;
         type Error = super::error::OperationWithDefaultsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_operation_with_defaults_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6232,24 +6315,24 @@ pub mod operation {
     /// The `OperationWithNestedStructure` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct OperationWithNestedStructure;
-    impl rt::rest::HttpOperation for OperationWithNestedStructure {
+    impl rt::rest_json::HttpOperation for OperationWithNestedStructure {
         const NAME: &'static str = "OperationWithNestedStructure";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/OperationWithNestedStructure";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::OperationWithNestedStructureInput;
         type Output = super::model::OperationWithNestedStructureOutput;
         type Error = super::error::OperationWithNestedStructureError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_operation_with_nested_structure_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6265,24 +6348,24 @@ pub mod operation {
     /// This operation defines a union with a Unit member.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct PostPlayerAction;
-    impl rt::rest::HttpOperation for PostPlayerAction {
+    impl rt::rest_json::HttpOperation for PostPlayerAction {
         const NAME: &'static str = "PostPlayerAction";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/PostPlayerAction";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::PostPlayerActionInput;
         type Output = super::model::PostPlayerActionOutput;
         type Error = super::error::PostPlayerActionError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_post_player_action_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6295,24 +6378,24 @@ pub mod operation {
     /// This operation defines a union that uses jsonName on some members.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct PostUnionWithJsonName;
-    impl rt::rest::HttpOperation for PostUnionWithJsonName {
+    impl rt::rest_json::HttpOperation for PostUnionWithJsonName {
         const NAME: &'static str = "PostUnionWithJsonName";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/PostUnionWithJsonName";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::PostUnionWithJsonNameInput;
         type Output = super::model::PostUnionWithJsonNameOutput;
         type Error = super::error::PostUnionWithJsonNameError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_post_union_with_json_name_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6328,123 +6411,124 @@ pub mod operation {
     /// The `PutWithContentEncoding` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct PutWithContentEncoding;
-    impl rt::rest::HttpOperation for PutWithContentEncoding {
+    impl rt::rest_json::HttpOperation for PutWithContentEncoding {
         const NAME: &'static str = "PutWithContentEncoding";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/requestcompression/putcontentwithencoding";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::PutWithContentEncodingInput;
         type Output = ();
         type Error = super::error::PutWithContentEncodingError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.header("encoding", "content-encoding", rt::rest::TextKind::String);
+            input
+                .header("encoding", "content-encoding", rt::rest_json::TextKind::String);
             input.finish(super::json::de_put_with_content_encoding_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// Automatically adds idempotency tokens.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct QueryIdempotencyTokenAutoFill;
-    impl rt::rest::HttpOperation for QueryIdempotencyTokenAutoFill {
+    impl rt::rest_json::HttpOperation for QueryIdempotencyTokenAutoFill {
         const NAME: &'static str = "QueryIdempotencyTokenAutoFill";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/QueryIdempotencyTokenAutoFill";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::QueryIdempotencyTokenAutoFillInput;
         type Output = ();
         type Error = super::error::QueryIdempotencyTokenAutoFillError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.query("token", "token", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.query("token", "token", rt::rest_json::TextKind::String);
             input.finish(super::json::de_query_idempotency_token_auto_fill_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `QueryParamsAsStringListMap` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct QueryParamsAsStringListMap;
-    impl rt::rest::HttpOperation for QueryParamsAsStringListMap {
+    impl rt::rest_json::HttpOperation for QueryParamsAsStringListMap {
         const NAME: &'static str = "QueryParamsAsStringListMap";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/StringListMap";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::QueryParamsAsStringListMapInput;
         type Output = ();
         type Error = super::error::QueryParamsAsStringListMapError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.query("qux", "corge", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.query("qux", "corge", rt::rest_json::TextKind::String);
             input.query_params("foo", true);
             input.finish(super::json::de_query_params_as_string_list_map_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// The `QueryPrecedence` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct QueryPrecedence;
-    impl rt::rest::HttpOperation for QueryPrecedence {
+    impl rt::rest_json::HttpOperation for QueryPrecedence {
         const NAME: &'static str = "QueryPrecedence";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/Precedence";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::QueryPrecedenceInput;
         type Output = ();
         type Error = super::error::QueryPrecedenceError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.query("foo", "bar", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.query("foo", "bar", rt::rest_json::TextKind::String);
             input.query_params("baz", false);
             input.finish(super::json::de_query_precedence_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// Recursive shapes
     #[derive(Debug, Clone, Copy, Default)]
     pub struct RecursiveShapes;
-    impl rt::rest::HttpOperation for RecursiveShapes {
+    impl rt::rest_json::HttpOperation for RecursiveShapes {
         const NAME: &'static str = "RecursiveShapes";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/RecursiveShapes";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::RecursiveShapesInputOutput;
         type Output = super::model::RecursiveShapesInputOutput;
         type Error = super::error::RecursiveShapesError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_recursive_shapes_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6460,23 +6544,23 @@ pub mod operation {
     /// The `ResponseCodeHttpFallback` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ResponseCodeHttpFallback;
-    impl rt::rest::HttpOperation for ResponseCodeHttpFallback {
+    impl rt::rest_json::HttpOperation for ResponseCodeHttpFallback {
         const NAME: &'static str = "ResponseCodeHttpFallback";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/responseCodeHttpFallback";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::ResponseCodeHttpFallbackInputOutput;
         type Output = super::model::ResponseCodeHttpFallbackInputOutput;
         type Error = super::error::ResponseCodeHttpFallbackError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let input = rt::rest::InputBuilder::new(request);
+            let input = rt::rest_json::InputBuilder::new(request);
             input.finish(super::json::de_response_code_http_fallback_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(201u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(201u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6492,22 +6576,22 @@ pub mod operation {
     /// The `ResponseCodeRequired` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct ResponseCodeRequired;
-    impl rt::rest::HttpOperation for ResponseCodeRequired {
+    impl rt::rest_json::HttpOperation for ResponseCodeRequired {
         const NAME: &'static str = "ResponseCodeRequired";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/responseCodeRequired";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = super::model::ResponseCodeRequiredOutput;
         type Error = super::error::ResponseCodeRequiredError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             {
                 let value = &output.response_code;
                 response.set_status(*value);
@@ -6524,25 +6608,25 @@ pub mod operation {
     /// The `SimpleScalarProperties` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SimpleScalarProperties;
-    impl rt::rest::HttpOperation for SimpleScalarProperties {
+    impl rt::rest_json::HttpOperation for SimpleScalarProperties {
         const NAME: &'static str = "SimpleScalarProperties";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/SimpleScalarProperties";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::SimpleScalarPropertiesInputOutput;
         type Output = super::model::SimpleScalarPropertiesInputOutput;
         type Error = super::error::SimpleScalarPropertiesError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.header("foo", "x-foo", rt::rest::TextKind::String);
+            input.header("foo", "x-foo", rt::rest_json::TextKind::String);
             input.finish(super::json::de_simple_scalar_properties_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.foo {
                 response.header("X-Foo", value.as_str());
             }
@@ -6561,24 +6645,24 @@ pub mod operation {
     /// The `SparseJsonLists` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SparseJsonLists;
-    impl rt::rest::HttpOperation for SparseJsonLists {
+    impl rt::rest_json::HttpOperation for SparseJsonLists {
         const NAME: &'static str = "SparseJsonLists";
         const METHOD: &'static str = "PUT";
         const URI: &'static str = "/SparseJsonLists";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::SparseJsonListsInputOutput;
         type Output = super::model::SparseJsonListsInputOutput;
         type Error = super::error::SparseJsonListsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_sparse_json_lists_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6594,24 +6678,24 @@ pub mod operation {
     /// This example tests sparse map serialization.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SparseJsonMaps;
-    impl rt::rest::HttpOperation for SparseJsonMaps {
+    impl rt::rest_json::HttpOperation for SparseJsonMaps {
         const NAME: &'static str = "SparseJsonMaps";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/SparseJsonMaps";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::SparseJsonMapsInputOutput;
         type Output = super::model::SparseJsonMapsInputOutput;
         type Error = super::error::SparseJsonMapsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_sparse_json_maps_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             let mut writer = rt::JsonWriter::new();
             {
                 let mut object = writer.object();
@@ -6627,25 +6711,25 @@ pub mod operation {
     /// This examples serializes a streaming blob shape in the request body. In this example, no JSON document is synthesized because the payload is not a structure or a union type.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct StreamingTraits;
-    impl rt::rest::HttpOperation for StreamingTraits {
+    impl rt::rest_json::HttpOperation for StreamingTraits {
         const NAME: &'static str = "StreamingTraits";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/StreamingTraits";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Any;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Any;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Any;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Any;
         type Input = super::model::StreamingTraitsInputOutput;
         type Output = super::model::StreamingTraitsInputOutput;
         type Error = super::error::StreamingTraitsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("foo", "x-foo", rt::rest::TextKind::String);
-            input.payload("blob", rt::rest::Payload::Blob);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("foo", "x-foo", rt::rest_json::TextKind::String);
+            input.payload("blob", rt::rest_json::Payload::Blob);
             input.finish(super::json::de_streaming_traits_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.foo {
                 response.header("X-Foo", value.as_str());
             }
@@ -6659,54 +6743,54 @@ pub mod operation {
     /// This examples serializes a streaming blob shape with a required content length in the request body. In this example, no JSON document is synthesized because the payload is not a structure or a union type.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct StreamingTraitsRequireLength;
-    impl rt::rest::HttpOperation for StreamingTraitsRequireLength {
+    impl rt::rest_json::HttpOperation for StreamingTraitsRequireLength {
         const NAME: &'static str = "StreamingTraitsRequireLength";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/StreamingTraitsRequireLength";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Any;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Any;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::StreamingTraitsRequireLengthInput;
         type Output = ();
         type Error = super::error::StreamingTraitsRequireLengthError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("foo", "x-foo", rt::rest::TextKind::String);
-            input.payload("blob", rt::rest::Payload::Blob);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("foo", "x-foo", rt::rest_json::TextKind::String);
+            input.payload("blob", rt::rest_json::Payload::Blob);
             input.finish(super::json::de_streaming_traits_require_length_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
     /// This examples serializes a streaming media-typed blob shape in the request body. This examples uses a \`@mediaType\` trait on the payload to force a custom content-type to be serialized.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct StreamingTraitsWithMediaType;
-    impl rt::rest::HttpOperation for StreamingTraitsWithMediaType {
+    impl rt::rest_json::HttpOperation for StreamingTraitsWithMediaType {
         const NAME: &'static str = "StreamingTraitsWithMediaType";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/StreamingTraitsWithMediaType";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Exact(
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Exact(
             "text/plain",
         );
         type Input = super::model::StreamingTraitsWithMediaTypeInputOutput;
         type Output = super::model::StreamingTraitsWithMediaTypeInputOutput;
         type Error = super::error::StreamingTraitsWithMediaTypeError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("foo", "x-foo", rt::rest::TextKind::String);
-            input.payload("blob", rt::rest::Payload::Blob);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("foo", "x-foo", rt::rest_json::TextKind::String);
+            input.payload("blob", rt::rest_json::Payload::Blob);
             input.finish(super::json::de_streaming_traits_with_media_type_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.foo {
                 response.header("X-Foo", value.as_str());
             }
@@ -6720,25 +6804,25 @@ pub mod operation {
     /// This example operation serializes a structure in the HTTP body. It should ensure Content-Type: application/json is used in all requests and that an "empty" body is an empty JSON document ({}).
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TestBodyStructure;
-    impl rt::rest::HttpOperation for TestBodyStructure {
+    impl rt::rest_json::HttpOperation for TestBodyStructure {
         const NAME: &'static str = "TestBodyStructure";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/body";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::TestBodyStructureInputOutput;
         type Output = super::model::TestBodyStructureInputOutput;
         type Error = super::error::TestBodyStructureError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.header("testId", "x-amz-test-id", rt::rest::TextKind::String);
+            input.header("testId", "x-amz-test-id", rt::rest_json::TextKind::String);
             input.finish(super::json::de_test_body_structure_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.test_id {
                 response.header("x-amz-test-id", value.as_str());
             }
@@ -6757,22 +6841,22 @@ pub mod operation {
     /// This example GET operation has no input and serializes a request without a HTTP body. These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TestGetNoInputNoPayload;
-    impl rt::rest::HttpOperation for TestGetNoInputNoPayload {
+    impl rt::rest_json::HttpOperation for TestGetNoInputNoPayload {
         const NAME: &'static str = "TestGetNoInputNoPayload";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/no_input_no_payload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = super::model::TestNoPayloadInputOutput;
         type Error = super::error::TestGetNoInputNoPayloadError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.test_id {
                 response.header("X-Amz-Test-Id", value.as_str());
             }
@@ -6788,24 +6872,24 @@ pub mod operation {
     /// This example GET operation serializes a request without a modeled HTTP body. These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TestGetNoPayload;
-    impl rt::rest::HttpOperation for TestGetNoPayload {
+    impl rt::rest_json::HttpOperation for TestGetNoPayload {
         const NAME: &'static str = "TestGetNoPayload";
         const METHOD: &'static str = "GET";
         const URI: &'static str = "/no_payload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::TestNoPayloadInputOutput;
         type Output = super::model::TestNoPayloadInputOutput;
         type Error = super::error::TestGetNoPayloadError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("testId", "x-amz-test-id", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("testId", "x-amz-test-id", rt::rest_json::TextKind::String);
             input.finish(super::json::de_test_no_payload_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.test_id {
                 response.header("X-Amz-Test-Id", value.as_str());
             }
@@ -6821,25 +6905,25 @@ pub mod operation {
     /// This example operation serializes a payload targeting a blob. The Blob shape is not structured content and we cannot make assumptions about what data will be sent. This test ensures only a generic "Content-Type: application/octet-stream" header is used, and that we are not treating an empty body as an empty JSON document.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TestPayloadBlob;
-    impl rt::rest::HttpOperation for TestPayloadBlob {
+    impl rt::rest_json::HttpOperation for TestPayloadBlob {
         const NAME: &'static str = "TestPayloadBlob";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/blob_payload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Any;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Any;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Any;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Any;
         type Input = super::model::TestPayloadBlobInputOutput;
         type Output = super::model::TestPayloadBlobInputOutput;
         type Error = super::error::TestPayloadBlobError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("contentType", "content-type", rt::rest::TextKind::String);
-            input.payload("data", rt::rest::Payload::Blob);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("contentType", "content-type", rt::rest_json::TextKind::String);
+            input.payload("data", rt::rest_json::Payload::Blob);
             input.finish(super::json::de_test_payload_blob_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.content_type {
                 response.header("Content-Type", value.as_str());
             }
@@ -6852,25 +6936,25 @@ pub mod operation {
     /// This example operation serializes a payload targeting a structure. This enforces the same requirements as TestBodyStructure but with the body specified by the @httpPayload trait.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TestPayloadStructure;
-    impl rt::rest::HttpOperation for TestPayloadStructure {
+    impl rt::rest_json::HttpOperation for TestPayloadStructure {
         const NAME: &'static str = "TestPayloadStructure";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/payload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
         type Input = super::model::TestPayloadStructureInputOutput;
         type Output = super::model::TestPayloadStructureInputOutput;
         type Error = super::error::TestPayloadStructureError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("testId", "x-amz-test-id", rt::rest::TextKind::String);
-            input.payload("payloadConfig", rt::rest::Payload::Json);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("testId", "x-amz-test-id", rt::rest_json::TextKind::String);
+            input.payload("payloadConfig", rt::rest_json::Payload::Json);
             input.finish(super::json::de_test_payload_structure_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.test_id {
                 response.header("x-amz-test-id", value.as_str());
             }
@@ -6883,22 +6967,22 @@ pub mod operation {
     /// This example POST operation has no input and serializes a request without a HTTP body. These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled input.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TestPostNoInputNoPayload;
-    impl rt::rest::HttpOperation for TestPostNoInputNoPayload {
+    impl rt::rest_json::HttpOperation for TestPostNoInputNoPayload {
         const NAME: &'static str = "TestPostNoInputNoPayload";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/no_input_no_payload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = super::model::TestNoPayloadInputOutput;
         type Error = super::error::TestPostNoInputNoPayloadError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.test_id {
                 response.header("X-Amz-Test-Id", value.as_str());
             }
@@ -6914,24 +6998,24 @@ pub mod operation {
     /// This example POST operation serializes a request without a modeled HTTP body. These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled payload.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TestPostNoPayload;
-    impl rt::rest::HttpOperation for TestPostNoPayload {
+    impl rt::rest_json::HttpOperation for TestPostNoPayload {
         const NAME: &'static str = "TestPostNoPayload";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/no_payload";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::TestNoPayloadInputOutput;
         type Output = super::model::TestNoPayloadInputOutput;
         type Error = super::error::TestPostNoPayloadError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.header("testId", "x-amz-test-id", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.header("testId", "x-amz-test-id", rt::rest_json::TextKind::String);
             input.finish(super::json::de_test_no_payload_input_output)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.test_id {
                 response.header("X-Amz-Test-Id", value.as_str());
             }
@@ -6947,24 +7031,24 @@ pub mod operation {
     /// This example tests how timestamp request and response headers are serialized.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct TimestampFormatHeaders;
-    impl rt::rest::HttpOperation for TimestampFormatHeaders {
+    impl rt::rest_json::HttpOperation for TimestampFormatHeaders {
         const NAME: &'static str = "TimestampFormatHeaders";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/TimestampFormatHeaders";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::TimestampFormatHeadersIo;
         type Output = super::model::TimestampFormatHeadersIo;
         type Error = super::error::TimestampFormatHeadersError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input
                 .header(
                     "memberEpochSeconds",
                     "x-memberepochseconds",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::EpochSeconds,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
@@ -6973,7 +7057,7 @@ pub mod operation {
                 .header(
                     "memberHttpDate",
                     "x-memberhttpdate",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::HttpDate,
                     },
@@ -6982,7 +7066,7 @@ pub mod operation {
                 .header(
                     "memberDateTime",
                     "x-memberdatetime",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::DateTime,
                     },
@@ -6991,7 +7075,7 @@ pub mod operation {
                 .header(
                     "defaultFormat",
                     "x-defaultformat",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
@@ -7000,7 +7084,7 @@ pub mod operation {
                 .header(
                     "targetEpochSeconds",
                     "x-targetepochseconds",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::EpochSeconds,
                         json: rt::TimestampFormat::EpochSeconds,
                     },
@@ -7009,7 +7093,7 @@ pub mod operation {
                 .header(
                     "targetHttpDate",
                     "x-targethttpdate",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::HttpDate,
                         json: rt::TimestampFormat::HttpDate,
                     },
@@ -7018,20 +7102,20 @@ pub mod operation {
                 .header(
                     "targetDateTime",
                     "x-targetdatetime",
-                    rt::rest::TextKind::Timestamp {
+                    rt::rest_json::TextKind::Timestamp {
                         wire: rt::TimestampFormat::DateTime,
                         json: rt::TimestampFormat::DateTime,
                     },
                 );
             input.finish(super::json::de_timestamp_format_headers_io)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
-            let mut response = rt::rest::RestResponse::new(200u16);
+        fn encode_response(output: &Self::Output) -> rt::Response {
+            let mut response = rt::Response::new(200u16);
             if let ::std::option::Option::Some(value) = &output.member_epoch_seconds {
                 response
                     .header(
                         "X-memberEpochSeconds",
-                        rt::rest::text::format_timestamp(
+                        rt::rest_json::text::format_timestamp(
                             value,
                             rt::TimestampFormat::EpochSeconds,
                         ),
@@ -7041,7 +7125,7 @@ pub mod operation {
                 response
                     .header(
                         "X-memberHttpDate",
-                        rt::rest::text::format_timestamp(
+                        rt::rest_json::text::format_timestamp(
                             value,
                             rt::TimestampFormat::HttpDate,
                         ),
@@ -7051,7 +7135,7 @@ pub mod operation {
                 response
                     .header(
                         "X-memberDateTime",
-                        rt::rest::text::format_timestamp(
+                        rt::rest_json::text::format_timestamp(
                             value,
                             rt::TimestampFormat::DateTime,
                         ),
@@ -7061,7 +7145,7 @@ pub mod operation {
                 response
                     .header(
                         "X-defaultFormat",
-                        rt::rest::text::format_timestamp(
+                        rt::rest_json::text::format_timestamp(
                             value,
                             rt::TimestampFormat::HttpDate,
                         ),
@@ -7071,7 +7155,7 @@ pub mod operation {
                 response
                     .header(
                         "X-targetEpochSeconds",
-                        rt::rest::text::format_timestamp(
+                        rt::rest_json::text::format_timestamp(
                             value,
                             rt::TimestampFormat::EpochSeconds,
                         ),
@@ -7081,7 +7165,7 @@ pub mod operation {
                 response
                     .header(
                         "X-targetHttpDate",
-                        rt::rest::text::format_timestamp(
+                        rt::rest_json::text::format_timestamp(
                             value,
                             rt::TimestampFormat::HttpDate,
                         ),
@@ -7091,7 +7175,7 @@ pub mod operation {
                 response
                     .header(
                         "X-targetDateTime",
-                        rt::rest::text::format_timestamp(
+                        rt::rest_json::text::format_timestamp(
                             value,
                             rt::TimestampFormat::DateTime,
                         ),
@@ -7109,33 +7193,551 @@ pub mod operation {
     /// This test is similar to NoInputAndNoOutput, but uses explicit Unit types.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct UnitInputAndOutput;
-    impl rt::rest::HttpOperation for UnitInputAndOutput {
+    impl rt::rest_json::HttpOperation for UnitInputAndOutput {
         const NAME: &'static str = "UnitInputAndOutput";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/UnitInputAndOutput";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = ();
         type Output = ();
         type Error = super::error::UnitInputAndOutputError;
         fn decode_request(
-            _request: &rt::rest::RestRequest,
+            _request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
             ::std::result::Result::Ok(())
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
     }
 }
-/// The service trait to implement, and the dispatch that calls it.
+/// The service trait to implement, and the server that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
     /// The service shape's name.
     pub const SERVICE_NAME: &str = "RestJson";
     /// The protocol the service speaks.
     pub const PROTOCOL: rt::Protocol = rt::Protocol::RestJson1;
+    /// Every operation's method and URI pattern, in the order of `OPERATIONS`.
+    pub const ROUTES: &[(&str, &str)] = &[
+        ("GET", "/AllQueryStringTypesInput"),
+        ("GET", "/ConstantAndVariableQueryString?foo=bar"),
+        ("GET", "/ConstantQueryString/{hello}?foo=bar&hello"),
+        ("POST", "/ContentTypeParameters"),
+        ("POST", "/DatetimeOffsets"),
+        ("PUT", "/DocumentType"),
+        ("PUT", "/DocumentTypeAsMapValue"),
+        ("PUT", "/DocumentTypeAsPayload"),
+        ("POST", "/EmptyInputAndEmptyOutput"),
+        ("POST", "/EndpointOperation"),
+        ("POST", "/EndpointWithHostLabelOperation"),
+        ("POST", "/FractionalSeconds"),
+        ("PUT", "/GreetingWithErrors"),
+        ("GET", "/HostWithPathOperation"),
+        ("POST", "/HttpChecksumRequired"),
+        ("GET", "/HttpEmptyPrefixHeaders"),
+        ("POST", "/EnumPayload"),
+        ("POST", "/HttpPayloadTraits"),
+        ("POST", "/HttpPayloadTraitsWithMediaType"),
+        ("PUT", "/HttpPayloadWithStructure"),
+        ("PUT", "/HttpPayloadWithUnion"),
+        ("GET", "/HttpPrefixHeaders"),
+        ("GET", "/HttpPrefixHeadersResponse"),
+        ("GET", "/http-query-params-only"),
+        ("GET", "/FloatHttpLabels/{float}/{double}"),
+        ("GET", "/HttpRequestWithGreedyLabelInPath/foo/{foo}/baz/{baz+}"),
+        (
+            "GET",
+            "/HttpRequestWithLabels/{string}/{short}/{integer}/{long}/{float}/{double}/{boolean}/{timestamp}",
+        ),
+        (
+            "GET",
+            "/HttpRequestWithLabelsAndTimestampFormat/{memberEpochSeconds}/{memberHttpDate}/{memberDateTime}/{defaultFormat}/{targetEpochSeconds}/{targetHttpDate}/{targetDateTime}",
+        ),
+        ("GET", "/ReDosLiteral/{str}/(a+)+"),
+        ("PUT", "/HttpResponseCode"),
+        ("POST", "/StringPayload"),
+        ("GET", "/IgnoreQueryParamsInResponse"),
+        ("POST", "/InputAndOutputWithHeaders"),
+        ("POST", "/JsonBlobs"),
+        ("PUT", "/JsonEnums"),
+        ("PUT", "/JsonIntEnums"),
+        ("PUT", "/JsonLists"),
+        ("POST", "/JsonMaps"),
+        ("POST", "/JsonTimestamps"),
+        ("PUT", "/JsonUnions"),
+        ("POST", "/MalformedAcceptWithBody"),
+        ("POST", "/MalformedAcceptWithGenericString"),
+        ("POST", "/MalformedAcceptWithPayload"),
+        ("POST", "/MalformedBlob"),
+        ("POST", "/MalformedBoolean/{booleanInPath}"),
+        ("POST", "/MalformedByte/{byteInPath}"),
+        ("POST", "/MalformedContentTypeWithBody"),
+        ("POST", "/MalformedContentTypeWithGenericString"),
+        ("POST", "/MalformedContentTypeWithPayload"),
+        ("POST", "/MalformedContentTypeWithoutBody"),
+        ("POST", "/MalformedContentTypeWithoutBodyEmptyInput"),
+        ("POST", "/MalformedDouble/{doubleInPath}"),
+        ("POST", "/MalformedFloat/{floatInPath}"),
+        ("POST", "/MalformedInteger/{integerInPath}"),
+        ("POST", "/MalformedList"),
+        ("POST", "/MalformedLong/{longInPath}"),
+        ("POST", "/MalformedMap"),
+        ("POST", "/MalformedRequestBody"),
+        ("POST", "/MalformedShort/{shortInPath}"),
+        ("POST", "/MalformedString"),
+        ("POST", "/MalformedTimestampBodyDateTime"),
+        ("POST", "/MalformedTimestampBodyDefault"),
+        ("POST", "/MalformedTimestampBodyHttpDate"),
+        ("POST", "/MalformedTimestampHeaderDateTime"),
+        ("POST", "/MalformedTimestampHeaderDefault"),
+        ("POST", "/MalformedTimestampHeaderEpoch"),
+        ("POST", "/MalformedTimestampPathDefault/{timestamp}"),
+        ("POST", "/MalformedTimestampPathEpoch/{timestamp}"),
+        ("POST", "/MalformedTimestampPathHttpDate/{timestamp}"),
+        ("POST", "/MalformedTimestampQueryDefault"),
+        ("POST", "/MalformedTimestampQueryEpoch"),
+        ("POST", "/MalformedTimestampQueryHttpDate"),
+        ("POST", "/MalformedUnion"),
+        ("GET", "/MediaTypeHeader"),
+        ("POST", "/NoInputAndNoOutput"),
+        ("POST", "/NoInputAndOutputOutput"),
+        ("GET", "/NullAndEmptyHeadersClient"),
+        ("GET", "/NullAndEmptyHeadersServer"),
+        ("GET", "/OmitsNullSerializesEmptyString"),
+        ("POST", "/OmitsSerializingEmptyLists"),
+        ("POST", "/OperationWithDefaults"),
+        ("POST", "/OperationWithNestedStructure"),
+        ("POST", "/PostPlayerAction"),
+        ("POST", "/PostUnionWithJsonName"),
+        ("POST", "/requestcompression/putcontentwithencoding"),
+        ("POST", "/QueryIdempotencyTokenAutoFill"),
+        ("POST", "/StringListMap"),
+        ("POST", "/Precedence"),
+        ("PUT", "/RecursiveShapes"),
+        ("GET", "/responseCodeHttpFallback"),
+        ("GET", "/responseCodeRequired"),
+        ("PUT", "/SimpleScalarProperties"),
+        ("PUT", "/SparseJsonLists"),
+        ("POST", "/SparseJsonMaps"),
+        ("POST", "/StreamingTraits"),
+        ("POST", "/StreamingTraitsRequireLength"),
+        ("POST", "/StreamingTraitsWithMediaType"),
+        ("POST", "/body"),
+        ("GET", "/no_input_no_payload"),
+        ("GET", "/no_payload"),
+        ("POST", "/blob_payload"),
+        ("POST", "/payload"),
+        ("POST", "/no_input_no_payload"),
+        ("POST", "/no_payload"),
+        ("POST", "/TimestampFormatHeaders"),
+        ("POST", "/UnitInputAndOutput"),
+    ];
+    /// Every operation: its shape id and its name.
+    pub const OPERATIONS: &[rt::OperationId] = &[
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#AllQueryStringTypes",
+            "AllQueryStringTypes",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#ConstantAndVariableQueryString",
+            "ConstantAndVariableQueryString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#ConstantQueryString",
+            "ConstantQueryString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#ContentTypeParameters",
+            "ContentTypeParameters",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#DatetimeOffsets",
+            "DatetimeOffsets",
+        ),
+        rt::OperationId::new("aws.protocoltests.restjson#DocumentType", "DocumentType"),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#DocumentTypeAsMapValue",
+            "DocumentTypeAsMapValue",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#DocumentTypeAsPayload",
+            "DocumentTypeAsPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#EmptyInputAndEmptyOutput",
+            "EmptyInputAndEmptyOutput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#EndpointOperation",
+            "EndpointOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#EndpointWithHostLabelOperation",
+            "EndpointWithHostLabelOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#FractionalSeconds",
+            "FractionalSeconds",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#GreetingWithErrors",
+            "GreetingWithErrors",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HostWithPathOperation",
+            "HostWithPathOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpChecksumRequired",
+            "HttpChecksumRequired",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpEmptyPrefixHeaders",
+            "HttpEmptyPrefixHeaders",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpEnumPayload",
+            "HttpEnumPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpPayloadTraits",
+            "HttpPayloadTraits",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpPayloadTraitsWithMediaType",
+            "HttpPayloadTraitsWithMediaType",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpPayloadWithStructure",
+            "HttpPayloadWithStructure",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpPayloadWithUnion",
+            "HttpPayloadWithUnion",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpPrefixHeaders",
+            "HttpPrefixHeaders",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpPrefixHeadersInResponse",
+            "HttpPrefixHeadersInResponse",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpQueryParamsOnlyOperation",
+            "HttpQueryParamsOnlyOperation",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpRequestWithFloatLabels",
+            "HttpRequestWithFloatLabels",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpRequestWithGreedyLabelInPath",
+            "HttpRequestWithGreedyLabelInPath",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpRequestWithLabels",
+            "HttpRequestWithLabels",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpRequestWithLabelsAndTimestampFormat",
+            "HttpRequestWithLabelsAndTimestampFormat",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpRequestWithRegexLiteral",
+            "HttpRequestWithRegexLiteral",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpResponseCode",
+            "HttpResponseCode",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#HttpStringPayload",
+            "HttpStringPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#IgnoreQueryParamsInResponse",
+            "IgnoreQueryParamsInResponse",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#InputAndOutputWithHeaders",
+            "InputAndOutputWithHeaders",
+        ),
+        rt::OperationId::new("aws.protocoltests.restjson#JsonBlobs", "JsonBlobs"),
+        rt::OperationId::new("aws.protocoltests.restjson#JsonEnums", "JsonEnums"),
+        rt::OperationId::new("aws.protocoltests.restjson#JsonIntEnums", "JsonIntEnums"),
+        rt::OperationId::new("aws.protocoltests.restjson#JsonLists", "JsonLists"),
+        rt::OperationId::new("aws.protocoltests.restjson#JsonMaps", "JsonMaps"),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#JsonTimestamps",
+            "JsonTimestamps",
+        ),
+        rt::OperationId::new("aws.protocoltests.restjson#JsonUnions", "JsonUnions"),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedAcceptWithBody",
+            "MalformedAcceptWithBody",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedAcceptWithGenericString",
+            "MalformedAcceptWithGenericString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedAcceptWithPayload",
+            "MalformedAcceptWithPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedBlob",
+            "MalformedBlob",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedBoolean",
+            "MalformedBoolean",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedByte",
+            "MalformedByte",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedContentTypeWithBody",
+            "MalformedContentTypeWithBody",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedContentTypeWithGenericString",
+            "MalformedContentTypeWithGenericString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedContentTypeWithPayload",
+            "MalformedContentTypeWithPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedContentTypeWithoutBody",
+            "MalformedContentTypeWithoutBody",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedContentTypeWithoutBodyEmptyInput",
+            "MalformedContentTypeWithoutBodyEmptyInput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedDouble",
+            "MalformedDouble",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedFloat",
+            "MalformedFloat",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedInteger",
+            "MalformedInteger",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedList",
+            "MalformedList",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedLong",
+            "MalformedLong",
+        ),
+        rt::OperationId::new("aws.protocoltests.restjson#MalformedMap", "MalformedMap"),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedRequestBody",
+            "MalformedRequestBody",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedShort",
+            "MalformedShort",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedString",
+            "MalformedString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampBodyDateTime",
+            "MalformedTimestampBodyDateTime",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampBodyDefault",
+            "MalformedTimestampBodyDefault",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampBodyHttpDate",
+            "MalformedTimestampBodyHttpDate",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampHeaderDateTime",
+            "MalformedTimestampHeaderDateTime",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampHeaderDefault",
+            "MalformedTimestampHeaderDefault",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampHeaderEpoch",
+            "MalformedTimestampHeaderEpoch",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampPathDefault",
+            "MalformedTimestampPathDefault",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampPathEpoch",
+            "MalformedTimestampPathEpoch",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampPathHttpDate",
+            "MalformedTimestampPathHttpDate",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampQueryDefault",
+            "MalformedTimestampQueryDefault",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampQueryEpoch",
+            "MalformedTimestampQueryEpoch",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedTimestampQueryHttpDate",
+            "MalformedTimestampQueryHttpDate",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MalformedUnion",
+            "MalformedUnion",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#MediaTypeHeader",
+            "MediaTypeHeader",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#NoInputAndNoOutput",
+            "NoInputAndNoOutput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#NoInputAndOutput",
+            "NoInputAndOutput",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#NullAndEmptyHeadersClient",
+            "NullAndEmptyHeadersClient",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#NullAndEmptyHeadersServer",
+            "NullAndEmptyHeadersServer",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#OmitsNullSerializesEmptyString",
+            "OmitsNullSerializesEmptyString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#OmitsSerializingEmptyLists",
+            "OmitsSerializingEmptyLists",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#OperationWithDefaults",
+            "OperationWithDefaults",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#OperationWithNestedStructure",
+            "OperationWithNestedStructure",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#PostPlayerAction",
+            "PostPlayerAction",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#PostUnionWithJsonName",
+            "PostUnionWithJsonName",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#PutWithContentEncoding",
+            "PutWithContentEncoding",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#QueryIdempotencyTokenAutoFill",
+            "QueryIdempotencyTokenAutoFill",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#QueryParamsAsStringListMap",
+            "QueryParamsAsStringListMap",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#QueryPrecedence",
+            "QueryPrecedence",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#RecursiveShapes",
+            "RecursiveShapes",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#ResponseCodeHttpFallback",
+            "ResponseCodeHttpFallback",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#ResponseCodeRequired",
+            "ResponseCodeRequired",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#SimpleScalarProperties",
+            "SimpleScalarProperties",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#SparseJsonLists",
+            "SparseJsonLists",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#SparseJsonMaps",
+            "SparseJsonMaps",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#StreamingTraits",
+            "StreamingTraits",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#StreamingTraitsRequireLength",
+            "StreamingTraitsRequireLength",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#StreamingTraitsWithMediaType",
+            "StreamingTraitsWithMediaType",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TestBodyStructure",
+            "TestBodyStructure",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TestGetNoInputNoPayload",
+            "TestGetNoInputNoPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TestGetNoPayload",
+            "TestGetNoPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TestPayloadBlob",
+            "TestPayloadBlob",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TestPayloadStructure",
+            "TestPayloadStructure",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TestPostNoInputNoPayload",
+            "TestPostNoInputNoPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TestPostNoPayload",
+            "TestPostNoPayload",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#TimestampFormatHeaders",
+            "TimestampFormatHeaders",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson#UnitInputAndOutput",
+            "UnitInputAndOutput",
+        ),
+    ];
     /// The `RestJson` service: implement one method per operation.
     pub trait RestJson: ::std::marker::Send + ::std::marker::Sync + 'static {
         /// This example uses all query string types.
@@ -8239,1521 +8841,2031 @@ pub mod server {
             Output = ::std::result::Result<(), super::error::UnitInputAndOutputError>,
         > + ::std::marker::Send;
     }
-    /// Every operation's method and URI pattern, in the order `dispatch` numbers them.
-    pub const ROUTES: &[(&str, &str)] = &[
-        ("GET", "/AllQueryStringTypesInput"),
-        ("GET", "/ConstantAndVariableQueryString?foo=bar"),
-        ("GET", "/ConstantQueryString/{hello}?foo=bar&hello"),
-        ("POST", "/ContentTypeParameters"),
-        ("POST", "/DatetimeOffsets"),
-        ("PUT", "/DocumentType"),
-        ("PUT", "/DocumentTypeAsMapValue"),
-        ("PUT", "/DocumentTypeAsPayload"),
-        ("POST", "/EmptyInputAndEmptyOutput"),
-        ("POST", "/EndpointOperation"),
-        ("POST", "/EndpointWithHostLabelOperation"),
-        ("POST", "/FractionalSeconds"),
-        ("PUT", "/GreetingWithErrors"),
-        ("GET", "/HostWithPathOperation"),
-        ("POST", "/HttpChecksumRequired"),
-        ("GET", "/HttpEmptyPrefixHeaders"),
-        ("POST", "/EnumPayload"),
-        ("POST", "/HttpPayloadTraits"),
-        ("POST", "/HttpPayloadTraitsWithMediaType"),
-        ("PUT", "/HttpPayloadWithStructure"),
-        ("PUT", "/HttpPayloadWithUnion"),
-        ("GET", "/HttpPrefixHeaders"),
-        ("GET", "/HttpPrefixHeadersResponse"),
-        ("GET", "/http-query-params-only"),
-        ("GET", "/FloatHttpLabels/{float}/{double}"),
-        ("GET", "/HttpRequestWithGreedyLabelInPath/foo/{foo}/baz/{baz+}"),
-        (
-            "GET",
-            "/HttpRequestWithLabels/{string}/{short}/{integer}/{long}/{float}/{double}/{boolean}/{timestamp}",
-        ),
-        (
-            "GET",
-            "/HttpRequestWithLabelsAndTimestampFormat/{memberEpochSeconds}/{memberHttpDate}/{memberDateTime}/{defaultFormat}/{targetEpochSeconds}/{targetHttpDate}/{targetDateTime}",
-        ),
-        ("GET", "/ReDosLiteral/{str}/(a+)+"),
-        ("PUT", "/HttpResponseCode"),
-        ("POST", "/StringPayload"),
-        ("GET", "/IgnoreQueryParamsInResponse"),
-        ("POST", "/InputAndOutputWithHeaders"),
-        ("POST", "/JsonBlobs"),
-        ("PUT", "/JsonEnums"),
-        ("PUT", "/JsonIntEnums"),
-        ("PUT", "/JsonLists"),
-        ("POST", "/JsonMaps"),
-        ("POST", "/JsonTimestamps"),
-        ("PUT", "/JsonUnions"),
-        ("POST", "/MalformedAcceptWithBody"),
-        ("POST", "/MalformedAcceptWithGenericString"),
-        ("POST", "/MalformedAcceptWithPayload"),
-        ("POST", "/MalformedBlob"),
-        ("POST", "/MalformedBoolean/{booleanInPath}"),
-        ("POST", "/MalformedByte/{byteInPath}"),
-        ("POST", "/MalformedContentTypeWithBody"),
-        ("POST", "/MalformedContentTypeWithGenericString"),
-        ("POST", "/MalformedContentTypeWithPayload"),
-        ("POST", "/MalformedContentTypeWithoutBody"),
-        ("POST", "/MalformedContentTypeWithoutBodyEmptyInput"),
-        ("POST", "/MalformedDouble/{doubleInPath}"),
-        ("POST", "/MalformedFloat/{floatInPath}"),
-        ("POST", "/MalformedInteger/{integerInPath}"),
-        ("POST", "/MalformedList"),
-        ("POST", "/MalformedLong/{longInPath}"),
-        ("POST", "/MalformedMap"),
-        ("POST", "/MalformedRequestBody"),
-        ("POST", "/MalformedShort/{shortInPath}"),
-        ("POST", "/MalformedString"),
-        ("POST", "/MalformedTimestampBodyDateTime"),
-        ("POST", "/MalformedTimestampBodyDefault"),
-        ("POST", "/MalformedTimestampBodyHttpDate"),
-        ("POST", "/MalformedTimestampHeaderDateTime"),
-        ("POST", "/MalformedTimestampHeaderDefault"),
-        ("POST", "/MalformedTimestampHeaderEpoch"),
-        ("POST", "/MalformedTimestampPathDefault/{timestamp}"),
-        ("POST", "/MalformedTimestampPathEpoch/{timestamp}"),
-        ("POST", "/MalformedTimestampPathHttpDate/{timestamp}"),
-        ("POST", "/MalformedTimestampQueryDefault"),
-        ("POST", "/MalformedTimestampQueryEpoch"),
-        ("POST", "/MalformedTimestampQueryHttpDate"),
-        ("POST", "/MalformedUnion"),
-        ("GET", "/MediaTypeHeader"),
-        ("POST", "/NoInputAndNoOutput"),
-        ("POST", "/NoInputAndOutputOutput"),
-        ("GET", "/NullAndEmptyHeadersClient"),
-        ("GET", "/NullAndEmptyHeadersServer"),
-        ("GET", "/OmitsNullSerializesEmptyString"),
-        ("POST", "/OmitsSerializingEmptyLists"),
-        ("POST", "/OperationWithDefaults"),
-        ("POST", "/OperationWithNestedStructure"),
-        ("POST", "/PostPlayerAction"),
-        ("POST", "/PostUnionWithJsonName"),
-        ("POST", "/requestcompression/putcontentwithencoding"),
-        ("POST", "/QueryIdempotencyTokenAutoFill"),
-        ("POST", "/StringListMap"),
-        ("POST", "/Precedence"),
-        ("PUT", "/RecursiveShapes"),
-        ("GET", "/responseCodeHttpFallback"),
-        ("GET", "/responseCodeRequired"),
-        ("PUT", "/SimpleScalarProperties"),
-        ("PUT", "/SparseJsonLists"),
-        ("POST", "/SparseJsonMaps"),
-        ("POST", "/StreamingTraits"),
-        ("POST", "/StreamingTraitsRequireLength"),
-        ("POST", "/StreamingTraitsWithMediaType"),
-        ("POST", "/body"),
-        ("GET", "/no_input_no_payload"),
-        ("GET", "/no_payload"),
-        ("POST", "/blob_payload"),
-        ("POST", "/payload"),
-        ("POST", "/no_input_no_payload"),
-        ("POST", "/no_payload"),
-        ("POST", "/TimestampFormatHeaders"),
-        ("POST", "/UnitInputAndOutput"),
-    ];
-    /// Reads and validates the request routed to `ROUTES[route]`, calls the service, and
-    /// encodes its answer.
-    pub async fn dispatch<S: RestJson + ?::std::marker::Sized>(
-        service: &S,
-        route: usize,
-        request: rt::rest::RestRequest,
-        context: rt::RequestContext,
-    ) -> rt::rest::RestResponse {
-        match route {
-            0usize => {
-                rt::rest::call::<
-                    super::operation::AllQueryStringTypes,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.all_query_string_types(input, context),
-                    )
-                    .await
-            }
-            1usize => {
-                rt::rest::call::<
-                    super::operation::ConstantAndVariableQueryString,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.constant_and_variable_query_string(input, context)
-                        },
-                    )
-                    .await
-            }
-            2usize => {
-                rt::rest::call::<
-                    super::operation::ConstantQueryString,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.constant_query_string(input, context),
-                    )
-                    .await
-            }
-            3usize => {
-                rt::rest::call::<
-                    super::operation::ContentTypeParameters,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.content_type_parameters(input, context),
-                    )
-                    .await
-            }
-            4usize => {
-                rt::rest::call::<
-                    super::operation::DatetimeOffsets,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.datetime_offsets(input, context),
-                    )
-                    .await
-            }
-            5usize => {
-                rt::rest::call::<
-                    super::operation::DocumentType,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.document_type(input, context),
-                    )
-                    .await
-            }
-            6usize => {
-                rt::rest::call::<
-                    super::operation::DocumentTypeAsMapValue,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.document_type_as_map_value(input, context)
-                        },
-                    )
-                    .await
-            }
-            7usize => {
-                rt::rest::call::<
-                    super::operation::DocumentTypeAsPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.document_type_as_payload(input, context),
-                    )
-                    .await
-            }
-            8usize => {
-                rt::rest::call::<
-                    super::operation::EmptyInputAndEmptyOutput,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.empty_input_and_empty_output(input, context)
-                        },
-                    )
-                    .await
-            }
-            9usize => {
-                rt::rest::call::<
-                    super::operation::EndpointOperation,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.endpoint_operation(input, context),
-                    )
-                    .await
-            }
-            10usize => {
-                rt::rest::call::<
-                    super::operation::EndpointWithHostLabelOperation,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.endpoint_with_host_label_operation(input, context)
-                        },
-                    )
-                    .await
-            }
-            11usize => {
-                rt::rest::call::<
-                    super::operation::FractionalSeconds,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.fractional_seconds(input, context),
-                    )
-                    .await
-            }
-            12usize => {
-                rt::rest::call::<
-                    super::operation::GreetingWithErrors,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.greeting_with_errors(input, context),
-                    )
-                    .await
-            }
-            13usize => {
-                rt::rest::call::<
-                    super::operation::HostWithPathOperation,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.host_with_path_operation(input, context),
-                    )
-                    .await
-            }
-            14usize => {
-                rt::rest::call::<
-                    super::operation::HttpChecksumRequired,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_checksum_required(input, context),
-                    )
-                    .await
-            }
-            15usize => {
-                rt::rest::call::<
-                    super::operation::HttpEmptyPrefixHeaders,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.http_empty_prefix_headers(input, context)
-                        },
-                    )
-                    .await
-            }
-            16usize => {
-                rt::rest::call::<
-                    super::operation::HttpEnumPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_enum_payload(input, context),
-                    )
-                    .await
-            }
-            17usize => {
-                rt::rest::call::<
-                    super::operation::HttpPayloadTraits,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_payload_traits(input, context),
-                    )
-                    .await
-            }
-            18usize => {
-                rt::rest::call::<
-                    super::operation::HttpPayloadTraitsWithMediaType,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.http_payload_traits_with_media_type(input, context)
-                        },
-                    )
-                    .await
-            }
-            19usize => {
-                rt::rest::call::<
-                    super::operation::HttpPayloadWithStructure,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.http_payload_with_structure(input, context)
-                        },
-                    )
-                    .await
-            }
-            20usize => {
-                rt::rest::call::<
-                    super::operation::HttpPayloadWithUnion,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_payload_with_union(input, context),
-                    )
-                    .await
-            }
-            21usize => {
-                rt::rest::call::<
-                    super::operation::HttpPrefixHeaders,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_prefix_headers(input, context),
-                    )
-                    .await
-            }
-            22usize => {
-                rt::rest::call::<
-                    super::operation::HttpPrefixHeadersInResponse,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.http_prefix_headers_in_response(input, context)
-                        },
-                    )
-                    .await
-            }
-            23usize => {
-                rt::rest::call::<
-                    super::operation::HttpQueryParamsOnlyOperation,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.http_query_params_only_operation(input, context)
-                        },
-                    )
-                    .await
-            }
-            24usize => {
-                rt::rest::call::<
-                    super::operation::HttpRequestWithFloatLabels,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.http_request_with_float_labels(input, context)
-                        },
-                    )
-                    .await
-            }
-            25usize => {
-                rt::rest::call::<
-                    super::operation::HttpRequestWithGreedyLabelInPath,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service
-                                .http_request_with_greedy_label_in_path(input, context)
-                        },
-                    )
-                    .await
-            }
-            26usize => {
-                rt::rest::call::<
-                    super::operation::HttpRequestWithLabels,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_request_with_labels(input, context),
-                    )
-                    .await
-            }
-            27usize => {
-                rt::rest::call::<
-                    super::operation::HttpRequestWithLabelsAndTimestampFormat,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service
-                                .http_request_with_labels_and_timestamp_format(
-                                    input,
-                                    context,
+    /// The `RestJson` service as a tower `Service`, built from an implementation of
+    /// [`RestJson`]: it routes each request to its operation, reads and validates its
+    /// input, calls the method, and answers in the service's protocol. Mount it in hyper
+    /// (`smithy_server_runtime::serve`), axum, or behind any tower layer.
+    pub struct RestJsonServer<C = rt::DefaultContext>(rt::Server<C>);
+    impl RestJsonServer {
+        /// Serves `service`, with the request id alone as each request's context and the
+        /// default settings.
+        pub fn new<S: RestJson>(service: S) -> Self {
+            let service = ::std::sync::Arc::new(service);
+            let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::AllQueryStringTypes,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.all_query_string_types(input, context)
+                                    },
                                 )
-                        },
-                    )
-                    .await
-            }
-            28usize => {
-                rt::rest::call::<
-                    super::operation::HttpRequestWithRegexLiteral,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.http_request_with_regex_literal(input, context)
-                        },
-                    )
-                    .await
-            }
-            29usize => {
-                rt::rest::call::<
-                    super::operation::HttpResponseCode,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_response_code(input, context),
-                    )
-                    .await
-            }
-            30usize => {
-                rt::rest::call::<
-                    super::operation::HttpStringPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.http_string_payload(input, context),
-                    )
-                    .await
-            }
-            31usize => {
-                rt::rest::call::<
-                    super::operation::IgnoreQueryParamsInResponse,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.ignore_query_params_in_response(input, context)
-                        },
-                    )
-                    .await
-            }
-            32usize => {
-                rt::rest::call::<
-                    super::operation::InputAndOutputWithHeaders,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.input_and_output_with_headers(input, context)
-                        },
-                    )
-                    .await
-            }
-            33usize => {
-                rt::rest::call::<
-                    super::operation::JsonBlobs,
-                    _,
-                    _,
-                >(request, context, |input, context| service.json_blobs(input, context))
-                    .await
-            }
-            34usize => {
-                rt::rest::call::<
-                    super::operation::JsonEnums,
-                    _,
-                    _,
-                >(request, context, |input, context| service.json_enums(input, context))
-                    .await
-            }
-            35usize => {
-                rt::rest::call::<
-                    super::operation::JsonIntEnums,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.json_int_enums(input, context),
-                    )
-                    .await
-            }
-            36usize => {
-                rt::rest::call::<
-                    super::operation::JsonLists,
-                    _,
-                    _,
-                >(request, context, |input, context| service.json_lists(input, context))
-                    .await
-            }
-            37usize => {
-                rt::rest::call::<
-                    super::operation::JsonMaps,
-                    _,
-                    _,
-                >(request, context, |input, context| service.json_maps(input, context))
-                    .await
-            }
-            38usize => {
-                rt::rest::call::<
-                    super::operation::JsonTimestamps,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.json_timestamps(input, context),
-                    )
-                    .await
-            }
-            39usize => {
-                rt::rest::call::<
-                    super::operation::JsonUnions,
-                    _,
-                    _,
-                >(request, context, |input, context| service.json_unions(input, context))
-                    .await
-            }
-            40usize => {
-                rt::rest::call::<
-                    super::operation::MalformedAcceptWithBody,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_accept_with_body(input, context)
-                        },
-                    )
-                    .await
-            }
-            41usize => {
-                rt::rest::call::<
-                    super::operation::MalformedAcceptWithGenericString,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_accept_with_generic_string(input, context)
-                        },
-                    )
-                    .await
-            }
-            42usize => {
-                rt::rest::call::<
-                    super::operation::MalformedAcceptWithPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_accept_with_payload(input, context)
-                        },
-                    )
-                    .await
-            }
-            43usize => {
-                rt::rest::call::<
-                    super::operation::MalformedBlob,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_blob(input, context),
-                    )
-                    .await
-            }
-            44usize => {
-                rt::rest::call::<
-                    super::operation::MalformedBoolean,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_boolean(input, context),
-                    )
-                    .await
-            }
-            45usize => {
-                rt::rest::call::<
-                    super::operation::MalformedByte,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_byte(input, context),
-                    )
-                    .await
-            }
-            46usize => {
-                rt::rest::call::<
-                    super::operation::MalformedContentTypeWithBody,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_content_type_with_body(input, context)
-                        },
-                    )
-                    .await
-            }
-            47usize => {
-                rt::rest::call::<
-                    super::operation::MalformedContentTypeWithGenericString,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service
-                                .malformed_content_type_with_generic_string(input, context)
-                        },
-                    )
-                    .await
-            }
-            48usize => {
-                rt::rest::call::<
-                    super::operation::MalformedContentTypeWithPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_content_type_with_payload(input, context)
-                        },
-                    )
-                    .await
-            }
-            49usize => {
-                rt::rest::call::<
-                    super::operation::MalformedContentTypeWithoutBody,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_content_type_without_body(input, context)
-                        },
-                    )
-                    .await
-            }
-            50usize => {
-                rt::rest::call::<
-                    super::operation::MalformedContentTypeWithoutBodyEmptyInput,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service
-                                .malformed_content_type_without_body_empty_input(
-                                    input,
-                                    context,
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::ConstantAndVariableQueryString,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.constant_and_variable_query_string(input, context)
+                                    },
                                 )
-                        },
-                    )
-                    .await
-            }
-            51usize => {
-                rt::rest::call::<
-                    super::operation::MalformedDouble,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_double(input, context),
-                    )
-                    .await
-            }
-            52usize => {
-                rt::rest::call::<
-                    super::operation::MalformedFloat,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_float(input, context),
-                    )
-                    .await
-            }
-            53usize => {
-                rt::rest::call::<
-                    super::operation::MalformedInteger,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_integer(input, context),
-                    )
-                    .await
-            }
-            54usize => {
-                rt::rest::call::<
-                    super::operation::MalformedList,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_list(input, context),
-                    )
-                    .await
-            }
-            55usize => {
-                rt::rest::call::<
-                    super::operation::MalformedLong,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_long(input, context),
-                    )
-                    .await
-            }
-            56usize => {
-                rt::rest::call::<
-                    super::operation::MalformedMap,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_map(input, context),
-                    )
-                    .await
-            }
-            57usize => {
-                rt::rest::call::<
-                    super::operation::MalformedRequestBody,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_request_body(input, context),
-                    )
-                    .await
-            }
-            58usize => {
-                rt::rest::call::<
-                    super::operation::MalformedShort,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_short(input, context),
-                    )
-                    .await
-            }
-            59usize => {
-                rt::rest::call::<
-                    super::operation::MalformedString,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_string(input, context),
-                    )
-                    .await
-            }
-            60usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampBodyDateTime,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_body_date_time(input, context)
-                        },
-                    )
-                    .await
-            }
-            61usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampBodyDefault,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_body_default(input, context)
-                        },
-                    )
-                    .await
-            }
-            62usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampBodyHttpDate,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_body_http_date(input, context)
-                        },
-                    )
-                    .await
-            }
-            63usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampHeaderDateTime,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_header_date_time(input, context)
-                        },
-                    )
-                    .await
-            }
-            64usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampHeaderDefault,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_header_default(input, context)
-                        },
-                    )
-                    .await
-            }
-            65usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampHeaderEpoch,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_header_epoch(input, context)
-                        },
-                    )
-                    .await
-            }
-            66usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampPathDefault,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_path_default(input, context)
-                        },
-                    )
-                    .await
-            }
-            67usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampPathEpoch,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_path_epoch(input, context)
-                        },
-                    )
-                    .await
-            }
-            68usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampPathHttpDate,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_path_http_date(input, context)
-                        },
-                    )
-                    .await
-            }
-            69usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampQueryDefault,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_query_default(input, context)
-                        },
-                    )
-                    .await
-            }
-            70usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampQueryEpoch,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_query_epoch(input, context)
-                        },
-                    )
-                    .await
-            }
-            71usize => {
-                rt::rest::call::<
-                    super::operation::MalformedTimestampQueryHttpDate,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_timestamp_query_http_date(input, context)
-                        },
-                    )
-                    .await
-            }
-            72usize => {
-                rt::rest::call::<
-                    super::operation::MalformedUnion,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_union(input, context),
-                    )
-                    .await
-            }
-            73usize => {
-                rt::rest::call::<
-                    super::operation::MediaTypeHeader,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.media_type_header(input, context),
-                    )
-                    .await
-            }
-            74usize => {
-                rt::rest::call::<
-                    super::operation::NoInputAndNoOutput,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.no_input_and_no_output(input, context),
-                    )
-                    .await
-            }
-            75usize => {
-                rt::rest::call::<
-                    super::operation::NoInputAndOutput,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.no_input_and_output(input, context),
-                    )
-                    .await
-            }
-            76usize => {
-                rt::rest::call::<
-                    super::operation::NullAndEmptyHeadersClient,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.null_and_empty_headers_client(input, context)
-                        },
-                    )
-                    .await
-            }
-            77usize => {
-                rt::rest::call::<
-                    super::operation::NullAndEmptyHeadersServer,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.null_and_empty_headers_server(input, context)
-                        },
-                    )
-                    .await
-            }
-            78usize => {
-                rt::rest::call::<
-                    super::operation::OmitsNullSerializesEmptyString,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.omits_null_serializes_empty_string(input, context)
-                        },
-                    )
-                    .await
-            }
-            79usize => {
-                rt::rest::call::<
-                    super::operation::OmitsSerializingEmptyLists,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.omits_serializing_empty_lists(input, context)
-                        },
-                    )
-                    .await
-            }
-            80usize => {
-                rt::rest::call::<
-                    super::operation::OperationWithDefaults,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.operation_with_defaults(input, context),
-                    )
-                    .await
-            }
-            81usize => {
-                rt::rest::call::<
-                    super::operation::OperationWithNestedStructure,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.operation_with_nested_structure(input, context)
-                        },
-                    )
-                    .await
-            }
-            82usize => {
-                rt::rest::call::<
-                    super::operation::PostPlayerAction,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.post_player_action(input, context),
-                    )
-                    .await
-            }
-            83usize => {
-                rt::rest::call::<
-                    super::operation::PostUnionWithJsonName,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.post_union_with_json_name(input, context)
-                        },
-                    )
-                    .await
-            }
-            84usize => {
-                rt::rest::call::<
-                    super::operation::PutWithContentEncoding,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.put_with_content_encoding(input, context)
-                        },
-                    )
-                    .await
-            }
-            85usize => {
-                rt::rest::call::<
-                    super::operation::QueryIdempotencyTokenAutoFill,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.query_idempotency_token_auto_fill(input, context)
-                        },
-                    )
-                    .await
-            }
-            86usize => {
-                rt::rest::call::<
-                    super::operation::QueryParamsAsStringListMap,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.query_params_as_string_list_map(input, context)
-                        },
-                    )
-                    .await
-            }
-            87usize => {
-                rt::rest::call::<
-                    super::operation::QueryPrecedence,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.query_precedence(input, context),
-                    )
-                    .await
-            }
-            88usize => {
-                rt::rest::call::<
-                    super::operation::RecursiveShapes,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.recursive_shapes(input, context),
-                    )
-                    .await
-            }
-            89usize => {
-                rt::rest::call::<
-                    super::operation::ResponseCodeHttpFallback,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.response_code_http_fallback(input, context)
-                        },
-                    )
-                    .await
-            }
-            90usize => {
-                rt::rest::call::<
-                    super::operation::ResponseCodeRequired,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.response_code_required(input, context),
-                    )
-                    .await
-            }
-            91usize => {
-                rt::rest::call::<
-                    super::operation::SimpleScalarProperties,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.simple_scalar_properties(input, context),
-                    )
-                    .await
-            }
-            92usize => {
-                rt::rest::call::<
-                    super::operation::SparseJsonLists,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.sparse_json_lists(input, context),
-                    )
-                    .await
-            }
-            93usize => {
-                rt::rest::call::<
-                    super::operation::SparseJsonMaps,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.sparse_json_maps(input, context),
-                    )
-                    .await
-            }
-            94usize => {
-                rt::rest::call::<
-                    super::operation::StreamingTraits,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.streaming_traits(input, context),
-                    )
-                    .await
-            }
-            95usize => {
-                rt::rest::call::<
-                    super::operation::StreamingTraitsRequireLength,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.streaming_traits_require_length(input, context)
-                        },
-                    )
-                    .await
-            }
-            96usize => {
-                rt::rest::call::<
-                    super::operation::StreamingTraitsWithMediaType,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.streaming_traits_with_media_type(input, context)
-                        },
-                    )
-                    .await
-            }
-            97usize => {
-                rt::rest::call::<
-                    super::operation::TestBodyStructure,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.test_body_structure(input, context),
-                    )
-                    .await
-            }
-            98usize => {
-                rt::rest::call::<
-                    super::operation::TestGetNoInputNoPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.test_get_no_input_no_payload(input, context)
-                        },
-                    )
-                    .await
-            }
-            99usize => {
-                rt::rest::call::<
-                    super::operation::TestGetNoPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.test_get_no_payload(input, context),
-                    )
-                    .await
-            }
-            100usize => {
-                rt::rest::call::<
-                    super::operation::TestPayloadBlob,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.test_payload_blob(input, context),
-                    )
-                    .await
-            }
-            101usize => {
-                rt::rest::call::<
-                    super::operation::TestPayloadStructure,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.test_payload_structure(input, context),
-                    )
-                    .await
-            }
-            102usize => {
-                rt::rest::call::<
-                    super::operation::TestPostNoInputNoPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.test_post_no_input_no_payload(input, context)
-                        },
-                    )
-                    .await
-            }
-            103usize => {
-                rt::rest::call::<
-                    super::operation::TestPostNoPayload,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.test_post_no_payload(input, context),
-                    )
-                    .await
-            }
-            104usize => {
-                rt::rest::call::<
-                    super::operation::TimestampFormatHeaders,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.timestamp_format_headers(input, context),
-                    )
-                    .await
-            }
-            105usize => {
-                rt::rest::call::<
-                    super::operation::UnitInputAndOutput,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.unit_input_and_output(input, context),
-                    )
-                    .await
-            }
-            _ => {
-                rt::rest::RestResponse::framework_error(
-                    404,
-                    "UnknownOperationException",
-                    "No such route",
-                )
-            }
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::ConstantQueryString,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.constant_query_string(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::ContentTypeParameters,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.content_type_parameters(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::DatetimeOffsets,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.datetime_offsets(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::DocumentType,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.document_type(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::DocumentTypeAsMapValue,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.document_type_as_map_value(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::DocumentTypeAsPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.document_type_as_payload(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::EmptyInputAndEmptyOutput,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.empty_input_and_empty_output(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::EndpointOperation,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.endpoint_operation(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::EndpointWithHostLabelOperation,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.endpoint_with_host_label_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::FractionalSeconds,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.fractional_seconds(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::GreetingWithErrors,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.greeting_with_errors(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HostWithPathOperation,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.host_with_path_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpChecksumRequired,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_checksum_required(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpEmptyPrefixHeaders,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_empty_prefix_headers(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpEnumPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.http_enum_payload(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpPayloadTraits,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.http_payload_traits(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpPayloadTraitsWithMediaType,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_payload_traits_with_media_type(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpPayloadWithStructure,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_payload_with_structure(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpPayloadWithUnion,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_payload_with_union(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpPrefixHeaders,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.http_prefix_headers(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpPrefixHeadersInResponse,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_prefix_headers_in_response(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpQueryParamsOnlyOperation,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_query_params_only_operation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpRequestWithFloatLabels,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_request_with_float_labels(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpRequestWithGreedyLabelInPath,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service
+                                            .http_request_with_greedy_label_in_path(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpRequestWithLabels,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_request_with_labels(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpRequestWithLabelsAndTimestampFormat,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service
+                                            .http_request_with_labels_and_timestamp_format(
+                                                input,
+                                                context,
+                                            )
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpRequestWithRegexLiteral,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.http_request_with_regex_literal(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpResponseCode,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.http_response_code(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::HttpStringPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.http_string_payload(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::IgnoreQueryParamsInResponse,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.ignore_query_params_in_response(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::InputAndOutputWithHeaders,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.input_and_output_with_headers(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::JsonBlobs,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.json_blobs(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::JsonEnums,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.json_enums(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::JsonIntEnums,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.json_int_enums(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::JsonLists,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.json_lists(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::JsonMaps,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.json_maps(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::JsonTimestamps,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.json_timestamps(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::JsonUnions,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.json_unions(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedAcceptWithBody,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_accept_with_body(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedAcceptWithGenericString,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_accept_with_generic_string(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedAcceptWithPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_accept_with_payload(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedBlob,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_blob(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedBoolean,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_boolean(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedByte,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_byte(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedContentTypeWithBody,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_content_type_with_body(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedContentTypeWithGenericString,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service
+                                            .malformed_content_type_with_generic_string(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedContentTypeWithPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_content_type_with_payload(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedContentTypeWithoutBody,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_content_type_without_body(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedContentTypeWithoutBodyEmptyInput,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service
+                                            .malformed_content_type_without_body_empty_input(
+                                                input,
+                                                context,
+                                            )
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedDouble,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_double(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedFloat,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_float(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedInteger,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_integer(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedList,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_list(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedLong,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_long(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedMap,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_map(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedRequestBody,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_request_body(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedShort,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_short(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedString,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_string(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampBodyDateTime,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_body_date_time(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampBodyDefault,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_body_default(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampBodyHttpDate,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_body_http_date(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampHeaderDateTime,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_header_date_time(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampHeaderDefault,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_header_default(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampHeaderEpoch,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_header_epoch(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampPathDefault,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_path_default(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampPathEpoch,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_path_epoch(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampPathHttpDate,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_path_http_date(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampQueryDefault,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_query_default(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampQueryEpoch,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_query_epoch(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedTimestampQueryHttpDate,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_timestamp_query_http_date(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedUnion,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_union(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MediaTypeHeader,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.media_type_header(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::NoInputAndNoOutput,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.no_input_and_no_output(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::NoInputAndOutput,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.no_input_and_output(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::NullAndEmptyHeadersClient,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.null_and_empty_headers_client(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::NullAndEmptyHeadersServer,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.null_and_empty_headers_server(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::OmitsNullSerializesEmptyString,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.omits_null_serializes_empty_string(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::OmitsSerializingEmptyLists,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.omits_serializing_empty_lists(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::OperationWithDefaults,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.operation_with_defaults(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::OperationWithNestedStructure,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.operation_with_nested_structure(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::PostPlayerAction,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.post_player_action(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::PostUnionWithJsonName,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.post_union_with_json_name(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::PutWithContentEncoding,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.put_with_content_encoding(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::QueryIdempotencyTokenAutoFill,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.query_idempotency_token_auto_fill(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::QueryParamsAsStringListMap,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.query_params_as_string_list_map(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::QueryPrecedence,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.query_precedence(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::RecursiveShapes,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.recursive_shapes(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::ResponseCodeHttpFallback,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.response_code_http_fallback(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::ResponseCodeRequired,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.response_code_required(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::SimpleScalarProperties,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.simple_scalar_properties(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::SparseJsonLists,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.sparse_json_lists(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::SparseJsonMaps,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.sparse_json_maps(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::StreamingTraits,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.streaming_traits(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::StreamingTraitsRequireLength,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.streaming_traits_require_length(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::StreamingTraitsWithMediaType,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.streaming_traits_with_media_type(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TestBodyStructure,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.test_body_structure(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TestGetNoInputNoPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.test_get_no_input_no_payload(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TestGetNoPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.test_get_no_payload(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TestPayloadBlob,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.test_payload_blob(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TestPayloadStructure,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.test_payload_structure(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TestPostNoInputNoPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.test_post_no_input_no_payload(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TestPostNoPayload,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.test_post_no_payload(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::TimestampFormatHeaders,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.timestamp_format_headers(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::UnitInputAndOutput,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.unit_input_and_output(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+            ]);
+            Self(
+                rt::Server::new(
+                    rt::rest_json::RestJson::new(ROUTES),
+                    rt::Operations::new(OPERATIONS, operations, internal_error),
+                ),
+            )
         }
     }
-    /// Routes restJson1 requests to an implementation of the service trait: give it to
-    /// the runtime's `rest::RestJsonService`.
-    #[derive(Debug, Clone)]
-    pub struct Router<S>(pub S);
-    impl<S: RestJson> rt::rest::RestDispatch for Router<S> {
-        fn routes(&self) -> &'static [(&'static str, &'static str)] {
-            ROUTES
+    impl<C> RestJsonServer<C> {
+        /// The same server with another context resolver (authentication,
+        /// authorization, rate limits, a principal for the handlers).
+        pub fn context<D: rt::ResolveContext>(self, resolver: D) -> RestJsonServer<D> {
+            RestJsonServer(self.0.context(resolver))
         }
-        async fn dispatch(
-            &self,
-            route: usize,
-            request: rt::rest::RestRequest,
-            context: rt::RequestContext,
-        ) -> rt::rest::RestResponse {
-            dispatch(&self.0, route, request, context).await
+        /// The same server with other settings (limits, per operation too; the built-in
+        /// layers).
+        pub fn settings(self, settings: rt::Settings) -> Self {
+            Self(self.0.settings(settings))
         }
-        fn internal_error(&self, request_id: &str) -> rt::rest::RestResponse {
-            {
-                let _ = request_id;
-                rt::rest::RestResponse::internal_failure()
-            }
+        /// The same server with a plugin around every operation, told which operation
+        /// it wraps.
+        pub fn plugin(self, plugin: impl rt::Plugin) -> Self {
+            Self(self.0.plugin(plugin))
         }
+        /// The server inside a tower layer around the whole service.
+        pub fn layer<L: rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+            layer.layer(self)
+        }
+        /// The runtime's server inside.
+        pub fn into_inner(self) -> rt::Server<C> {
+            self.0
+        }
+    }
+    impl<C> ::std::clone::Clone for RestJsonServer<C> {
+        fn clone(&self) -> Self {
+            Self(self.0.clone())
+        }
+    }
+    impl<C> ::std::fmt::Debug for RestJsonServer<C> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple(::std::stringify!(RestJsonServer)).field(&self.0).finish()
+        }
+    }
+    impl<C, B> rt::tower::Service<rt::http::Request<B>> for RestJsonServer<C>
+    where
+        C: rt::ResolveContext,
+        B: rt::http_body::Body<Data = rt::Bytes> + ::std::marker::Send + 'static,
+        B::Error: ::std::convert::Into<rt::BoxError>,
+    {
+        type Response = rt::http::Response<rt::ResponseBody>;
+        type Error = ::std::convert::Infallible;
+        type Future = <rt::Server<
+            C,
+        > as rt::tower::Service<rt::http::Request<B>>>::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut ::std::task::Context<'_>,
+        ) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+            rt::tower::Service::<rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+        }
+        fn call(&mut self, request: rt::http::Request<B>) -> Self::Future {
+            self.0.call(request)
+        }
+    }
+    /// The answer to a failure of the service's own (a panicking handler).
+    fn internal_error() -> rt::Refusal {
+        rt::Refusal::internal_failure()
     }
 }
 mod json {

@@ -969,25 +969,25 @@ pub mod operation {
     /// The `MalformedEnum` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedEnum;
-    impl rt::rest::HttpOperation for MalformedEnum {
+    impl rt::rest_json::HttpOperation for MalformedEnum {
         const NAME: &'static str = "MalformedEnum";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedEnum";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedEnumInput;
         type Output = ();
         type Error = super::error::MalformedEnumError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_enum_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1000,25 +1000,25 @@ pub mod operation {
     /// The `MalformedLength` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLength;
-    impl rt::rest::HttpOperation for MalformedLength {
+    impl rt::rest_json::HttpOperation for MalformedLength {
         const NAME: &'static str = "MalformedLength";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedLength";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedLengthInput;
         type Output = ();
         type Error = super::error::MalformedLengthError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_length_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1031,25 +1031,25 @@ pub mod operation {
     /// The `MalformedLengthOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLengthOverride;
-    impl rt::rest::HttpOperation for MalformedLengthOverride {
+    impl rt::rest_json::HttpOperation for MalformedLengthOverride {
         const NAME: &'static str = "MalformedLengthOverride";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedLengthOverride";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedLengthOverrideInput;
         type Output = ();
         type Error = super::error::MalformedLengthOverrideError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_length_override_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1062,25 +1062,25 @@ pub mod operation {
     /// The `MalformedLengthQueryString` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedLengthQueryString;
-    impl rt::rest::HttpOperation for MalformedLengthQueryString {
+    impl rt::rest_json::HttpOperation for MalformedLengthQueryString {
         const NAME: &'static str = "MalformedLengthQueryString";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedLengthQueryString";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedLengthQueryStringInput;
         type Output = ();
         type Error = super::error::MalformedLengthQueryStringError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
-            input.query("string", "string", rt::rest::TextKind::String);
+            let mut input = rt::rest_json::InputBuilder::new(request);
+            input.query("string", "string", rt::rest_json::TextKind::String);
             input.finish(super::json::de_malformed_length_query_string_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1093,25 +1093,25 @@ pub mod operation {
     /// The `MalformedPattern` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedPattern;
-    impl rt::rest::HttpOperation for MalformedPattern {
+    impl rt::rest_json::HttpOperation for MalformedPattern {
         const NAME: &'static str = "MalformedPattern";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedPattern";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedPatternInput;
         type Output = ();
         type Error = super::error::MalformedPatternError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_pattern_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1124,25 +1124,25 @@ pub mod operation {
     /// The `MalformedPatternOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedPatternOverride;
-    impl rt::rest::HttpOperation for MalformedPatternOverride {
+    impl rt::rest_json::HttpOperation for MalformedPatternOverride {
         const NAME: &'static str = "MalformedPatternOverride";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedPatternOverride";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedPatternOverrideInput;
         type Output = ();
         type Error = super::error::MalformedPatternOverrideError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_pattern_override_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1155,25 +1155,25 @@ pub mod operation {
     /// The `MalformedRange` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRange;
-    impl rt::rest::HttpOperation for MalformedRange {
+    impl rt::rest_json::HttpOperation for MalformedRange {
         const NAME: &'static str = "MalformedRange";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedRange";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedRangeInput;
         type Output = ();
         type Error = super::error::MalformedRangeError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_range_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1186,25 +1186,25 @@ pub mod operation {
     /// The `MalformedRangeOverride` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRangeOverride;
-    impl rt::rest::HttpOperation for MalformedRangeOverride {
+    impl rt::rest_json::HttpOperation for MalformedRangeOverride {
         const NAME: &'static str = "MalformedRangeOverride";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedRangeOverride";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedRangeOverrideInput;
         type Output = ();
         type Error = super::error::MalformedRangeOverrideError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_range_override_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1217,32 +1217,37 @@ pub mod operation {
     /// The `MalformedRequired` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedRequired;
-    impl rt::rest::HttpOperation for MalformedRequired {
+    impl rt::rest_json::HttpOperation for MalformedRequired {
         const NAME: &'static str = "MalformedRequired";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedRequired";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedRequiredInput;
         type Output = ();
         type Error = super::error::MalformedRequiredError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
-            input.query("stringInQuery", "stringInQuery", rt::rest::TextKind::String);
+            input
+                .query(
+                    "stringInQuery",
+                    "stringInQuery",
+                    rt::rest_json::TextKind::String,
+                );
             input
                 .header(
                     "stringInHeader",
                     "string-in-headers",
-                    rt::rest::TextKind::String,
+                    rt::rest_json::TextKind::String,
                 );
             input.finish(super::json::de_malformed_required_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1255,25 +1260,25 @@ pub mod operation {
     /// The `MalformedUniqueItems` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct MalformedUniqueItems;
-    impl rt::rest::HttpOperation for MalformedUniqueItems {
+    impl rt::rest_json::HttpOperation for MalformedUniqueItems {
         const NAME: &'static str = "MalformedUniqueItems";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/MalformedUniqueItems";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::MalformedUniqueItemsInput;
         type Output = ();
         type Error = super::error::MalformedUniqueItemsError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_malformed_unique_items_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1286,25 +1291,25 @@ pub mod operation {
     /// The `RecursiveStructures` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct RecursiveStructures;
-    impl rt::rest::HttpOperation for RecursiveStructures {
+    impl rt::rest_json::HttpOperation for RecursiveStructures {
         const NAME: &'static str = "RecursiveStructures";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/RecursiveStructures";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::RecursiveStructuresInput;
         type Output = ();
         type Error = super::error::RecursiveStructuresError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_recursive_structures_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1317,25 +1322,25 @@ pub mod operation {
     /// The `SensitiveValidation` operation.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct SensitiveValidation;
-    impl rt::rest::HttpOperation for SensitiveValidation {
+    impl rt::rest_json::HttpOperation for SensitiveValidation {
         const NAME: &'static str = "SensitiveValidation";
         const METHOD: &'static str = "POST";
         const URI: &'static str = "/SensitiveValidation";
-        const REQUEST_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::Json;
-        const RESPONSE_BODY: rt::rest::text::BodyMedia = rt::rest::text::BodyMedia::None;
+        const REQUEST_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::Json;
+        const RESPONSE_BODY: rt::rest_json::text::BodyMedia = rt::rest_json::text::BodyMedia::None;
         type Input = super::model::SensitiveValidationInput;
         type Output = ();
         type Error = super::error::SensitiveValidationError;
         fn decode_request(
-            request: &rt::rest::RestRequest,
+            request: &rt::rest_json::RestRequest,
         ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
-            let mut input = rt::rest::InputBuilder::new(request);
+            let mut input = rt::rest_json::InputBuilder::new(request);
             input.json_body();
             input.finish(super::json::de_sensitive_validation_input)
         }
-        fn encode_response(output: &Self::Output) -> rt::rest::RestResponse {
+        fn encode_response(output: &Self::Output) -> rt::Response {
             let () = output;
-            rt::rest::RestResponse::new(200u16)
+            rt::Response::new(200u16)
         }
         fn validation_error(
             violations: &rt::Violations,
@@ -1346,13 +1351,79 @@ pub mod operation {
         }
     }
 }
-/// The service trait to implement, and the dispatch that calls it.
+/// The service trait to implement, and the server that calls it.
 pub mod server {
     use ::smithy_server_runtime::codegen as rt;
     /// The service shape's name.
     pub const SERVICE_NAME: &str = "RestJsonValidation";
     /// The protocol the service speaks.
     pub const PROTOCOL: rt::Protocol = rt::Protocol::RestJson1;
+    /// Every operation's method and URI pattern, in the order of `OPERATIONS`.
+    pub const ROUTES: &[(&str, &str)] = &[
+        ("POST", "/MalformedEnum"),
+        ("POST", "/MalformedLength"),
+        ("POST", "/MalformedLengthOverride"),
+        ("POST", "/MalformedLengthQueryString"),
+        ("POST", "/MalformedPattern"),
+        ("POST", "/MalformedPatternOverride"),
+        ("POST", "/MalformedRange"),
+        ("POST", "/MalformedRangeOverride"),
+        ("POST", "/MalformedRequired"),
+        ("POST", "/MalformedUniqueItems"),
+        ("POST", "/RecursiveStructures"),
+        ("POST", "/SensitiveValidation"),
+    ];
+    /// Every operation: its shape id and its name.
+    pub const OPERATIONS: &[rt::OperationId] = &[
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedEnum",
+            "MalformedEnum",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedLength",
+            "MalformedLength",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedLengthOverride",
+            "MalformedLengthOverride",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedLengthQueryString",
+            "MalformedLengthQueryString",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedPattern",
+            "MalformedPattern",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedPatternOverride",
+            "MalformedPatternOverride",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedRange",
+            "MalformedRange",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedRangeOverride",
+            "MalformedRangeOverride",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedRequired",
+            "MalformedRequired",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#MalformedUniqueItems",
+            "MalformedUniqueItems",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#RecursiveStructures",
+            "RecursiveStructures",
+        ),
+        rt::OperationId::new(
+            "aws.protocoltests.restjson.validation#SensitiveValidation",
+            "SensitiveValidation",
+        ),
+    ];
     /// A REST JSON service that sends JSON requests and responses with validation applied
     pub trait RestJsonValidation: ::std::marker::Send + ::std::marker::Sync + 'static {
         /// Handles the `MalformedEnum` operation.
@@ -1461,211 +1532,308 @@ pub mod server {
             Output = ::std::result::Result<(), super::error::SensitiveValidationError>,
         > + ::std::marker::Send;
     }
-    /// Every operation's method and URI pattern, in the order `dispatch` numbers them.
-    pub const ROUTES: &[(&str, &str)] = &[
-        ("POST", "/MalformedEnum"),
-        ("POST", "/MalformedLength"),
-        ("POST", "/MalformedLengthOverride"),
-        ("POST", "/MalformedLengthQueryString"),
-        ("POST", "/MalformedPattern"),
-        ("POST", "/MalformedPatternOverride"),
-        ("POST", "/MalformedRange"),
-        ("POST", "/MalformedRangeOverride"),
-        ("POST", "/MalformedRequired"),
-        ("POST", "/MalformedUniqueItems"),
-        ("POST", "/RecursiveStructures"),
-        ("POST", "/SensitiveValidation"),
-    ];
-    /// Reads and validates the request routed to `ROUTES[route]`, calls the service, and
-    /// encodes its answer.
-    pub async fn dispatch<S: RestJsonValidation + ?::std::marker::Sized>(
-        service: &S,
-        route: usize,
-        request: rt::rest::RestRequest,
-        context: rt::RequestContext,
-    ) -> rt::rest::RestResponse {
-        match route {
-            0usize => {
-                rt::rest::call::<
-                    super::operation::MalformedEnum,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_enum(input, context),
-                    )
-                    .await
-            }
-            1usize => {
-                rt::rest::call::<
-                    super::operation::MalformedLength,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_length(input, context),
-                    )
-                    .await
-            }
-            2usize => {
-                rt::rest::call::<
-                    super::operation::MalformedLengthOverride,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_length_override(input, context)
-                        },
-                    )
-                    .await
-            }
-            3usize => {
-                rt::rest::call::<
-                    super::operation::MalformedLengthQueryString,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_length_query_string(input, context)
-                        },
-                    )
-                    .await
-            }
-            4usize => {
-                rt::rest::call::<
-                    super::operation::MalformedPattern,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_pattern(input, context),
-                    )
-                    .await
-            }
-            5usize => {
-                rt::rest::call::<
-                    super::operation::MalformedPatternOverride,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| {
-                            service.malformed_pattern_override(input, context)
-                        },
-                    )
-                    .await
-            }
-            6usize => {
-                rt::rest::call::<
-                    super::operation::MalformedRange,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_range(input, context),
-                    )
-                    .await
-            }
-            7usize => {
-                rt::rest::call::<
-                    super::operation::MalformedRangeOverride,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_range_override(input, context),
-                    )
-                    .await
-            }
-            8usize => {
-                rt::rest::call::<
-                    super::operation::MalformedRequired,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_required(input, context),
-                    )
-                    .await
-            }
-            9usize => {
-                rt::rest::call::<
-                    super::operation::MalformedUniqueItems,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.malformed_unique_items(input, context),
-                    )
-                    .await
-            }
-            10usize => {
-                rt::rest::call::<
-                    super::operation::RecursiveStructures,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.recursive_structures(input, context),
-                    )
-                    .await
-            }
-            11usize => {
-                rt::rest::call::<
-                    super::operation::SensitiveValidation,
-                    _,
-                    _,
-                >(
-                        request,
-                        context,
-                        |input, context| service.sensitive_validation(input, context),
-                    )
-                    .await
-            }
-            _ => {
-                rt::rest::RestResponse::framework_error(
-                    404,
-                    "UnknownOperationException",
-                    "No such route",
-                )
-            }
+    /// The `RestJsonValidation` service as a tower `Service`, built from an implementation of
+    /// [`RestJsonValidation`]: it routes each request to its operation, reads and validates its
+    /// input, calls the method, and answers in the service's protocol. Mount it in hyper
+    /// (`smithy_server_runtime::serve`), axum, or behind any tower layer.
+    pub struct RestJsonValidationServer<C = rt::DefaultContext>(rt::Server<C>);
+    impl RestJsonValidationServer {
+        /// Serves `service`, with the request id alone as each request's context and the
+        /// default settings.
+        pub fn new<S: RestJsonValidation>(service: S) -> Self {
+            let service = ::std::sync::Arc::new(service);
+            let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedEnum,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_enum(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedLength,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_length(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedLengthOverride,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_length_override(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedLengthQueryString,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_length_query_string(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedPattern,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_pattern(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedPatternOverride,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_pattern_override(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedRange,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_range(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedRangeOverride,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_range_override(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedRequired,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| service.malformed_required(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::MalformedUniqueItems,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.malformed_unique_items(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::RecursiveStructures,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.recursive_structures(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::rest_json::serve::<
+                                super::operation::SensitiveValidation,
+                                _,
+                                _,
+                            >(
+                                    request,
+                                    |input, context| {
+                                        service.sensitive_validation(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+            ]);
+            Self(
+                rt::Server::new(
+                    rt::rest_json::RestJson::new(ROUTES),
+                    rt::Operations::new(OPERATIONS, operations, internal_error),
+                ),
+            )
         }
     }
-    /// Routes restJson1 requests to an implementation of the service trait: give it to
-    /// the runtime's `rest::RestJsonService`.
-    #[derive(Debug, Clone)]
-    pub struct Router<S>(pub S);
-    impl<S: RestJsonValidation> rt::rest::RestDispatch for Router<S> {
-        fn routes(&self) -> &'static [(&'static str, &'static str)] {
-            ROUTES
+    impl<C> RestJsonValidationServer<C> {
+        /// The same server with another context resolver (authentication,
+        /// authorization, rate limits, a principal for the handlers).
+        pub fn context<D: rt::ResolveContext>(
+            self,
+            resolver: D,
+        ) -> RestJsonValidationServer<D> {
+            RestJsonValidationServer(self.0.context(resolver))
         }
-        async fn dispatch(
-            &self,
-            route: usize,
-            request: rt::rest::RestRequest,
-            context: rt::RequestContext,
-        ) -> rt::rest::RestResponse {
-            dispatch(&self.0, route, request, context).await
+        /// The same server with other settings (limits, per operation too; the built-in
+        /// layers).
+        pub fn settings(self, settings: rt::Settings) -> Self {
+            Self(self.0.settings(settings))
         }
-        fn internal_error(&self, request_id: &str) -> rt::rest::RestResponse {
-            {
-                let _ = request_id;
-                rt::rest::RestResponse::internal_failure()
-            }
+        /// The same server with a plugin around every operation, told which operation
+        /// it wraps.
+        pub fn plugin(self, plugin: impl rt::Plugin) -> Self {
+            Self(self.0.plugin(plugin))
         }
+        /// The server inside a tower layer around the whole service.
+        pub fn layer<L: rt::tower::Layer<Self>>(self, layer: L) -> L::Service {
+            layer.layer(self)
+        }
+        /// The runtime's server inside.
+        pub fn into_inner(self) -> rt::Server<C> {
+            self.0
+        }
+    }
+    impl<C> ::std::clone::Clone for RestJsonValidationServer<C> {
+        fn clone(&self) -> Self {
+            Self(self.0.clone())
+        }
+    }
+    impl<C> ::std::fmt::Debug for RestJsonValidationServer<C> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple(::std::stringify!(RestJsonValidationServer))
+                .field(&self.0)
+                .finish()
+        }
+    }
+    impl<C, B> rt::tower::Service<rt::http::Request<B>> for RestJsonValidationServer<C>
+    where
+        C: rt::ResolveContext,
+        B: rt::http_body::Body<Data = rt::Bytes> + ::std::marker::Send + 'static,
+        B::Error: ::std::convert::Into<rt::BoxError>,
+    {
+        type Response = rt::http::Response<rt::ResponseBody>;
+        type Error = ::std::convert::Infallible;
+        type Future = <rt::Server<
+            C,
+        > as rt::tower::Service<rt::http::Request<B>>>::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut ::std::task::Context<'_>,
+        ) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+            rt::tower::Service::<rt::http::Request<B>>::poll_ready(&mut self.0, cx)
+        }
+        fn call(&mut self, request: rt::http::Request<B>) -> Self::Future {
+            self.0.call(request)
+        }
+    }
+    /// The answer to a failure of the service's own (a panicking handler).
+    fn internal_error() -> rt::Refusal {
+        rt::Refusal::internal_failure()
     }
     /// `smithy.framework#ValidationException` listing every violation.
     pub(super) fn validation_exception(

@@ -1,14 +1,16 @@
-//! What a generated restJson1 operation implements, what a generated service's router
-//! implements, and [`call`], the one generic body of every dispatch arm: check the media types,
-//! decode and validate the input from the request's bindings, call the handler, and encode its
-//! output or error.
+//! What a generated restJson1 operation implements, and [`serve`], the one generic body every
+//! generated operation calls: check the media types, decode and validate the input from the
+//! request's bindings, call the handler, and encode its output or error.
 
 use std::future::Future;
 
 use super::request::RestRequest;
-use super::response::RestResponse;
+use super::response::{decode_failure, framework_error, modeled_error};
 use super::text::{self, BodyMedia};
-use crate::operation::{DecodeError, OperationError, RequestContext};
+use crate::context::RequestContext;
+use crate::operation::{DecodeError, OperationError};
+use crate::response::Response;
+use crate::server::OperationRequest;
 use crate::validation::Violations;
 
 /// One restJson1 operation, as generated from the model.
@@ -34,28 +36,12 @@ pub trait HttpOperation {
     /// reporting every problem at once.
     fn decode_request(request: &RestRequest) -> Result<Self::Input, DecodeError>;
     /// Writes an output as a response: status, headers and body.
-    fn encode_response(output: &Self::Output) -> RestResponse;
+    fn encode_response(output: &Self::Output) -> Response;
     /// For operations that list `smithy.framework#ValidationException`: that error, built from
     /// the violations. `None` (the default) answers them in AWS's `ValidationException` dialect.
     fn validation_error(_violations: &Violations) -> Option<Self::Error> {
         None
     }
-}
-
-/// A generated restJson1 service's entry point: what its `server::Router` implements.
-pub trait RestDispatch: Send + Sync + 'static {
-    /// Every operation's method and URI pattern; `dispatch` takes an index into it.
-    fn routes(&self) -> &'static [(&'static str, &'static str)];
-    /// Serves one request routed to the operation at `route`.
-    fn dispatch(
-        &self,
-        route: usize,
-        request: RestRequest,
-        context: RequestContext,
-    ) -> impl Future<Output = RestResponse> + Send;
-    /// The answer when a handler panicked: the model's own internal error if it has one, else
-    /// the framework's `InternalFailure`.
-    fn internal_error(&self, request_id: &str) -> RestResponse;
 }
 
 /// Checks a request's media types and reads its validated input for operation `O`, or the
@@ -65,14 +51,14 @@ pub trait RestDispatch: Send + Sync + 'static {
 pub fn prepare<O: HttpOperation>(
     request: &RestRequest,
     request_id: &str,
-) -> Result<O::Input, Box<RestResponse>> {
+) -> Result<O::Input, Box<Response>> {
     let headers = &request.head().headers;
     let content_type = text::single_header(headers.get_all(http::header::CONTENT_TYPE).iter())
         .and_then(|content_type| {
             text::check_content_type(content_type, O::REQUEST_BODY, request.body().is_empty())
         });
     if let Err(error) = content_type {
-        return Err(Box::new(RestResponse::framework_error(
+        return Err(Box::new(framework_error(
             415,
             "UnsupportedMediaTypeException",
             error.message(),
@@ -82,7 +68,7 @@ pub fn prepare<O: HttpOperation>(
         headers.get_all(http::header::ACCEPT).iter(),
         O::RESPONSE_BODY,
     ) {
-        return Err(Box::new(RestResponse::framework_error(
+        return Err(Box::new(framework_error(
             406,
             "NotAcceptableException",
             error.message(),
@@ -94,32 +80,38 @@ pub fn prepare<O: HttpOperation>(
             DecodeError::Malformed(_) => None,
         };
         Box::new(match modeled {
-            Some(modeled) => RestResponse::error(modeled.as_error_shape(), request_id),
-            None => RestResponse::decode_failure(&error),
+            Some(modeled) => modeled_error(modeled.as_error_shape(), request_id),
+            None => decode_failure(&error),
         })
     })
 }
 
-/// Serves one request for operation `O`: [`prepare`]s its input, calls `handler`, and encodes
-/// the output or error. Every arm of a generated restJson1 dispatch is this call.
-pub async fn call<O, F, Fut>(
-    request: RestRequest,
-    context: RequestContext,
-    handler: F,
-) -> RestResponse
+/// Serves one request for operation `O`: [`prepare`]s its input from the routed request,
+/// calls `handler`, and encodes the output or error. Every generated restJson1 operation is
+/// this call.
+pub async fn serve<O, F, Fut>(request: OperationRequest, handler: F) -> Response
 where
     O: HttpOperation,
     F: FnOnce(O::Input, RequestContext) -> Fut,
     Fut: Future<Output = Result<O::Output, O::Error>>,
 {
-    let input = match prepare::<O>(&request, &context.request_id) {
+    let OperationRequest {
+        head,
+        labels,
+        body,
+        context,
+        max_json_depth,
+        ..
+    } = request;
+    let routed = RestRequest::new(head, labels, body).with_max_json_depth(max_json_depth);
+    let input = match prepare::<O>(&routed, &context.request_id) {
         Ok(input) => input,
         Err(response) => return *response,
     };
-    drop(request);
+    drop(routed);
     let request_id = context.request_id.clone();
     match handler(input, context).await {
         Ok(output) => O::encode_response(&output),
-        Err(error) => RestResponse::error(error.as_error_shape(), &request_id),
+        Err(error) => modeled_error(error.as_error_shape(), &request_id),
     }
 }
