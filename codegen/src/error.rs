@@ -51,6 +51,9 @@ pub enum Error {
         /// What in it is not supported.
         reason: String,
     },
+    /// The generated file could not be written.
+    #[error("{0}")]
+    Output(String),
     /// Generated tokens did not parse back as Rust (a generator bug, reported instead of
     /// writing broken code).
     #[error("generated code for {0} is not valid Rust: {1}")]

@@ -21,6 +21,7 @@
 //!
 //! and in the crate: `mod generated { include!(concat!(env!("OUT_DIR"), "/generated.rs")); }`.
 
+pub mod build;
 pub mod docs;
 mod emit;
 pub mod error;

@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 /// The code generated from `model/items.smithy`.
 #[allow(missing_docs, unreachable_pub)]
 pub mod generated {
-    include!(concat!(env!("OUT_DIR"), "/items.rs"));
+    smithy_server_runtime::include_service!("items");
 }
 
 use generated::error::PutItemError;

@@ -54,6 +54,21 @@ pub use server::{
 };
 pub use timestamp::{Timestamp, TimestampFormat};
 
+/// Includes the code a `build.rs` generated with `smithy_server_codegen::build` for a service,
+/// by the file's name without `.rs` (the service's name in snake case: `weather` for `Weather`).
+///
+/// ```ignore
+/// mod weather {
+///     smithy_server_runtime::include_service!("weather");
+/// }
+/// ```
+#[macro_export]
+macro_rules! include_service {
+    ($name:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $name, ".rs"));
+    };
+}
+
 /// An error of any type, as bodies and services box them.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -97,21 +97,24 @@ impl JsonWriter {
         let _ = write!(self.out, "{}", value.into());
     }
 
-    /// A `double`; `NaN` and the infinities become strings, as awsJson requires.
+    /// A `double`, as the shortest text that reads back as the same `f64`, always a JSON
+    /// number with a fraction or an exponent (`1.0`, `-0.0`, `1e308`) so that clients read a
+    /// floating-point number; `NaN` and the infinities become strings, as awsJson requires.
     pub fn double(&mut self, value: f64) {
         if value.is_nan() {
             self.string("NaN");
         } else if value.is_infinite() {
             self.string(if value > 0.0 { "Infinity" } else { "-Infinity" });
         } else {
-            let _ = write!(self.out, "{value}");
+            let _ = write!(self.out, "{value:?}");
         }
     }
 
-    /// A `float`, written with the shortest text that reads back as the same `f32`.
+    /// A `float`, as [`double`](Self::double) writes one, with the shortest text that reads
+    /// back as the same `f32`.
     pub fn float(&mut self, value: f32) {
         if value.is_finite() {
-            let _ = write!(self.out, "{value}");
+            let _ = write!(self.out, "{value:?}");
         } else {
             self.double(f64::from(value));
         }
@@ -220,6 +223,31 @@ mod tests {
             parsed,
             serde_json::json!({"s": "a\"b\\c\n\u{1}é", "n": -5, "f": "NaN", "x": 1.1, "l": [true, null]})
         );
+    }
+
+    /// Every finite double is written as a floating-point number that reads back exactly: an
+    /// integral value keeps its `.0` (clients would read `1` as an integer), a negative zero its
+    /// sign, a huge value its exponent.
+    #[test]
+    fn doubles_stay_floating_point_numbers() {
+        let written = |value: f64| {
+            let mut w = JsonWriter::new();
+            w.double(value);
+            String::from_utf8(w.finish()).unwrap()
+        };
+        assert_eq!(written(1.0), "1.0");
+        assert_eq!(written(-0.0), "-0.0");
+        assert_eq!(written(1e308), "1e308");
+        assert_eq!(written(0.1), "0.1");
+        assert_eq!(written(2.5e-8), "2.5e-8");
+        for value in [1.0, -0.0, 1e308, 0.1, 123_456_789.0, f64::MIN_POSITIVE, f64::MAX] {
+            let text = written(value);
+            let read: f64 = text.parse().unwrap();
+            assert_eq!(read.to_bits(), value.to_bits(), "{text}");
+        }
+        let mut w = JsonWriter::new();
+        w.float(0.1);
+        assert_eq!(String::from_utf8(w.finish()).unwrap(), "0.1");
     }
 
     #[test]

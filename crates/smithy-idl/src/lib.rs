@@ -99,15 +99,27 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<serde_json::Value, Vec<
     load_paths_with_warnings(paths).map(|(model, _)| model)
 }
 
-/// Loads files and folders as [`load_paths`] does, with the warnings of [`load_with_warnings`].
-pub fn load_paths_with_warnings<P: AsRef<Path>>(
-    paths: &[P],
-) -> Result<(serde_json::Value, Vec<Warning>), Vec<Error>> {
+/// The files [`load_paths`] reads for `paths`: each file given, and every `.smithy` and `.json`
+/// file under each folder given, sorted by path within a folder.
+pub fn model_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<PathBuf>, Vec<Error>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         collect(path.as_ref(), &mut files, &mut errors, 0);
     }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Loads files and folders as [`load_paths`] does, with the warnings of [`load_with_warnings`].
+pub fn load_paths_with_warnings<P: AsRef<Path>>(
+    paths: &[P],
+) -> Result<(serde_json::Value, Vec<Warning>), Vec<Error>> {
+    let files = model_files(paths)?;
+    let mut errors = Vec::new();
     let mut loaded = Vec::new();
     for file in files {
         let name = file.display().to_string();

@@ -236,14 +236,14 @@ impl Timestamp {
         Some(Self::new(seconds, nanos as u32))
     }
 
-    /// Writes IMF-fixdate, with a fraction of a second only when there is one.
+    /// Writes IMF-fixdate (RFC 9110), which has whole seconds: a fraction of a second is left
+    /// out, as AWS leaves it out and strict HTTP-date readers refuse one.
     pub fn format_http_date(&self) -> String {
         let (year, month, day, hour, minute, second) = civil_from_seconds(self.seconds);
         let weekday = WEEKDAYS[self.seconds.div_euclid(86_400).rem_euclid(7) as usize];
         format!(
-            "{weekday}, {day:02} {} {year:04} {hour:02}:{minute:02}:{second:02}{} GMT",
+            "{weekday}, {day:02} {} {year:04} {hour:02}:{minute:02}:{second:02} GMT",
             MONTHS[(month - 1) as usize],
-            self.fraction_text()
         )
     }
 
@@ -387,9 +387,13 @@ mod tests {
             http_date("Sun, 02 Jan 2000 20:34:56 GMT").secs(),
             946_845_296
         );
+        // A fraction is read (as clients may send one) but never written: IMF-fixdate has
+        // whole seconds.
+        let fractional = Timestamp::parse_http_date("Sun, 02 Jan 2000 20:34:56.123 GMT");
+        assert_eq!(fractional.map(|t| t.subsec_nanos()), Some(123_000_000));
         assert_eq!(
-            http_date("Sun, 02 Jan 2000 20:34:56.123 GMT").subsec_nanos(),
-            123_000_000
+            fractional.map(|t| t.format_http_date()).as_deref(),
+            Some("Sun, 02 Jan 2000 20:34:56 GMT")
         );
         assert!(Timestamp::parse_http_date("Mon, 02 Jan 2000 20:34:56 GMT").is_some());
         assert!(Timestamp::parse_http_date("Sun 02 Jan 2000 20:34:56 GMT").is_none());

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use smithy_server_runtime::RequestContext;
 
-/// The generated code: `model`, `error`, `operation` and `server` (the `Bookmarks` trait and its
-/// `Router`).
+/// The generated code: `model`, `error`, `operation` and `server` (the `Bookmarks` trait and
+/// `BookmarksServer`), written by `build.rs`.
 mod generated {
-    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+    smithy_server_runtime::include_service!("bookmarks");
 }
 
 pub use generated::*;

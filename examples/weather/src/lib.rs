@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use smithy_server_runtime::RequestContext;
 
-/// The generated code: `model`, `error`, `operation` and `server` (the `Weather` trait and its
-/// `Router`).
+/// The generated code: `model`, `error`, `operation` and `server` (the `Weather` trait and
+/// `WeatherServer`), written by `build.rs`.
 mod generated {
-    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+    smithy_server_runtime::include_service!("weather");
 }
 
 pub use generated::*;

@@ -133,7 +133,7 @@ pub fn format_boolean(value: bool) -> &'static str {
 pub fn format_float(value: f32) -> String {
     match special_float(f64::from(value)) {
         Some(text) => text.to_owned(),
-        None => value.to_string(),
+        None => format!("{value:?}"),
     }
 }
 
@@ -141,7 +141,7 @@ pub fn format_float(value: f32) -> String {
 pub fn format_double(value: f64) -> String {
     match special_float(value) {
         Some(text) => text.to_owned(),
-        None => value.to_string(),
+        None => format!("{value:?}"),
     }
 }
 
