@@ -3,9 +3,9 @@
 //! `smithy_server_runtime::include_service!` includes the result.
 //!
 //! ```no_run
-//! // build.rs: every .smithy and .json file under model/ forms the model
-//! fn main() {
-//!     smithy_server_codegen::build::compile(&["model"]).unwrap_or_else(|error| panic!("{error}"));
+//! // build.rs's main: every .smithy and .json file under model/ forms the model
+//! if let Err(error) = smithy_server_codegen::build::compile(&["model"]) {
+//!     panic!("model/ does not generate:\n{error}");
 //! }
 //! ```
 //!
@@ -82,7 +82,9 @@ impl Builder {
             Some(dir) => dir,
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
-                .ok_or_else(|| Error::Output("OUT_DIR is not set: run from a build script".into()))?,
+                .ok_or_else(|| {
+                    Error::Output("OUT_DIR is not set: run from a build script".into())
+                })?,
         };
         let file_name = self.file_name.unwrap_or_else(|| {
             let name = generated.trait_name.to_snake_case();

@@ -102,6 +102,9 @@ pub struct Generated {
     pub skipped: Vec<String>,
     /// How many shapes the service reaches.
     pub shape_count: usize,
+    /// Whether the service has `bigInteger` or `bigDecimal` values, whose digits the runtime
+    /// keeps only with its `arbitrary-precision` feature.
+    pub big_numbers: bool,
     /// How long each stage took.
     pub timings: StageTimings,
 }
@@ -189,6 +192,7 @@ fn generate_model(model: &Model, settings: &Settings, started: Instant) -> Resul
         source,
         skipped: service.skipped.clone(),
         shape_count: service.shapes.len(),
+        big_numbers: service.big_numbers,
         timings: StageTimings {
             load: loaded - started,
             lower: lowered - loaded,
@@ -226,8 +230,13 @@ pub fn crate_files(
     } else {
         "\n# A workspace of its own, so it builds wherever it is written.\n[workspace]\n".to_owned()
     };
+    let features = if generated.big_numbers {
+        ", features = [\"arbitrary-precision\"]"
+    } else {
+        ""
+    };
     let cargo_toml = format!(
-        "{toml_header}[package]\nname = \"{package}\"\nversion = \"0.1.0\"\ndescription = \"Server SDK for {service}, generated from its Smithy model\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nsmithy-server-runtime = {{ path = \"{runtime}\" }}\n{workspace}",
+        "{toml_header}[package]\nname = \"{package}\"\nversion = \"0.1.0\"\ndescription = \"Server SDK for {service}, generated from its Smithy model\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nsmithy-server-runtime = {{ path = \"{runtime}\"{features} }}\n{workspace}",
         package = krate.package,
         service = generated.service_id,
         runtime = krate.runtime_path,

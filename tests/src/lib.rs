@@ -1,5 +1,8 @@
-//! Shared helpers for the end-to-end tests: a blocking executor for in-memory dispatch, and a
-//! reference server with an AWS SDK client pointed at it.
+//! Shared helpers for the end-to-end tests: a blocking executor for in-memory dispatch, a
+//! reference server with an AWS SDK client pointed at it, and the generated test service
+//! [`objects`].
+
+pub mod objects;
 
 use std::future::Future;
 use std::path::PathBuf;

@@ -72,6 +72,7 @@ pub(crate) fn run() -> Result<()> {
         "--exclude",
         "protocol-compliance",
     ]))?;
+    user_build()?;
     run_command(Command::new("cargo").args(["build", "-p", "rekognition-server"]))?;
     let root = project_root();
     let venv_bin = root.join(".venv").join("bin");
@@ -93,6 +94,30 @@ pub(crate) fn run() -> Result<()> {
     ))?;
     eprintln!("all tests and checks passed");
     Ok(())
+}
+
+/// Tests a crate built as a user builds one (`tests/user-build`, a workspace of its own, so the
+/// repository's features do not reach it): depending on the runtime and generating a service
+/// leaves the user's serde as it was. Its lock file starts as a copy of the repository's.
+fn user_build() -> Result<()> {
+    let dir = project_root().join("tests").join("user-build");
+    let lock = dir.join("Cargo.lock");
+    if !lock.exists() {
+        std::fs::copy(project_root().join("Cargo.lock"), &lock).context("copying Cargo.lock")?;
+    }
+    let manifest = dir.join("Cargo.toml");
+    run_command(
+        Command::new("cargo")
+            .args(["fmt", "--manifest-path"])
+            .arg(&manifest)
+            .args(["--", "--check"]),
+    )?;
+    run_command(
+        Command::new("cargo")
+            .args(["test", "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", crate::target_dir().join("user-build")),
+    )
 }
 
 /// Runs Smithy's IDL loader tests (`../shared/smithy-idl/loader/`, one generated test per case)

@@ -145,11 +145,7 @@ impl Emitter<'_> {
         let shapes: Vec<&Shape> = op.errors.iter().map(|id| self.shape(id)).collect();
         let variants: Vec<_> = shapes.iter().map(|s| ident(&s.name)).collect();
         let docs = shapes.iter().map(|s| format!(" A [`{}`].", s.name));
-        let as_error_shape = if variants.is_empty() {
-            quote!(match *self {})
-        } else {
-            quote!(match self { #(Self::#variants(error) => error,)* })
-        };
+        let unmodeled = ident(&op.unmodeled_variant);
         let froms = variants.iter().map(|variant| {
             quote! {
                 impl ::std::convert::From<#variant> for #name {
@@ -164,23 +160,41 @@ impl Emitter<'_> {
             #[derive(Debug)]
             pub enum #name {
                 #(#[doc = #docs] #variants(#variants),)*
+                /// An error the model does not list for the operation, answered as the refusal
+                /// says: what a service's own code raises, as AWS services answer a
+                /// `ValidationException` the model does not declare.
+                #unmodeled(#rt::Refusal),
             }
             impl #rt::OperationError for #name {
-                fn as_error_shape(&self) -> &dyn #rt::ErrorShape {
-                    #as_error_shape
+                fn answer(&self) -> #rt::ErrorAnswer<'_> {
+                    match self {
+                        #(Self::#variants(error) => #rt::ErrorAnswer::Modeled(error),)*
+                        Self::#unmodeled(refusal) => #rt::ErrorAnswer::Refused(refusal),
+                    }
                 }
             }
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(#rt::OperationError::as_error_shape(self), f)
+                    match #rt::OperationError::answer(self) {
+                        #rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                        #rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+                    }
                 }
             }
             impl ::std::error::Error for #name {
                 fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                    ::std::option::Option::Some(#rt::OperationError::as_error_shape(self))
+                    match #rt::OperationError::answer(self) {
+                        #rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                        #rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+                    }
                 }
             }
             #(#froms)*
+            impl ::std::convert::From<#rt::Refusal> for #name {
+                fn from(refusal: #rt::Refusal) -> Self {
+                    Self::#unmodeled(refusal)
+                }
+            }
         }
     }
 }

@@ -145,10 +145,19 @@ impl Emitter<'_> {
             Some(value) => quote!(#rt::Refusal::modeled(#value)),
             None => quote!(#rt::Refusal::internal_failure()),
         };
+        let precision = service.big_numbers.then(|| {
+            quote! {
+                const _: () = ::std::assert!(
+                    #rt::ARBITRARY_PRECISION,
+                    "this service has bigInteger or bigDecimal values: turn on smithy-server-runtime's `arbitrary-precision` feature to keep their digits",
+                );
+            }
+        });
         quote! {
             /// The service trait to implement, and the server that calls it.
             pub mod server {
                 #runtime_use
+                #precision
                 #name_doc
                 pub const SERVICE_NAME: &str = #service_name;
 
@@ -239,7 +248,7 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let service = self.service;
         let trait_name = ident(&service.trait_name);
-        let server = ident(&format!("{}Server", service.trait_name));
+        let server = ident(&service.server_name);
         let protocol = match service.protocol {
             Protocol::RestJson1 => quote!(#rt::rest_json::RestJson::new(ROUTES)),
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {

@@ -23,6 +23,8 @@ pub struct Service {
     pub name: String,
     /// The server trait's name.
     pub trait_name: String,
+    /// The server type's name (`<Trait>Server`).
+    pub server_name: String,
     /// The awsJson variant.
     pub protocol: Protocol,
     /// Markdown lines.
@@ -33,6 +35,9 @@ pub struct Service {
     pub shapes: BTreeMap<String, Shape>,
     /// Every pattern, deduplicated, in a stable order.
     pub patterns: Vec<Translated>,
+    /// Whether a shape the service reaches is a `bigInteger` or `bigDecimal`, whose digits the
+    /// runtime keeps only with its `arbitrary-precision` feature.
+    pub big_numbers: bool,
     /// Operations left out, with the reason.
     pub skipped: Vec<String>,
     /// The model's own error for a failure of the server, if it has one.
@@ -118,6 +123,8 @@ pub struct Operation {
     pub method: String,
     /// The operation error enum's name.
     pub error_name: String,
+    /// The name of that enum's variant for an error the model does not list (a refusal).
+    pub unmodeled_variant: String,
     /// Input structure, or `None` for `smithy.api#Unit`.
     pub input: Option<String>,
     /// Output structure, or `None` for `smithy.api#Unit`.

@@ -111,7 +111,7 @@ impl Lowering<'_> {
         let written = self.written_as_values(&operations, &shapes);
         let members_written = self.members_written(&shapes, &in_output, &written, &bodies);
         let name = self.shape_name(id);
-        let trait_name = names::assign(
+        let (trait_name, server_name) = names::assign(
             &mut shapes,
             &mut operations,
             names::Functions {
@@ -123,6 +123,12 @@ impl Lowering<'_> {
             (id, &name),
         )?;
         let internal_error = errors::internal_error(&shapes, settings);
+        let big_numbers = shapes.values().any(|shape| {
+            matches!(
+                shape.kind,
+                Kind::Simple(crate::ir::Simple::BigInteger | crate::ir::Simple::BigDecimal)
+            )
+        });
         let validation_exception = if operations.iter().any(|op| op.dialect == Dialect::Smithy) {
             Some(errors::validation_exception(&shapes)?)
         } else {
@@ -131,12 +137,14 @@ impl Lowering<'_> {
         Ok(Service {
             id: id.to_owned(),
             trait_name,
+            server_name,
             name,
             protocol,
             docs: docs(&service.traits),
             operations,
             shapes,
             patterns: self.patterns.take(),
+            big_numbers,
             skipped,
             internal_error,
             validation_exception,
@@ -193,6 +201,7 @@ impl Lowering<'_> {
                 method: naming::field_name(&name),
                 // Allocated with every other name (see `names`).
                 error_name: String::new(),
+                unmodeled_variant: String::new(),
                 name,
                 dialect: if errors.contains(VALIDATION_EXCEPTION) {
                     Dialect::Smithy

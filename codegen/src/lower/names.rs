@@ -16,8 +16,10 @@ pub(crate) const SERVER_ITEMS: &[&str] = &[
     "PROTOCOL",
     "TARGETS",
     "ROUTES",
+    "OPERATIONS",
     "dispatch",
     "Router",
+    "internal_error",
     "validation_exception",
     "rt",
 ];
@@ -34,13 +36,14 @@ pub(super) struct Functions<'a> {
     pub(super) bodies: &'a BTreeSet<String>,
 }
 
-/// Names every type, function and method; returns the service trait's name.
+/// Names every type, function and method; returns the service trait's name and the server
+/// type's.
 pub(super) fn assign(
     shapes: &mut BTreeMap<String, Shape>,
     operations: &mut [Operation],
     functions: Functions<'_>,
     (service_id, service_name): (&str, &str),
-) -> Result<String> {
+) -> Result<(String, String)> {
     let collision = |c: Collision| Error::NameCollision {
         first: c.first,
         second: c.second,
@@ -74,6 +77,14 @@ pub(super) fn assign(
             format!("{}OperationError", op.type_name),
         ];
         op.error_name = errors.allocate(&wanted, &op.id);
+        let mut variants = Namespace::default();
+        for error in &op.errors {
+            variants
+                .claim(&shapes[error].name, error)
+                .map_err(collision)?;
+        }
+        let wanted = ["Unmodeled".to_owned(), "UnmodeledError".to_owned()];
+        op.unmodeled_variant = variants.allocate(&wanted, &op.id);
     }
     let mut server = Namespace::with_reserved(SERVER_ITEMS);
     let type_name = naming::type_name(service_name);
@@ -81,6 +92,7 @@ pub(super) fn assign(
         &[type_name.clone(), format!("{type_name}Service")],
         service_id,
     );
+    let server_name = server.allocate(&[format!("{trait_name}Server")], service_id);
 
     let mut json = Namespace::with_reserved(&["rt"]);
     for shape in shapes.values_mut() {
@@ -106,5 +118,5 @@ pub(super) fn assign(
             shape.functions.write_body = Some(function("ser_body"));
         }
     }
-    Ok(trait_name)
+    Ok((trait_name, server_name))
 }

@@ -1491,28 +1491,45 @@ pub mod error {
         ServiceQuotaExceededException(ServiceQuotaExceededException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for CreateCollectionError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceAlreadyExistsException(error) => error,
-                Self::ServiceQuotaExceededException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceAlreadyExistsException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ServiceQuotaExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for CreateCollectionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for CreateCollectionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for CreateCollectionError {
@@ -1551,6 +1568,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for CreateCollectionError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `CreateDataset` operation.
     #[derive(Debug)]
     pub enum CreateDatasetError {
@@ -1572,30 +1594,45 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for CreateDatasetError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::InvalidS3ObjectException(error) => error,
-                Self::LimitExceededException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceAlreadyExistsException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidS3ObjectException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::LimitExceededException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceAlreadyExistsException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for CreateDatasetError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for CreateDatasetError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for CreateDatasetError {
@@ -1644,6 +1681,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for CreateDatasetError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `CreateProject` operation.
     #[derive(Debug)]
     pub enum CreateProjectError {
@@ -1661,28 +1703,41 @@ pub mod error {
         ResourceInUseException(ResourceInUseException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for CreateProjectError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::LimitExceededException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceInUseException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::LimitExceededException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceInUseException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for CreateProjectError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for CreateProjectError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for CreateProjectError {
@@ -1721,6 +1776,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for CreateProjectError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DeleteCollection` operation.
     #[derive(Debug)]
     pub enum DeleteCollectionError {
@@ -1736,27 +1796,40 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for DeleteCollectionError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for DeleteCollectionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DeleteCollectionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DeleteCollectionError {
@@ -1790,6 +1863,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for DeleteCollectionError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DeleteDataset` operation.
     #[derive(Debug)]
     pub enum DeleteDatasetError {
@@ -1809,29 +1887,42 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for DeleteDatasetError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::LimitExceededException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceInUseException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::LimitExceededException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceInUseException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for DeleteDatasetError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DeleteDatasetError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DeleteDatasetError {
@@ -1875,6 +1966,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for DeleteDatasetError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DeleteProject` operation.
     #[derive(Debug)]
     pub enum DeleteProjectError {
@@ -1892,28 +1988,41 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for DeleteProjectError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceInUseException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceInUseException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for DeleteProjectError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DeleteProjectError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DeleteProjectError {
@@ -1952,6 +2061,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for DeleteProjectError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DescribeCollection` operation.
     #[derive(Debug)]
     pub enum DescribeCollectionError {
@@ -1967,27 +2081,40 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for DescribeCollectionError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for DescribeCollectionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DescribeCollectionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DescribeCollectionError {
@@ -2021,6 +2148,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for DescribeCollectionError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DescribeDataset` operation.
     #[derive(Debug)]
     pub enum DescribeDatasetError {
@@ -2036,27 +2168,40 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for DescribeDatasetError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for DescribeDatasetError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DescribeDatasetError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DescribeDatasetError {
@@ -2090,6 +2235,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for DescribeDatasetError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DescribeProjects` operation.
     #[derive(Debug)]
     pub enum DescribeProjectsError {
@@ -2105,27 +2255,42 @@ pub mod error {
         ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for DescribeProjectsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidPaginationTokenException(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidPaginationTokenException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for DescribeProjectsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DescribeProjectsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DescribeProjectsError {
@@ -2160,6 +2325,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for DescribeProjectsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DistributeDatasetEntries` operation.
     #[derive(Debug)]
     pub enum DistributeDatasetEntriesError {
@@ -2177,28 +2347,41 @@ pub mod error {
         ResourceNotReadyException(ResourceNotReadyException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for DistributeDatasetEntriesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ResourceNotReadyException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotReadyException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for DistributeDatasetEntriesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DistributeDatasetEntriesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for DistributeDatasetEntriesError {
@@ -2240,6 +2423,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for DistributeDatasetEntriesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `ListCollections` operation.
     #[derive(Debug)]
     pub enum ListCollectionsError {
@@ -2257,28 +2445,43 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for ListCollectionsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidPaginationTokenException(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidPaginationTokenException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for ListCollectionsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ListCollectionsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for ListCollectionsError {
@@ -2317,6 +2520,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for ListCollectionsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `ListDatasetEntries` operation.
     #[derive(Debug)]
     pub enum ListDatasetEntriesError {
@@ -2338,30 +2546,45 @@ pub mod error {
         ResourceNotReadyException(ResourceNotReadyException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for ListDatasetEntriesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidPaginationTokenException(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceInUseException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ResourceNotReadyException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidPaginationTokenException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceInUseException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotReadyException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for ListDatasetEntriesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ListDatasetEntriesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for ListDatasetEntriesError {
@@ -2411,6 +2634,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for ListDatasetEntriesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `ListDatasetLabels` operation.
     #[derive(Debug)]
     pub enum ListDatasetLabelsError {
@@ -2432,30 +2660,45 @@ pub mod error {
         ResourceNotReadyException(ResourceNotReadyException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for ListDatasetLabelsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidPaginationTokenException(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceInUseException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ResourceNotReadyException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidPaginationTokenException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceInUseException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotReadyException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for ListDatasetLabelsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ListDatasetLabelsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for ListDatasetLabelsError {
@@ -2505,6 +2748,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for ListDatasetLabelsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `ListTagsForResource` operation.
     #[derive(Debug)]
     pub enum ListTagsForResourceError {
@@ -2520,27 +2768,40 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for ListTagsForResourceError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for ListTagsForResourceError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ListTagsForResourceError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for ListTagsForResourceError {
@@ -2574,6 +2835,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for ListTagsForResourceError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `TagResource` operation.
     #[derive(Debug)]
     pub enum TagResourceError {
@@ -2591,28 +2857,43 @@ pub mod error {
         ServiceQuotaExceededException(ServiceQuotaExceededException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for TagResourceError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ServiceQuotaExceededException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ServiceQuotaExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for TagResourceError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TagResourceError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for TagResourceError {
@@ -2651,6 +2932,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for TagResourceError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `UntagResource` operation.
     #[derive(Debug)]
     pub enum UntagResourceError {
@@ -2666,27 +2952,40 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for UntagResourceError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for UntagResourceError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for UntagResourceError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for UntagResourceError {
@@ -2720,6 +3019,11 @@ pub mod error {
             Self::ThrottlingException(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for UntagResourceError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `UpdateDatasetEntries` operation.
     #[derive(Debug)]
     pub enum UpdateDatasetEntriesError {
@@ -2739,29 +3043,42 @@ pub mod error {
         ResourceNotFoundException(ResourceNotFoundException),
         /// A [`ThrottlingException`].
         ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for UpdateDatasetEntriesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::AccessDeniedException(error) => error,
-                Self::InternalServerError(error) => error,
-                Self::InvalidParameterException(error) => error,
-                Self::LimitExceededException(error) => error,
-                Self::ProvisionedThroughputExceededException(error) => error,
-                Self::ResourceInUseException(error) => error,
-                Self::ResourceNotFoundException(error) => error,
-                Self::ThrottlingException(error) => error,
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::LimitExceededException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceInUseException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for UpdateDatasetEntriesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for UpdateDatasetEntriesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<AccessDeniedException> for UpdateDatasetEntriesError {
@@ -2803,6 +3120,11 @@ pub mod error {
     impl ::std::convert::From<ThrottlingException> for UpdateDatasetEntriesError {
         fn from(error: ThrottlingException) -> Self {
             Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for UpdateDatasetEntriesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
 }

@@ -9,7 +9,7 @@ use std::future::Future;
 use http::{HeaderValue, Method};
 
 use crate::context::RequestContext;
-use crate::operation::{DecodeError, ErrorShape, OperationError, Protocol};
+use crate::operation::{DecodeError, ErrorAnswer, ErrorShape, OperationError, Protocol};
 use crate::protocol::{Route, ServiceProtocol};
 use crate::refusal::{Refusal, RefusalForm};
 use crate::response::Response;
@@ -127,14 +127,31 @@ impl ServiceProtocol for AwsJson {
     }
 
     fn refuse(&self, refusal: &Refusal, request_id: &str) -> Response {
-        match refusal.form() {
-            RefusalForm::Framework {
-                status,
-                error_type,
-                message,
-            } => framework_error(self.protocol, status, error_type, message),
-            RefusalForm::Modeled(error) => modeled_error(self.protocol, error, request_id),
-        }
+        refused(self.protocol, refusal, request_id)
+    }
+}
+
+/// A refusal's response.
+pub fn refused(protocol: Protocol, refusal: &Refusal, request_id: &str) -> Response {
+    match refusal.form() {
+        RefusalForm::Framework {
+            status,
+            error_type,
+            message,
+        } => framework_error(protocol, status, error_type, message),
+        RefusalForm::Modeled(error) => modeled_error(protocol, error, request_id),
+    }
+}
+
+/// An operation error's response: its error structure's, or its refusal's.
+pub fn operation_error(
+    protocol: Protocol,
+    error: &dyn OperationError,
+    request_id: &str,
+) -> Response {
+    match error.answer() {
+        ErrorAnswer::Modeled(error) => modeled_error(protocol, error, request_id),
+        ErrorAnswer::Refused(refusal) => refused(protocol, refusal, request_id),
     }
 }
 
@@ -216,7 +233,7 @@ where
                 DecodeError::Malformed(_) => None,
             };
             return match modeled {
-                Some(modeled) => modeled_error(protocol, modeled.as_error_shape(), &request_id),
+                Some(modeled) => operation_error(protocol, &modeled, &request_id),
                 None => {
                     let (status, error_type, message) = error.framework_answer();
                     framework_error(protocol, status, error_type, &message)
@@ -227,6 +244,6 @@ where
     let OperationRequest { context, .. } = request;
     match handler(input, context).await {
         Ok(output) => ok(protocol, O::encode_output(&output)),
-        Err(error) => modeled_error(protocol, error.as_error_shape(), &request_id),
+        Err(error) => operation_error(protocol, &error, &request_id),
     }
 }

@@ -8,8 +8,8 @@ pub use crate::context::{DefaultContext, OperationId, RequestContext, ResolveCon
 pub use crate::json::{self, Field, IntEnum, Items, Members, Object, StringEnum};
 pub use crate::number::BigNumber;
 pub use crate::operation::{
-    DecodeError, ErrorInfo, ErrorShape, Fault, OperationError, Protocol, UnknownEnumValue, decode,
-    encode, fmt_error,
+    DecodeError, ErrorAnswer, ErrorInfo, ErrorShape, Fault, OperationError, Protocol,
+    UnknownEnumValue, decode, encode, fmt_error,
 };
 pub use crate::refusal::Refusal;
 pub use crate::response::{Response, ResponseBody};
@@ -24,3 +24,7 @@ pub use http_body;
 pub use serde_json::Value;
 pub use smithy_patterns::Pattern;
 pub use tower;
+
+/// Whether `bigInteger` and `bigDecimal` values keep every digit: the `arbitrary-precision`
+/// feature, which a generated service with such values requires.
+pub const ARBITRARY_PRECISION: bool = cfg!(feature = "arbitrary-precision");

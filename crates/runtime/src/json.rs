@@ -539,19 +539,33 @@ fn read_items<T>(
     v: &mut Violations,
     items: Items,
     mut read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<Option<T>>,
-) -> Option<(usize, Vec<T>)> {
+) -> Option<ReadItems<T>> {
     let values = array(value, path, v)?;
     if items.unique && crate::validation::has_duplicates(&values) {
         v.unique_items(path, Some(&values));
     }
     let mark = v.mark();
     let mut list = Vec::with_capacity(values.len());
+    let mut dropped = Vec::new();
     for (index, value) in values.into_iter().enumerate() {
-        if let Some(item) = read(value, &items.item_path(path, index), v) {
-            list.extend(item);
+        match read(value, &items.item_path(path, index), v) {
+            Some(Some(item)) => list.push(item),
+            _ => dropped.push(index),
         }
     }
-    Some((mark, list))
+    Some(ReadItems {
+        mark,
+        list,
+        dropped,
+    })
+}
+
+/// A list as read: the items that could be read, the indices of those that could not, and
+/// where the list's violations begin.
+struct ReadItems<T> {
+    mark: usize,
+    list: Vec<T>,
+    dropped: Vec<usize>,
 }
 
 fn dense<T>(
@@ -582,7 +596,7 @@ pub fn list<T>(
     items: Items,
     read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
 ) -> Option<Vec<T>> {
-    read_items(value, path, v, items, dense(read)).map(|(_, list)| list)
+    read_items(value, path, v, items, dense(read)).map(|read| read.list)
 }
 
 /// A `@sparse` list (`null` items are `None`).
@@ -593,7 +607,7 @@ pub fn sparse_list<T>(
     items: Items,
     read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
 ) -> Option<Vec<Option<T>>> {
-    read_items(value, path, v, items, sparse(read)).map(|(_, list)| list)
+    read_items(value, path, v, items, sparse(read)).map(|read| read.list)
 }
 
 /// A list whose items' violations show the whole list as their value (AWS's dialect does,
@@ -605,9 +619,9 @@ pub fn described_list<T: ValueText>(
     items: Items,
     read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let (mark, list) = read_items(value, path, v, items, dense(read))?;
-    v.describe_container(mark, &list);
-    Some(list)
+    let read = read_items(value, path, v, items, dense(read))?;
+    v.describe_list(read.mark, &read.list, &read.dropped);
+    Some(read.list)
 }
 
 /// A `@sparse` list whose items' violations show the whole list.
@@ -618,9 +632,9 @@ pub fn described_sparse_list<T: ValueText>(
     items: Items,
     read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
 ) -> Option<Vec<Option<T>>> {
-    let (mark, list) = read_items(value, path, v, items, sparse(read))?;
-    v.describe_container(mark, &list);
-    Some(list)
+    let read = read_items(value, path, v, items, sparse(read))?;
+    v.describe_list(read.mark, &read.list, &read.dropped);
+    Some(read.list)
 }
 
 /// A string key, unchecked.
@@ -682,8 +696,9 @@ pub fn described_map<K: Eq + Hash + ValueText, T: ValueText>(
     read_key: impl FnMut(String, &Path<'_>, &mut Violations) -> Option<K>,
     read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
 ) -> Option<HashMap<K, T>> {
+    let sent = map_text(&value);
     let (mark, map) = read_entries(value, path, v, items, read_key, dense(read))?;
-    v.describe_container(mark, &map);
+    v.describe_container(mark, &sent);
     Some(map)
 }
 
@@ -696,9 +711,28 @@ pub fn described_sparse_map<K: Eq + Hash + ValueText, T: ValueText>(
     read_key: impl FnMut(String, &Path<'_>, &mut Violations) -> Option<K>,
     read: impl FnMut(Value, &Path<'_>, &mut Violations) -> Option<T>,
 ) -> Option<HashMap<K, Option<T>>> {
+    let sent = map_text(&value);
     let (mark, map) = read_entries(value, path, v, items, read_key, sparse(read))?;
-    v.describe_container(mark, &map);
+    v.describe_container(mark, &sent);
     Some(map)
+}
+
+/// A map as AWS quotes it in a message, as it was sent: `{key=value, ...}` (entries whose key
+/// or value breaks a constraint included).
+fn map_text(value: &Value) -> String {
+    let mut text = String::from("{");
+    if let Value::Object(entries) = value {
+        for (index, (key, value)) in entries.iter().enumerate() {
+            if index > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(key);
+            text.push('=');
+            crate::validation::sent_text(value, &mut text);
+        }
+    }
+    text.push('}');
+    text
 }
 
 /// A string enum's value (`@enum` strings and `enum` shapes): the variant, or a violation

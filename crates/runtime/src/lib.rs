@@ -44,10 +44,10 @@ pub use context::{
     ContextRequest, DefaultContext, FixedContext, OperationId, RequestContext, ResolveContext,
 };
 pub use number::BigNumber;
-pub use operation::{ErrorShape, OperationError, Protocol};
+pub use operation::{ErrorAnswer, ErrorShape, OperationError, Protocol};
 pub use protocol::{Route, ServiceProtocol};
 pub use refusal::{Refusal, RefusalForm};
-pub use response::{Response, ResponseBody, to_http};
+pub use response::{Response, ResponseBody, to_http, to_http_for};
 pub use server::{
     CatchPanic, LayerPlugin, Limits, OperationLimits, OperationRequest, OperationService,
     Operations, Plugin, Server, Settings, operation, read_body,

@@ -123,10 +123,20 @@ pub trait ErrorShape: std::error::Error + Send + Sync + 'static {
     fn write_headers(&self, _response: &mut crate::response::Response) {}
 }
 
-/// An operation's error enum: one of the error structures it may return.
+/// An operation's error enum: one of the error structures it may return, or a refusal the
+/// model does not list.
 pub trait OperationError: std::error::Error + Send + Sync + 'static {
-    /// The error structure it holds.
-    fn as_error_shape(&self) -> &dyn ErrorShape;
+    /// What to answer.
+    fn answer(&self) -> ErrorAnswer<'_>;
+}
+
+/// What an operation's error is answered with.
+#[derive(Debug)]
+pub enum ErrorAnswer<'a> {
+    /// An error structure of the model.
+    Modeled(&'a dyn ErrorShape),
+    /// A refusal the model does not list (AWS's `ValidationException` from service code, say).
+    Refused(&'a crate::refusal::Refusal),
 }
 
 /// Writes an error structure's `Display`: its name, then `: message` when it has one.

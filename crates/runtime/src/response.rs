@@ -126,22 +126,30 @@ impl Response {
 /// `x-amzn-requestid` and, for errors, `X-Amzn-Errortype`.
 ///
 /// A status that carries no content (204, 304, 1xx) is sent without a body, `Content-Length`
-/// or `Content-Type`, as HTTP requires, whatever the output wrote. A `Content-Length` that a
-/// member of the output set (the length of an object a `HEAD` describes) is kept when the
-/// response has no body of its own.
+/// or `Content-Type`, as HTTP requires, whatever the output wrote.
 pub fn to_http(response: Response, request_id: &str) -> http::Response<ResponseBody> {
+    to_http_for(response, request_id, false)
+}
+
+/// [`to_http`], for a request of method `HEAD` when `head` is true: the response has no body,
+/// and its `Content-Length` is the one an output member set (the length of what a `GET` would
+/// send, as MediaStore's `DescribeObject` answers), else the length of the body left out.
+pub fn to_http_for(
+    response: Response,
+    request_id: &str,
+    head: bool,
+) -> http::Response<ResponseBody> {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let no_content = status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED
         || status.is_informational();
-    let body = if no_content {
+    let modeled_length = head && response.headers.contains_key(http::header::CONTENT_LENGTH);
+    let length = HeaderValue::from(if no_content { 0 } else { response.body.len() });
+    let body = if no_content || head {
         Vec::new()
     } else {
         response.body
     };
-    let modeled_length =
-        body.is_empty() && response.headers.contains_key(http::header::CONTENT_LENGTH);
-    let length = HeaderValue::from(body.len());
     let mut http = http::Response::new(Full::new(Bytes::from(body)));
     *http.status_mut() = status;
     let headers = http.headers_mut();

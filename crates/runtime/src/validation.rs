@@ -337,6 +337,39 @@ impl Violations {
 
     /// Gives the violations recorded since `mark` (items, keys or values of one list or map) the
     /// text of that list or map, which the AWS dialect prints as the value.
+    /// Gives the violations recorded since `mark`, for the items of a list, the list as it was
+    /// sent as the value their message quotes: the items read (`list`), with the items that
+    /// could not be read (at the indices `dropped`) back in their places, as their violations
+    /// quote them.
+    pub fn describe_list<T: ValueText>(&mut self, mark: usize, list: &[T], dropped: &[usize]) {
+        if self.kept.len() == mark {
+            return;
+        }
+        let sent = |index: usize| {
+            self.kept[mark..]
+                .iter()
+                .filter(|violation| violation.path.last() == Some(&OwnedSegment::Index(index)))
+                .find_map(|violation| violation.value.clone())
+                .unwrap_or_else(|| "null".to_owned())
+        };
+        let mut text = String::from("[");
+        let mut read = list.iter();
+        for index in 0..list.len() + dropped.len() {
+            if index > 0 {
+                text.push_str(", ");
+            }
+            if dropped.contains(&index) {
+                text.push_str(&sent(index));
+            } else if let Some(item) = read.next() {
+                item.write_text(&mut text);
+            }
+        }
+        text.push(']');
+        self.describe_container(mark, &text);
+    }
+
+    /// Gives the violations recorded since `mark` (of the items, keys or values of a list or
+    /// map) the container's text as the value their message quotes.
     pub fn describe_container(&mut self, mark: usize, container: &dyn ValueText) {
         if self.kept.len() == mark {
             return;
@@ -659,6 +692,16 @@ impl<K: ValueText, V: ValueText> ValueText for HashMap<K, V> {
 impl<T: ValueText + ?Sized> ValueText for &T {
     fn write_text(&self, out: &mut String) {
         (**self).write_text(out);
+    }
+}
+
+/// A JSON value's text as AWS quotes it in a message: a string as it is, anything else as JSON.
+pub fn sent_text(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::String(text) => out.push_str(text),
+        other => {
+            let _ = write!(out, "{other}");
+        }
     }
 }
 

@@ -240,7 +240,15 @@ mod tests {
         assert_eq!(written(1e308), "1e308");
         assert_eq!(written(0.1), "0.1");
         assert_eq!(written(2.5e-8), "2.5e-8");
-        for value in [1.0, -0.0, 1e308, 0.1, 123_456_789.0, f64::MIN_POSITIVE, f64::MAX] {
+        for value in [
+            1.0,
+            -0.0,
+            1e308,
+            0.1,
+            123_456_789.0,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+        ] {
             let text = written(value);
             let read: f64 = text.parse().unwrap();
             assert_eq!(read.to_bits(), value.to_bits(), "{text}");

@@ -15,4 +15,6 @@ pub mod text;
 pub use operation::{HttpOperation, prepare, serve};
 pub use protocol::{RestJson, RoutesError};
 pub use request::{InputBuilder, Payload, RestRequest, TextKind};
-pub use response::{ToText, decode_failure, framework_error, modeled_error};
+pub use response::{
+    ToText, decode_failure, framework_error, modeled_error, operation_error, refused,
+};

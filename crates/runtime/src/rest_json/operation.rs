@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use super::request::RestRequest;
-use super::response::{decode_failure, framework_error, modeled_error};
+use super::response::{decode_failure, framework_error, operation_error};
 use super::text::{self, BodyMedia};
 use crate::context::RequestContext;
 use crate::operation::{DecodeError, OperationError};
@@ -80,7 +80,7 @@ pub fn prepare<O: HttpOperation>(
             DecodeError::Malformed(_) => None,
         };
         Box::new(match modeled {
-            Some(modeled) => modeled_error(modeled.as_error_shape(), request_id),
+            Some(modeled) => operation_error(&modeled, request_id),
             None => decode_failure(&error),
         })
     })
@@ -112,6 +112,6 @@ where
     let request_id = context.request_id.clone();
     match handler(input, context).await {
         Ok(output) => O::encode_response(&output),
-        Err(error) => modeled_error(error.as_error_shape(), &request_id),
+        Err(error) => operation_error(&error, &request_id),
     }
 }

@@ -7,7 +7,7 @@ use http::Method;
 use super::response;
 use super::router::{Match, RouteError, Router};
 use crate::protocol::{Route, ServiceProtocol};
-use crate::refusal::{Refusal, RefusalForm};
+use crate::refusal::Refusal;
 use crate::response::Response;
 
 /// Why a service's routes cannot be served.
@@ -88,13 +88,6 @@ impl ServiceProtocol for RestJson {
     }
 
     fn refuse(&self, refusal: &Refusal, request_id: &str) -> Response {
-        match refusal.form() {
-            RefusalForm::Framework {
-                status,
-                error_type,
-                message,
-            } => response::framework_error(status, error_type, message),
-            RefusalForm::Modeled(error) => response::modeled_error(error, request_id),
-        }
+        response::refused(refusal, request_id)
     }
 }

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 
 use super::text;
 use crate::number::BigNumber;
-use crate::operation::{DecodeError, ErrorShape};
+use crate::operation::{DecodeError, ErrorAnswer, ErrorShape, OperationError};
+use crate::refusal::{Refusal, RefusalForm};
 use crate::response::Response;
 use crate::write::JsonWriter;
 use crate::{Blob, Protocol};
@@ -37,6 +38,26 @@ pub fn framework_error(status: u16, error_type: &str, message: &str) -> Response
     response.json_body(writer.finish());
     response.error_type = Some(error_type.to_owned());
     response
+}
+
+/// A refusal's response.
+pub fn refused(refusal: &Refusal, request_id: &str) -> Response {
+    match refusal.form() {
+        RefusalForm::Framework {
+            status,
+            error_type,
+            message,
+        } => framework_error(status, error_type, message),
+        RefusalForm::Modeled(error) => modeled_error(error, request_id),
+    }
+}
+
+/// An operation error's response: its error structure's, or its refusal's.
+pub fn operation_error(error: &dyn OperationError, request_id: &str) -> Response {
+    match error.answer() {
+        ErrorAnswer::Modeled(error) => modeled_error(error, request_id),
+        ErrorAnswer::Refused(refusal) => refused(refusal, request_id),
+    }
 }
 
 /// A request that failed to decode, for operations without a modeled

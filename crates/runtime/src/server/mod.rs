@@ -29,7 +29,7 @@ use crate::context::{ContextRequest, DefaultContext, OperationId, ResolveContext
 use crate::layers::{AccessLogLayer, HealthLayer, RequestId, Unrouted};
 use crate::protocol::{Route, ServiceProtocol};
 use crate::refusal::Refusal;
-use crate::response::{Response, ResponseBody, to_http};
+use crate::response::{Response, ResponseBody, to_http_for};
 
 /// A service's operations as generated: each one's id and its service, in the order the
 /// protocol's routes number them, and the answer to a failure of the service's own.
@@ -272,15 +272,16 @@ impl<C: ResolveContext> Shell<C> {
             None => uuid::Uuid::new_v4().to_string(),
         };
         let (head, body) = request.into_parts();
+        let is_head = head.method == http::Method::HEAD;
         match self.answer(head, body, &request_id).await {
             Answered::Operation(response, id) => {
-                let mut http = to_http(response, &request_id);
+                let mut http = to_http_for(response, &request_id, is_head);
                 http.extensions_mut().insert(id);
                 http
             }
-            Answered::Refused(response) => to_http(response, &request_id),
+            Answered::Refused(response) => to_http_for(response, &request_id, is_head),
             Answered::NoRoute(response) => {
-                let mut http = to_http(response, &request_id);
+                let mut http = to_http_for(response, &request_id, is_head);
                 http.extensions_mut().insert(Unrouted);
                 http
             }

@@ -548,110 +548,218 @@ pub mod error {
     }
     /// Errors of the `ContentTypeParameters` operation.
     #[derive(Debug)]
-    pub enum ContentTypeParametersError {}
+    pub enum ContentTypeParametersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for ContentTypeParametersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for ContentTypeParametersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ContentTypeParametersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ContentTypeParametersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `DatetimeOffsets` operation.
     #[derive(Debug)]
-    pub enum DatetimeOffsetsError {}
+    pub enum DatetimeOffsetsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for DatetimeOffsetsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for DatetimeOffsetsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DatetimeOffsetsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DatetimeOffsetsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EmptyOperation` operation.
     #[derive(Debug)]
-    pub enum EmptyOperationError {}
+    pub enum EmptyOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EmptyOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EmptyOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EmptyOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EmptyOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EndpointOperation` operation.
     #[derive(Debug)]
-    pub enum EndpointOperationError {}
+    pub enum EndpointOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EndpointOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EndpointOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EndpointOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EndpointOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EndpointWithHostLabelOperation` operation.
     #[derive(Debug)]
-    pub enum EndpointWithHostLabelOperationError {}
+    pub enum EndpointWithHostLabelOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EndpointWithHostLabelOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EndpointWithHostLabelOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EndpointWithHostLabelOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `FractionalSeconds` operation.
     #[derive(Debug)]
-    pub enum FractionalSecondsError {}
+    pub enum FractionalSecondsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for FractionalSecondsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for FractionalSecondsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for FractionalSecondsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for FractionalSecondsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `GreetingWithErrors` operation.
@@ -663,24 +771,35 @@ pub mod error {
         FooError(FooError),
         /// A [`InvalidGreeting`].
         InvalidGreeting(InvalidGreeting),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for GreetingWithErrorsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::ComplexError(error) => error,
-                Self::FooError(error) => error,
-                Self::InvalidGreeting(error) => error,
+                Self::ComplexError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::FooError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidGreeting(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for GreetingWithErrorsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for GreetingWithErrorsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<ComplexError> for GreetingWithErrorsError {
@@ -698,76 +817,153 @@ pub mod error {
             Self::InvalidGreeting(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for GreetingWithErrorsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `HostWithPathOperation` operation.
     #[derive(Debug)]
-    pub enum HostWithPathOperationError {}
+    pub enum HostWithPathOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HostWithPathOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HostWithPathOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HostWithPathOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HostWithPathOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonEnums` operation.
     #[derive(Debug)]
-    pub enum JsonEnumsError {}
+    pub enum JsonEnumsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonEnumsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonEnumsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonEnumsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonEnumsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonIntEnums` operation.
     #[derive(Debug)]
-    pub enum JsonIntEnumsError {}
+    pub enum JsonIntEnumsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonIntEnumsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonIntEnumsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonIntEnumsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonIntEnumsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonUnions` operation.
     #[derive(Debug)]
-    pub enum JsonUnionsError {}
+    pub enum JsonUnionsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonUnionsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonUnionsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonUnionsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonUnionsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `KitchenSinkOperation` operation.
@@ -777,23 +973,34 @@ pub mod error {
         ErrorWithMembers(ErrorWithMembers),
         /// A [`ErrorWithoutMembers`].
         ErrorWithoutMembers(ErrorWithoutMembers),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for KitchenSinkOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::ErrorWithMembers(error) => error,
-                Self::ErrorWithoutMembers(error) => error,
+                Self::ErrorWithMembers(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ErrorWithoutMembers(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for KitchenSinkOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for KitchenSinkOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<ErrorWithMembers> for KitchenSinkOperationError {
@@ -806,112 +1013,225 @@ pub mod error {
             Self::ErrorWithoutMembers(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for KitchenSinkOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `NullOperation` operation.
     #[derive(Debug)]
-    pub enum NullOperationError {}
+    pub enum NullOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for NullOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for NullOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for NullOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for NullOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OperationWithOptionalInputOutput` operation.
     #[derive(Debug)]
-    pub enum OperationWithOptionalInputOutputError {}
+    pub enum OperationWithOptionalInputOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OperationWithOptionalInputOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OperationWithOptionalInputOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OperationWithOptionalInputOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OperationWithOptionalInputOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `PutAndGetInlineDocuments` operation.
     #[derive(Debug)]
-    pub enum PutAndGetInlineDocumentsError {}
+    pub enum PutAndGetInlineDocumentsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for PutAndGetInlineDocumentsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for PutAndGetInlineDocumentsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for PutAndGetInlineDocumentsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for PutAndGetInlineDocumentsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `PutWithContentEncoding` operation.
     #[derive(Debug)]
-    pub enum PutWithContentEncodingError {}
+    pub enum PutWithContentEncodingError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for PutWithContentEncodingError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for PutWithContentEncodingError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for PutWithContentEncodingError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for PutWithContentEncodingError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `SimpleScalarProperties` operation.
     #[derive(Debug)]
-    pub enum SimpleScalarPropertiesError {}
+    pub enum SimpleScalarPropertiesError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for SimpleScalarPropertiesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for SimpleScalarPropertiesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for SimpleScalarPropertiesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SimpleScalarPropertiesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `SparseNullsOperation` operation.
     #[derive(Debug)]
-    pub enum SparseNullsOperationError {}
+    pub enum SparseNullsOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for SparseNullsOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for SparseNullsOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for SparseNullsOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SparseNullsOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
 }

@@ -744,74 +744,146 @@ pub mod error {
     }
     /// Errors of the `ContentTypeParameters` operation.
     #[derive(Debug)]
-    pub enum ContentTypeParametersError {}
+    pub enum ContentTypeParametersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for ContentTypeParametersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for ContentTypeParametersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ContentTypeParametersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ContentTypeParametersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EmptyInputAndEmptyOutput` operation.
     #[derive(Debug)]
-    pub enum EmptyInputAndEmptyOutputError {}
+    pub enum EmptyInputAndEmptyOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EmptyInputAndEmptyOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EmptyInputAndEmptyOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EmptyInputAndEmptyOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EmptyInputAndEmptyOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EndpointOperation` operation.
     #[derive(Debug)]
-    pub enum EndpointOperationError {}
+    pub enum EndpointOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EndpointOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EndpointOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EndpointOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EndpointOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EndpointWithHostLabelOperation` operation.
     #[derive(Debug)]
-    pub enum EndpointWithHostLabelOperationError {}
+    pub enum EndpointWithHostLabelOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EndpointWithHostLabelOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EndpointWithHostLabelOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EndpointWithHostLabelOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `GreetingWithErrors` operation.
@@ -823,24 +895,35 @@ pub mod error {
         FooError(FooError),
         /// A [`InvalidGreeting`].
         InvalidGreeting(InvalidGreeting),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for GreetingWithErrorsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::ComplexError(error) => error,
-                Self::FooError(error) => error,
-                Self::InvalidGreeting(error) => error,
+                Self::ComplexError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::FooError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidGreeting(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for GreetingWithErrorsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for GreetingWithErrorsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<ComplexError> for GreetingWithErrorsError {
@@ -858,202 +941,406 @@ pub mod error {
             Self::InvalidGreeting(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for GreetingWithErrorsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `HostWithPathOperation` operation.
     #[derive(Debug)]
-    pub enum HostWithPathOperationError {}
+    pub enum HostWithPathOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HostWithPathOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HostWithPathOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HostWithPathOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HostWithPathOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonUnions` operation.
     #[derive(Debug)]
-    pub enum JsonUnionsError {}
+    pub enum JsonUnionsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonUnionsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonUnionsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonUnionsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonUnionsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `NoInputAndNoOutput` operation.
     #[derive(Debug)]
-    pub enum NoInputAndNoOutputError {}
+    pub enum NoInputAndNoOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for NoInputAndNoOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for NoInputAndNoOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for NoInputAndNoOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for NoInputAndNoOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `NoInputAndOutput` operation.
     #[derive(Debug)]
-    pub enum NoInputAndOutputError {}
+    pub enum NoInputAndOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for NoInputAndOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for NoInputAndOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for NoInputAndOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for NoInputAndOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OperationWithDefaults` operation.
     #[derive(Debug)]
-    pub enum OperationWithDefaultsError {}
+    pub enum OperationWithDefaultsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OperationWithDefaultsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OperationWithDefaultsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OperationWithDefaultsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OperationWithDefaultsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OperationWithNestedStructure` operation.
     #[derive(Debug)]
-    pub enum OperationWithNestedStructureError {}
+    pub enum OperationWithNestedStructureError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OperationWithNestedStructureError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OperationWithNestedStructureError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OperationWithNestedStructureError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OperationWithNestedStructureError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OperationWithRequiredMembers` operation.
     #[derive(Debug)]
-    pub enum OperationWithRequiredMembersError {}
+    pub enum OperationWithRequiredMembersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OperationWithRequiredMembersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OperationWithRequiredMembersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OperationWithRequiredMembersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OperationWithRequiredMembersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OperationWithRequiredMembersWithDefaults` operation.
     #[derive(Debug)]
-    pub enum OperationWithRequiredMembersWithDefaultsError {}
+    pub enum OperationWithRequiredMembersWithDefaultsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OperationWithRequiredMembersWithDefaultsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OperationWithRequiredMembersWithDefaultsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OperationWithRequiredMembersWithDefaultsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal>
+    for OperationWithRequiredMembersWithDefaultsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `PutWithContentEncoding` operation.
     #[derive(Debug)]
-    pub enum PutWithContentEncodingError {}
+    pub enum PutWithContentEncodingError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for PutWithContentEncodingError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for PutWithContentEncodingError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for PutWithContentEncodingError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for PutWithContentEncodingError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `QueryIncompatibleOperation` operation.
     #[derive(Debug)]
-    pub enum QueryIncompatibleOperationError {}
+    pub enum QueryIncompatibleOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for QueryIncompatibleOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for QueryIncompatibleOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for QueryIncompatibleOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for QueryIncompatibleOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `SimpleScalarProperties` operation.
     #[derive(Debug)]
-    pub enum SimpleScalarPropertiesError {}
+    pub enum SimpleScalarPropertiesError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for SimpleScalarPropertiesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for SimpleScalarPropertiesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for SimpleScalarPropertiesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SimpleScalarPropertiesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
 }

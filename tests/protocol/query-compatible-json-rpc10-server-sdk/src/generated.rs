@@ -77,23 +77,34 @@ pub mod error {
         CustomCodeError(CustomCodeError),
         /// A [`NoCustomCodeError`].
         NoCustomCodeError(NoCustomCodeError),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for QueryCompatibleOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::CustomCodeError(error) => error,
-                Self::NoCustomCodeError(error) => error,
+                Self::CustomCodeError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::NoCustomCodeError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for QueryCompatibleOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for QueryCompatibleOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<CustomCodeError> for QueryCompatibleOperationError {
@@ -104,6 +115,11 @@ pub mod error {
     impl ::std::convert::From<NoCustomCodeError> for QueryCompatibleOperationError {
         fn from(error: NoCustomCodeError) -> Self {
             Self::NoCustomCodeError(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for QueryCompatibleOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
 }

@@ -1652,218 +1652,434 @@ pub mod error {
     }
     /// Errors of the `AllQueryStringTypes` operation.
     #[derive(Debug)]
-    pub enum AllQueryStringTypesError {}
+    pub enum AllQueryStringTypesError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for AllQueryStringTypesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for AllQueryStringTypesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for AllQueryStringTypesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for AllQueryStringTypesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `ConstantAndVariableQueryString` operation.
     #[derive(Debug)]
-    pub enum ConstantAndVariableQueryStringError {}
+    pub enum ConstantAndVariableQueryStringError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for ConstantAndVariableQueryStringError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for ConstantAndVariableQueryStringError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ConstantAndVariableQueryStringError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ConstantAndVariableQueryStringError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `ConstantQueryString` operation.
     #[derive(Debug)]
-    pub enum ConstantQueryStringError {}
+    pub enum ConstantQueryStringError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for ConstantQueryStringError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for ConstantQueryStringError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ConstantQueryStringError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ConstantQueryStringError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `ContentTypeParameters` operation.
     #[derive(Debug)]
-    pub enum ContentTypeParametersError {}
+    pub enum ContentTypeParametersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for ContentTypeParametersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for ContentTypeParametersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ContentTypeParametersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ContentTypeParametersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `DatetimeOffsets` operation.
     #[derive(Debug)]
-    pub enum DatetimeOffsetsError {}
+    pub enum DatetimeOffsetsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for DatetimeOffsetsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for DatetimeOffsetsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DatetimeOffsetsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DatetimeOffsetsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `DocumentType` operation.
     #[derive(Debug)]
-    pub enum DocumentTypeError {}
+    pub enum DocumentTypeError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for DocumentTypeError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for DocumentTypeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DocumentTypeError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DocumentTypeError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `DocumentTypeAsMapValue` operation.
     #[derive(Debug)]
-    pub enum DocumentTypeAsMapValueError {}
+    pub enum DocumentTypeAsMapValueError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for DocumentTypeAsMapValueError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for DocumentTypeAsMapValueError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DocumentTypeAsMapValueError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DocumentTypeAsMapValueError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `DocumentTypeAsPayload` operation.
     #[derive(Debug)]
-    pub enum DocumentTypeAsPayloadError {}
+    pub enum DocumentTypeAsPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for DocumentTypeAsPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for DocumentTypeAsPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for DocumentTypeAsPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DocumentTypeAsPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EmptyInputAndEmptyOutput` operation.
     #[derive(Debug)]
-    pub enum EmptyInputAndEmptyOutputError {}
+    pub enum EmptyInputAndEmptyOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EmptyInputAndEmptyOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EmptyInputAndEmptyOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EmptyInputAndEmptyOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EmptyInputAndEmptyOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EndpointOperation` operation.
     #[derive(Debug)]
-    pub enum EndpointOperationError {}
+    pub enum EndpointOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EndpointOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EndpointOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EndpointOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EndpointOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `EndpointWithHostLabelOperation` operation.
     #[derive(Debug)]
-    pub enum EndpointWithHostLabelOperationError {}
+    pub enum EndpointWithHostLabelOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for EndpointWithHostLabelOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for EndpointWithHostLabelOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for EndpointWithHostLabelOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `FractionalSeconds` operation.
     #[derive(Debug)]
-    pub enum FractionalSecondsError {}
+    pub enum FractionalSecondsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for FractionalSecondsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for FractionalSecondsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for FractionalSecondsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for FractionalSecondsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `GreetingWithErrors` operation.
@@ -1875,24 +2091,35 @@ pub mod error {
         FooError(FooError),
         /// A [`InvalidGreeting`].
         InvalidGreeting(InvalidGreeting),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
     }
     impl rt::OperationError for GreetingWithErrorsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
             match self {
-                Self::ComplexError(error) => error,
-                Self::FooError(error) => error,
-                Self::InvalidGreeting(error) => error,
+                Self::ComplexError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::FooError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidGreeting(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
             }
         }
     }
     impl ::std::fmt::Display for GreetingWithErrorsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for GreetingWithErrorsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
         }
     }
     impl ::std::convert::From<ComplexError> for GreetingWithErrorsError {
@@ -1910,1678 +2137,3360 @@ pub mod error {
             Self::InvalidGreeting(error)
         }
     }
+    impl ::std::convert::From<rt::Refusal> for GreetingWithErrorsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `HostWithPathOperation` operation.
     #[derive(Debug)]
-    pub enum HostWithPathOperationError {}
+    pub enum HostWithPathOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HostWithPathOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HostWithPathOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HostWithPathOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HostWithPathOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpChecksumRequired` operation.
     #[derive(Debug)]
-    pub enum HttpChecksumRequiredError {}
+    pub enum HttpChecksumRequiredError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpChecksumRequiredError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpChecksumRequiredError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpChecksumRequiredError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpChecksumRequiredError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpEmptyPrefixHeaders` operation.
     #[derive(Debug)]
-    pub enum HttpEmptyPrefixHeadersError {}
+    pub enum HttpEmptyPrefixHeadersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpEmptyPrefixHeadersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpEmptyPrefixHeadersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpEmptyPrefixHeadersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpEmptyPrefixHeadersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpEnumPayload` operation.
     #[derive(Debug)]
-    pub enum HttpEnumPayloadError {}
+    pub enum HttpEnumPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpEnumPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpEnumPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpEnumPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpEnumPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpPayloadTraits` operation.
     #[derive(Debug)]
-    pub enum HttpPayloadTraitsError {}
+    pub enum HttpPayloadTraitsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpPayloadTraitsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpPayloadTraitsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpPayloadTraitsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpPayloadTraitsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpPayloadTraitsWithMediaType` operation.
     #[derive(Debug)]
-    pub enum HttpPayloadTraitsWithMediaTypeError {}
+    pub enum HttpPayloadTraitsWithMediaTypeError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpPayloadTraitsWithMediaTypeError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpPayloadTraitsWithMediaTypeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpPayloadTraitsWithMediaTypeError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpPayloadTraitsWithMediaTypeError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpPayloadWithStructure` operation.
     #[derive(Debug)]
-    pub enum HttpPayloadWithStructureError {}
+    pub enum HttpPayloadWithStructureError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpPayloadWithStructureError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpPayloadWithStructureError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpPayloadWithStructureError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpPayloadWithStructureError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpPayloadWithUnion` operation.
     #[derive(Debug)]
-    pub enum HttpPayloadWithUnionError {}
+    pub enum HttpPayloadWithUnionError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpPayloadWithUnionError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpPayloadWithUnionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpPayloadWithUnionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpPayloadWithUnionError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpPrefixHeaders` operation.
     #[derive(Debug)]
-    pub enum HttpPrefixHeadersError {}
+    pub enum HttpPrefixHeadersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpPrefixHeadersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpPrefixHeadersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpPrefixHeadersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpPrefixHeadersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpPrefixHeadersInResponse` operation.
     #[derive(Debug)]
-    pub enum HttpPrefixHeadersInResponseError {}
+    pub enum HttpPrefixHeadersInResponseError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpPrefixHeadersInResponseError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpPrefixHeadersInResponseError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpPrefixHeadersInResponseError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpPrefixHeadersInResponseError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpQueryParamsOnlyOperation` operation.
     #[derive(Debug)]
-    pub enum HttpQueryParamsOnlyOperationError {}
+    pub enum HttpQueryParamsOnlyOperationError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpQueryParamsOnlyOperationError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpQueryParamsOnlyOperationError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpQueryParamsOnlyOperationError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpQueryParamsOnlyOperationError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpRequestWithFloatLabels` operation.
     #[derive(Debug)]
-    pub enum HttpRequestWithFloatLabelsError {}
+    pub enum HttpRequestWithFloatLabelsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpRequestWithFloatLabelsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpRequestWithFloatLabelsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpRequestWithFloatLabelsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpRequestWithFloatLabelsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpRequestWithGreedyLabelInPath` operation.
     #[derive(Debug)]
-    pub enum HttpRequestWithGreedyLabelInPathError {}
+    pub enum HttpRequestWithGreedyLabelInPathError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpRequestWithGreedyLabelInPathError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpRequestWithGreedyLabelInPathError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpRequestWithGreedyLabelInPathError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpRequestWithGreedyLabelInPathError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpRequestWithLabels` operation.
     #[derive(Debug)]
-    pub enum HttpRequestWithLabelsError {}
+    pub enum HttpRequestWithLabelsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpRequestWithLabelsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpRequestWithLabelsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpRequestWithLabelsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpRequestWithLabelsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpRequestWithLabelsAndTimestampFormat` operation.
     #[derive(Debug)]
-    pub enum HttpRequestWithLabelsAndTimestampFormatError {}
+    pub enum HttpRequestWithLabelsAndTimestampFormatError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpRequestWithLabelsAndTimestampFormatError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpRequestWithLabelsAndTimestampFormatError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpRequestWithLabelsAndTimestampFormatError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal>
+    for HttpRequestWithLabelsAndTimestampFormatError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpRequestWithRegexLiteral` operation.
     #[derive(Debug)]
-    pub enum HttpRequestWithRegexLiteralError {}
+    pub enum HttpRequestWithRegexLiteralError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpRequestWithRegexLiteralError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpRequestWithRegexLiteralError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpRequestWithRegexLiteralError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpRequestWithRegexLiteralError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpResponseCode` operation.
     #[derive(Debug)]
-    pub enum HttpResponseCodeError {}
+    pub enum HttpResponseCodeError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpResponseCodeError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpResponseCodeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpResponseCodeError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpResponseCodeError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `HttpStringPayload` operation.
     #[derive(Debug)]
-    pub enum HttpStringPayloadError {}
+    pub enum HttpStringPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for HttpStringPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for HttpStringPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for HttpStringPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for HttpStringPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `IgnoreQueryParamsInResponse` operation.
     #[derive(Debug)]
-    pub enum IgnoreQueryParamsInResponseError {}
+    pub enum IgnoreQueryParamsInResponseError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for IgnoreQueryParamsInResponseError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for IgnoreQueryParamsInResponseError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for IgnoreQueryParamsInResponseError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for IgnoreQueryParamsInResponseError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `InputAndOutputWithHeaders` operation.
     #[derive(Debug)]
-    pub enum InputAndOutputWithHeadersError {}
+    pub enum InputAndOutputWithHeadersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for InputAndOutputWithHeadersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for InputAndOutputWithHeadersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for InputAndOutputWithHeadersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for InputAndOutputWithHeadersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonBlobs` operation.
     #[derive(Debug)]
-    pub enum JsonBlobsError {}
+    pub enum JsonBlobsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonBlobsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonBlobsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonBlobsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonBlobsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonEnums` operation.
     #[derive(Debug)]
-    pub enum JsonEnumsError {}
+    pub enum JsonEnumsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonEnumsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonEnumsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonEnumsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonEnumsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonIntEnums` operation.
     #[derive(Debug)]
-    pub enum JsonIntEnumsError {}
+    pub enum JsonIntEnumsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonIntEnumsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonIntEnumsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonIntEnumsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonIntEnumsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonLists` operation.
     #[derive(Debug)]
-    pub enum JsonListsError {}
+    pub enum JsonListsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonListsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonListsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonListsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonListsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonMaps` operation.
     #[derive(Debug)]
-    pub enum JsonMapsError {}
+    pub enum JsonMapsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonMapsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonMapsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonMapsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonMapsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonTimestamps` operation.
     #[derive(Debug)]
-    pub enum JsonTimestampsError {}
+    pub enum JsonTimestampsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonTimestampsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonTimestampsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonTimestampsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonTimestampsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `JsonUnions` operation.
     #[derive(Debug)]
-    pub enum JsonUnionsError {}
+    pub enum JsonUnionsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for JsonUnionsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for JsonUnionsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for JsonUnionsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for JsonUnionsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedAcceptWithBody` operation.
     #[derive(Debug)]
-    pub enum MalformedAcceptWithBodyError {}
+    pub enum MalformedAcceptWithBodyError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedAcceptWithBodyError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedAcceptWithBodyError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedAcceptWithBodyError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedAcceptWithBodyError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedAcceptWithGenericString` operation.
     #[derive(Debug)]
-    pub enum MalformedAcceptWithGenericStringError {}
+    pub enum MalformedAcceptWithGenericStringError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedAcceptWithGenericStringError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedAcceptWithGenericStringError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedAcceptWithGenericStringError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedAcceptWithGenericStringError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedAcceptWithPayload` operation.
     #[derive(Debug)]
-    pub enum MalformedAcceptWithPayloadError {}
+    pub enum MalformedAcceptWithPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedAcceptWithPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedAcceptWithPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedAcceptWithPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedAcceptWithPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedBlob` operation.
     #[derive(Debug)]
-    pub enum MalformedBlobError {}
+    pub enum MalformedBlobError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedBlobError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedBlobError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedBlobError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedBlobError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedBoolean` operation.
     #[derive(Debug)]
-    pub enum MalformedBooleanError {}
+    pub enum MalformedBooleanError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedBooleanError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedBooleanError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedBooleanError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedBooleanError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedByte` operation.
     #[derive(Debug)]
-    pub enum MalformedByteError {}
+    pub enum MalformedByteError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedByteError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedByteError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedByteError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedByteError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedContentTypeWithBody` operation.
     #[derive(Debug)]
-    pub enum MalformedContentTypeWithBodyError {}
+    pub enum MalformedContentTypeWithBodyError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedContentTypeWithBodyError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedContentTypeWithBodyError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedContentTypeWithBodyError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedContentTypeWithBodyError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedContentTypeWithGenericString` operation.
     #[derive(Debug)]
-    pub enum MalformedContentTypeWithGenericStringError {}
+    pub enum MalformedContentTypeWithGenericStringError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedContentTypeWithGenericStringError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedContentTypeWithGenericStringError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedContentTypeWithGenericStringError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal>
+    for MalformedContentTypeWithGenericStringError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedContentTypeWithPayload` operation.
     #[derive(Debug)]
-    pub enum MalformedContentTypeWithPayloadError {}
+    pub enum MalformedContentTypeWithPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedContentTypeWithPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedContentTypeWithPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedContentTypeWithPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedContentTypeWithPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedContentTypeWithoutBody` operation.
     #[derive(Debug)]
-    pub enum MalformedContentTypeWithoutBodyError {}
+    pub enum MalformedContentTypeWithoutBodyError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedContentTypeWithoutBodyError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedContentTypeWithoutBodyError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedContentTypeWithoutBodyError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedContentTypeWithoutBodyError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedContentTypeWithoutBodyEmptyInput` operation.
     #[derive(Debug)]
-    pub enum MalformedContentTypeWithoutBodyEmptyInputError {}
+    pub enum MalformedContentTypeWithoutBodyEmptyInputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedContentTypeWithoutBodyEmptyInputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedContentTypeWithoutBodyEmptyInputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedContentTypeWithoutBodyEmptyInputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal>
+    for MalformedContentTypeWithoutBodyEmptyInputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedDouble` operation.
     #[derive(Debug)]
-    pub enum MalformedDoubleError {}
+    pub enum MalformedDoubleError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedDoubleError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedDoubleError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedDoubleError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedDoubleError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedFloat` operation.
     #[derive(Debug)]
-    pub enum MalformedFloatError {}
+    pub enum MalformedFloatError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedFloatError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedFloatError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedFloatError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedFloatError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedInteger` operation.
     #[derive(Debug)]
-    pub enum MalformedIntegerError {}
+    pub enum MalformedIntegerError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedIntegerError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedIntegerError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedIntegerError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedIntegerError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedList` operation.
     #[derive(Debug)]
-    pub enum MalformedListError {}
+    pub enum MalformedListError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedListError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedListError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedListError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedListError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedLong` operation.
     #[derive(Debug)]
-    pub enum MalformedLongError {}
+    pub enum MalformedLongError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedLongError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedLongError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedLongError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedLongError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedMap` operation.
     #[derive(Debug)]
-    pub enum MalformedMapError {}
+    pub enum MalformedMapError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedMapError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedMapError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedMapError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedMapError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedRequestBody` operation.
     #[derive(Debug)]
-    pub enum MalformedRequestBodyError {}
+    pub enum MalformedRequestBodyError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedRequestBodyError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedRequestBodyError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedRequestBodyError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedRequestBodyError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedShort` operation.
     #[derive(Debug)]
-    pub enum MalformedShortError {}
+    pub enum MalformedShortError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedShortError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedShortError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedShortError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedShortError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedString` operation.
     #[derive(Debug)]
-    pub enum MalformedStringError {}
+    pub enum MalformedStringError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedStringError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedStringError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedStringError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedStringError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampBodyDateTime` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampBodyDateTimeError {}
+    pub enum MalformedTimestampBodyDateTimeError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampBodyDateTimeError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampBodyDateTimeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampBodyDateTimeError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampBodyDateTimeError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampBodyDefault` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampBodyDefaultError {}
+    pub enum MalformedTimestampBodyDefaultError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampBodyDefaultError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampBodyDefaultError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampBodyDefaultError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampBodyDefaultError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampBodyHttpDate` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampBodyHttpDateError {}
+    pub enum MalformedTimestampBodyHttpDateError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampBodyHttpDateError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampBodyHttpDateError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampBodyHttpDateError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampBodyHttpDateError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampHeaderDateTime` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampHeaderDateTimeError {}
+    pub enum MalformedTimestampHeaderDateTimeError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampHeaderDateTimeError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampHeaderDateTimeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampHeaderDateTimeError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampHeaderDateTimeError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampHeaderDefault` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampHeaderDefaultError {}
+    pub enum MalformedTimestampHeaderDefaultError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampHeaderDefaultError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampHeaderDefaultError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampHeaderDefaultError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampHeaderDefaultError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampHeaderEpoch` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampHeaderEpochError {}
+    pub enum MalformedTimestampHeaderEpochError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampHeaderEpochError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampHeaderEpochError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampHeaderEpochError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampHeaderEpochError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampPathDefault` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampPathDefaultError {}
+    pub enum MalformedTimestampPathDefaultError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampPathDefaultError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampPathDefaultError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampPathDefaultError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampPathDefaultError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampPathEpoch` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampPathEpochError {}
+    pub enum MalformedTimestampPathEpochError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampPathEpochError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampPathEpochError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampPathEpochError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampPathEpochError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampPathHttpDate` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampPathHttpDateError {}
+    pub enum MalformedTimestampPathHttpDateError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampPathHttpDateError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampPathHttpDateError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampPathHttpDateError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampPathHttpDateError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampQueryDefault` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampQueryDefaultError {}
+    pub enum MalformedTimestampQueryDefaultError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampQueryDefaultError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampQueryDefaultError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampQueryDefaultError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampQueryDefaultError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampQueryEpoch` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampQueryEpochError {}
+    pub enum MalformedTimestampQueryEpochError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampQueryEpochError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampQueryEpochError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampQueryEpochError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampQueryEpochError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedTimestampQueryHttpDate` operation.
     #[derive(Debug)]
-    pub enum MalformedTimestampQueryHttpDateError {}
+    pub enum MalformedTimestampQueryHttpDateError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedTimestampQueryHttpDateError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedTimestampQueryHttpDateError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedTimestampQueryHttpDateError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedTimestampQueryHttpDateError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MalformedUnion` operation.
     #[derive(Debug)]
-    pub enum MalformedUnionError {}
+    pub enum MalformedUnionError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MalformedUnionError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MalformedUnionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MalformedUnionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MalformedUnionError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `MediaTypeHeader` operation.
     #[derive(Debug)]
-    pub enum MediaTypeHeaderError {}
+    pub enum MediaTypeHeaderError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for MediaTypeHeaderError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for MediaTypeHeaderError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for MediaTypeHeaderError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for MediaTypeHeaderError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `NoInputAndNoOutput` operation.
     #[derive(Debug)]
-    pub enum NoInputAndNoOutputError {}
+    pub enum NoInputAndNoOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for NoInputAndNoOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for NoInputAndNoOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for NoInputAndNoOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for NoInputAndNoOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `NoInputAndOutput` operation.
     #[derive(Debug)]
-    pub enum NoInputAndOutputError {}
+    pub enum NoInputAndOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for NoInputAndOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for NoInputAndOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for NoInputAndOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for NoInputAndOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `NullAndEmptyHeadersClient` operation.
     #[derive(Debug)]
-    pub enum NullAndEmptyHeadersClientError {}
+    pub enum NullAndEmptyHeadersClientError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for NullAndEmptyHeadersClientError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for NullAndEmptyHeadersClientError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for NullAndEmptyHeadersClientError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for NullAndEmptyHeadersClientError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `NullAndEmptyHeadersServer` operation.
     #[derive(Debug)]
-    pub enum NullAndEmptyHeadersServerError {}
+    pub enum NullAndEmptyHeadersServerError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for NullAndEmptyHeadersServerError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for NullAndEmptyHeadersServerError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for NullAndEmptyHeadersServerError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for NullAndEmptyHeadersServerError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OmitsNullSerializesEmptyString` operation.
     #[derive(Debug)]
-    pub enum OmitsNullSerializesEmptyStringError {}
+    pub enum OmitsNullSerializesEmptyStringError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OmitsNullSerializesEmptyStringError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OmitsNullSerializesEmptyStringError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OmitsNullSerializesEmptyStringError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OmitsNullSerializesEmptyStringError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OmitsSerializingEmptyLists` operation.
     #[derive(Debug)]
-    pub enum OmitsSerializingEmptyListsError {}
+    pub enum OmitsSerializingEmptyListsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OmitsSerializingEmptyListsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OmitsSerializingEmptyListsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OmitsSerializingEmptyListsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OmitsSerializingEmptyListsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OperationWithDefaults` operation.
     #[derive(Debug)]
-    pub enum OperationWithDefaultsError {}
+    pub enum OperationWithDefaultsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OperationWithDefaultsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OperationWithDefaultsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OperationWithDefaultsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OperationWithDefaultsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `OperationWithNestedStructure` operation.
     #[derive(Debug)]
-    pub enum OperationWithNestedStructureError {}
+    pub enum OperationWithNestedStructureError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for OperationWithNestedStructureError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for OperationWithNestedStructureError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for OperationWithNestedStructureError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for OperationWithNestedStructureError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `PostPlayerAction` operation.
     #[derive(Debug)]
-    pub enum PostPlayerActionError {}
+    pub enum PostPlayerActionError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for PostPlayerActionError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for PostPlayerActionError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for PostPlayerActionError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for PostPlayerActionError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `PostUnionWithJsonName` operation.
     #[derive(Debug)]
-    pub enum PostUnionWithJsonNameError {}
+    pub enum PostUnionWithJsonNameError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for PostUnionWithJsonNameError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for PostUnionWithJsonNameError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for PostUnionWithJsonNameError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for PostUnionWithJsonNameError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `PutWithContentEncoding` operation.
     #[derive(Debug)]
-    pub enum PutWithContentEncodingError {}
+    pub enum PutWithContentEncodingError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for PutWithContentEncodingError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for PutWithContentEncodingError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for PutWithContentEncodingError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for PutWithContentEncodingError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `QueryIdempotencyTokenAutoFill` operation.
     #[derive(Debug)]
-    pub enum QueryIdempotencyTokenAutoFillError {}
+    pub enum QueryIdempotencyTokenAutoFillError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for QueryIdempotencyTokenAutoFillError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for QueryIdempotencyTokenAutoFillError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for QueryIdempotencyTokenAutoFillError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for QueryIdempotencyTokenAutoFillError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `QueryParamsAsStringListMap` operation.
     #[derive(Debug)]
-    pub enum QueryParamsAsStringListMapError {}
+    pub enum QueryParamsAsStringListMapError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for QueryParamsAsStringListMapError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for QueryParamsAsStringListMapError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for QueryParamsAsStringListMapError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for QueryParamsAsStringListMapError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `QueryPrecedence` operation.
     #[derive(Debug)]
-    pub enum QueryPrecedenceError {}
+    pub enum QueryPrecedenceError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for QueryPrecedenceError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for QueryPrecedenceError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for QueryPrecedenceError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for QueryPrecedenceError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `RecursiveShapes` operation.
     #[derive(Debug)]
-    pub enum RecursiveShapesError {}
+    pub enum RecursiveShapesError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for RecursiveShapesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for RecursiveShapesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for RecursiveShapesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for RecursiveShapesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `ResponseCodeHttpFallback` operation.
     #[derive(Debug)]
-    pub enum ResponseCodeHttpFallbackError {}
+    pub enum ResponseCodeHttpFallbackError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for ResponseCodeHttpFallbackError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for ResponseCodeHttpFallbackError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ResponseCodeHttpFallbackError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ResponseCodeHttpFallbackError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `ResponseCodeRequired` operation.
     #[derive(Debug)]
-    pub enum ResponseCodeRequiredError {}
+    pub enum ResponseCodeRequiredError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for ResponseCodeRequiredError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for ResponseCodeRequiredError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for ResponseCodeRequiredError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ResponseCodeRequiredError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `SimpleScalarProperties` operation.
     #[derive(Debug)]
-    pub enum SimpleScalarPropertiesError {}
+    pub enum SimpleScalarPropertiesError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for SimpleScalarPropertiesError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for SimpleScalarPropertiesError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for SimpleScalarPropertiesError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SimpleScalarPropertiesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `SparseJsonLists` operation.
     #[derive(Debug)]
-    pub enum SparseJsonListsError {}
+    pub enum SparseJsonListsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for SparseJsonListsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for SparseJsonListsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for SparseJsonListsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SparseJsonListsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `SparseJsonMaps` operation.
     #[derive(Debug)]
-    pub enum SparseJsonMapsError {}
+    pub enum SparseJsonMapsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for SparseJsonMapsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for SparseJsonMapsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for SparseJsonMapsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SparseJsonMapsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `StreamingTraits` operation.
     #[derive(Debug)]
-    pub enum StreamingTraitsError {}
+    pub enum StreamingTraitsError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for StreamingTraitsError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for StreamingTraitsError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for StreamingTraitsError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for StreamingTraitsError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `StreamingTraitsRequireLength` operation.
     #[derive(Debug)]
-    pub enum StreamingTraitsRequireLengthError {}
+    pub enum StreamingTraitsRequireLengthError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for StreamingTraitsRequireLengthError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for StreamingTraitsRequireLengthError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for StreamingTraitsRequireLengthError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for StreamingTraitsRequireLengthError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `StreamingTraitsWithMediaType` operation.
     #[derive(Debug)]
-    pub enum StreamingTraitsWithMediaTypeError {}
+    pub enum StreamingTraitsWithMediaTypeError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for StreamingTraitsWithMediaTypeError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for StreamingTraitsWithMediaTypeError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for StreamingTraitsWithMediaTypeError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for StreamingTraitsWithMediaTypeError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TestBodyStructure` operation.
     #[derive(Debug)]
-    pub enum TestBodyStructureError {}
+    pub enum TestBodyStructureError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TestBodyStructureError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TestBodyStructureError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TestBodyStructureError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TestBodyStructureError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TestGetNoInputNoPayload` operation.
     #[derive(Debug)]
-    pub enum TestGetNoInputNoPayloadError {}
+    pub enum TestGetNoInputNoPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TestGetNoInputNoPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TestGetNoInputNoPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TestGetNoInputNoPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TestGetNoInputNoPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TestGetNoPayload` operation.
     #[derive(Debug)]
-    pub enum TestGetNoPayloadError {}
+    pub enum TestGetNoPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TestGetNoPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TestGetNoPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TestGetNoPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TestGetNoPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TestPayloadBlob` operation.
     #[derive(Debug)]
-    pub enum TestPayloadBlobError {}
+    pub enum TestPayloadBlobError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TestPayloadBlobError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TestPayloadBlobError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TestPayloadBlobError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TestPayloadBlobError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TestPayloadStructure` operation.
     #[derive(Debug)]
-    pub enum TestPayloadStructureError {}
+    pub enum TestPayloadStructureError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TestPayloadStructureError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TestPayloadStructureError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TestPayloadStructureError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TestPayloadStructureError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TestPostNoInputNoPayload` operation.
     #[derive(Debug)]
-    pub enum TestPostNoInputNoPayloadError {}
+    pub enum TestPostNoInputNoPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TestPostNoInputNoPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TestPostNoInputNoPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TestPostNoInputNoPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TestPostNoInputNoPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TestPostNoPayload` operation.
     #[derive(Debug)]
-    pub enum TestPostNoPayloadError {}
+    pub enum TestPostNoPayloadError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TestPostNoPayloadError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TestPostNoPayloadError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TestPostNoPayloadError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TestPostNoPayloadError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `TimestampFormatHeaders` operation.
     #[derive(Debug)]
-    pub enum TimestampFormatHeadersError {}
+    pub enum TimestampFormatHeadersError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for TimestampFormatHeadersError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for TimestampFormatHeadersError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for TimestampFormatHeadersError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for TimestampFormatHeadersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
     /// Errors of the `UnitInputAndOutput` operation.
     #[derive(Debug)]
-    pub enum UnitInputAndOutputError {}
+    pub enum UnitInputAndOutputError {
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
     impl rt::OperationError for UnitInputAndOutputError {
-        fn as_error_shape(&self) -> &dyn rt::ErrorShape {
-            match *self {}
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
         }
     }
     impl ::std::fmt::Display for UnitInputAndOutputError {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(rt::OperationError::as_error_shape(self), f)
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
         }
     }
     impl ::std::error::Error for UnitInputAndOutputError {
         fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-            ::std::option::Option::Some(rt::OperationError::as_error_shape(self))
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for UnitInputAndOutputError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
         }
     }
 }
