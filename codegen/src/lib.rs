@@ -1,42 +1,74 @@
 //! Generates a Rust server crate from a Smithy model (IDL files, JSON AST, or both): one type per
 //! structure, union and enum; a validator for every constraint trait that reports all violations
-//! at once; one error enum per operation; and a service trait with the dispatch that routes
-//! requests to it.
+//! at once; one error enum per operation; a service trait; and `<Service>Server`, which serves an
+//! implementation of it in the service's protocol (awsJson 1.0/1.1 or restJson1).
 //!
-//! Four stages, each its own module: [`load`] (the shapes of a [`Model`], which the `smithy-idl`
-//! crate loads from IDL or JSON AST) → [`lower`] (the [`ir`], every name decided) → `emit` (tokens) →
-//! [`render`] (prettyplease). Only callers touch files: the project's `xtask`, or a user's
-//! `build.rs`:
+//! From a `build.rs`, [`build::compile`] writes the code into `OUT_DIR` and
+//! `smithy_server_runtime::include_service!` includes it:
 //!
 //! ```no_run
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let settings = smithy_server_codegen::Settings::default();
-//! let generated = smithy_server_codegen::generate_from_files(&["model/"], &settings)?;
-//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("generated.rs");
-//! std::fs::write(out, generated.source)?;
-//! println!("cargo:rerun-if-changed=model");
-//! # Ok(())
-//! # }
+//! // build.rs's main
+//! if let Err(error) = smithy_server_codegen::build::compile(&["model"]) {
+//!     panic!("model/ does not generate:\n{error}");
+//! }
 //! ```
 //!
-//! and in the crate: `mod generated { include!(concat!(env!("OUT_DIR"), "/generated.rs")); }`.
+//! [`generate`], [`generate_from_files`] and [`generate_loaded`] give the source as a string, and
+//! [`crate_files`] a whole crate around it. Inside, four stages each in a module of its own: load
+//! (the shapes of a [`Model`], which the `smithy-idl` crate reads from IDL or JSON AST), lower
+//! (the IR, every fact and name decided), emit (tokens) and render (prettyplease).
 
 pub mod build;
-pub mod docs;
+mod docs;
 mod emit;
 pub mod error;
-pub mod ir;
-pub mod load;
-pub mod lower;
-pub mod naming;
-pub mod render;
-pub mod smithy;
+mod ir;
+mod load;
+mod lower;
+mod naming;
+mod render;
+mod smithy;
 
-pub use emit::default_expr;
 pub use error::{Error, Result};
 pub use ir::{FillValue, Protocol};
-/// Pattern translation (the `smithy-patterns` crate).
-pub use smithy_patterns as pattern;
+use smithy_patterns as pattern;
+
+/// The generator's stages, for this project's own tools (`xtask`, its tests and benches): not
+/// an API; anything here may change with any release.
+#[doc(hidden)]
+pub mod internal {
+    /// See the crate's `docs`.
+    pub mod docs {
+        pub use crate::docs::*;
+    }
+    /// See the crate's `ir`.
+    pub mod ir {
+        pub use crate::ir::*;
+    }
+    /// See the crate's `load`.
+    pub mod load {
+        pub use crate::load::*;
+    }
+    /// See the crate's `lower`.
+    pub mod lower {
+        pub use crate::lower::*;
+    }
+    /// See the crate's `naming`.
+    pub mod naming {
+        pub use crate::naming::*;
+    }
+    /// See the crate's `render`.
+    pub mod render {
+        pub use crate::render::*;
+    }
+    /// See the crate's `smithy`.
+    pub mod smithy {
+        pub use crate::smithy::*;
+    }
+    pub use crate::emit::default_expr;
+    /// Pattern translation (the `smithy-patterns` crate).
+    pub use smithy_patterns as pattern;
+}
 
 use std::time::{Duration, Instant};
 

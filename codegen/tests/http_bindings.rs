@@ -3,11 +3,12 @@
 //! forbids is refused at generation time with an error naming the operation or member.
 
 use serde_json::{Value, json};
-use smithy_server_codegen::ir::{
+use smithy_server_codegen::Settings;
+use smithy_server_codegen::internal::ir::{
     BodyMedia, HttpOperation, Items, Kind, Location, MessageBindings, Operation, PayloadKind,
     QueryLiteral, Service, TextKind, TimestampFormat, UriSegment,
 };
-use smithy_server_codegen::{Settings, load, lower};
+use smithy_server_codegen::internal::{load, lower};
 
 fn lower_json(model: &str, service: &str) -> smithy_server_codegen::Result<Service> {
     let model = smithy_server_codegen::Model::from_json(model)?;

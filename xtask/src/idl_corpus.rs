@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use quote::{format_ident, quote};
-use smithy_server_codegen::naming::{self, Namespace};
-use smithy_server_codegen::render;
+use smithy_server_codegen::internal::naming::{self, Namespace};
+use smithy_server_codegen::internal::render;
 
 use crate::files::{Mode, Outcome, ensure_file_contents};
 use crate::{project_root, shared_dir};

@@ -140,7 +140,7 @@ fn patterns(c: &mut Criterion) {
     sources.sort();
     sources.dedup();
     for source in sources {
-        let translated = smithy_server_codegen::pattern::translate(&source).unwrap();
+        let translated = smithy_server_codegen::internal::pattern::translate(&source).unwrap();
         let pattern = smithy_server_runtime::codegen::Pattern::from_translation(&translated);
         let input = if source.contains("arn:") {
             format!("{PROJECT}/dataset/train/1700000000001")

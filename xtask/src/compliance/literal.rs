@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use smithy_server_codegen::ir::{Kind, Member, Service, Shape, Simple};
+use smithy_server_codegen::internal::ir::{Kind, Member, Service, Shape, Simple};
 
 /// Builds literals for one generated crate, named `krate` where the tests live.
 #[derive(Debug)]
@@ -278,7 +278,7 @@ impl<'a> Literals<'a> {
             (None, true) => quote!(#field: ::std::option::Option::None,),
             (Some(value), false) => quote!(#field: #value,),
             (None, false) => {
-                let default = smithy_server_codegen::default_expr(
+                let default = smithy_server_codegen::internal::default_expr(
                     self.service,
                     member,
                     self.runtime_crate,

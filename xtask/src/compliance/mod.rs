@@ -14,10 +14,11 @@ use anyhow::{Context as _, Result, anyhow};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
-use smithy_server_codegen::ir::{Kind, Operation, Protocol, Service};
-use smithy_server_codegen::load::AstShape;
-use smithy_server_codegen::naming::{self, Namespace};
-use smithy_server_codegen::{Settings, load, lower, render};
+use smithy_server_codegen::Settings;
+use smithy_server_codegen::internal::ir::{Kind, Operation, Protocol, Service};
+use smithy_server_codegen::internal::load::AstShape;
+use smithy_server_codegen::internal::naming::{self, Namespace};
+use smithy_server_codegen::internal::{load, lower, render};
 
 use literal::Literals;
 
