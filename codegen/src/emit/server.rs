@@ -259,6 +259,7 @@ impl Emitter<'_> {
             .operations
             .iter()
             .map(|op| self.operation_service(op));
+        let service_impls = self.server_service_impls(&server);
         let doc = [
             format!(
                 " The `{}` service as a tower `Service`, built from an implementation of",
@@ -316,6 +317,14 @@ impl Emitter<'_> {
                 }
             }
 
+            #service_impls
+        }
+    }
+
+    /// `<Service>Server`'s `Clone`, `Debug`, and tower `Service` (the runtime server's).
+    fn server_service_impls(&self, server: &proc_macro2::Ident) -> TokenStream {
+        let rt = &self.rt;
+        quote! {
             impl<C> ::std::clone::Clone for #server<C> {
                 fn clone(&self) -> Self {
                     Self(self.0.clone())
