@@ -159,16 +159,15 @@ impl Model {
         Ok(model)
     }
 
-    /// Runs every node whose inputs are all known at load time, keeping only its outputs.
+    /// Runs every node whose inputs are all known at load time, keeping only its outputs. A
+    /// constant is dropped once its last reader is folded, so a chain of folds (face-api's
+    /// dequantisation: Cast, Mul, Add, Mul) reuses one buffer instead of keeping every step.
     fn fold_constants(&mut self) -> Result<(), OnnxError> {
+        let mut readers = self.reader_counts();
         let mut kept = Vec::with_capacity(self.nodes.len());
         for node in std::mem::take(&mut self.nodes) {
-            let known = node
-                .inputs
-                .iter()
-                .flatten()
-                .all(|&id| self.constants[id].is_some());
-            if !known {
+            let inputs: Vec<usize> = node.inputs.iter().flatten().copied().collect();
+            if !inputs.iter().all(|&id| self.constants[id].is_some()) {
                 kept.push(node);
                 continue;
             }
@@ -176,9 +175,16 @@ impl Model {
                 .inputs
                 .iter()
                 .map(|i| i.and_then(|id| self.constants[id].clone()));
+            let args = Inputs::new(args.collect());
+            for id in inputs {
+                readers[id] -= 1;
+                if readers[id] == 0 {
+                    self.constants[id] = None;
+                }
+            }
             let results = node
                 .op
-                .eval(Inputs::new(args.collect()))
+                .eval(args)
                 .map_err(|e| e.context(format!("folding node {:?}", node.name)))?;
             for (id, tensor) in node.outputs.iter().zip(results) {
                 self.constants[*id] = Some(Arc::new(tensor));

@@ -188,10 +188,14 @@ fn transpose_typed<T: Element>(tensor: &Tensor, perm: &[usize]) -> Result<Tensor
     let in_strides = strides(&tensor.shape);
     let shape: Vec<usize> = perm.iter().map(|&a| tensor.shape[a]).collect();
     let source_strides: Vec<usize> = perm.iter().map(|&a| in_strides[a]).collect();
+    let Some((&inner, outer)) = shape.split_last() else {
+        return Ok(tensor.clone());
+    };
+    let inner_stride = source_strides[shape.len() - 1];
     let mut out = Vec::with_capacity(input.len());
-    for_each_index(&shape, |index| {
-        let offset: usize = index.iter().zip(&source_strides).map(|(i, s)| i * s).sum();
-        out.push(input[offset]);
+    for_each_index(outer, |index| {
+        let base: usize = index.iter().zip(&source_strides).map(|(i, s)| i * s).sum();
+        out.extend((0..inner).map(|i| input[base + i * inner_stride]));
     });
     Ok(Tensor {
         shape,
