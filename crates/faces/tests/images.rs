@@ -326,6 +326,8 @@ fn pictures_without_a_face_give_none() {
             Image::new(w, h, vec![128; (w * h * 3) as usize]).unwrap(),
         ),
         ("tiny noise", Image::new(7, 5, noise(3, 7 * 5 * 3)).unwrap()),
+        ("one pixel", Image::new(1, 1, vec![200, 150, 100]).unwrap()),
+        ("one row", Image::new(3000, 1, noise(5, 3000 * 3)).unwrap()),
         (
             "large noise",
             Image::new(1600, 1200, noise(11, 1600 * 1200 * 3)).unwrap(),
