@@ -66,12 +66,12 @@ pub(crate) fn run() -> Result<()> {
         "--botocore",
         "--no-node",
     ]))?;
-    run_command(Command::new("cargo").args([
-        "test",
-        "--workspace",
-        "--exclude",
-        "protocol-compliance",
-    ]))?;
+    let face_images = face_images()?;
+    run_command(
+        Command::new("cargo")
+            .args(["test", "--workspace", "--exclude", "protocol-compliance"])
+            .env("FACE_TEST_IMAGES", face_images),
+    )?;
     user_build()?;
     run_command(Command::new("cargo").args(["build", "-p", "rekognition-server"]))?;
     let root = project_root();
@@ -94,6 +94,35 @@ pub(crate) fn run() -> Result<()> {
     ))?;
     eprintln!("all tests and checks passed");
     Ok(())
+}
+
+/// The photos the face models are measured on: the test images of face_recognition 1.3.0's
+/// source distribution (PyPI, MIT; three photos of one person, one of another, two partial
+/// faces and an RGBA copy), downloaded once into the target folder with the venv's pip.
+fn face_images() -> Result<std::path::PathBuf> {
+    let dir = crate::target_dir().join("face-images");
+    let images = dir.join("face_recognition-1.3.0/tests/test_images");
+    if images.join("biden.jpg").exists() {
+        return Ok(images);
+    }
+    std::fs::create_dir_all(&dir)?;
+    let pip = project_root().join(".venv").join("bin").join("pip");
+    run_command(
+        Command::new(pip)
+            .args(["download", "--quiet", "--disable-pip-version-check", "--no-deps"])
+            .args(["--no-binary", ":all:", "-d"])
+            .arg(&dir)
+            .arg("face_recognition==1.3.0"),
+    )?;
+    run_command(
+        Command::new("tar")
+            .arg("-xzf")
+            .arg(dir.join("face_recognition-1.3.0.tar.gz"))
+            .arg("-C")
+            .arg(&dir)
+            .arg("face_recognition-1.3.0/tests/test_images"),
+    )?;
+    Ok(images)
 }
 
 /// Tests a crate built as a user builds one (`tests/user-build`, a workspace of its own, so the
