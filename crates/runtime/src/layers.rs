@@ -1,7 +1,8 @@
 //! The built-in concerns around a served service, as tower layers: one access log line per
-//! request, and the health route where no modeled route matches. [`crate::server::Server`] puts
-//! them on by default ([`crate::Settings`]); turned off, any layer can stand in their place
-//! (`tower_http::trace::TraceLayer`, a route of axum's).
+//! request, and the health route where no modeled route matches. [`crate::server::Server`] runs
+//! the same code by default, without a layer's cost ([`crate::Settings`]); turned off, these
+//! layers or any other can stand in their place (`tower_http::trace::TraceLayer`, a route of
+//! axum's).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -72,28 +73,45 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let health = request.method() == Method::GET && request.uri().path() == self.path;
+        let health = is_health_request(&request, &self.path);
         let answer = self.inner.call(request);
         Box::pin(async move {
             let response = answer.await?;
-            if !health || response.extensions().get::<Unrouted>().is_none() {
-                return Ok(response);
-            }
-            let body = br#"{"status":"ok"}"#;
-            let mut ok = http::Response::new(Full::new(Bytes::from_static(body)));
-            *ok.status_mut() = StatusCode::OK;
-            let headers = ok.headers_mut();
-            headers.insert(
-                http::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-            if let Some(id) = response.headers().get("x-amzn-requestid") {
-                headers.insert("x-amzn-requestid", id.clone());
-            }
-            Ok(ok)
+            Ok(if health {
+                health_answer(response)
+            } else {
+                response
+            })
         })
     }
+}
+
+/// Whether a request asks for the health route at `path` (a `GET` of that path).
+pub(crate) fn is_health_request<B>(request: &Request<B>, path: &str) -> bool {
+    request.method() == Method::GET && request.uri().path() == path
+}
+
+/// The answer to a health request: `200 {"status":"ok"}` where the service routed it nowhere,
+/// else the service's own answer.
+pub(crate) fn health_answer(
+    response: http::Response<ResponseBody>,
+) -> http::Response<ResponseBody> {
+    if response.extensions().get::<Unrouted>().is_none() {
+        return response;
+    }
+    let body = br#"{"status":"ok"}"#;
+    let mut ok = http::Response::new(Full::new(Bytes::from_static(body)));
+    *ok.status_mut() = StatusCode::OK;
+    let headers = ok.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    if let Some(id) = response.headers().get("x-amzn-requestid") {
+        headers.insert("x-amzn-requestid", id.clone());
+    }
+    ok
 }
 
 /// Logs one line per request (`tracing` at info, target `smithy_server_runtime::access`): the
@@ -133,27 +151,33 @@ where
         let answer = self.inner.call(request);
         Box::pin(async move {
             let response = answer.await?;
-            let header = |name: &str| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-            };
-            let operation = response
-                .extensions()
-                .get::<OperationId>()
-                .map_or("", |id| id.name);
-            tracing::info!(
-                target: "smithy_server_runtime::access",
-                request_id = header("x-amzn-requestid"),
-                operation,
-                status = response.status().as_u16(),
-                error = header("x-amzn-errortype"),
-                latency_us = started.elapsed().as_micros() as u64,
-                "request"
-            );
+            log_access(started, &response);
             Ok(response)
         })
     }
+}
+
+/// Logs a request's line: its id, operation, status and error type (from the response), and
+/// its latency since `started`.
+pub(crate) fn log_access(started: Instant, response: &http::Response<ResponseBody>) {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    let operation = response
+        .extensions()
+        .get::<OperationId>()
+        .map_or("", |id| id.name);
+    tracing::info!(
+        target: "smithy_server_runtime::access",
+        request_id = header("x-amzn-requestid"),
+        operation,
+        status = response.status().as_u16(),
+        error = header("x-amzn-errortype"),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
 }

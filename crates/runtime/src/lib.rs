@@ -49,8 +49,8 @@ pub use protocol::{Route, ServiceProtocol};
 pub use refusal::{Refusal, RefusalForm};
 pub use response::{Response, ResponseBody, to_http, to_http_for};
 pub use server::{
-    CatchPanic, LayerPlugin, Limits, OperationLimits, OperationRequest, OperationService,
-    Operations, Plugin, Server, Settings, operation, read_body,
+    LayerPlugin, Limits, OperationLimits, OperationRequest, OperationService, Operations, Plugin,
+    Server, Settings, operation, read_body,
 };
 pub use timestamp::{Timestamp, TimestampFormat};
 

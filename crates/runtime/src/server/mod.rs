@@ -11,22 +11,24 @@ mod settings;
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use bytes::Bytes;
+use futures_util::FutureExt as _;
 use http::Request;
 use tower::ServiceExt as _;
 
 pub use body::read_body;
-pub use operation::{
-    CatchPanic, LayerPlugin, OperationRequest, OperationService, Plugin, operation,
-};
+use operation::panic_message;
+pub use operation::{LayerPlugin, OperationRequest, OperationService, Plugin, operation};
 pub use settings::{Limits, OperationLimits, Settings};
 
 use crate::context::{ContextRequest, DefaultContext, OperationId, ResolveContext};
-use crate::layers::{AccessLogLayer, HealthLayer, RequestId, Unrouted};
+use crate::layers::{RequestId, Unrouted, health_answer, is_health_request, log_access};
 use crate::protocol::{Route, ServiceProtocol};
 use crate::refusal::Refusal;
 use crate::response::{Response, ResponseBody, to_http_for};
@@ -129,14 +131,9 @@ impl<C> Server<C> {
             .iter()
             .zip(shell.ids)
             .map(|(service, &id)| {
-                let wrapped = plugins
+                plugins
                     .iter()
-                    .fold(service.clone(), |service, plugin| plugin.apply(id, service));
-                if shell.settings.catch_panics {
-                    CatchPanic.apply(id, wrapped)
-                } else {
-                    wrapped
-                }
+                    .fold(service.clone(), |service, plugin| plugin.apply(id, service))
             })
             .collect();
         Self {
@@ -213,44 +210,23 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let shell = ShellService(Arc::clone(&self.shell));
-        let settings = &self.shell.settings;
-        let health = settings.health_path.clone().map(HealthLayer::new);
-        let log = settings.access_log.then_some(AccessLogLayer);
-        let stack = tower::ServiceBuilder::new()
-            .option_layer(log)
-            .option_layer(health)
-            .service(shell);
-        Box::pin(stack.oneshot(request))
-    }
-}
-
-/// The shell alone, without the built-in layers.
-struct ShellService<C>(Arc<Shell<C>>);
-
-impl<C> Clone for ShellService<C> {
-    fn clone(&self) -> Self {
-        Self(Arc::clone(&self.0))
-    }
-}
-
-impl<C, B> tower::Service<Request<B>> for ShellService<C>
-where
-    C: ResolveContext,
-    B: http_body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    type Response = http::Response<ResponseBody>;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        let shell = Arc::clone(&self.0);
-        Box::pin(async move { Ok(shell.handle(request).await) })
+        let shell = Arc::clone(&self.shell);
+        Box::pin(async move {
+            let settings = &shell.settings;
+            let started = Instant::now();
+            let health = settings
+                .health_path
+                .as_deref()
+                .is_some_and(|path| is_health_request(&request, path));
+            let mut response = shell.handle(request).await;
+            if health {
+                response = health_answer(response);
+            }
+            if settings.access_log {
+                log_access(started, &response);
+            }
+            Ok(response)
+        })
     }
 }
 
@@ -335,7 +311,25 @@ impl<C: ResolveContext> Shell<C> {
             internal_error: self.internal_error,
         };
         let service = self.operations[index].clone();
-        let Ok(response) = service.oneshot(request).await;
+        if !self.settings.catch_panics {
+            let Ok(response) = service.oneshot(request).await;
+            return Answered::Operation(response, id);
+        }
+        // A panicking handler (or plugin) is answered with the service's internal error, so
+        // one bad request never drops the connection.
+        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| service.oneshot(request)));
+        let answered = match answer {
+            Ok(answer) => AssertUnwindSafe(answer).catch_unwind().await,
+            Err(panic) => Err(panic),
+        };
+        let response = match answered {
+            Ok(Ok(response)) => response,
+            Err(panic) => {
+                let message = panic_message(panic.as_ref());
+                tracing::error!(request_id = %request_id, operation = id.name, panic = %message, "handler panicked");
+                refuse(&(self.internal_error)())
+            }
+        };
         Answered::Operation(response, id)
     }
 }

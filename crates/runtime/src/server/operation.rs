@@ -5,13 +5,9 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures_util::FutureExt as _;
-use futures_util::future::BoxFuture;
 use tower::util::BoxCloneSyncService;
 
 use crate::context::{OperationId, RequestContext};
@@ -113,57 +109,8 @@ where
     }
 }
 
-/// The built-in plugin that answers a panicking handler with the service's internal error
-/// (and logs it), so one bad request never drops the connection.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct CatchPanic;
-
-impl Plugin for CatchPanic {
-    fn apply(&self, _operation: OperationId, service: OperationService) -> OperationService {
-        BoxCloneSyncService::new(CatchPanicService { inner: service })
-    }
-}
-
-#[derive(Clone)]
-struct CatchPanicService {
-    inner: OperationService,
-}
-
-impl tower::Service<OperationRequest> for CatchPanicService {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: OperationRequest) -> Self::Future {
-        let protocol = Arc::clone(&request.protocol);
-        let internal_error = request.internal_error;
-        let request_id = request.context.request_id.clone();
-        let operation = request.operation;
-        let inner = &mut self.inner;
-        let answer = std::panic::catch_unwind(AssertUnwindSafe(move || inner.call(request)));
-        Box::pin(async move {
-            let answer = match answer {
-                Ok(answer) => AssertUnwindSafe(answer).catch_unwind().await,
-                Err(panic) => Err(panic),
-            };
-            match answer {
-                Ok(answer) => answer,
-                Err(panic) => {
-                    let message = panic_message(panic.as_ref());
-                    tracing::error!(request_id = %request_id, operation = operation.name, panic = %message, "handler panicked");
-                    Ok(protocol.refuse(&internal_error(), &request_id))
-                }
-            }
-        })
-    }
-}
-
 /// The text a panic was raised with, if it was text.
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
