@@ -115,7 +115,8 @@ pub(crate) fn health_answer(
 }
 
 /// Logs one line per request (`tracing` at info, target `smithy_server_runtime::access`): the
-/// request id, the operation, the status, the error type and the latency.
+/// request id, the operation (which the server puts on responses as an extension when its own
+/// access log is off), the status, the error type and the latency.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AccessLogLayer;
 
@@ -151,15 +152,20 @@ where
         let answer = self.inner.call(request);
         Box::pin(async move {
             let response = answer.await?;
-            log_access(started, &response);
+            let operation = response.extensions().get::<OperationId>().copied();
+            log_access(started, &response, operation);
             Ok(response)
         })
     }
 }
 
-/// Logs a request's line: its id, operation, status and error type (from the response), and
+/// Logs a request's line: its id, status and error type (from the response), its operation, and
 /// its latency since `started`.
-pub(crate) fn log_access(started: Instant, response: &http::Response<ResponseBody>) {
+pub(crate) fn log_access(
+    started: Instant,
+    response: &http::Response<ResponseBody>,
+    operation: Option<OperationId>,
+) {
     let header = |name: &str| {
         response
             .headers()
@@ -167,10 +173,7 @@ pub(crate) fn log_access(started: Instant, response: &http::Response<ResponseBod
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     };
-    let operation = response
-        .extensions()
-        .get::<OperationId>()
-        .map_or("", |id| id.name);
+    let operation = operation.map_or("", |id| id.name);
     tracing::info!(
         target: "smithy_server_runtime::access",
         request_id = header("x-amzn-requestid"),

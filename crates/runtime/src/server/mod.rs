@@ -218,12 +218,12 @@ where
                 .health_path
                 .as_deref()
                 .is_some_and(|path| is_health_request(&request, path));
-            let mut response = shell.handle(request).await;
+            let (mut response, operation) = shell.handle(request).await;
             if health {
                 response = health_answer(response);
             }
             if settings.access_log {
-                log_access(started, &response);
+                log_access(started, &response, operation);
             }
             Ok(response)
         })
@@ -238,7 +238,13 @@ enum Answered {
 }
 
 impl<C: ResolveContext> Shell<C> {
-    async fn handle<B>(&self, request: Request<B>) -> http::Response<ResponseBody>
+    /// The response, and the operation the request reached, if any. The response carries the
+    /// operation as an extension when the built-in access log is off (for a layer that logs
+    /// instead), and [`Unrouted`] when no route matched (for a health route).
+    async fn handle<B>(
+        &self,
+        request: Request<B>,
+    ) -> (http::Response<ResponseBody>, Option<OperationId>)
     where
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -252,14 +258,16 @@ impl<C: ResolveContext> Shell<C> {
         match self.answer(head, body, &request_id).await {
             Answered::Operation(response, id) => {
                 let mut http = to_http_for(response, &request_id, is_head);
-                http.extensions_mut().insert(id);
-                http
+                if !self.settings.access_log {
+                    http.extensions_mut().insert(id);
+                }
+                (http, Some(id))
             }
-            Answered::Refused(response) => to_http_for(response, &request_id, is_head),
+            Answered::Refused(response) => (to_http_for(response, &request_id, is_head), None),
             Answered::NoRoute(response) => {
                 let mut http = to_http_for(response, &request_id, is_head);
                 http.extensions_mut().insert(Unrouted);
-                http
+                (http, None)
             }
         }
     }

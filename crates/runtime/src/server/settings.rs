@@ -20,7 +20,8 @@ pub struct Settings {
     /// A path answering `GET` with `200 {"status":"ok"}`, for load balancers, where no modeled
     /// route matches the request (a model's own route of that path wins).
     pub health_path: Option<String>,
-    /// One log line per request (`tracing`, target `smithy_server_runtime::access`).
+    /// One log line per request (`tracing`, target `smithy_server_runtime::access`). Off, each
+    /// response carries its `OperationId` as an extension, for a layer that logs instead.
     pub access_log: bool,
     /// A panicking handler is answered with the model's internal error (or `InternalFailure`)
     /// instead of dropping the connection.
