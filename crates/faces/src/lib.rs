@@ -8,6 +8,7 @@
 //!   dlib's 128-d face descriptor (ResNet-29, 99.38 % on LFW).
 //! - [`similarity`] turns two descriptors into Rekognition's 0–100 similarity.
 //! - [`FaceModels::expressions`] scores seven facial expressions (face-api's classifier).
+//! - [`decode`] turns JPEG or PNG bytes into an upright [`Image`] within Rekognition's limits.
 //!
 //! ```no_run
 //! use rekognition_faces::{FaceModels, Image, similarity};
@@ -26,11 +27,13 @@
 //! `Arc`) serves any number of threads.
 
 mod align;
+mod decode;
 mod detect;
 mod image;
 mod models;
 mod onnx;
 
+pub use crate::decode::{DecodeError, DecodeLimits, Decoded, ImageFormat, Orientation, decode};
 pub use crate::image::Image;
 use crate::onnx::{Model, OnnxError, Tensor};
 
