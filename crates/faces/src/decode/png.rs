@@ -15,6 +15,7 @@ const PNG_DECODER_BYTES: usize = 16 << 20;
 pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
     let (width, height) = read_ihdr(bytes)?;
     check_dimensions(width, height, limits)?;
+    check_image_data(bytes, width, height)?;
     let mut decoder = ::png::Decoder::new_with_limits(
         Cursor::new(bytes),
         ::png::Limits {
@@ -55,36 +56,79 @@ pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
     super::upright(width, height, rgb, Orientation::Upright, ImageFormat::Png)
 }
 
-/// Width and height from the IHDR chunk, which must come first.
+/// Width and height from the IHDR chunk, which must come first and match its checksum (so a
+/// corrupt header is an invalid file, not a wrong size).
 fn read_ihdr(bytes: &[u8]) -> Result<(u32, u32), DecodeError> {
-    match bytes.get(8..24) {
-        Some(
-            &[
-                0,
-                0,
-                0,
-                13,
-                b'I',
-                b'H',
-                b'D',
-                b'R',
-                w0,
-                w1,
-                w2,
-                w3,
-                h0,
-                h1,
-                h2,
-                h3,
-            ],
-        ) => Ok((
-            u32::from_be_bytes([w0, w1, w2, w3]),
-            u32::from_be_bytes([h0, h1, h2, h3]),
-        )),
-        _ => Err(DecodeError::invalid(
+    let Some(chunk) = bytes.get(8..33) else {
+        return Err(DecodeError::invalid("the file ends inside the IHDR chunk"));
+    };
+    let (checked, crc) = chunk[4..].split_at(17);
+    if chunk[..4] != [0, 0, 0, 13] || &checked[..4] != b"IHDR" {
+        return Err(DecodeError::invalid(
             "the file does not start with an IHDR chunk",
-        )),
+        ));
     }
+    if crc32fast::hash(checked).to_be_bytes() != crc {
+        return Err(DecodeError::invalid(
+            "the IHDR chunk's checksum does not match",
+        ));
+    }
+    let number = |at: usize| {
+        u32::from_be_bytes([
+            checked[at],
+            checked[at + 1],
+            checked[at + 2],
+            checked[at + 3],
+        ])
+    };
+    Ok((number(4), number(8)))
+}
+
+/// Deflate turns at most 2 bits into 258 bytes, so compressed data is at least this fraction
+/// of what it holds.
+const MAX_DEFLATE_RATIO: u64 = 258 * 8 / 2;
+
+/// Refuses a file whose IDAT chunks are too short to hold the pixels IHDR declares, before
+/// the result is allocated: a few hundred bytes may declare a 10,000 × 10,000 image, but not
+/// hold one. Walks the chunk headers only; a chunk running past the end is a cut file.
+fn check_image_data(bytes: &[u8], width: u32, height: u32) -> Result<(), DecodeError> {
+    // IHDR's colour type and bit depth give the bits a pixel; a bad pair is the decoder's to
+    // report, and counts as one bit here.
+    let bits_per_pixel = match bytes.get(24..26) {
+        Some(&[depth, color]) => {
+            let samples = match color {
+                2 => 3,
+                4 => 2,
+                6 => 4,
+                _ => 1,
+            };
+            u64::from(depth.max(1)) * samples
+        }
+        _ => 1,
+    };
+    let pixel_bytes = (u64::from(width) * bits_per_pixel).div_ceil(8) * u64::from(height);
+    let mut image_data = 0u64;
+    let mut at = 33;
+    while let Some(&[l0, l1, l2, l3, t0, t1, t2, t3]) = bytes.get(at..at + 8) {
+        let length = u32::from_be_bytes([l0, l1, l2, l3]) as usize;
+        match &[t0, t1, t2, t3] {
+            b"IDAT" => image_data += length as u64,
+            b"IEND" => break,
+            _ => {}
+        }
+        at = at.saturating_add(12).saturating_add(length);
+        if at > bytes.len() {
+            return Err(DecodeError::invalid(
+                "a chunk runs past the end of the file",
+            ));
+        }
+    }
+    if (image_data + 1) * MAX_DEFLATE_RATIO < pixel_bytes {
+        return Err(DecodeError::invalid(format_args!(
+            "{image_data} bytes of image data cannot hold {pixel_bytes} bytes of pixels"
+        )));
+    }
+    Ok(())
 }
 
 /// The shape of a decoded row's pixels.
@@ -159,11 +203,41 @@ mod tests {
     }
 
     #[test]
-    fn ihdr_must_come_first() {
+    fn image_data_must_be_able_to_hold_the_pixels() {
+        let chunk = |kind: &[u8; 4], len: usize| {
+            let mut out = (len as u32).to_be_bytes().to_vec();
+            out.extend(kind);
+            out.extend(vec![0; len + 4]);
+            out
+        };
+        let mut bytes = vec![0; 24];
+        bytes.extend([8, 2]);
+        bytes.resize(33, 0);
+        bytes.extend(chunk(b"IDAT", 100));
+        bytes.extend(chunk(b"tEXt", 5000));
+        bytes.extend(chunk(b"IDAT", 116));
+        let end = bytes.len();
+        bytes.extend(chunk(b"IEND", 0));
+        // 217 × 1032 bytes hold 74,648 RGB pixels at most.
+        assert!(check_image_data(&bytes, 74_648, 1).is_ok());
+        assert!(check_image_data(&bytes, 1, 74_649).is_err());
+        assert!(check_image_data(&bytes[..end], 100, 100).is_ok());
+        assert!(check_image_data(&bytes[..end - 1], 100, 100).is_err());
+    }
+
+    #[test]
+    fn ihdr_must_come_first_and_match_its_checksum() {
         let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x4e\x20\0\0\x4e\x20".to_vec();
+        bytes.extend([8, 2, 0, 0, 0]);
+        bytes.extend(crc32fast::hash(&bytes[12..]).to_be_bytes());
         assert_eq!(read_ihdr(&bytes), Ok((20_000, 20_000)));
-        bytes[15] = b'X';
-        assert!(read_ihdr(&bytes).is_err());
-        assert!(read_ihdr(&bytes[..20]).is_err());
+        for at in 8..bytes.len() {
+            let mut corrupt = bytes.clone();
+            corrupt[at] ^= 0x40;
+            assert!(read_ihdr(&corrupt).is_err(), "byte {at}");
+        }
+        for end in 0..bytes.len() {
+            assert!(read_ihdr(&bytes[..end]).is_err());
+        }
     }
 }
