@@ -134,9 +134,12 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// An invalid file, for `reason`; the decoders' own messages may end in a period, which
+    /// is dropped so every message here ends the same way.
     fn invalid(reason: impl std::fmt::Display) -> DecodeError {
+        let reason = reason.to_string();
         DecodeError::InvalidFormat {
-            reason: reason.to_string(),
+            reason: reason.trim_end_matches(['.', ' ']).to_owned(),
         }
     }
 }
@@ -270,7 +273,7 @@ mod tests {
     #[test]
     fn messages_have_no_trailing_period() {
         let errors = [
-            DecodeError::invalid("x"),
+            DecodeError::invalid("CRC error while decoding the IDAT chunk."),
             DecodeError::TooLarge {
                 width: 1,
                 height: 2,
