@@ -31,6 +31,17 @@ pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
         .exif
         .and_then(exif::orientation)
         .unwrap_or(Orientation::Upright);
+    let rgb = super::without_panics("JPEG", || decode_pixels(bytes, width, height, limits))?;
+    super::upright(width, height, rgb, orientation, ImageFormat::Jpeg)
+}
+
+/// The stored pixels as RGB, by zune-jpeg in strict mode with its own size limits set.
+fn decode_pixels(
+    bytes: &[u8],
+    width: u32,
+    height: u32,
+    limits: &DecodeLimits,
+) -> Result<Vec<u8>, DecodeError> {
     let side_limit = usize::try_from(limits.max_dimension).unwrap_or(usize::MAX);
     let options = DecoderOptions::default()
         .set_strict_mode(true)
@@ -55,7 +66,7 @@ pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
     decoder
         .decode_into(&mut rgb)
         .map_err(DecodeError::invalid)?;
-    super::upright(width, height, rgb, orientation, ImageFormat::Jpeg)
+    Ok(rgb)
 }
 
 /// Walks the marker segments after SOI to the first scan: the frame header (SOF0–SOF15) gives
@@ -73,21 +84,30 @@ fn read_header<'a>(bytes: &'a [u8], limits: &DecodeLimits) -> Result<Header<'a>,
                 if frame.is_some() {
                     return Err(DecodeError::invalid("a second frame header"));
                 }
-                let (width, height, blocks) = read_frame(segment.payload)?;
-                check_dimensions(width, height, limits)?;
-                frame = Some((width, height, blocks));
+                let read = read_frame(segment.payload)?;
+                check_dimensions(read.width, read.height, limits)?;
+                frame = Some(read);
             }
             0xE1 if exif.is_none() && frame.is_none() => {
                 exif = segment.payload.strip_prefix(b"Exif\0\0");
             }
             0xDA => {
-                let (width, height, blocks) =
+                let frame =
                     frame.ok_or_else(|| DecodeError::invalid("a scan before the frame header"))?;
+                // Legal, but zune-jpeg 0.5 indexes past its buffers (found by fuzzing) when a
+                // first scan that leaves components out meets a component sampled more finely
+                // than the first, which common encoders, sampling luma most finely, never write.
+                let scanned = usize::from(segment.payload.first().copied().unwrap_or(0));
+                if scanned < frame.components && !frame.first_is_finest {
+                    return Err(DecodeError::invalid(
+                        "a partial first scan with a component sampled more finely than the first",
+                    ));
+                }
                 return Ok(Header {
-                    width,
-                    height,
+                    width: frame.width,
+                    height: frame.height,
                     exif,
-                    blocks,
+                    blocks: frame.blocks,
                     scan_start: segment.end,
                 });
             }
@@ -148,8 +168,20 @@ fn next_segment(bytes: &[u8], mut at: usize) -> Result<Segment<'_>, DecodeError>
     }
 }
 
-/// Width, height and the number of blocks of all components, from a frame header's payload.
-fn read_frame(payload: &[u8]) -> Result<(u32, u32, u64), DecodeError> {
+/// What a frame header says.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    width: u32,
+    height: u32,
+    /// Blocks of all components together.
+    blocks: u64,
+    components: usize,
+    /// Whether no other component is sampled more finely than the first.
+    first_is_finest: bool,
+}
+
+/// The frame, from a frame header's payload.
+fn read_frame(payload: &[u8]) -> Result<Frame, DecodeError> {
     let broken = || DecodeError::invalid("the frame header is broken");
     let &[_precision, h0, h1, w0, w1, count, ref components @ ..] = payload else {
         return Err(broken());
@@ -180,7 +212,13 @@ fn read_frame(payload: &[u8]) -> Result<(u32, u32, u64), DecodeError> {
             columns * rows
         })
         .sum();
-    Ok((width, height, blocks))
+    Ok(Frame {
+        width,
+        height,
+        blocks,
+        components: sampling.len(),
+        first_is_finest: sampling[0] == (h_max, v_max),
+    })
 }
 
 /// Refuses a file cut short, which zune-jpeg would pad with zeros when the cut lands on a
@@ -211,14 +249,14 @@ mod tests {
     };
 
     /// SOI, the given segments (marker, payload), SOF0 declaring `width × height` in three
-    /// components (4:2:0), then an SOS header.
+    /// components (4:2:0), then an SOS header scanning all three.
     fn jpeg(segments: &[(u8, &[u8])], width: u16, height: u16) -> Vec<u8> {
         let mut out = vec![0xFF, 0xD8];
         let mut sof = vec![8];
         sof.extend(height.to_be_bytes());
         sof.extend(width.to_be_bytes());
         sof.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
-        let sos = [1, 1, 0, 0, 63, 0];
+        let sos = [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0];
         for (marker, payload) in segments
             .iter()
             .chain([&(0xC0, &sof[..]), &(0xDA, &sos[..])])
@@ -282,7 +320,14 @@ mod tests {
         garbage[2] = 0x00;
         let mut no_sampling = bytes.clone();
         no_sampling[27] = 0x50;
-        for broken in [short, scan_first, garbage, no_sampling] {
+        let mut finer_chroma = bytes.clone();
+        finer_chroma[27] = 0x11;
+        finer_chroma[30] = 0x21;
+        // Scanned all at once, that is decoded; a first scan of one component is not.
+        assert!(read_header(&finer_chroma, &ANY_SIZE).is_ok());
+        let partial = finer_chroma.len() - 10;
+        finer_chroma[partial] = 1;
+        for broken in [short, scan_first, garbage, no_sampling, finer_chroma] {
             assert!(read_header(&broken, &ANY_SIZE).is_err());
         }
     }

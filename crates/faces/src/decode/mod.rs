@@ -150,10 +150,14 @@ impl DecodeError {
 ///
 /// PNG of every colour type and bit depth becomes RGB: grey is copied to the three channels,
 /// alpha is dropped (not composited), palettes are looked up, and 16-bit samples round to the
-/// nearest 8-bit value. JPEG may be baseline or progressive, greyscale, YCbCr, RGB, CMYK or
-/// YCCK; its first EXIF block's Orientation tag (1–8) is applied and reported in
+/// nearest 8-bit value. JPEG may be baseline or progressive, greyscale, YCbCr, CMYK or YCCK;
+/// its first EXIF block's Orientation tag (1–8) is applied and reported in
 /// [`Decoded::orientation`], and a malformed EXIF block is ignored. PNG's own `eXIf` chunk is
 /// not read: Rekognition documents orientation from EXIF for JPEG only.
+///
+/// A cut file is invalid: a PNG must reach IEND with every checksum right, and a JPEG's scans
+/// must end in an EOI marker and hold at least a bit for each 8×8 block, checked before its
+/// pixels are allocated (as is, for a PNG, that the image data can hold the declared pixels).
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, DecodeError> {
     match ImageFormat::sniff(bytes) {
         Some(ImageFormat::Jpeg) => jpeg::decode(bytes, limits),
@@ -191,6 +195,20 @@ fn check_dimensions(width: u32, height: u32, limits: &DecodeLimits) -> Result<()
         });
     }
     Ok(())
+}
+
+/// Runs a third-party decoder's part: the checks before it keep the decoders off the inputs
+/// they were seen to panic on, and should another one reach them, its panic becomes an invalid
+/// file instead of a failed request. (The panic hook still reports it.)
+fn without_panics<T>(
+    format: &str,
+    decoder: impl FnOnce() -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decoder)).unwrap_or_else(|_| {
+        Err(DecodeError::invalid(format_args!(
+            "the {format} decoder panicked on it"
+        )))
+    })
 }
 
 /// Wraps decoded stored pixels as the upright image.

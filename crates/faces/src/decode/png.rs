@@ -16,6 +16,12 @@ pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
     let (width, height) = read_ihdr(bytes)?;
     check_dimensions(width, height, limits)?;
     check_image_data(bytes, width, height)?;
+    let rgb = super::without_panics("PNG", || decode_pixels(bytes, width, height))?;
+    super::upright(width, height, rgb, Orientation::Upright, ImageFormat::Png)
+}
+
+/// The pixels as RGB, row by row from the `png` crate.
+fn decode_pixels(bytes: &[u8], width: u32, height: u32) -> Result<Vec<u8>, DecodeError> {
     let mut decoder = ::png::Decoder::new_with_limits(
         Cursor::new(bytes),
         ::png::Limits {
@@ -53,7 +59,7 @@ pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded, Dec
     }
     // The rest of the file, to IEND, with its checksums: a cut file is refused.
     reader.finish().map_err(DecodeError::invalid)?;
-    super::upright(width, height, rgb, Orientation::Upright, ImageFormat::Png)
+    Ok(rgb)
 }
 
 /// Width and height from the IHDR chunk, which must come first and match its checksum (so a
