@@ -18,6 +18,7 @@ const TARGETS: &[&str] = &[
     "sigv4_request",
     "idl_loader",
     "rest_request",
+    "image_decode",
 ];
 
 /// How long one input may run before libFuzzer reports it as a hang.

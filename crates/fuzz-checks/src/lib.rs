@@ -2,6 +2,7 @@
 //! targets call them under libFuzzer, and `tests/replay.rs` calls them on the seed inputs and on
 //! every input a fuzzer ever crashed, so each find stays a regression test.
 
+use rekognition_faces as faces;
 use rekognition_server_sdk::operation::{
     CreateCollection, CreateDataset, DeleteCollection, ListCollections,
 };
@@ -229,4 +230,76 @@ fn rest_http_request(data: &[u8]) -> Option<http::Request<http_body_util::Full<b
             body,
         )))
         .ok()
+}
+
+/// Image decoding ([`rekognition_faces::decode`]) on arbitrary bytes, under Rekognition's limits
+/// (the pixel count lowered to 2048 × 2048, so that no input makes the fuzzer allocate hundreds
+/// of megabytes) and under small ones that let tiny images reach the pixel decoders. It never
+/// panics; an error is one of the three kinds, with the dimensions that earned it; an image
+/// has `3 · width · height` bytes and sides within the limits; bytes without a JPEG or PNG
+/// signature never decode; the same bytes decode the same way twice.
+pub fn image_decode(data: &[u8]) {
+    let service = faces::DecodeLimits {
+        max_pixels: 2048 * 2048,
+        ..faces::DecodeLimits::REKOGNITION
+    };
+    let tiny = faces::DecodeLimits {
+        max_dimension: 1024,
+        max_pixels: 1 << 16,
+        min_dimension: 1,
+    };
+    for limits in [service, tiny] {
+        let result = faces::decode(data, &limits);
+        match &result {
+            Ok(decoded) => {
+                let (width, height) = (decoded.image.width(), decoded.image.height());
+                assert_eq!(
+                    decoded.image.rgb().len(),
+                    3 * width as usize * height as usize
+                );
+                assert!(width.max(height) <= limits.max_dimension);
+                assert!(width.min(height) >= limits.min_dimension);
+                assert!(u64::from(width) * u64::from(height) <= limits.max_pixels);
+                assert_eq!(Some(decoded.format), faces::ImageFormat::sniff(data));
+                if decoded.format == faces::ImageFormat::Png {
+                    assert_eq!(decoded.orientation, faces::Orientation::Upright);
+                }
+            }
+            Err(faces::DecodeError::InvalidFormat { reason }) => assert!(!reason.is_empty()),
+            Err(faces::DecodeError::TooLarge {
+                width,
+                height,
+                max_dimension,
+                max_pixels,
+            }) => {
+                assert_eq!(
+                    (*max_dimension, *max_pixels),
+                    (limits.max_dimension, limits.max_pixels)
+                );
+                assert!(
+                    (*width).max(*height) > *max_dimension
+                        || u64::from(*width) * u64::from(*height) > *max_pixels
+                );
+            }
+            Err(faces::DecodeError::TooSmall {
+                width,
+                height,
+                min_dimension,
+            }) => {
+                assert_eq!(*min_dimension, limits.min_dimension);
+                assert!((*width).min(*height) < *min_dimension);
+            }
+        }
+        if faces::ImageFormat::sniff(data).is_none() {
+            assert!(matches!(
+                result,
+                Err(faces::DecodeError::InvalidFormat { .. })
+            ));
+        }
+        if let Err(error) = &result {
+            assert!(!error.to_string().ends_with('.'), "{error}");
+        }
+        let again = faces::decode(data, &limits);
+        assert_eq!(again, result, "decoding is not deterministic");
+    }
 }

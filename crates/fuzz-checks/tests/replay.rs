@@ -54,6 +54,11 @@ fn sigv4_request_inputs() {
 }
 
 #[test]
+fn image_decode_inputs() {
+    replay("image_decode", fuzz_checks::image_decode);
+}
+
+#[test]
 fn idl_loader_inputs() {
     replay("idl_loader", fuzz_checks::idl_loader);
     let loader = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/smithy-idl/loader");
@@ -119,6 +124,44 @@ fn rest_request_mutations() {
                 "mutant failed its check: {:?}",
                 String::from_utf8_lossy(&data)
             );
+            mutants += 1;
+        }
+    }
+    assert!(mutants >= 1000, "only {mutants} mutants");
+}
+
+/// Without a fuzzer at hand, mutations of the image seeds: bytes flipped, inserted, removed or
+/// the file cut, at positions a fixed pseudo-random sequence picks, each mutant through the
+/// check.
+#[test]
+fn image_decode_mutations() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/image_decode");
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut mutants = 0;
+    for entry in std::fs::read_dir(&seeds).unwrap() {
+        let seed = std::fs::read(entry.unwrap().path()).unwrap();
+        for _ in 0..80 {
+            let mut data = seed.clone();
+            for _ in 0..=(next() % 3) {
+                let at = (next() as usize) % (data.len() + 1);
+                let byte = next() as u8;
+                match next() % 4 {
+                    0 if at < data.len() => data[at] ^= byte | 1,
+                    1 if at < data.len() => {
+                        data.remove(at);
+                    }
+                    2 => data.truncate(at),
+                    _ => data.insert(at, byte),
+                }
+            }
+            let outcome = std::panic::catch_unwind(|| fuzz_checks::image_decode(&data));
+            assert!(outcome.is_ok(), "mutant failed its check: {data:02X?}");
             mutants += 1;
         }
     }
