@@ -35,6 +35,19 @@ fn main() -> Result<()> {
             print_targets(&idl_loading(9)?);
             Ok(())
         }
+        Some("rest-inproc") => {
+            let count: usize = match args.get(1) {
+                Some(count) => count.parse()?,
+                None => 10_000,
+            };
+            let started = std::time::Instant::now();
+            bench::rest::in_process(count)?;
+            let per_request = started.elapsed().as_nanos() as f64 / count as f64;
+            println!(
+                "restJson1 PutItem in process: {per_request:.0} ns per request ({count} requests)"
+            );
+            Ok(())
+        }
         Some("routes") => {
             print_targets(&route_matching()?);
             Ok(())
@@ -62,7 +75,7 @@ fn main() -> Result<()> {
         _ => bail!(
             "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
              | bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY] (ListCollections by default, for \
-             profiling) | bench memory | bench idl | bench routes | bench rest [--quick]"
+             profiling) | bench memory | bench idl | bench routes | bench rest [--quick] | bench rest-inproc [COUNT]"
         ),
     }
 }

@@ -274,3 +274,31 @@ pub fn serve_axum(listen: SocketAddr) -> Result<()> {
         Ok(())
     })
 }
+
+/// Sends `count` `PutItem` requests through the generated service in this process (no sockets,
+/// no hyper): the cost of the service itself, for `valgrind --tool=callgrind` to count
+/// instructions per request (run it with two counts and divide the difference).
+pub fn in_process(count: usize) -> Result<()> {
+    use tower::ServiceExt as _;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let context = FixedContext {
+        account_id: "123456789012".to_owned(),
+        region: "us-east-1".to_owned(),
+    };
+    let service = generated::server::ItemsServer::new(Items).context(context);
+    runtime.block_on(async {
+        for _ in 0..count {
+            let request = http::Request::put("/tables/orders/items/item-42?version=3")
+                .header("content-type", "application/json")
+                .header("x-request-tag", "bench")
+                .body(http_body_util::Full::new(bytes::Bytes::from_static(
+                    BODY.as_bytes(),
+                )))?;
+            let Ok(response) = service.clone().oneshot(request).await;
+            std::hint::black_box(response);
+        }
+        Ok(())
+    })
+}
