@@ -549,6 +549,7 @@ async fn quotas_are_answered_with_their_modeled_errors() {
             max_collections: Some(2),
             max_projects: None,
             max_concurrent_imports: Some(1),
+            ..Quotas::default()
         };
     })
     .await;

@@ -2,6 +2,305 @@
 /// Structures, unions and enums of the service's operations.
 pub mod model {
     use ::smithy_server_runtime::codegen as rt;
+    /// The range of ages, in years, estimated for a face.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AgeRange {
+        /// The lowest estimated age, in years.
+        ///
+        /// **Constraints:** range at least 0.
+        pub low: ::std::option::Option<i32>,
+        /// The highest estimated age, in years.
+        ///
+        /// **Constraints:** range at least 0.
+        pub high: ::std::option::Option<i32>,
+    }
+    /// The input of `AssociateFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AssociateFacesRequest {
+        /// The ID of the collection that holds the user and the faces.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The ID of the user to associate the faces with.
+        ///
+        /// **Constraints:** required; length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::string::String,
+        /// The IDs of the faces to associate: 1 to 100.
+        ///
+        /// **Constraints:** required; length 1..=100.
+        pub face_ids: ::std::vec::Vec<::std::string::String>,
+        /// The lowest confidence, in percent, with which a face must match the user's faces to be associated: 0 to 100, and 75 when absent. It applies only once the user has at least one face.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub user_match_threshold: ::std::option::Option<f32>,
+        /// A token that makes the call safe to repeat: the same token with the same parameters gives the same answer, and with other parameters `IdempotentParameterMismatchException`. SDKs fill in a random one when it is absent.
+        ///
+        /// **Constraints:** length 1..=64; pattern `^[a-zA-Z0-9-_]+$`.
+        pub client_request_token: ::std::option::Option<::std::string::String>,
+    }
+    /// The output of `AssociateFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AssociateFacesResponse {
+        /// The faces associated with the user by the call.
+        ///
+        /// **Constraints:** length 0..=100.
+        pub associated_faces: ::std::option::Option<
+            ::std::vec::Vec<super::model::AssociatedFace>,
+        >,
+        /// The faces that could not be associated, each with the reasons.
+        ///
+        /// **Constraints:** length 0..=500.
+        pub unsuccessful_face_associations: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsuccessfulFaceAssociation>,
+        >,
+        /// The user's status after the call, such as `UPDATING` while the change is applied.
+        ///
+        /// **Constraints:** one of `ACTIVE`, `UPDATING`, `CREATING`, `CREATED`.
+        pub user_status: ::std::option::Option<super::model::UserStatus>,
+    }
+    /// A face associated with a user.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AssociatedFace {
+        /// The face's ID.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+    }
+    /// A facial attribute, or set of attributes, to return.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Attribute {
+        /// The default set: bounding box, confidence, pose, quality and five landmarks.
+        Default,
+        /// Every attribute.
+        All,
+        /// Adds the estimated age range to the default set.
+        AgeRange,
+        /// Adds whether the face has a beard.
+        Beard,
+        /// Adds the emotions the face appears to show.
+        Emotions,
+        /// Adds where the eyes are looking.
+        EyeDirection,
+        /// Adds whether the face wears eyeglasses.
+        Eyeglasses,
+        /// Adds whether the eyes are open.
+        EyesOpen,
+        /// Adds the gender the face appears to have.
+        Gender,
+        /// Adds whether the mouth is open.
+        MouthOpen,
+        /// Adds whether the face has a mustache.
+        Mustache,
+        /// Adds whether the face is partly hidden.
+        FaceOccluded,
+        /// Adds whether the face is smiling.
+        Smile,
+        /// Adds whether the face wears sunglasses.
+        Sunglasses,
+    }
+    impl Attribute {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "DEFAULT",
+            "ALL",
+            "AGE_RANGE",
+            "BEARD",
+            "EMOTIONS",
+            "EYE_DIRECTION",
+            "EYEGLASSES",
+            "EYES_OPEN",
+            "GENDER",
+            "MOUTH_OPEN",
+            "MUSTACHE",
+            "FACE_OCCLUDED",
+            "SMILE",
+            "SUNGLASSES",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::All => "ALL",
+                Self::AgeRange => "AGE_RANGE",
+                Self::Beard => "BEARD",
+                Self::Emotions => "EMOTIONS",
+                Self::EyeDirection => "EYE_DIRECTION",
+                Self::Eyeglasses => "EYEGLASSES",
+                Self::EyesOpen => "EYES_OPEN",
+                Self::Gender => "GENDER",
+                Self::MouthOpen => "MOUTH_OPEN",
+                Self::Mustache => "MUSTACHE",
+                Self::FaceOccluded => "FACE_OCCLUDED",
+                Self::Smile => "SMILE",
+                Self::Sunglasses => "SUNGLASSES",
+            }
+        }
+    }
+    impl ::std::str::FromStr for Attribute {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "DEFAULT" => ::std::result::Result::Ok(Self::Default),
+                "ALL" => ::std::result::Result::Ok(Self::All),
+                "AGE_RANGE" => ::std::result::Result::Ok(Self::AgeRange),
+                "BEARD" => ::std::result::Result::Ok(Self::Beard),
+                "EMOTIONS" => ::std::result::Result::Ok(Self::Emotions),
+                "EYE_DIRECTION" => ::std::result::Result::Ok(Self::EyeDirection),
+                "EYEGLASSES" => ::std::result::Result::Ok(Self::Eyeglasses),
+                "EYES_OPEN" => ::std::result::Result::Ok(Self::EyesOpen),
+                "GENDER" => ::std::result::Result::Ok(Self::Gender),
+                "MOUTH_OPEN" => ::std::result::Result::Ok(Self::MouthOpen),
+                "MUSTACHE" => ::std::result::Result::Ok(Self::Mustache),
+                "FACE_OCCLUDED" => ::std::result::Result::Ok(Self::FaceOccluded),
+                "SMILE" => ::std::result::Result::Ok(Self::Smile),
+                "SUNGLASSES" => ::std::result::Result::Ok(Self::Sunglasses),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "Attribute",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for Attribute {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for Attribute {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "DEFAULT",
+            "ALL",
+            "AGE_RANGE",
+            "BEARD",
+            "EMOTIONS",
+            "EYE_DIRECTION",
+            "EYEGLASSES",
+            "EYES_OPEN",
+            "GENDER",
+            "MOUTH_OPEN",
+            "MUSTACHE",
+            "FACE_OCCLUDED",
+            "SMILE",
+            "SUNGLASSES",
+        ];
+    }
+    impl rt::ValueText for Attribute {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// Whether a face has a beard, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Beard {
+        /// Whether the face has a beard; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// Where a face is in an image, as fractions of the image's width and height measured from its top-left corner. A face cut off by the edge of the image can give values below 0 or above 1.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct BoundingBox {
+        /// The box's width, as a fraction of the image's width.
+        pub width: ::std::option::Option<f32>,
+        /// The box's height, as a fraction of the image's height.
+        pub height: ::std::option::Option<f32>,
+        /// The distance from the image's left edge to the box, as a fraction of the image's width.
+        pub left: ::std::option::Option<f32>,
+        /// The distance from the image's top edge to the box, as a fraction of the image's height.
+        pub top: ::std::option::Option<f32>,
+    }
+    /// A face of the target image that matches the source face, with their similarity.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CompareFacesMatch {
+        /// How similar the two faces are, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub similarity: ::std::option::Option<f32>,
+        /// The matching face of the target image.
+        pub face: ::std::option::Option<super::model::ComparedFace>,
+    }
+    /// The input of `CompareFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CompareFacesRequest {
+        /// The image whose largest face is compared: JPEG or PNG.
+        ///
+        /// **Constraints:** required.
+        pub source_image: super::model::Image,
+        /// The image whose faces, up to 100 of the largest, are compared with the source face: JPEG or PNG.
+        ///
+        /// **Constraints:** required.
+        pub target_image: super::model::Image,
+        /// The lowest similarity, in percent, a target face needs to count as a match: 0 to 100, and 80 when absent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub similarity_threshold: ::std::option::Option<f32>,
+        /// How strictly faces of low quality are filtered out before the comparison: `NONE` (the default) filters nothing; `AUTO`, `LOW`, `MEDIUM` and `HIGH` filter.
+        ///
+        /// **Constraints:** one of `NONE`, `AUTO`, `LOW`, `MEDIUM`, `HIGH`.
+        pub quality_filter: ::std::option::Option<super::model::QualityFilter>,
+    }
+    /// The output of `CompareFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CompareFacesResponse {
+        /// The source face that was compared: its bounding box and confidence.
+        pub source_image_face: ::std::option::Option<
+            super::model::ComparedSourceImageFace,
+        >,
+        /// The target faces that match the source face, most similar first.
+        pub face_matches: ::std::option::Option<
+            ::std::vec::Vec<super::model::CompareFacesMatch>,
+        >,
+        /// The target faces whose similarity is below the threshold.
+        pub unmatched_faces: ::std::option::Option<
+            ::std::vec::Vec<super::model::ComparedFace>,
+        >,
+        /// No longer estimated: current face models leave it out.
+        ///
+        /// **Constraints:** one of `ROTATE_0`, `ROTATE_90`, `ROTATE_180`, `ROTATE_270`.
+        pub source_image_orientation_correction: ::std::option::Option<
+            super::model::OrientationCorrection,
+        >,
+        /// No longer estimated: current face models leave it out.
+        ///
+        /// **Constraints:** one of `ROTATE_0`, `ROTATE_90`, `ROTATE_180`, `ROTATE_270`.
+        pub target_image_orientation_correction: ::std::option::Option<
+            super::model::OrientationCorrection,
+        >,
+    }
+    /// A face that `CompareFaces` compared: where it is, how it is turned and how bright and sharp it is.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ComparedFace {
+        /// Where the face is in the image.
+        pub bounding_box: ::std::option::Option<super::model::BoundingBox>,
+        /// How confident the service is, in percent, that the box holds a face.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+        /// Points of the face, such as the eyes, the nose and the corners of the mouth.
+        pub landmarks: ::std::option::Option<::std::vec::Vec<super::model::Landmark>>,
+        /// How the face is turned.
+        pub pose: ::std::option::Option<super::model::Pose>,
+        /// How bright and how sharp the face is.
+        pub quality: ::std::option::Option<super::model::ImageQuality>,
+        /// The emotions the face appears to show, for operations that report them.
+        pub emotions: ::std::option::Option<::std::vec::Vec<super::model::Emotion>>,
+        /// Whether the face is smiling, for operations that report it.
+        pub smile: ::std::option::Option<super::model::Smile>,
+    }
+    /// The face of the source image that `CompareFaces` compared.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ComparedSourceImageFace {
+        /// Where the face is in the source image.
+        pub bounding_box: ::std::option::Option<super::model::BoundingBox>,
+        /// How confident the service is, in percent, that the box holds a face.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
     /// The `CreateCollectionRequest` structure.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateCollectionRequest {
@@ -86,6 +385,25 @@ pub mod model {
         /// **Constraints:** length 20..=2048; pattern `^(^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}\/[0-9]+$)$`.
         pub project_arn: ::std::option::Option<::std::string::String>,
     }
+    /// The input of `CreateUser`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CreateUserRequest {
+        /// The ID of the collection to create the user in.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The ID to give the user, unique in the collection.
+        ///
+        /// **Constraints:** required; length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::string::String,
+        /// A token that makes the call safe to repeat: the same token with the same parameters gives the same answer, and with other parameters `IdempotentParameterMismatchException`. SDKs fill in a random one when it is absent.
+        ///
+        /// **Constraints:** length 1..=64; pattern `^[a-zA-Z0-9-_]+$`.
+        pub client_request_token: ::std::option::Option<::std::string::String>,
+    }
+    /// The output of `CreateUser`, empty.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateUserResponse {}
     /// What a project customizes.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum CustomizationFeature {
@@ -467,6 +785,32 @@ pub mod model {
     /// The output of `DeleteDataset`, empty.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDatasetResponse {}
+    /// The input of `DeleteFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteFacesRequest {
+        /// The ID of the collection to delete the faces from.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The IDs of the faces to delete: 1 to 4,096.
+        ///
+        /// **Constraints:** required; length 1..=4096.
+        pub face_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    /// The output of `DeleteFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteFacesResponse {
+        /// The IDs of the faces deleted.
+        ///
+        /// **Constraints:** length 1..=4096.
+        pub deleted_faces: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// The faces that were not deleted, each with the reasons.
+        ///
+        /// **Constraints:** length 0..=4096.
+        pub unsuccessful_face_deletions: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsuccessfulFaceDeletion>,
+        >,
+    }
     /// The input of `DeleteProject`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteProjectRequest {
@@ -483,6 +827,25 @@ pub mod model {
         /// **Constraints:** one of `CREATING`, `CREATED`, `DELETING`.
         pub status: ::std::option::Option<super::model::ProjectStatus>,
     }
+    /// The input of `DeleteUser`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DeleteUserRequest {
+        /// The ID of the collection that holds the user.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The ID of the user to delete.
+        ///
+        /// **Constraints:** required; length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::string::String,
+        /// A token that makes the call safe to repeat: the same token with the same parameters gives the same answer, and with other parameters `IdempotentParameterMismatchException`. SDKs fill in a random one when it is absent.
+        ///
+        /// **Constraints:** length 1..=64; pattern `^[a-zA-Z0-9-_]+$`.
+        pub client_request_token: ::std::option::Option<::std::string::String>,
+    }
+    /// The output of `DeleteUser`, empty.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteUserResponse {}
     /// The input of `DescribeCollection`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeCollectionRequest {
@@ -557,6 +920,78 @@ pub mod model {
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
     }
+    /// The input of `DetectFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DetectFacesRequest {
+        /// The image to find faces in: JPEG or PNG, as bytes or as an S3 object.
+        ///
+        /// **Constraints:** required.
+        pub image: super::model::Image,
+        /// The facial attributes to return for each face. Absent or empty means the default set (bounding box, confidence, pose, quality and landmarks); `ALL` returns every attribute.
+        pub attributes: ::std::option::Option<::std::vec::Vec<super::model::Attribute>>,
+    }
+    /// The output of `DetectFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DetectFacesResponse {
+        /// The faces found, up to 100 of the largest, each with its attributes.
+        pub face_details: ::std::option::Option<
+            ::std::vec::Vec<super::model::FaceDetail>,
+        >,
+        /// No longer estimated: current face models leave it out.
+        ///
+        /// **Constraints:** one of `ROTATE_0`, `ROTATE_90`, `ROTATE_180`, `ROTATE_270`.
+        pub orientation_correction: ::std::option::Option<
+            super::model::OrientationCorrection,
+        >,
+    }
+    /// The input of `DisassociateFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DisassociateFacesRequest {
+        /// The ID of the collection that holds the user and the faces.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The ID of the user to remove the faces from.
+        ///
+        /// **Constraints:** required; length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::string::String,
+        /// A token that makes the call safe to repeat: the same token with the same parameters gives the same answer, and with other parameters `IdempotentParameterMismatchException`. SDKs fill in a random one when it is absent.
+        ///
+        /// **Constraints:** length 1..=64; pattern `^[a-zA-Z0-9-_]+$`.
+        pub client_request_token: ::std::option::Option<::std::string::String>,
+        /// The IDs of the faces to disassociate: 1 to 100.
+        ///
+        /// **Constraints:** required; length 1..=100.
+        pub face_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    /// The output of `DisassociateFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DisassociateFacesResponse {
+        /// The faces disassociated from the user by the call.
+        ///
+        /// **Constraints:** length 0..=100.
+        pub disassociated_faces: ::std::option::Option<
+            ::std::vec::Vec<super::model::DisassociatedFace>,
+        >,
+        /// The faces that could not be disassociated, each with the reasons.
+        ///
+        /// **Constraints:** length 0..=500.
+        pub unsuccessful_face_disassociations: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsuccessfulFaceDisassociation>,
+        >,
+        /// The user's status after the call.
+        ///
+        /// **Constraints:** one of `ACTIVE`, `UPDATING`, `CREATING`, `CREATED`.
+        pub user_status: ::std::option::Option<super::model::UserStatus>,
+    }
+    /// A face disassociated from a user.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DisassociatedFace {
+        /// The face's ID.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+    }
     /// A dataset taking part in `DistributeDatasetEntries`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DistributeDataset {
@@ -576,11 +1011,610 @@ pub mod model {
     /// The output of `DistributeDatasetEntries`, empty: `DescribeDataset` on each dataset reports how the split goes.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DistributeDatasetEntriesResponse {}
+    /// An emotion a face appears to show, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Emotion {
+        /// The emotion.
+        ///
+        /// **Constraints:** one of `HAPPY`, `SAD`, `ANGRY`, `CONFUSED`, `DISGUSTED`, `SURPRISED`, `CALM`, `UNKNOWN`, `FEAR`.
+        pub r#type: ::std::option::Option<super::model::EmotionName>,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// An emotion a face can appear to show.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum EmotionName {
+        /// Happy.
+        Happy,
+        /// Sad.
+        Sad,
+        /// Angry.
+        Angry,
+        /// Confused.
+        Confused,
+        /// Disgusted.
+        Disgusted,
+        /// Surprised.
+        Surprised,
+        /// Calm.
+        Calm,
+        /// The emotion could not be determined.
+        Unknown,
+        /// Afraid.
+        Fear,
+    }
+    impl EmotionName {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "HAPPY",
+            "SAD",
+            "ANGRY",
+            "CONFUSED",
+            "DISGUSTED",
+            "SURPRISED",
+            "CALM",
+            "UNKNOWN",
+            "FEAR",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Happy => "HAPPY",
+                Self::Sad => "SAD",
+                Self::Angry => "ANGRY",
+                Self::Confused => "CONFUSED",
+                Self::Disgusted => "DISGUSTED",
+                Self::Surprised => "SURPRISED",
+                Self::Calm => "CALM",
+                Self::Unknown => "UNKNOWN",
+                Self::Fear => "FEAR",
+            }
+        }
+    }
+    impl ::std::str::FromStr for EmotionName {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "HAPPY" => ::std::result::Result::Ok(Self::Happy),
+                "SAD" => ::std::result::Result::Ok(Self::Sad),
+                "ANGRY" => ::std::result::Result::Ok(Self::Angry),
+                "CONFUSED" => ::std::result::Result::Ok(Self::Confused),
+                "DISGUSTED" => ::std::result::Result::Ok(Self::Disgusted),
+                "SURPRISED" => ::std::result::Result::Ok(Self::Surprised),
+                "CALM" => ::std::result::Result::Ok(Self::Calm),
+                "UNKNOWN" => ::std::result::Result::Ok(Self::Unknown),
+                "FEAR" => ::std::result::Result::Ok(Self::Fear),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "EmotionName",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for EmotionName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for EmotionName {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "HAPPY",
+            "SAD",
+            "ANGRY",
+            "CONFUSED",
+            "DISGUSTED",
+            "SURPRISED",
+            "CALM",
+            "UNKNOWN",
+            "FEAR",
+        ];
+    }
+    impl rt::ValueText for EmotionName {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// Where a face's eyes are looking, as two angles in degrees.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EyeDirection {
+        /// The gaze's angle to the left or right, in degrees: -180 to 180.
+        ///
+        /// **Constraints:** range -180..=180.
+        pub yaw: ::std::option::Option<f32>,
+        /// The gaze's angle up or down, in degrees: -180 to 180.
+        ///
+        /// **Constraints:** range -180..=180.
+        pub pitch: ::std::option::Option<f32>,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// Whether a face's eyes are open, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EyeOpen {
+        /// Whether the eyes are open; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// Whether a face wears eyeglasses, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Eyeglasses {
+        /// Whether the face wears eyeglasses; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// A face stored in a collection: its IDs and the metadata kept with it.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Face {
+        /// The face's ID.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+        /// Where the face is in the image it was indexed from.
+        pub bounding_box: ::std::option::Option<super::model::BoundingBox>,
+        /// The ID of the image the face was indexed from.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub image_id: ::std::option::Option<::std::string::String>,
+        /// The caller's own ID for that image; absent when none was given.
+        ///
+        /// **Constraints:** length 1..=255; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub external_image_id: ::std::option::Option<::std::string::String>,
+        /// How confident the service is, in percent, that the box holds a face.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+        /// The version of the face model that indexed the face.
+        ///
+        /// **Constraints:** pattern `^[0-9\.]+$`.
+        pub index_faces_model_version: ::std::option::Option<::std::string::String>,
+        /// The user the face is associated with; absent when it has none.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    /// What was detected about one face. The bounding box, confidence, pose, quality and landmarks are always present; the other attributes only when requested.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FaceDetail {
+        /// Where the face is in the image.
+        pub bounding_box: ::std::option::Option<super::model::BoundingBox>,
+        /// The estimated age range, in years.
+        pub age_range: ::std::option::Option<super::model::AgeRange>,
+        /// Whether the face is smiling.
+        pub smile: ::std::option::Option<super::model::Smile>,
+        /// Whether the face wears eyeglasses.
+        pub eyeglasses: ::std::option::Option<super::model::Eyeglasses>,
+        /// Whether the face wears sunglasses.
+        pub sunglasses: ::std::option::Option<super::model::Sunglasses>,
+        /// The gender the face appears to have.
+        pub gender: ::std::option::Option<super::model::Gender>,
+        /// Whether the face has a beard.
+        pub beard: ::std::option::Option<super::model::Beard>,
+        /// Whether the face has a mustache.
+        pub mustache: ::std::option::Option<super::model::Mustache>,
+        /// Whether the eyes are open.
+        pub eyes_open: ::std::option::Option<super::model::EyeOpen>,
+        /// Whether the mouth is open.
+        pub mouth_open: ::std::option::Option<super::model::MouthOpen>,
+        /// The emotions the face appears to show.
+        pub emotions: ::std::option::Option<::std::vec::Vec<super::model::Emotion>>,
+        /// Points of the face: five by default, 30 with `ALL`.
+        pub landmarks: ::std::option::Option<::std::vec::Vec<super::model::Landmark>>,
+        /// How the face is turned.
+        pub pose: ::std::option::Option<super::model::Pose>,
+        /// How bright and how sharp the face is.
+        pub quality: ::std::option::Option<super::model::ImageQuality>,
+        /// How confident the service is, in percent, that the box holds a face.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+        /// Whether part of the face is hidden.
+        pub face_occluded: ::std::option::Option<super::model::FaceOccluded>,
+        /// Where the eyes are looking.
+        pub eye_direction: ::std::option::Option<super::model::EyeDirection>,
+    }
+    /// A stored face that matches the face searched for, with their similarity.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FaceMatch {
+        /// How similar the two faces are, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub similarity: ::std::option::Option<f32>,
+        /// The matching face.
+        pub face: ::std::option::Option<super::model::Face>,
+    }
+    /// Whether part of a face is hidden, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FaceOccluded {
+        /// Whether part of the face is hidden; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// A face that `IndexFaces` added to a collection.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FaceRecord {
+        /// The face as stored: its IDs, bounding box and confidence.
+        pub face: ::std::option::Option<super::model::Face>,
+        /// The attributes detected for the face, as many as were requested.
+        pub face_detail: ::std::option::Option<super::model::FaceDetail>,
+    }
+    /// The gender a face appears to have, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Gender {
+        /// The gender.
+        ///
+        /// **Constraints:** one of `Male`, `Female`.
+        pub value: ::std::option::Option<super::model::GenderType>,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// A gender a face can appear to have.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum GenderType {
+        /// Male.
+        Male,
+        /// Female.
+        Female,
+    }
+    impl GenderType {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &["Male", "Female"];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Male => "Male",
+                Self::Female => "Female",
+            }
+        }
+    }
+    impl ::std::str::FromStr for GenderType {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "Male" => ::std::result::Result::Ok(Self::Male),
+                "Female" => ::std::result::Result::Ok(Self::Female),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "GenderType",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for GenderType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for GenderType {
+        const ADVERTISED_VALUES: &'static [&'static str] = &["Male", "Female"];
+    }
+    impl rt::ValueText for GenderType {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
     /// A SageMaker Ground Truth manifest file: JSON Lines, one image and its labels per line.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroundTruthManifest {
         /// The `S3Object` member.
         pub s3_object: ::std::option::Option<super::model::S3Object>,
+    }
+    /// An image to analyze: its bytes, or an object in Amazon S3. Give exactly one of the two.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Image {
+        /// The image's bytes: at most 5,242,880 (base64-encoded on the wire).
+        ///
+        /// **Constraints:** length 1..=5242880.
+        pub bytes: ::std::option::Option<rt::Blob>,
+        /// An S3 object that holds the image, at most 15 MB, in a bucket in the Region of the request.
+        pub s3_object: ::std::option::Option<super::model::S3Object>,
+    }
+    /// How bright and how sharp a face is.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImageQuality {
+        /// The face's brightness: 0 to 100, higher is brighter.
+        pub brightness: ::std::option::Option<f32>,
+        /// The face's sharpness: 0 to 100, higher is sharper.
+        pub sharpness: ::std::option::Option<f32>,
+    }
+    /// The input of `IndexFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct IndexFacesRequest {
+        /// The ID of the collection to add the faces to.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The image to find faces in: JPEG or PNG, as bytes or as an S3 object.
+        ///
+        /// **Constraints:** required.
+        pub image: super::model::Image,
+        /// An ID of the caller's own for the image, stored with every face indexed from it.
+        ///
+        /// **Constraints:** length 1..=255; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub external_image_id: ::std::option::Option<::std::string::String>,
+        /// The facial attributes to return for each face. Absent or empty means the default set; `ALL` returns every attribute.
+        pub detection_attributes: ::std::option::Option<
+            ::std::vec::Vec<super::model::Attribute>,
+        >,
+        /// The largest number of faces to index, at least 1. When the image has more, the lowest-quality faces and then the smallest are left out and returned in `UnindexedFaces`. At most 100 faces are indexed whatever its value.
+        ///
+        /// **Constraints:** range at least 1.
+        pub max_faces: ::std::option::Option<i32>,
+        /// How strictly faces of low quality are left out: `AUTO` (the default), `LOW`, `MEDIUM` or `HIGH`, or `NONE` to index every face found. Filtering needs a collection on face model version 3 or later.
+        ///
+        /// **Constraints:** one of `NONE`, `AUTO`, `LOW`, `MEDIUM`, `HIGH`.
+        pub quality_filter: ::std::option::Option<super::model::QualityFilter>,
+    }
+    /// The output of `IndexFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IndexFacesResponse {
+        /// The faces added to the collection, largest bounding box first.
+        pub face_records: ::std::option::Option<
+            ::std::vec::Vec<super::model::FaceRecord>,
+        >,
+        /// No longer estimated: current face models leave it out.
+        ///
+        /// **Constraints:** one of `ROTATE_0`, `ROTATE_90`, `ROTATE_180`, `ROTATE_270`.
+        pub orientation_correction: ::std::option::Option<
+            super::model::OrientationCorrection,
+        >,
+        /// The version of the face model the collection uses.
+        pub face_model_version: ::std::option::Option<::std::string::String>,
+        /// Faces that were found but not indexed, each with the reasons.
+        pub unindexed_faces: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnindexedFace>,
+        >,
+    }
+    /// A point of a face, such as an eye or a corner of the mouth.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Landmark {
+        /// Which point it is.
+        ///
+        /// **Constraints:** one of `eyeLeft`, `eyeRight`, `nose`, `mouthLeft`, `mouthRight`, `leftEyeBrowLeft`, `leftEyeBrowRight`, `leftEyeBrowUp`, `rightEyeBrowLeft`, `rightEyeBrowRight`, `rightEyeBrowUp`, `leftEyeLeft`, and 18 more.
+        pub r#type: ::std::option::Option<super::model::LandmarkType>,
+        /// The distance of the point from the image's left edge, as a fraction of the image's width.
+        pub x: ::std::option::Option<f32>,
+        /// The distance of the point from the image's top edge, as a fraction of the image's height.
+        pub y: ::std::option::Option<f32>,
+    }
+    /// A named point of a face.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum LandmarkType {
+        /// The left eye.
+        EyeLeft,
+        /// The right eye.
+        EyeRight,
+        /// The nose.
+        Nose,
+        /// The left corner of the mouth.
+        MouthLeft,
+        /// The right corner of the mouth.
+        MouthRight,
+        /// The left end of the left eyebrow.
+        LeftEyeBrowLeft,
+        /// The right end of the left eyebrow.
+        LeftEyeBrowRight,
+        /// The top of the left eyebrow.
+        LeftEyeBrowUp,
+        /// The left end of the right eyebrow.
+        RightEyeBrowLeft,
+        /// The right end of the right eyebrow.
+        RightEyeBrowRight,
+        /// The top of the right eyebrow.
+        RightEyeBrowUp,
+        /// The left corner of the left eye.
+        LeftEyeLeft,
+        /// The right corner of the left eye.
+        LeftEyeRight,
+        /// The top of the left eye.
+        LeftEyeUp,
+        /// The bottom of the left eye.
+        LeftEyeDown,
+        /// The left corner of the right eye.
+        RightEyeLeft,
+        /// The right corner of the right eye.
+        RightEyeRight,
+        /// The top of the right eye.
+        RightEyeUp,
+        /// The bottom of the right eye.
+        RightEyeDown,
+        /// The left side of the nose.
+        NoseLeft,
+        /// The right side of the nose.
+        NoseRight,
+        /// The top of the mouth.
+        MouthUp,
+        /// The bottom of the mouth.
+        MouthDown,
+        /// The pupil of the left eye.
+        LeftPupil,
+        /// The pupil of the right eye.
+        RightPupil,
+        /// The upper end of the jawline, on the left.
+        UpperJawlineLeft,
+        /// The middle of the jawline, on the left.
+        MidJawlineLeft,
+        /// The bottom of the chin.
+        ChinBottom,
+        /// The middle of the jawline, on the right.
+        MidJawlineRight,
+        /// The upper end of the jawline, on the right.
+        UpperJawlineRight,
+    }
+    impl LandmarkType {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "eyeLeft",
+            "eyeRight",
+            "nose",
+            "mouthLeft",
+            "mouthRight",
+            "leftEyeBrowLeft",
+            "leftEyeBrowRight",
+            "leftEyeBrowUp",
+            "rightEyeBrowLeft",
+            "rightEyeBrowRight",
+            "rightEyeBrowUp",
+            "leftEyeLeft",
+            "leftEyeRight",
+            "leftEyeUp",
+            "leftEyeDown",
+            "rightEyeLeft",
+            "rightEyeRight",
+            "rightEyeUp",
+            "rightEyeDown",
+            "noseLeft",
+            "noseRight",
+            "mouthUp",
+            "mouthDown",
+            "leftPupil",
+            "rightPupil",
+            "upperJawlineLeft",
+            "midJawlineLeft",
+            "chinBottom",
+            "midJawlineRight",
+            "upperJawlineRight",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::EyeLeft => "eyeLeft",
+                Self::EyeRight => "eyeRight",
+                Self::Nose => "nose",
+                Self::MouthLeft => "mouthLeft",
+                Self::MouthRight => "mouthRight",
+                Self::LeftEyeBrowLeft => "leftEyeBrowLeft",
+                Self::LeftEyeBrowRight => "leftEyeBrowRight",
+                Self::LeftEyeBrowUp => "leftEyeBrowUp",
+                Self::RightEyeBrowLeft => "rightEyeBrowLeft",
+                Self::RightEyeBrowRight => "rightEyeBrowRight",
+                Self::RightEyeBrowUp => "rightEyeBrowUp",
+                Self::LeftEyeLeft => "leftEyeLeft",
+                Self::LeftEyeRight => "leftEyeRight",
+                Self::LeftEyeUp => "leftEyeUp",
+                Self::LeftEyeDown => "leftEyeDown",
+                Self::RightEyeLeft => "rightEyeLeft",
+                Self::RightEyeRight => "rightEyeRight",
+                Self::RightEyeUp => "rightEyeUp",
+                Self::RightEyeDown => "rightEyeDown",
+                Self::NoseLeft => "noseLeft",
+                Self::NoseRight => "noseRight",
+                Self::MouthUp => "mouthUp",
+                Self::MouthDown => "mouthDown",
+                Self::LeftPupil => "leftPupil",
+                Self::RightPupil => "rightPupil",
+                Self::UpperJawlineLeft => "upperJawlineLeft",
+                Self::MidJawlineLeft => "midJawlineLeft",
+                Self::ChinBottom => "chinBottom",
+                Self::MidJawlineRight => "midJawlineRight",
+                Self::UpperJawlineRight => "upperJawlineRight",
+            }
+        }
+    }
+    impl ::std::str::FromStr for LandmarkType {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "eyeLeft" => ::std::result::Result::Ok(Self::EyeLeft),
+                "eyeRight" => ::std::result::Result::Ok(Self::EyeRight),
+                "nose" => ::std::result::Result::Ok(Self::Nose),
+                "mouthLeft" => ::std::result::Result::Ok(Self::MouthLeft),
+                "mouthRight" => ::std::result::Result::Ok(Self::MouthRight),
+                "leftEyeBrowLeft" => ::std::result::Result::Ok(Self::LeftEyeBrowLeft),
+                "leftEyeBrowRight" => ::std::result::Result::Ok(Self::LeftEyeBrowRight),
+                "leftEyeBrowUp" => ::std::result::Result::Ok(Self::LeftEyeBrowUp),
+                "rightEyeBrowLeft" => ::std::result::Result::Ok(Self::RightEyeBrowLeft),
+                "rightEyeBrowRight" => ::std::result::Result::Ok(Self::RightEyeBrowRight),
+                "rightEyeBrowUp" => ::std::result::Result::Ok(Self::RightEyeBrowUp),
+                "leftEyeLeft" => ::std::result::Result::Ok(Self::LeftEyeLeft),
+                "leftEyeRight" => ::std::result::Result::Ok(Self::LeftEyeRight),
+                "leftEyeUp" => ::std::result::Result::Ok(Self::LeftEyeUp),
+                "leftEyeDown" => ::std::result::Result::Ok(Self::LeftEyeDown),
+                "rightEyeLeft" => ::std::result::Result::Ok(Self::RightEyeLeft),
+                "rightEyeRight" => ::std::result::Result::Ok(Self::RightEyeRight),
+                "rightEyeUp" => ::std::result::Result::Ok(Self::RightEyeUp),
+                "rightEyeDown" => ::std::result::Result::Ok(Self::RightEyeDown),
+                "noseLeft" => ::std::result::Result::Ok(Self::NoseLeft),
+                "noseRight" => ::std::result::Result::Ok(Self::NoseRight),
+                "mouthUp" => ::std::result::Result::Ok(Self::MouthUp),
+                "mouthDown" => ::std::result::Result::Ok(Self::MouthDown),
+                "leftPupil" => ::std::result::Result::Ok(Self::LeftPupil),
+                "rightPupil" => ::std::result::Result::Ok(Self::RightPupil),
+                "upperJawlineLeft" => ::std::result::Result::Ok(Self::UpperJawlineLeft),
+                "midJawlineLeft" => ::std::result::Result::Ok(Self::MidJawlineLeft),
+                "chinBottom" => ::std::result::Result::Ok(Self::ChinBottom),
+                "midJawlineRight" => ::std::result::Result::Ok(Self::MidJawlineRight),
+                "upperJawlineRight" => ::std::result::Result::Ok(Self::UpperJawlineRight),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "LandmarkType",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for LandmarkType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for LandmarkType {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "eyeLeft",
+            "eyeRight",
+            "nose",
+            "mouthLeft",
+            "mouthRight",
+            "leftEyeBrowLeft",
+            "leftEyeBrowRight",
+            "leftEyeBrowUp",
+            "rightEyeBrowLeft",
+            "rightEyeBrowRight",
+            "rightEyeBrowUp",
+            "leftEyeLeft",
+            "leftEyeRight",
+            "leftEyeUp",
+            "leftEyeDown",
+            "rightEyeLeft",
+            "rightEyeRight",
+            "rightEyeUp",
+            "rightEyeDown",
+            "noseLeft",
+            "noseRight",
+            "mouthUp",
+            "mouthDown",
+            "leftPupil",
+            "rightPupil",
+            "upperJawlineLeft",
+            "midJawlineLeft",
+            "chinBottom",
+            "midJawlineRight",
+            "upperJawlineRight",
+        ];
+    }
+    impl rt::ValueText for LandmarkType {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
     }
     /// The `ListCollectionsRequest` structure.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -680,6 +1714,40 @@ pub mod model {
         /// **Constraints:** length 0..=1024.
         pub next_token: ::std::option::Option<::std::string::String>,
     }
+    /// The input of `ListFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListFacesRequest {
+        /// The ID of the collection whose faces to list.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The token a previous call returned, to continue from where it stopped.
+        ///
+        /// **Constraints:** length 0..=255.
+        pub next_token: ::std::option::Option<::std::string::String>,
+        /// The largest number of faces to return: 0 to 4,096.
+        ///
+        /// **Constraints:** range 0..=4096.
+        pub max_results: ::std::option::Option<i32>,
+        /// Lists only the faces associated with this user.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Lists only the faces with these IDs (1 to 4,096 of them).
+        ///
+        /// **Constraints:** length 1..=4096.
+        pub face_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    /// The output of `ListFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListFacesResponse {
+        /// The faces, with the metadata stored for each.
+        pub faces: ::std::option::Option<::std::vec::Vec<super::model::Face>>,
+        /// Present when more faces remain: pass it to the next call.
+        pub next_token: ::std::option::Option<::std::string::String>,
+        /// The version of the face model the collection uses.
+        pub face_model_version: ::std::option::Option<::std::string::String>,
+    }
     /// The input of `ListTagsForResource`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListTagsForResourceRequest {
@@ -697,6 +1765,147 @@ pub mod model {
         pub tags: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
+    }
+    /// The input of `ListUsers`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListUsersRequest {
+        /// The ID of the collection whose users to list.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The largest number of users to return: 1 to 500.
+        ///
+        /// **Constraints:** range 1..=500.
+        pub max_results: ::std::option::Option<i32>,
+        /// The token a previous call returned, to continue from where it stopped.
+        ///
+        /// **Constraints:** length 0..=255.
+        pub next_token: ::std::option::Option<::std::string::String>,
+    }
+    /// The output of `ListUsers`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListUsersResponse {
+        /// The users, each with its status.
+        ///
+        /// **Constraints:** length 0..=500.
+        pub users: ::std::option::Option<::std::vec::Vec<super::model::User>>,
+        /// Present when more users remain: pass it to the next call.
+        ///
+        /// **Constraints:** length 0..=255.
+        pub next_token: ::std::option::Option<::std::string::String>,
+    }
+    /// A user that matched a search.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MatchedUser {
+        /// The user's ID.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// The user's status.
+        ///
+        /// **Constraints:** one of `ACTIVE`, `UPDATING`, `CREATING`, `CREATED`.
+        pub user_status: ::std::option::Option<super::model::UserStatus>,
+    }
+    /// Whether a face's mouth is open, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MouthOpen {
+        /// Whether the mouth is open; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// Whether a face has a mustache, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Mustache {
+        /// Whether the face has a mustache; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// An image's orientation, as a rotation in steps of 90 degrees. It is no longer estimated, so current answers leave it out.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum OrientationCorrection {
+        /// No rotation.
+        Rotate0,
+        /// A rotation of 90 degrees.
+        Rotate90,
+        /// A rotation of 180 degrees.
+        Rotate180,
+        /// A rotation of 270 degrees.
+        Rotate270,
+    }
+    impl OrientationCorrection {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "ROTATE_0",
+            "ROTATE_90",
+            "ROTATE_180",
+            "ROTATE_270",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Rotate0 => "ROTATE_0",
+                Self::Rotate90 => "ROTATE_90",
+                Self::Rotate180 => "ROTATE_180",
+                Self::Rotate270 => "ROTATE_270",
+            }
+        }
+    }
+    impl ::std::str::FromStr for OrientationCorrection {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "ROTATE_0" => ::std::result::Result::Ok(Self::Rotate0),
+                "ROTATE_90" => ::std::result::Result::Ok(Self::Rotate90),
+                "ROTATE_180" => ::std::result::Result::Ok(Self::Rotate180),
+                "ROTATE_270" => ::std::result::Result::Ok(Self::Rotate270),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "OrientationCorrection",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for OrientationCorrection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for OrientationCorrection {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "ROTATE_0",
+            "ROTATE_90",
+            "ROTATE_180",
+            "ROTATE_270",
+        ];
+    }
+    impl rt::ValueText for OrientationCorrection {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// How a face is turned, as three angles in degrees.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Pose {
+        /// The rotation of the face within the image plane, in degrees: -180 to 180.
+        ///
+        /// **Constraints:** range -180..=180.
+        pub roll: ::std::option::Option<f32>,
+        /// The rotation of the face to the left or right, in degrees: -180 to 180.
+        ///
+        /// **Constraints:** range -180..=180.
+        pub yaw: ::std::option::Option<f32>,
+        /// The rotation of the face up or down, in degrees: -180 to 180.
+        ///
+        /// **Constraints:** range -180..=180.
+        pub pitch: ::std::option::Option<f32>,
     }
     /// Whether automatic retraining is attempted for a project's adapters.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -826,6 +2035,160 @@ pub mod model {
             out.push_str(self.as_str());
         }
     }
+    /// How strictly faces of low quality are filtered out before an operation uses them.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum QualityFilter {
+        /// No filtering: every face is used.
+        None,
+        /// The service chooses how strictly to filter.
+        Auto,
+        /// The most lenient filter: only faces of the lowest quality are left out.
+        Low,
+        /// A filter between `LOW` and `HIGH`.
+        Medium,
+        /// The strictest filter: only faces of high quality are used.
+        High,
+    }
+    impl QualityFilter {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "NONE",
+            "AUTO",
+            "LOW",
+            "MEDIUM",
+            "HIGH",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::None => "NONE",
+                Self::Auto => "AUTO",
+                Self::Low => "LOW",
+                Self::Medium => "MEDIUM",
+                Self::High => "HIGH",
+            }
+        }
+    }
+    impl ::std::str::FromStr for QualityFilter {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "NONE" => ::std::result::Result::Ok(Self::None),
+                "AUTO" => ::std::result::Result::Ok(Self::Auto),
+                "LOW" => ::std::result::Result::Ok(Self::Low),
+                "MEDIUM" => ::std::result::Result::Ok(Self::Medium),
+                "HIGH" => ::std::result::Result::Ok(Self::High),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "QualityFilter",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for QualityFilter {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for QualityFilter {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "NONE",
+            "AUTO",
+            "LOW",
+            "MEDIUM",
+            "HIGH",
+        ];
+    }
+    impl rt::ValueText for QualityFilter {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// Why a face found by `IndexFaces` was not indexed.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Reason {
+        /// The image has more faces than `MaxFaces` allows, and this one was left out.
+        ExceedsMaxFaces,
+        /// The face is turned too far from the camera.
+        ExtremePose,
+        /// The face is too dark.
+        LowBrightness,
+        /// The face is too blurred.
+        LowSharpness,
+        /// The service is not confident enough that it is a face.
+        LowConfidence,
+        /// The face is too small.
+        SmallBoundingBox,
+        /// The face's overall quality is too low.
+        LowFaceQuality,
+    }
+    impl Reason {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "EXCEEDS_MAX_FACES",
+            "EXTREME_POSE",
+            "LOW_BRIGHTNESS",
+            "LOW_SHARPNESS",
+            "LOW_CONFIDENCE",
+            "SMALL_BOUNDING_BOX",
+            "LOW_FACE_QUALITY",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::ExceedsMaxFaces => "EXCEEDS_MAX_FACES",
+                Self::ExtremePose => "EXTREME_POSE",
+                Self::LowBrightness => "LOW_BRIGHTNESS",
+                Self::LowSharpness => "LOW_SHARPNESS",
+                Self::LowConfidence => "LOW_CONFIDENCE",
+                Self::SmallBoundingBox => "SMALL_BOUNDING_BOX",
+                Self::LowFaceQuality => "LOW_FACE_QUALITY",
+            }
+        }
+    }
+    impl ::std::str::FromStr for Reason {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "EXCEEDS_MAX_FACES" => ::std::result::Result::Ok(Self::ExceedsMaxFaces),
+                "EXTREME_POSE" => ::std::result::Result::Ok(Self::ExtremePose),
+                "LOW_BRIGHTNESS" => ::std::result::Result::Ok(Self::LowBrightness),
+                "LOW_SHARPNESS" => ::std::result::Result::Ok(Self::LowSharpness),
+                "LOW_CONFIDENCE" => ::std::result::Result::Ok(Self::LowConfidence),
+                "SMALL_BOUNDING_BOX" => ::std::result::Result::Ok(Self::SmallBoundingBox),
+                "LOW_FACE_QUALITY" => ::std::result::Result::Ok(Self::LowFaceQuality),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "Reason",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for Reason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for Reason {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "EXCEEDS_MAX_FACES",
+            "EXTREME_POSE",
+            "LOW_BRIGHTNESS",
+            "LOW_SHARPNESS",
+            "LOW_CONFIDENCE",
+            "SMALL_BOUNDING_BOX",
+            "LOW_FACE_QUALITY",
+        ];
+    }
+    impl rt::ValueText for Reason {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
     /// An object in an Amazon S3 bucket. The caller must be allowed to read it.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct S3Object {
@@ -841,6 +2204,204 @@ pub mod model {
         ///
         /// **Constraints:** length 1..=1024.
         pub version: ::std::option::Option<::std::string::String>,
+    }
+    /// The input of `SearchFacesByImage`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SearchFacesByImageRequest {
+        /// The ID of the collection to search.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The image whose largest face to search for: JPEG or PNG.
+        ///
+        /// **Constraints:** required.
+        pub image: super::model::Image,
+        /// The largest number of matching faces to return, the most similar first: 1 to 4,096.
+        ///
+        /// **Constraints:** range 1..=4096.
+        pub max_faces: ::std::option::Option<i32>,
+        /// The lowest similarity, in percent, a face needs to be returned: 0 to 100, and 80 when absent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub face_match_threshold: ::std::option::Option<f32>,
+        /// How strictly faces of low quality are filtered out before the search: `NONE` (the default) filters nothing; `AUTO`, `LOW`, `MEDIUM` and `HIGH` filter.
+        ///
+        /// **Constraints:** one of `NONE`, `AUTO`, `LOW`, `MEDIUM`, `HIGH`.
+        pub quality_filter: ::std::option::Option<super::model::QualityFilter>,
+    }
+    /// The output of `SearchFacesByImage`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchFacesByImageResponse {
+        /// Where the face searched for, the largest of the image, is in the image.
+        pub searched_face_bounding_box: ::std::option::Option<super::model::BoundingBox>,
+        /// How confident the service is, in percent, that the searched box holds a face.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub searched_face_confidence: ::std::option::Option<f32>,
+        /// The matching faces, most similar first.
+        pub face_matches: ::std::option::Option<
+            ::std::vec::Vec<super::model::FaceMatch>,
+        >,
+        /// The version of the face model the collection uses.
+        pub face_model_version: ::std::option::Option<::std::string::String>,
+    }
+    /// The input of `SearchFaces`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SearchFacesRequest {
+        /// The ID of the collection to search.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The ID of the stored face to search for.
+        ///
+        /// **Constraints:** required; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::string::String,
+        /// The largest number of matching faces to return, the most similar first: 1 to 4,096.
+        ///
+        /// **Constraints:** range 1..=4096.
+        pub max_faces: ::std::option::Option<i32>,
+        /// The lowest similarity, in percent, a face needs to be returned: 0 to 100, and 80 when absent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub face_match_threshold: ::std::option::Option<f32>,
+    }
+    /// The output of `SearchFaces`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchFacesResponse {
+        /// The ID of the face searched for.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub searched_face_id: ::std::option::Option<::std::string::String>,
+        /// The matching faces, most similar first. The searched face itself is never among them.
+        pub face_matches: ::std::option::Option<
+            ::std::vec::Vec<super::model::FaceMatch>,
+        >,
+        /// The version of the face model the collection uses.
+        pub face_model_version: ::std::option::Option<::std::string::String>,
+    }
+    /// The input of `SearchUsersByImage`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SearchUsersByImageRequest {
+        /// The ID of the collection to search.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The image whose largest face to search with: JPEG or PNG.
+        ///
+        /// **Constraints:** required.
+        pub image: super::model::Image,
+        /// The lowest similarity, in percent, a user needs to be returned: 0 to 100, and 80 when absent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub user_match_threshold: ::std::option::Option<f32>,
+        /// The largest number of matching users to return, the most similar first: 1 to 500.
+        ///
+        /// **Constraints:** range 1..=500.
+        pub max_users: ::std::option::Option<i32>,
+        /// How strictly faces of low quality are filtered out before the search: `NONE` (the default) filters nothing; `AUTO`, `LOW`, `MEDIUM` and `HIGH` filter.
+        ///
+        /// **Constraints:** one of `NONE`, `AUTO`, `LOW`, `MEDIUM`, `HIGH`.
+        pub quality_filter: ::std::option::Option<super::model::QualityFilter>,
+    }
+    /// The output of `SearchUsersByImage`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchUsersByImageResponse {
+        /// The matching users, most similar first; empty when none matches or the image has no usable face.
+        ///
+        /// **Constraints:** length 0..=500.
+        pub user_matches: ::std::option::Option<
+            ::std::vec::Vec<super::model::UserMatch>,
+        >,
+        /// The version of the face model the collection uses.
+        pub face_model_version: ::std::option::Option<::std::string::String>,
+        /// The face searched with, the largest of the image, with its attributes; absent when the image has no usable face.
+        pub searched_face: ::std::option::Option<super::model::SearchedFaceDetails>,
+        /// The faces of the image that were not searched with, each with the reasons.
+        pub unsearched_faces: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsearchedFace>,
+        >,
+    }
+    /// The input of `SearchUsers`. Give exactly one of `UserId` and `FaceId`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SearchUsersRequest {
+        /// The ID of the collection to search.
+        ///
+        /// **Constraints:** required; length 1..=255; pattern `^[a-zA-Z0-9_.\-]+$`.
+        pub collection_id: ::std::string::String,
+        /// The ID of the user whose faces to search with.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// The ID of a stored face to search with.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+        /// The lowest similarity, in percent, a user needs to be returned: 0 to 100, and 80 when absent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub user_match_threshold: ::std::option::Option<f32>,
+        /// The largest number of matching users to return, the most similar first: 1 to 500.
+        ///
+        /// **Constraints:** range 1..=500.
+        pub max_users: ::std::option::Option<i32>,
+    }
+    /// The output of `SearchUsers`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchUsersResponse {
+        /// The matching users, most similar first; empty when none matches.
+        ///
+        /// **Constraints:** length 0..=500.
+        pub user_matches: ::std::option::Option<
+            ::std::vec::Vec<super::model::UserMatch>,
+        >,
+        /// The version of the face model the collection uses.
+        pub face_model_version: ::std::option::Option<::std::string::String>,
+        /// The face searched with, when the search named a face.
+        pub searched_face: ::std::option::Option<super::model::SearchedFace>,
+        /// The user searched with, when the search named a user.
+        pub searched_user: ::std::option::Option<super::model::SearchedUser>,
+    }
+    /// The stored face a user search was made with.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchedFace {
+        /// The face's ID.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+    }
+    /// The face of an image that a user search was made with.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchedFaceDetails {
+        /// The attributes detected for the face.
+        pub face_detail: ::std::option::Option<super::model::FaceDetail>,
+    }
+    /// The user a user search was made with.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SearchedUser {
+        /// The user's ID.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    /// Whether a face is smiling, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Smile {
+        /// Whether the face is smiling; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+    }
+    /// Whether a face wears sunglasses, and how sure the estimate is.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Sunglasses {
+        /// Whether the face wears sunglasses; `false` by default.
+        pub value: bool,
+        /// How confident the estimate is, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
     }
     /// The input of `TagResource`.
     #[derive(Debug, Clone, PartialEq)]
@@ -860,6 +2421,338 @@ pub mod model {
     /// The output of `TagResource`, empty.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResourceResponse {}
+    /// A face that was found but not indexed, and why.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UnindexedFace {
+        /// Why the face was not indexed; there can be several reasons.
+        pub reasons: ::std::option::Option<::std::vec::Vec<super::model::Reason>>,
+        /// The attributes detected for the face.
+        pub face_detail: ::std::option::Option<super::model::FaceDetail>,
+    }
+    /// A face of the image that was not searched with, and why.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UnsearchedFace {
+        /// The attributes detected for the face (one face, despite the plural name).
+        pub face_details: ::std::option::Option<super::model::FaceDetail>,
+        /// Why the face was not searched with; there can be several reasons.
+        pub reasons: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsearchedFaceReason>,
+        >,
+    }
+    /// Why a face of the image was not searched with.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum UnsearchedFaceReason {
+        /// Another face of the image is larger; only the largest is searched with.
+        FaceNotLargest,
+        /// The image has more faces than the operation handles.
+        ExceedsMaxFaces,
+        /// The face is turned too far from the camera.
+        ExtremePose,
+        /// The face is too dark.
+        LowBrightness,
+        /// The face is too blurred.
+        LowSharpness,
+        /// The service is not confident enough that it is a face.
+        LowConfidence,
+        /// The face is too small.
+        SmallBoundingBox,
+        /// The face's overall quality is too low.
+        LowFaceQuality,
+    }
+    impl UnsearchedFaceReason {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "FACE_NOT_LARGEST",
+            "EXCEEDS_MAX_FACES",
+            "EXTREME_POSE",
+            "LOW_BRIGHTNESS",
+            "LOW_SHARPNESS",
+            "LOW_CONFIDENCE",
+            "SMALL_BOUNDING_BOX",
+            "LOW_FACE_QUALITY",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::FaceNotLargest => "FACE_NOT_LARGEST",
+                Self::ExceedsMaxFaces => "EXCEEDS_MAX_FACES",
+                Self::ExtremePose => "EXTREME_POSE",
+                Self::LowBrightness => "LOW_BRIGHTNESS",
+                Self::LowSharpness => "LOW_SHARPNESS",
+                Self::LowConfidence => "LOW_CONFIDENCE",
+                Self::SmallBoundingBox => "SMALL_BOUNDING_BOX",
+                Self::LowFaceQuality => "LOW_FACE_QUALITY",
+            }
+        }
+    }
+    impl ::std::str::FromStr for UnsearchedFaceReason {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "FACE_NOT_LARGEST" => ::std::result::Result::Ok(Self::FaceNotLargest),
+                "EXCEEDS_MAX_FACES" => ::std::result::Result::Ok(Self::ExceedsMaxFaces),
+                "EXTREME_POSE" => ::std::result::Result::Ok(Self::ExtremePose),
+                "LOW_BRIGHTNESS" => ::std::result::Result::Ok(Self::LowBrightness),
+                "LOW_SHARPNESS" => ::std::result::Result::Ok(Self::LowSharpness),
+                "LOW_CONFIDENCE" => ::std::result::Result::Ok(Self::LowConfidence),
+                "SMALL_BOUNDING_BOX" => ::std::result::Result::Ok(Self::SmallBoundingBox),
+                "LOW_FACE_QUALITY" => ::std::result::Result::Ok(Self::LowFaceQuality),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "UnsearchedFaceReason",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for UnsearchedFaceReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for UnsearchedFaceReason {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "FACE_NOT_LARGEST",
+            "EXCEEDS_MAX_FACES",
+            "EXTREME_POSE",
+            "LOW_BRIGHTNESS",
+            "LOW_SHARPNESS",
+            "LOW_CONFIDENCE",
+            "SMALL_BOUNDING_BOX",
+            "LOW_FACE_QUALITY",
+        ];
+    }
+    impl rt::ValueText for UnsearchedFaceReason {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// A face that could not be associated with the user, and why.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UnsuccessfulFaceAssociation {
+        /// The face's ID.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+        /// The other user the face is associated with, when that is the reason.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// How well, in percent, the face matched the user's faces, when the match was too weak.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub confidence: ::std::option::Option<f32>,
+        /// Why the face could not be associated.
+        pub reasons: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsuccessfulFaceAssociationReason>,
+        >,
+    }
+    /// Why a face could not be associated with a user.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum UnsuccessfulFaceAssociationReason {
+        /// The collection has no face with that ID.
+        FaceNotFound,
+        /// The face is already associated with another user.
+        AssociatedToADifferentUser,
+        /// The face does not match the user's faces closely enough: below `UserMatchThreshold`.
+        LowMatchConfidence,
+    }
+    impl UnsuccessfulFaceAssociationReason {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "FACE_NOT_FOUND",
+            "ASSOCIATED_TO_A_DIFFERENT_USER",
+            "LOW_MATCH_CONFIDENCE",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::FaceNotFound => "FACE_NOT_FOUND",
+                Self::AssociatedToADifferentUser => "ASSOCIATED_TO_A_DIFFERENT_USER",
+                Self::LowMatchConfidence => "LOW_MATCH_CONFIDENCE",
+            }
+        }
+    }
+    impl ::std::str::FromStr for UnsuccessfulFaceAssociationReason {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "FACE_NOT_FOUND" => ::std::result::Result::Ok(Self::FaceNotFound),
+                "ASSOCIATED_TO_A_DIFFERENT_USER" => {
+                    ::std::result::Result::Ok(Self::AssociatedToADifferentUser)
+                }
+                "LOW_MATCH_CONFIDENCE" => {
+                    ::std::result::Result::Ok(Self::LowMatchConfidence)
+                }
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "UnsuccessfulFaceAssociationReason",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for UnsuccessfulFaceAssociationReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for UnsuccessfulFaceAssociationReason {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "FACE_NOT_FOUND",
+            "ASSOCIATED_TO_A_DIFFERENT_USER",
+            "LOW_MATCH_CONFIDENCE",
+        ];
+    }
+    impl rt::ValueText for UnsuccessfulFaceAssociationReason {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// A face that could not be deleted, and why.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UnsuccessfulFaceDeletion {
+        /// The face's ID.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+        /// The user the face is associated with, when that is the reason.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Why the face could not be deleted.
+        pub reasons: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsuccessfulFaceDeletionReason>,
+        >,
+    }
+    /// Why a face could not be deleted.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum UnsuccessfulFaceDeletionReason {
+        /// The face is associated with a user.
+        AssociatedToAnExistingUser,
+        /// The collection has no face with that ID.
+        FaceNotFound,
+    }
+    impl UnsuccessfulFaceDeletionReason {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "ASSOCIATED_TO_AN_EXISTING_USER",
+            "FACE_NOT_FOUND",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::AssociatedToAnExistingUser => "ASSOCIATED_TO_AN_EXISTING_USER",
+                Self::FaceNotFound => "FACE_NOT_FOUND",
+            }
+        }
+    }
+    impl ::std::str::FromStr for UnsuccessfulFaceDeletionReason {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "ASSOCIATED_TO_AN_EXISTING_USER" => {
+                    ::std::result::Result::Ok(Self::AssociatedToAnExistingUser)
+                }
+                "FACE_NOT_FOUND" => ::std::result::Result::Ok(Self::FaceNotFound),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "UnsuccessfulFaceDeletionReason",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for UnsuccessfulFaceDeletionReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for UnsuccessfulFaceDeletionReason {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "ASSOCIATED_TO_AN_EXISTING_USER",
+            "FACE_NOT_FOUND",
+        ];
+    }
+    impl rt::ValueText for UnsuccessfulFaceDeletionReason {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
+    /// A face that could not be disassociated from the user, and why.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UnsuccessfulFaceDisassociation {
+        /// The face's ID.
+        ///
+        /// **Constraints:** pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        pub face_id: ::std::option::Option<::std::string::String>,
+        /// The other user the face is associated with, when that is the reason.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// Why the face could not be disassociated.
+        pub reasons: ::std::option::Option<
+            ::std::vec::Vec<super::model::UnsuccessfulFaceDisassociationReason>,
+        >,
+    }
+    /// Why a face could not be disassociated from a user.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum UnsuccessfulFaceDisassociationReason {
+        /// The collection has no face with that ID.
+        FaceNotFound,
+        /// The face is associated with another user.
+        AssociatedToADifferentUser,
+    }
+    impl UnsuccessfulFaceDisassociationReason {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "FACE_NOT_FOUND",
+            "ASSOCIATED_TO_A_DIFFERENT_USER",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::FaceNotFound => "FACE_NOT_FOUND",
+                Self::AssociatedToADifferentUser => "ASSOCIATED_TO_A_DIFFERENT_USER",
+            }
+        }
+    }
+    impl ::std::str::FromStr for UnsuccessfulFaceDisassociationReason {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "FACE_NOT_FOUND" => ::std::result::Result::Ok(Self::FaceNotFound),
+                "ASSOCIATED_TO_A_DIFFERENT_USER" => {
+                    ::std::result::Result::Ok(Self::AssociatedToADifferentUser)
+                }
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "UnsuccessfulFaceDisassociationReason",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for UnsuccessfulFaceDisassociationReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for UnsuccessfulFaceDisassociationReason {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "FACE_NOT_FOUND",
+            "ASSOCIATED_TO_A_DIFFERENT_USER",
+        ];
+    }
+    impl rt::ValueText for UnsuccessfulFaceDisassociationReason {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
     /// The input of `UntagResource`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UntagResourceRequest {
@@ -890,6 +2783,93 @@ pub mod model {
     /// The output of `UpdateDatasetEntries`, empty: `DescribeDataset` reports how the update goes.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateDatasetEntriesResponse {}
+    /// A user of a collection.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct User {
+        /// The user's ID.
+        ///
+        /// **Constraints:** length 1..=128; pattern `^[a-zA-Z0-9_.\-:]+$`.
+        pub user_id: ::std::option::Option<::std::string::String>,
+        /// The user's status.
+        ///
+        /// **Constraints:** one of `ACTIVE`, `UPDATING`, `CREATING`, `CREATED`.
+        pub user_status: ::std::option::Option<super::model::UserStatus>,
+    }
+    /// A user that matches the search, with its similarity.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserMatch {
+        /// How similar the user is to the face or user searched with, in percent.
+        ///
+        /// **Constraints:** range 0..=100.
+        pub similarity: ::std::option::Option<f32>,
+        /// The matching user.
+        pub user: ::std::option::Option<super::model::MatchedUser>,
+    }
+    /// Where a user is in its life.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum UserStatus {
+        /// The user has faces and no change to them is in progress.
+        Active,
+        /// Faces are being associated with or disassociated from the user.
+        Updating,
+        /// The user is being created.
+        Creating,
+        /// The user exists but has no faces yet.
+        Created,
+    }
+    impl UserStatus {
+        /// Every value, as sent on the wire.
+        pub const VALUES: &'static [&'static str] = &[
+            "ACTIVE",
+            "UPDATING",
+            "CREATING",
+            "CREATED",
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &'static str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Updating => "UPDATING",
+                Self::Creating => "CREATING",
+                Self::Created => "CREATED",
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserStatus {
+        type Err = rt::UnknownEnumValue;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match value {
+                "ACTIVE" => ::std::result::Result::Ok(Self::Active),
+                "UPDATING" => ::std::result::Result::Ok(Self::Updating),
+                "CREATING" => ::std::result::Result::Ok(Self::Creating),
+                "CREATED" => ::std::result::Result::Ok(Self::Created),
+                _ => {
+                    ::std::result::Result::Err(rt::UnknownEnumValue {
+                        enum_name: "UserStatus",
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    impl ::std::fmt::Display for UserStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl rt::StringEnum for UserStatus {
+        const ADVERTISED_VALUES: &'static [&'static str] = &[
+            "ACTIVE",
+            "UPDATING",
+            "CREATING",
+            "CREATED",
+        ];
+    }
+    impl rt::ValueText for UserStatus {
+        fn write_text(&self, out: &mut ::std::string::String) {
+            out.push_str(self.as_str());
+        }
+    }
 }
 /// Modeled errors, and one enum per operation of the errors it can return.
 #[allow(clippy::large_enum_variant)]
@@ -939,6 +2919,145 @@ pub mod error {
             }
         }
     }
+    /// The request conflicts with the state of a resource: for example, the collection already has a user with the ID given.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ConflictException {
+        /// The `Message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
+        pub code: ::std::option::Option<::std::string::String>,
+        /// A universally unique identifier (UUID) for the request.
+        pub logref: ::std::option::Option<::std::string::String>,
+    }
+    impl ConflictException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::fmt::Display for ConflictException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            rt::fmt_error(f, "ConflictException", self.message.as_deref())
+        }
+    }
+    impl ::std::error::Error for ConflictException {}
+    impl rt::ErrorShape for ConflictException {
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ConflictException",
+                400u16,
+            );
+            &INFO
+        }
+        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
+            super::json::ser_members_conflict_exception(self, object);
+            if self.logref.is_none() {
+                object.key("Logref").string(request_id);
+            }
+            if self.code.is_none() {
+                object.key("Code").string("ConflictException");
+            }
+        }
+    }
+    /// The `ClientRequestToken` was already used with other parameters. Use a new token, or repeat the earlier parameters.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IdempotentParameterMismatchException {
+        /// The `Message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
+        pub code: ::std::option::Option<::std::string::String>,
+        /// A universally unique identifier (UUID) for the request.
+        pub logref: ::std::option::Option<::std::string::String>,
+    }
+    impl IdempotentParameterMismatchException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::fmt::Display for IdempotentParameterMismatchException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            rt::fmt_error(
+                f,
+                "IdempotentParameterMismatchException",
+                self.message.as_deref(),
+            )
+        }
+    }
+    impl ::std::error::Error for IdempotentParameterMismatchException {}
+    impl rt::ErrorShape for IdempotentParameterMismatchException {
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#IdempotentParameterMismatchException",
+                400u16,
+            );
+            &INFO
+        }
+        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
+            super::json::ser_members_idempotent_parameter_mismatch_exception(
+                self,
+                object,
+            );
+            if self.logref.is_none() {
+                object.key("Logref").string(request_id);
+            }
+            if self.code.is_none() {
+                object.key("Code").string("IdempotentParameterMismatchException");
+            }
+        }
+    }
+    /// The image is larger, in pixels, than the operation accepts.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImageTooLargeException {
+        /// The `Message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
+        pub code: ::std::option::Option<::std::string::String>,
+        /// A universally unique identifier (UUID) for the request.
+        pub logref: ::std::option::Option<::std::string::String>,
+    }
+    impl ImageTooLargeException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::fmt::Display for ImageTooLargeException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            rt::fmt_error(f, "ImageTooLargeException", self.message.as_deref())
+        }
+    }
+    impl ::std::error::Error for ImageTooLargeException {}
+    impl rt::ErrorShape for ImageTooLargeException {
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#ImageTooLargeException",
+                400u16,
+            );
+            &INFO
+        }
+        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
+            super::json::ser_members_image_too_large_exception(self, object);
+            if self.logref.is_none() {
+                object.key("Logref").string(request_id);
+            }
+            if self.code.is_none() {
+                object.key("Code").string("ImageTooLargeException");
+            }
+        }
+    }
     /// Amazon Rekognition hit a problem of its own. Try the call again.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InternalServerError {
@@ -980,6 +3099,50 @@ pub mod error {
             }
             if self.code.is_none() {
                 object.key("Code").string("InternalServerError");
+            }
+        }
+    }
+    /// The image is not in a format the operation accepts: JPEG or PNG.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InvalidImageFormatException {
+        /// The `Message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Code` member.
+        pub code: ::std::option::Option<::std::string::String>,
+        /// A universally unique identifier (UUID) for the request.
+        pub logref: ::std::option::Option<::std::string::String>,
+    }
+    impl InvalidImageFormatException {
+        /// The error with this message.
+        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: ::std::option::Option::Some(message.into()),
+                code: ::std::option::Option::None,
+                logref: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::fmt::Display for InvalidImageFormatException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            rt::fmt_error(f, "InvalidImageFormatException", self.message.as_deref())
+        }
+    }
+    impl ::std::error::Error for InvalidImageFormatException {}
+    impl rt::ErrorShape for InvalidImageFormatException {
+        fn info(&self) -> &'static rt::ErrorInfo {
+            const INFO: rt::ErrorInfo = rt::ErrorInfo::client(
+                "com.amazonaws.rekognition#InvalidImageFormatException",
+                400u16,
+            );
+            &INFO
+        }
+        fn write_members(&self, object: &mut rt::ObjectWriter<'_>, request_id: &str) {
+            super::json::ser_members_invalid_image_format_exception(self, object);
+            if self.logref.is_none() {
+                object.key("Logref").string(request_id);
+            }
+            if self.code.is_none() {
+                object.key("Code").string("InvalidImageFormatException");
             }
         }
     }
@@ -1474,6 +3637,227 @@ pub mod error {
             }
         }
     }
+    /// Errors of the `AssociateFaces` operation.
+    #[derive(Debug)]
+    pub enum AssociateFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ConflictException`].
+        ConflictException(ConflictException),
+        /// A [`IdempotentParameterMismatchException`].
+        IdempotentParameterMismatchException(IdempotentParameterMismatchException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ServiceQuotaExceededException`].
+        ServiceQuotaExceededException(ServiceQuotaExceededException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for AssociateFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ConflictException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::IdempotentParameterMismatchException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ServiceQuotaExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for AssociateFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for AssociateFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for AssociateFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ConflictException> for AssociateFacesError {
+        fn from(error: ConflictException) -> Self {
+            Self::ConflictException(error)
+        }
+    }
+    impl ::std::convert::From<IdempotentParameterMismatchException>
+    for AssociateFacesError {
+        fn from(error: IdempotentParameterMismatchException) -> Self {
+            Self::IdempotentParameterMismatchException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for AssociateFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for AssociateFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for AssociateFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for AssociateFacesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ServiceQuotaExceededException> for AssociateFacesError {
+        fn from(error: ServiceQuotaExceededException) -> Self {
+            Self::ServiceQuotaExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for AssociateFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for AssociateFacesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `CompareFaces` operation.
+    #[derive(Debug)]
+    pub enum CompareFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ImageTooLargeException`].
+        ImageTooLargeException(ImageTooLargeException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidImageFormatException`].
+        InvalidImageFormatException(InvalidImageFormatException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`InvalidS3ObjectException`].
+        InvalidS3ObjectException(InvalidS3ObjectException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for CompareFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ImageTooLargeException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidImageFormatException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidS3ObjectException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CompareFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for CompareFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for CompareFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ImageTooLargeException> for CompareFacesError {
+        fn from(error: ImageTooLargeException) -> Self {
+            Self::ImageTooLargeException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for CompareFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidImageFormatException> for CompareFacesError {
+        fn from(error: InvalidImageFormatException) -> Self {
+            Self::InvalidImageFormatException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for CompareFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidS3ObjectException> for CompareFacesError {
+        fn from(error: InvalidS3ObjectException) -> Self {
+            Self::InvalidS3ObjectException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for CompareFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for CompareFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for CompareFacesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `CreateCollection` operation.
     #[derive(Debug)]
     pub enum CreateCollectionError {
@@ -1781,6 +4165,121 @@ pub mod error {
             Self::Unmodeled(refusal)
         }
     }
+    /// Errors of the `CreateUser` operation.
+    #[derive(Debug)]
+    pub enum CreateUserError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ConflictException`].
+        ConflictException(ConflictException),
+        /// A [`IdempotentParameterMismatchException`].
+        IdempotentParameterMismatchException(IdempotentParameterMismatchException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ServiceQuotaExceededException`].
+        ServiceQuotaExceededException(ServiceQuotaExceededException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for CreateUserError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ConflictException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::IdempotentParameterMismatchException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ServiceQuotaExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreateUserError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for CreateUserError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for CreateUserError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ConflictException> for CreateUserError {
+        fn from(error: ConflictException) -> Self {
+            Self::ConflictException(error)
+        }
+    }
+    impl ::std::convert::From<IdempotentParameterMismatchException> for CreateUserError {
+        fn from(error: IdempotentParameterMismatchException) -> Self {
+            Self::IdempotentParameterMismatchException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for CreateUserError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for CreateUserError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for CreateUserError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for CreateUserError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ServiceQuotaExceededException> for CreateUserError {
+        fn from(error: ServiceQuotaExceededException) -> Self {
+            Self::ServiceQuotaExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for CreateUserError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for CreateUserError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DeleteCollection` operation.
     #[derive(Debug)]
     pub enum DeleteCollectionError {
@@ -1971,6 +4470,93 @@ pub mod error {
             Self::Unmodeled(refusal)
         }
     }
+    /// Errors of the `DeleteFaces` operation.
+    #[derive(Debug)]
+    pub enum DeleteFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for DeleteFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for DeleteFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DeleteFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DeleteFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DeleteFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DeleteFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for DeleteFacesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DeleteFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DeleteFacesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DeleteProject` operation.
     #[derive(Debug)]
     pub enum DeleteProjectError {
@@ -2062,6 +4648,111 @@ pub mod error {
         }
     }
     impl ::std::convert::From<rt::Refusal> for DeleteProjectError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `DeleteUser` operation.
+    #[derive(Debug)]
+    pub enum DeleteUserError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ConflictException`].
+        ConflictException(ConflictException),
+        /// A [`IdempotentParameterMismatchException`].
+        IdempotentParameterMismatchException(IdempotentParameterMismatchException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for DeleteUserError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ConflictException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::IdempotentParameterMismatchException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DeleteUserError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for DeleteUserError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DeleteUserError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ConflictException> for DeleteUserError {
+        fn from(error: ConflictException) -> Self {
+            Self::ConflictException(error)
+        }
+    }
+    impl ::std::convert::From<IdempotentParameterMismatchException> for DeleteUserError {
+        fn from(error: IdempotentParameterMismatchException) -> Self {
+            Self::IdempotentParameterMismatchException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DeleteUserError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DeleteUserError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DeleteUserError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for DeleteUserError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DeleteUserError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DeleteUserError {
         fn from(refusal: rt::Refusal) -> Self {
             Self::Unmodeled(refusal)
         }
@@ -2330,6 +5021,217 @@ pub mod error {
             Self::Unmodeled(refusal)
         }
     }
+    /// Errors of the `DetectFaces` operation.
+    #[derive(Debug)]
+    pub enum DetectFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ImageTooLargeException`].
+        ImageTooLargeException(ImageTooLargeException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidImageFormatException`].
+        InvalidImageFormatException(InvalidImageFormatException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`InvalidS3ObjectException`].
+        InvalidS3ObjectException(InvalidS3ObjectException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for DetectFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ImageTooLargeException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidImageFormatException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidS3ObjectException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DetectFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for DetectFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DetectFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ImageTooLargeException> for DetectFacesError {
+        fn from(error: ImageTooLargeException) -> Self {
+            Self::ImageTooLargeException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DetectFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidImageFormatException> for DetectFacesError {
+        fn from(error: InvalidImageFormatException) -> Self {
+            Self::InvalidImageFormatException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DetectFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidS3ObjectException> for DetectFacesError {
+        fn from(error: InvalidS3ObjectException) -> Self {
+            Self::InvalidS3ObjectException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DetectFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DetectFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DetectFacesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `DisassociateFaces` operation.
+    #[derive(Debug)]
+    pub enum DisassociateFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ConflictException`].
+        ConflictException(ConflictException),
+        /// A [`IdempotentParameterMismatchException`].
+        IdempotentParameterMismatchException(IdempotentParameterMismatchException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for DisassociateFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ConflictException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::IdempotentParameterMismatchException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DisassociateFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for DisassociateFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for DisassociateFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ConflictException> for DisassociateFacesError {
+        fn from(error: ConflictException) -> Self {
+            Self::ConflictException(error)
+        }
+    }
+    impl ::std::convert::From<IdempotentParameterMismatchException>
+    for DisassociateFacesError {
+        fn from(error: IdempotentParameterMismatchException) -> Self {
+            Self::IdempotentParameterMismatchException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for DisassociateFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for DisassociateFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for DisassociateFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for DisassociateFacesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for DisassociateFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for DisassociateFacesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `DistributeDatasetEntries` operation.
     #[derive(Debug)]
     pub enum DistributeDatasetEntriesError {
@@ -2424,6 +5326,129 @@ pub mod error {
         }
     }
     impl ::std::convert::From<rt::Refusal> for DistributeDatasetEntriesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `IndexFaces` operation.
+    #[derive(Debug)]
+    pub enum IndexFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ImageTooLargeException`].
+        ImageTooLargeException(ImageTooLargeException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidImageFormatException`].
+        InvalidImageFormatException(InvalidImageFormatException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`InvalidS3ObjectException`].
+        InvalidS3ObjectException(InvalidS3ObjectException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ServiceQuotaExceededException`].
+        ServiceQuotaExceededException(ServiceQuotaExceededException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for IndexFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ImageTooLargeException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidImageFormatException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidS3ObjectException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ServiceQuotaExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for IndexFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for IndexFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for IndexFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ImageTooLargeException> for IndexFacesError {
+        fn from(error: ImageTooLargeException) -> Self {
+            Self::ImageTooLargeException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for IndexFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidImageFormatException> for IndexFacesError {
+        fn from(error: InvalidImageFormatException) -> Self {
+            Self::InvalidImageFormatException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for IndexFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidS3ObjectException> for IndexFacesError {
+        fn from(error: InvalidS3ObjectException) -> Self {
+            Self::InvalidS3ObjectException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for IndexFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for IndexFacesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ServiceQuotaExceededException> for IndexFacesError {
+        fn from(error: ServiceQuotaExceededException) -> Self {
+            Self::ServiceQuotaExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for IndexFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for IndexFacesError {
         fn from(refusal: rt::Refusal) -> Self {
             Self::Unmodeled(refusal)
         }
@@ -2753,6 +5778,103 @@ pub mod error {
             Self::Unmodeled(refusal)
         }
     }
+    /// Errors of the `ListFaces` operation.
+    #[derive(Debug)]
+    pub enum ListFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidPaginationTokenException`].
+        InvalidPaginationTokenException(InvalidPaginationTokenException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for ListFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidPaginationTokenException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for ListFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for ListFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for ListFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidPaginationTokenException> for ListFacesError {
+        fn from(error: InvalidPaginationTokenException) -> Self {
+            Self::InvalidPaginationTokenException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for ListFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for ListFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for ListFacesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for ListFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ListFacesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
     /// Errors of the `ListTagsForResource` operation.
     #[derive(Debug)]
     pub enum ListTagsForResourceError {
@@ -2836,6 +5958,503 @@ pub mod error {
         }
     }
     impl ::std::convert::From<rt::Refusal> for ListTagsForResourceError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `ListUsers` operation.
+    #[derive(Debug)]
+    pub enum ListUsersError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidPaginationTokenException`].
+        InvalidPaginationTokenException(InvalidPaginationTokenException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for ListUsersError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidPaginationTokenException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ListUsersError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for ListUsersError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for ListUsersError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for ListUsersError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidPaginationTokenException> for ListUsersError {
+        fn from(error: InvalidPaginationTokenException) -> Self {
+            Self::InvalidPaginationTokenException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for ListUsersError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for ListUsersError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for ListUsersError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for ListUsersError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for ListUsersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `SearchFaces` operation.
+    #[derive(Debug)]
+    pub enum SearchFacesError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for SearchFacesError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SearchFacesError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for SearchFacesError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for SearchFacesError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for SearchFacesError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for SearchFacesError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for SearchFacesError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for SearchFacesError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for SearchFacesError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SearchFacesError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `SearchFacesByImage` operation.
+    #[derive(Debug)]
+    pub enum SearchFacesByImageError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ImageTooLargeException`].
+        ImageTooLargeException(ImageTooLargeException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidImageFormatException`].
+        InvalidImageFormatException(InvalidImageFormatException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`InvalidS3ObjectException`].
+        InvalidS3ObjectException(InvalidS3ObjectException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for SearchFacesByImageError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ImageTooLargeException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidImageFormatException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidS3ObjectException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SearchFacesByImageError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for SearchFacesByImageError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for SearchFacesByImageError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ImageTooLargeException> for SearchFacesByImageError {
+        fn from(error: ImageTooLargeException) -> Self {
+            Self::ImageTooLargeException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for SearchFacesByImageError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidImageFormatException> for SearchFacesByImageError {
+        fn from(error: InvalidImageFormatException) -> Self {
+            Self::InvalidImageFormatException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for SearchFacesByImageError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidS3ObjectException> for SearchFacesByImageError {
+        fn from(error: InvalidS3ObjectException) -> Self {
+            Self::InvalidS3ObjectException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for SearchFacesByImageError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for SearchFacesByImageError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for SearchFacesByImageError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SearchFacesByImageError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `SearchUsers` operation.
+    #[derive(Debug)]
+    pub enum SearchUsersError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for SearchUsersError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SearchUsersError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for SearchUsersError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for SearchUsersError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for SearchUsersError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for SearchUsersError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for SearchUsersError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for SearchUsersError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for SearchUsersError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SearchUsersError {
+        fn from(refusal: rt::Refusal) -> Self {
+            Self::Unmodeled(refusal)
+        }
+    }
+    /// Errors of the `SearchUsersByImage` operation.
+    #[derive(Debug)]
+    pub enum SearchUsersByImageError {
+        /// A [`AccessDeniedException`].
+        AccessDeniedException(AccessDeniedException),
+        /// A [`ImageTooLargeException`].
+        ImageTooLargeException(ImageTooLargeException),
+        /// A [`InternalServerError`].
+        InternalServerError(InternalServerError),
+        /// A [`InvalidImageFormatException`].
+        InvalidImageFormatException(InvalidImageFormatException),
+        /// A [`InvalidParameterException`].
+        InvalidParameterException(InvalidParameterException),
+        /// A [`InvalidS3ObjectException`].
+        InvalidS3ObjectException(InvalidS3ObjectException),
+        /// A [`ProvisionedThroughputExceededException`].
+        ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
+        /// A [`ResourceNotFoundException`].
+        ResourceNotFoundException(ResourceNotFoundException),
+        /// A [`ThrottlingException`].
+        ThrottlingException(ThrottlingException),
+        /// An error the model does not list for the operation, answered as the refusal
+        /// says: what a service's own code raises, as AWS services answer a
+        /// `ValidationException` the model does not declare.
+        Unmodeled(rt::Refusal),
+    }
+    impl rt::OperationError for SearchUsersByImageError {
+        fn answer(&self) -> rt::ErrorAnswer<'_> {
+            match self {
+                Self::AccessDeniedException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ImageTooLargeException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InternalServerError(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidImageFormatException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::InvalidParameterException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::InvalidS3ObjectException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ProvisionedThroughputExceededException(error) => {
+                    rt::ErrorAnswer::Modeled(error)
+                }
+                Self::ResourceNotFoundException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::ThrottlingException(error) => rt::ErrorAnswer::Modeled(error),
+                Self::Unmodeled(refusal) => rt::ErrorAnswer::Refused(refusal),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SearchUsersByImageError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::fmt::Display::fmt(error, f),
+                rt::ErrorAnswer::Refused(refusal) => ::std::fmt::Display::fmt(refusal, f),
+            }
+        }
+    }
+    impl ::std::error::Error for SearchUsersByImageError {
+        fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            match rt::OperationError::answer(self) {
+                rt::ErrorAnswer::Modeled(error) => ::std::option::Option::Some(error),
+                rt::ErrorAnswer::Refused(refusal) => ::std::option::Option::Some(refusal),
+            }
+        }
+    }
+    impl ::std::convert::From<AccessDeniedException> for SearchUsersByImageError {
+        fn from(error: AccessDeniedException) -> Self {
+            Self::AccessDeniedException(error)
+        }
+    }
+    impl ::std::convert::From<ImageTooLargeException> for SearchUsersByImageError {
+        fn from(error: ImageTooLargeException) -> Self {
+            Self::ImageTooLargeException(error)
+        }
+    }
+    impl ::std::convert::From<InternalServerError> for SearchUsersByImageError {
+        fn from(error: InternalServerError) -> Self {
+            Self::InternalServerError(error)
+        }
+    }
+    impl ::std::convert::From<InvalidImageFormatException> for SearchUsersByImageError {
+        fn from(error: InvalidImageFormatException) -> Self {
+            Self::InvalidImageFormatException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidParameterException> for SearchUsersByImageError {
+        fn from(error: InvalidParameterException) -> Self {
+            Self::InvalidParameterException(error)
+        }
+    }
+    impl ::std::convert::From<InvalidS3ObjectException> for SearchUsersByImageError {
+        fn from(error: InvalidS3ObjectException) -> Self {
+            Self::InvalidS3ObjectException(error)
+        }
+    }
+    impl ::std::convert::From<ProvisionedThroughputExceededException>
+    for SearchUsersByImageError {
+        fn from(error: ProvisionedThroughputExceededException) -> Self {
+            Self::ProvisionedThroughputExceededException(error)
+        }
+    }
+    impl ::std::convert::From<ResourceNotFoundException> for SearchUsersByImageError {
+        fn from(error: ResourceNotFoundException) -> Self {
+            Self::ResourceNotFoundException(error)
+        }
+    }
+    impl ::std::convert::From<ThrottlingException> for SearchUsersByImageError {
+        fn from(error: ThrottlingException) -> Self {
+            Self::ThrottlingException(error)
+        }
+    }
+    impl ::std::convert::From<rt::Refusal> for SearchUsersByImageError {
         fn from(refusal: rt::Refusal) -> Self {
             Self::Unmodeled(refusal)
         }
@@ -3131,6 +6750,48 @@ pub mod error {
 /// One marker type per operation: its name, wire target, input, output and errors.
 pub mod operation {
     use ::smithy_server_runtime::codegen as rt;
+    /// Associates up to 100 faces of a collection with a user of the same collection. Once the user has at least one face, a new face is associated only if it matches the user's faces with at least `UserMatchThreshold` (75 by default). Faces that cannot be associated are listed with the reasons; faces already associated with this user are skipped. A user holds at most 100 faces.
+    ///
+    /// An unknown collection or user gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:AssociateFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct AssociateFaces;
+    impl rt::aws_json::Operation for AssociateFaces {
+        const NAME: &'static str = "AssociateFaces";
+        const TARGET: &'static str = "RekognitionService.AssociateFaces";
+        type Input = super::model::AssociateFacesRequest;
+        type Output = super::model::AssociateFacesResponse;
+        type Error = super::error::AssociateFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_associate_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_associate_faces_response)
+        }
+    }
+    /// Compares the largest face of a source image with each of up to 100 of the largest faces of a target image. Target faces at least as similar as `SimilarityThreshold` (80 by default) are returned as matches, most similar first; the others as unmatched. Nothing is stored. No face in either image gives `InvalidParameterException`.
+    ///
+    /// Calling it requires permission for the `rekognition:CompareFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct CompareFaces;
+    impl rt::aws_json::Operation for CompareFaces {
+        const NAME: &'static str = "CompareFaces";
+        const TARGET: &'static str = "RekognitionService.CompareFaces";
+        type Input = super::model::CompareFacesRequest;
+        type Output = super::model::CompareFacesResponse;
+        type Error = super::error::CompareFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_compare_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_compare_faces_response)
+        }
+    }
     /// Creates a face collection in the Region of the request. Faces are added to a collection later, with `IndexFaces`, and searched within it.
     ///
     /// A new collection uses the latest version of the face model. Collection IDs are case-sensitive.
@@ -3195,6 +6856,26 @@ pub mod operation {
             rt::encode(output, super::json::ser_create_project_response)
         }
     }
+    /// Creates a user in a collection, to which faces of one person can then be associated with `AssociateFaces`. The user has status `CREATED` until it has faces. A user ID already in the collection gives `ConflictException`, an unknown collection `ResourceNotFoundException`, and a collection at its limit of users `ServiceQuotaExceededException`.
+    ///
+    /// Calling it requires permission for the `rekognition:CreateUser` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct CreateUser;
+    impl rt::aws_json::Operation for CreateUser {
+        const NAME: &'static str = "CreateUser";
+        const TARGET: &'static str = "RekognitionService.CreateUser";
+        type Input = super::model::CreateUserRequest;
+        type Output = super::model::CreateUserResponse;
+        type Error = super::error::CreateUserError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_create_user_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_create_user_response)
+        }
+    }
     /// Deletes a collection and every face stored in it.
     ///
     /// Calling it requires permission for the `rekognition:DeleteCollection` action.
@@ -3235,6 +6916,26 @@ pub mod operation {
             rt::encode(output, super::json::ser_delete_dataset_response)
         }
     }
+    /// Deletes faces, named by their IDs, from a collection. Faces that cannot be deleted, because the collection has no such face or the face is associated with a user, are listed in `UnsuccessfulFaceDeletions` with the reasons. An unknown collection gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DeleteFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DeleteFaces;
+    impl rt::aws_json::Operation for DeleteFaces {
+        const NAME: &'static str = "DeleteFaces";
+        const TARGET: &'static str = "RekognitionService.DeleteFaces";
+        type Input = super::model::DeleteFacesRequest;
+        type Output = super::model::DeleteFacesResponse;
+        type Error = super::error::DeleteFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_delete_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_delete_faces_response)
+        }
+    }
     /// Starts deleting a project, which shows status `DELETING` in `DescribeProjects` until it is gone. Its datasets and models must be deleted first: while any remain the call gives `ResourceInUseException`, and an unknown project gives `ResourceNotFoundException`.
     ///
     /// Calling it requires permission for the `rekognition:DeleteProject` action.
@@ -3253,6 +6954,26 @@ pub mod operation {
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             rt::encode(output, super::json::ser_delete_project_response)
+        }
+    }
+    /// Deletes a user from a collection. The user's faces are disassociated first and stay in the collection. An unknown collection or user gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DeleteUser` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DeleteUser;
+    impl rt::aws_json::Operation for DeleteUser {
+        const NAME: &'static str = "DeleteUser";
+        const TARGET: &'static str = "RekognitionService.DeleteUser";
+        type Input = super::model::DeleteUserRequest;
+        type Output = super::model::DeleteUserResponse;
+        type Error = super::error::DeleteUserError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_delete_user_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_delete_user_response)
         }
     }
     /// Describes a face collection: how many faces and users it holds, the version of the face model it uses, its ARN and when it was created. An unknown collection ID gives `ResourceNotFoundException`.
@@ -3315,6 +7036,46 @@ pub mod operation {
             rt::encode(output, super::json::ser_describe_projects_response)
         }
     }
+    /// Finds up to 100 of the largest faces in an image and describes each: by default its bounding box, confidence, pose, quality and five landmarks, or more attributes on request. Nothing is stored. An image that is not JPEG or PNG gives `InvalidImageFormatException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DetectFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DetectFaces;
+    impl rt::aws_json::Operation for DetectFaces {
+        const NAME: &'static str = "DetectFaces";
+        const TARGET: &'static str = "RekognitionService.DetectFaces";
+        type Input = super::model::DetectFacesRequest;
+        type Output = super::model::DetectFacesResponse;
+        type Error = super::error::DetectFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_detect_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_detect_faces_response)
+        }
+    }
+    /// Removes the association between a user and up to 100 of its faces; the faces stay in the collection. Faces that cannot be disassociated, because the collection has no such face or the face belongs to another user, are listed with the reasons. An unknown collection or user gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:DisassociateFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct DisassociateFaces;
+    impl rt::aws_json::Operation for DisassociateFaces {
+        const NAME: &'static str = "DisassociateFaces";
+        const TARGET: &'static str = "RekognitionService.DisassociateFaces";
+        type Input = super::model::DisassociateFacesRequest;
+        type Output = super::model::DisassociateFacesResponse;
+        type Error = super::error::DisassociateFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_disassociate_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_disassociate_faces_response)
+        }
+    }
     /// Moves 20% of the images of a project's training dataset into its test dataset, which must be empty; both datasets must belong to the same project. The split continues after the call returns and is done when both datasets are `UPDATE_COMPLETE` (or `UPDATE_FAILED`); a dataset not ready for it gives `ResourceNotReadyException`.
     ///
     /// Calling it requires permission for the `rekognition:DistributeDatasetEntries` action.
@@ -3333,6 +7094,28 @@ pub mod operation {
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             rt::encode(output, super::json::ser_distribute_dataset_entries_response)
+        }
+    }
+    /// Detects the faces in an image and adds them to a collection. Each face indexed gets a face ID; all faces from one call share one image ID and the caller's `ExternalImageId`, if given. At most 100 faces are indexed, largest first; faces left out by `MaxFaces` or by the quality filter (`AUTO` by default) are returned in `UnindexedFaces` with the reasons.
+    ///
+    /// An unknown collection gives `ResourceNotFoundException`, a collection at its size limit gives `ServiceQuotaExceededException`, and an image that is not JPEG or PNG gives `InvalidImageFormatException`.
+    ///
+    /// Calling it requires permission for the `rekognition:IndexFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct IndexFaces;
+    impl rt::aws_json::Operation for IndexFaces {
+        const NAME: &'static str = "IndexFaces";
+        const TARGET: &'static str = "RekognitionService.IndexFaces";
+        type Input = super::model::IndexFacesRequest;
+        type Output = super::model::IndexFacesResponse;
+        type Error = super::error::IndexFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_index_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_index_faces_response)
         }
     }
     /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken` to pass to the next call.
@@ -3395,6 +7178,26 @@ pub mod operation {
             rt::encode(output, super::json::ser_list_dataset_labels_response)
         }
     }
+    /// Lists the faces stored in a collection with their metadata, optionally only those associated with one user or those with given face IDs. When more faces remain than one page holds, the answer carries a `NextToken` to pass to the next call. An unknown collection gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:ListFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct ListFaces;
+    impl rt::aws_json::Operation for ListFaces {
+        const NAME: &'static str = "ListFaces";
+        const TARGET: &'static str = "RekognitionService.ListFaces";
+        type Input = super::model::ListFacesRequest;
+        type Output = super::model::ListFacesResponse;
+        type Error = super::error::ListFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_list_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_list_faces_response)
+        }
+    }
     /// Lists the tags of a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`.
     ///
     /// Calling it requires permission for the `rekognition:ListTagsForResource` action.
@@ -3413,6 +7216,106 @@ pub mod operation {
         }
         fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
             rt::encode(output, super::json::ser_list_tags_for_resource_response)
+        }
+    }
+    /// Lists the users of a collection, each with its status, in an order of the service's own (not by user ID). When more users remain than one page holds, the answer carries a `NextToken` to pass to the next call. An unknown collection gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:ListUsers` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct ListUsers;
+    impl rt::aws_json::Operation for ListUsers {
+        const NAME: &'static str = "ListUsers";
+        const TARGET: &'static str = "RekognitionService.ListUsers";
+        type Input = super::model::ListUsersRequest;
+        type Output = super::model::ListUsersResponse;
+        type Error = super::error::ListUsersError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_list_users_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_list_users_response)
+        }
+    }
+    /// Searches a collection for faces that match a face already stored in it, named by its face ID. Matches are sorted by similarity, highest first, and the searched face itself is never among them. A face ID that is not in the collection gives `InvalidParameterException`; an unknown collection gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:SearchFaces` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct SearchFaces;
+    impl rt::aws_json::Operation for SearchFaces {
+        const NAME: &'static str = "SearchFaces";
+        const TARGET: &'static str = "RekognitionService.SearchFaces";
+        type Input = super::model::SearchFacesRequest;
+        type Output = super::model::SearchFacesResponse;
+        type Error = super::error::SearchFacesError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_search_faces_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_search_faces_response)
+        }
+    }
+    /// Finds the largest face in an image and searches a collection for faces that match it; the other faces of the image are not searched for. Matches are sorted by similarity, highest first. An image without a face gives `InvalidParameterException`, and an unknown collection gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:SearchFacesByImage` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct SearchFacesByImage;
+    impl rt::aws_json::Operation for SearchFacesByImage {
+        const NAME: &'static str = "SearchFacesByImage";
+        const TARGET: &'static str = "RekognitionService.SearchFacesByImage";
+        type Input = super::model::SearchFacesByImageRequest;
+        type Output = super::model::SearchFacesByImageResponse;
+        type Error = super::error::SearchFacesByImageError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_search_faces_by_image_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_search_faces_by_image_response)
+        }
+    }
+    /// Searches a collection for users that match a user or a stored face of the same collection. Matches are sorted by similarity, highest first; only users with at least one associated face can match. An unknown collection gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:SearchUsers` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct SearchUsers;
+    impl rt::aws_json::Operation for SearchUsers {
+        const NAME: &'static str = "SearchUsers";
+        const TARGET: &'static str = "RekognitionService.SearchUsers";
+        type Input = super::model::SearchUsersRequest;
+        type Output = super::model::SearchUsersResponse;
+        type Error = super::error::SearchUsersError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_search_users_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_search_users_response)
+        }
+    }
+    /// Finds the largest face in an image and searches a collection for users that match it. The image's other faces, and a face the quality filter rejects, are returned as unsearched with the reasons. An image without a usable face is not an error: the answer then has no matches and no searched face. An unknown collection gives `ResourceNotFoundException`.
+    ///
+    /// Calling it requires permission for the `rekognition:SearchUsersByImage` action.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct SearchUsersByImage;
+    impl rt::aws_json::Operation for SearchUsersByImage {
+        const NAME: &'static str = "SearchUsersByImage";
+        const TARGET: &'static str = "RekognitionService.SearchUsersByImage";
+        type Input = super::model::SearchUsersByImageRequest;
+        type Output = super::model::SearchUsersByImageResponse;
+        type Error = super::error::SearchUsersByImageError;
+        fn decode_value(
+            value: rt::Value,
+        ) -> ::std::result::Result<Self::Input, rt::DecodeError> {
+            rt::decode(value, super::json::de_search_users_by_image_request)
+        }
+        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+            rt::encode(output, super::json::ser_search_users_by_image_response)
         }
     }
     /// Adds tags to a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`, and more tags than the resource may hold give `ServiceQuotaExceededException`.
@@ -3485,20 +7388,34 @@ pub mod server {
     pub const PROTOCOL: rt::Protocol = rt::Protocol::AwsJson1_1;
     /// The `X-Amz-Target` of every operation, in the order of `OPERATIONS`.
     pub const TARGETS: &[&str] = &[
+        "RekognitionService.AssociateFaces",
+        "RekognitionService.CompareFaces",
         "RekognitionService.CreateCollection",
         "RekognitionService.CreateDataset",
         "RekognitionService.CreateProject",
+        "RekognitionService.CreateUser",
         "RekognitionService.DeleteCollection",
         "RekognitionService.DeleteDataset",
+        "RekognitionService.DeleteFaces",
         "RekognitionService.DeleteProject",
+        "RekognitionService.DeleteUser",
         "RekognitionService.DescribeCollection",
         "RekognitionService.DescribeDataset",
         "RekognitionService.DescribeProjects",
+        "RekognitionService.DetectFaces",
+        "RekognitionService.DisassociateFaces",
         "RekognitionService.DistributeDatasetEntries",
+        "RekognitionService.IndexFaces",
         "RekognitionService.ListCollections",
         "RekognitionService.ListDatasetEntries",
         "RekognitionService.ListDatasetLabels",
+        "RekognitionService.ListFaces",
         "RekognitionService.ListTagsForResource",
+        "RekognitionService.ListUsers",
+        "RekognitionService.SearchFaces",
+        "RekognitionService.SearchFacesByImage",
+        "RekognitionService.SearchUsers",
+        "RekognitionService.SearchUsersByImage",
         "RekognitionService.TagResource",
         "RekognitionService.UntagResource",
         "RekognitionService.UpdateDatasetEntries",
@@ -3506,17 +7423,25 @@ pub mod server {
     /// Every operation: its shape id and its name.
     pub const OPERATIONS: &[rt::OperationId] = &[
         rt::OperationId::new(
+            "com.amazonaws.rekognition#AssociateFaces",
+            "AssociateFaces",
+        ),
+        rt::OperationId::new("com.amazonaws.rekognition#CompareFaces", "CompareFaces"),
+        rt::OperationId::new(
             "com.amazonaws.rekognition#CreateCollection",
             "CreateCollection",
         ),
         rt::OperationId::new("com.amazonaws.rekognition#CreateDataset", "CreateDataset"),
         rt::OperationId::new("com.amazonaws.rekognition#CreateProject", "CreateProject"),
+        rt::OperationId::new("com.amazonaws.rekognition#CreateUser", "CreateUser"),
         rt::OperationId::new(
             "com.amazonaws.rekognition#DeleteCollection",
             "DeleteCollection",
         ),
         rt::OperationId::new("com.amazonaws.rekognition#DeleteDataset", "DeleteDataset"),
+        rt::OperationId::new("com.amazonaws.rekognition#DeleteFaces", "DeleteFaces"),
         rt::OperationId::new("com.amazonaws.rekognition#DeleteProject", "DeleteProject"),
+        rt::OperationId::new("com.amazonaws.rekognition#DeleteUser", "DeleteUser"),
         rt::OperationId::new(
             "com.amazonaws.rekognition#DescribeCollection",
             "DescribeCollection",
@@ -3529,10 +7454,16 @@ pub mod server {
             "com.amazonaws.rekognition#DescribeProjects",
             "DescribeProjects",
         ),
+        rt::OperationId::new("com.amazonaws.rekognition#DetectFaces", "DetectFaces"),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#DisassociateFaces",
+            "DisassociateFaces",
+        ),
         rt::OperationId::new(
             "com.amazonaws.rekognition#DistributeDatasetEntries",
             "DistributeDatasetEntries",
         ),
+        rt::OperationId::new("com.amazonaws.rekognition#IndexFaces", "IndexFaces"),
         rt::OperationId::new(
             "com.amazonaws.rekognition#ListCollections",
             "ListCollections",
@@ -3545,9 +7476,21 @@ pub mod server {
             "com.amazonaws.rekognition#ListDatasetLabels",
             "ListDatasetLabels",
         ),
+        rt::OperationId::new("com.amazonaws.rekognition#ListFaces", "ListFaces"),
         rt::OperationId::new(
             "com.amazonaws.rekognition#ListTagsForResource",
             "ListTagsForResource",
+        ),
+        rt::OperationId::new("com.amazonaws.rekognition#ListUsers", "ListUsers"),
+        rt::OperationId::new("com.amazonaws.rekognition#SearchFaces", "SearchFaces"),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#SearchFacesByImage",
+            "SearchFacesByImage",
+        ),
+        rt::OperationId::new("com.amazonaws.rekognition#SearchUsers", "SearchUsers"),
+        rt::OperationId::new(
+            "com.amazonaws.rekognition#SearchUsersByImage",
+            "SearchUsersByImage",
         ),
         rt::OperationId::new("com.amazonaws.rekognition#TagResource", "TagResource"),
         rt::OperationId::new("com.amazonaws.rekognition#UntagResource", "UntagResource"),
@@ -3558,6 +7501,34 @@ pub mod server {
     ];
     /// Amazon Rekognition finds faces, objects and text in images and videos. This model covers face collections, Custom Labels projects and their datasets (creation, entries, labels, distribution) and the tags of those resources.
     pub trait RekognitionService: ::std::marker::Send + ::std::marker::Sync + 'static {
+        /// Associates up to 100 faces of a collection with a user of the same collection. Once the user has at least one face, a new face is associated only if it matches the user's faces with at least `UserMatchThreshold` (75 by default). Faces that cannot be associated are listed with the reasons; faces already associated with this user are skipped. A user holds at most 100 faces.
+        ///
+        /// An unknown collection or user gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:AssociateFaces` action.
+        fn associate_faces(
+            &self,
+            input: super::model::AssociateFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::AssociateFacesResponse,
+                super::error::AssociateFacesError,
+            >,
+        > + ::std::marker::Send;
+        /// Compares the largest face of a source image with each of up to 100 of the largest faces of a target image. Target faces at least as similar as `SimilarityThreshold` (80 by default) are returned as matches, most similar first; the others as unmatched. Nothing is stored. No face in either image gives `InvalidParameterException`.
+        ///
+        /// Calling it requires permission for the `rekognition:CompareFaces` action.
+        fn compare_faces(
+            &self,
+            input: super::model::CompareFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::CompareFacesResponse,
+                super::error::CompareFacesError,
+            >,
+        > + ::std::marker::Send;
         /// Creates a face collection in the Region of the request. Faces are added to a collection later, with `IndexFaces`, and searched within it.
         ///
         /// A new collection uses the latest version of the face model. Collection IDs are case-sensitive.
@@ -3601,6 +7572,19 @@ pub mod server {
                 super::error::CreateProjectError,
             >,
         > + ::std::marker::Send;
+        /// Creates a user in a collection, to which faces of one person can then be associated with `AssociateFaces`. The user has status `CREATED` until it has faces. A user ID already in the collection gives `ConflictException`, an unknown collection `ResourceNotFoundException`, and a collection at its limit of users `ServiceQuotaExceededException`.
+        ///
+        /// Calling it requires permission for the `rekognition:CreateUser` action.
+        fn create_user(
+            &self,
+            input: super::model::CreateUserRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::CreateUserResponse,
+                super::error::CreateUserError,
+            >,
+        > + ::std::marker::Send;
         /// Deletes a collection and every face stored in it.
         ///
         /// Calling it requires permission for the `rekognition:DeleteCollection` action.
@@ -3627,6 +7611,19 @@ pub mod server {
                 super::error::DeleteDatasetError,
             >,
         > + ::std::marker::Send;
+        /// Deletes faces, named by their IDs, from a collection. Faces that cannot be deleted, because the collection has no such face or the face is associated with a user, are listed in `UnsuccessfulFaceDeletions` with the reasons. An unknown collection gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DeleteFaces` action.
+        fn delete_faces(
+            &self,
+            input: super::model::DeleteFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DeleteFacesResponse,
+                super::error::DeleteFacesError,
+            >,
+        > + ::std::marker::Send;
         /// Starts deleting a project, which shows status `DELETING` in `DescribeProjects` until it is gone. Its datasets and models must be deleted first: while any remain the call gives `ResourceInUseException`, and an unknown project gives `ResourceNotFoundException`.
         ///
         /// Calling it requires permission for the `rekognition:DeleteProject` action.
@@ -3638,6 +7635,19 @@ pub mod server {
             Output = ::std::result::Result<
                 super::model::DeleteProjectResponse,
                 super::error::DeleteProjectError,
+            >,
+        > + ::std::marker::Send;
+        /// Deletes a user from a collection. The user's faces are disassociated first and stay in the collection. An unknown collection or user gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DeleteUser` action.
+        fn delete_user(
+            &self,
+            input: super::model::DeleteUserRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DeleteUserResponse,
+                super::error::DeleteUserError,
             >,
         > + ::std::marker::Send;
         /// Describes a face collection: how many faces and users it holds, the version of the face model it uses, its ARN and when it was created. An unknown collection ID gives `ResourceNotFoundException`.
@@ -3679,6 +7689,32 @@ pub mod server {
                 super::error::DescribeProjectsError,
             >,
         > + ::std::marker::Send;
+        /// Finds up to 100 of the largest faces in an image and describes each: by default its bounding box, confidence, pose, quality and five landmarks, or more attributes on request. Nothing is stored. An image that is not JPEG or PNG gives `InvalidImageFormatException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DetectFaces` action.
+        fn detect_faces(
+            &self,
+            input: super::model::DetectFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DetectFacesResponse,
+                super::error::DetectFacesError,
+            >,
+        > + ::std::marker::Send;
+        /// Removes the association between a user and up to 100 of its faces; the faces stay in the collection. Faces that cannot be disassociated, because the collection has no such face or the face belongs to another user, are listed with the reasons. An unknown collection or user gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:DisassociateFaces` action.
+        fn disassociate_faces(
+            &self,
+            input: super::model::DisassociateFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::DisassociateFacesResponse,
+                super::error::DisassociateFacesError,
+            >,
+        > + ::std::marker::Send;
         /// Moves 20% of the images of a project's training dataset into its test dataset, which must be empty; both datasets must belong to the same project. The split continues after the call returns and is done when both datasets are `UPDATE_COMPLETE` (or `UPDATE_FAILED`); a dataset not ready for it gives `ResourceNotReadyException`.
         ///
         /// Calling it requires permission for the `rekognition:DistributeDatasetEntries` action.
@@ -3690,6 +7726,21 @@ pub mod server {
             Output = ::std::result::Result<
                 super::model::DistributeDatasetEntriesResponse,
                 super::error::DistributeDatasetEntriesError,
+            >,
+        > + ::std::marker::Send;
+        /// Detects the faces in an image and adds them to a collection. Each face indexed gets a face ID; all faces from one call share one image ID and the caller's `ExternalImageId`, if given. At most 100 faces are indexed, largest first; faces left out by `MaxFaces` or by the quality filter (`AUTO` by default) are returned in `UnindexedFaces` with the reasons.
+        ///
+        /// An unknown collection gives `ResourceNotFoundException`, a collection at its size limit gives `ServiceQuotaExceededException`, and an image that is not JPEG or PNG gives `InvalidImageFormatException`.
+        ///
+        /// Calling it requires permission for the `rekognition:IndexFaces` action.
+        fn index_faces(
+            &self,
+            input: super::model::IndexFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::IndexFacesResponse,
+                super::error::IndexFacesError,
             >,
         > + ::std::marker::Send;
         /// Lists the IDs of the collections in the caller's account and Region. When more IDs remain than one page holds, the answer carries a `NextToken` to pass to the next call.
@@ -3731,6 +7782,19 @@ pub mod server {
                 super::error::ListDatasetLabelsError,
             >,
         > + ::std::marker::Send;
+        /// Lists the faces stored in a collection with their metadata, optionally only those associated with one user or those with given face IDs. When more faces remain than one page holds, the answer carries a `NextToken` to pass to the next call. An unknown collection gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:ListFaces` action.
+        fn list_faces(
+            &self,
+            input: super::model::ListFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::ListFacesResponse,
+                super::error::ListFacesError,
+            >,
+        > + ::std::marker::Send;
         /// Lists the tags of a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`.
         ///
         /// Calling it requires permission for the `rekognition:ListTagsForResource` action.
@@ -3742,6 +7806,71 @@ pub mod server {
             Output = ::std::result::Result<
                 super::model::ListTagsForResourceResponse,
                 super::error::ListTagsForResourceError,
+            >,
+        > + ::std::marker::Send;
+        /// Lists the users of a collection, each with its status, in an order of the service's own (not by user ID). When more users remain than one page holds, the answer carries a `NextToken` to pass to the next call. An unknown collection gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:ListUsers` action.
+        fn list_users(
+            &self,
+            input: super::model::ListUsersRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::ListUsersResponse,
+                super::error::ListUsersError,
+            >,
+        > + ::std::marker::Send;
+        /// Searches a collection for faces that match a face already stored in it, named by its face ID. Matches are sorted by similarity, highest first, and the searched face itself is never among them. A face ID that is not in the collection gives `InvalidParameterException`; an unknown collection gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:SearchFaces` action.
+        fn search_faces(
+            &self,
+            input: super::model::SearchFacesRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::SearchFacesResponse,
+                super::error::SearchFacesError,
+            >,
+        > + ::std::marker::Send;
+        /// Finds the largest face in an image and searches a collection for faces that match it; the other faces of the image are not searched for. Matches are sorted by similarity, highest first. An image without a face gives `InvalidParameterException`, and an unknown collection gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:SearchFacesByImage` action.
+        fn search_faces_by_image(
+            &self,
+            input: super::model::SearchFacesByImageRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::SearchFacesByImageResponse,
+                super::error::SearchFacesByImageError,
+            >,
+        > + ::std::marker::Send;
+        /// Searches a collection for users that match a user or a stored face of the same collection. Matches are sorted by similarity, highest first; only users with at least one associated face can match. An unknown collection gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:SearchUsers` action.
+        fn search_users(
+            &self,
+            input: super::model::SearchUsersRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::SearchUsersResponse,
+                super::error::SearchUsersError,
+            >,
+        > + ::std::marker::Send;
+        /// Finds the largest face in an image and searches a collection for users that match it. The image's other faces, and a face the quality filter rejects, are returned as unsearched with the reasons. An image without a usable face is not an error: the answer then has no matches and no searched face. An unknown collection gives `ResourceNotFoundException`.
+        ///
+        /// Calling it requires permission for the `rekognition:SearchUsersByImage` action.
+        fn search_users_by_image(
+            &self,
+            input: super::model::SearchUsersByImageRequest,
+            context: rt::RequestContext,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::model::SearchUsersByImageResponse,
+                super::error::SearchUsersByImageError,
             >,
         > + ::std::marker::Send;
         /// Adds tags to a collection, stream processor, project, dataset or model. An unknown resource gives `ResourceNotFoundException`, and more tags than the resource may hold give `ServiceQuotaExceededException`.
@@ -3795,6 +7924,42 @@ pub mod server {
         pub fn new<S: RekognitionService>(service: S) -> Self {
             let service = ::std::sync::Arc::new(service);
             let operations = ::std::vec::Vec::from([
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::AssociateFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.associate_faces(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::CompareFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.compare_faces(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
                 {
                     let service = ::std::sync::Arc::clone(&service);
                     rt::operation(move |request| {
@@ -3855,6 +8020,24 @@ pub mod server {
                         let service = ::std::sync::Arc::clone(&service);
                         async move {
                             rt::aws_json::serve::<
+                                super::operation::CreateUser,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.create_user(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
                                 super::operation::DeleteCollection,
                                 _,
                                 _,
@@ -3891,6 +8074,24 @@ pub mod server {
                         let service = ::std::sync::Arc::clone(&service);
                         async move {
                             rt::aws_json::serve::<
+                                super::operation::DeleteFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.delete_faces(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
                                 super::operation::DeleteProject,
                                 _,
                                 _,
@@ -3898,6 +8099,24 @@ pub mod server {
                                     PROTOCOL,
                                     request,
                                     |input, context| service.delete_project(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DeleteUser,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.delete_user(input, context),
                                 )
                                 .await
                         }
@@ -3963,6 +8182,42 @@ pub mod server {
                         let service = ::std::sync::Arc::clone(&service);
                         async move {
                             rt::aws_json::serve::<
+                                super::operation::DetectFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.detect_faces(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::DisassociateFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.disassociate_faces(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
                                 super::operation::DistributeDatasetEntries,
                                 _,
                                 _,
@@ -3972,6 +8227,24 @@ pub mod server {
                                     |input, context| {
                                         service.distribute_dataset_entries(input, context)
                                     },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::IndexFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.index_faces(input, context),
                                 )
                                 .await
                         }
@@ -4039,6 +8312,24 @@ pub mod server {
                         let service = ::std::sync::Arc::clone(&service);
                         async move {
                             rt::aws_json::serve::<
+                                super::operation::ListFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.list_faces(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
                                 super::operation::ListTagsForResource,
                                 _,
                                 _,
@@ -4047,6 +8338,100 @@ pub mod server {
                                     request,
                                     |input, context| {
                                         service.list_tags_for_resource(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::ListUsers,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.list_users(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SearchFaces,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.search_faces(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SearchFacesByImage,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.search_faces_by_image(input, context)
+                                    },
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SearchUsers,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| service.search_users(input, context),
+                                )
+                                .await
+                        }
+                    })
+                },
+                {
+                    let service = ::std::sync::Arc::clone(&service);
+                    rt::operation(move |request| {
+                        let service = ::std::sync::Arc::clone(&service);
+                        async move {
+                            rt::aws_json::serve::<
+                                super::operation::SearchUsersByImage,
+                                _,
+                                _,
+                            >(
+                                    PROTOCOL,
+                                    request,
+                                    |input, context| {
+                                        service.search_users_by_image(input, context)
                                     },
                                 )
                                 .await
@@ -4195,37 +8580,52 @@ mod json {
         true,
     );
     static PATTERN_1: rt::Pattern = rt::Pattern::linear(
+        "^[a-zA-Z0-9_.\\-:]+$",
+        "^[a-zA-Z0-9_.\\-:]+\\z",
+        true,
+    );
+    static PATTERN_2: rt::Pattern = rt::Pattern::linear(
+        "^[a-zA-Z0-9-_]+$",
+        "^[a-zA-Z0-9\\-_]+\\z",
+        true,
+    );
+    static PATTERN_3: rt::Pattern = rt::Pattern::linear(
         "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)$",
         "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/[0-9]+\\z)\\z",
         true,
     );
-    static PATTERN_2: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_4: rt::Pattern = rt::Pattern::linear(
         "^.{1,}$",
         "^[^\\n\\r\\x{85}\\x{2028}\\x{2029}]{1,}\\z",
         true,
     );
-    static PATTERN_3: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_5: rt::Pattern = rt::Pattern::linear(
         "^(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)$",
         "^(^arn:[a-z0-9\\-]+:rekognition:[a-z0-9\\-]+:[0-9]{12}:project/[a-zA-Z0-9_.\\-]{1,255}/dataset/(train|test)/[0-9]+\\z)\\z",
         true,
     );
-    static PATTERN_4: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_6: rt::Pattern = rt::Pattern::linear(
+        "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\z",
+        true,
+    );
+    static PATTERN_7: rt::Pattern = rt::Pattern::linear(
         "\\S",
         "[^\\t\\n\\x0B\\f\\r ]",
         false,
     );
-    static PATTERN_5: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_8: rt::Pattern = rt::Pattern::linear(
         "^[0-9A-Za-z\\.\\-_]*$",
         "^[0-9A-Za-z.\\-_]*\\z",
         true,
     );
-    static PATTERN_6: rt::Pattern = rt::Pattern::linear_unless_prefix(
+    static PATTERN_9: rt::Pattern = rt::Pattern::linear_unless_prefix(
         "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
         "^[[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*\\z",
         true,
         "aws:",
     );
-    static PATTERN_7: rt::Pattern = rt::Pattern::linear(
+    static PATTERN_10: rt::Pattern = rt::Pattern::linear(
         "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
         "^([[\\p{L}][\\p{Z}][\\p{N}]_.:/=+\\-@]*)\\z",
         true,
@@ -4244,6 +8644,215 @@ mod json {
             object.key("Logref").string(value);
         }
     }
+    pub(super) fn ser_age_range(
+        input: &super::model::AgeRange,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_age_range(input, &mut object);
+    }
+    pub(super) fn ser_members_age_range(
+        input: &super::model::AgeRange,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.low {
+            object.key("Low").integer(*value);
+        }
+        if let Some(value) = &input.high {
+            object.key("High").integer(*value);
+        }
+    }
+    pub(super) fn de_associate_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::AssociateFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_user_id = object
+            .required(
+                "UserId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(128u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_face_ids = object
+            .required(
+                "FaceIds",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_user_face_id_list(value, path, v)?;
+                    v.length(path, value.len(), Some(1u64), Some(100u64), Some(&value));
+                    Some(value)
+                },
+            );
+        let member_user_match_threshold = object
+            .optional(
+                "UserMatchThreshold",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(0f64), Some(100f64)),
+                        (Some("0"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_client_request_token = object
+            .optional(
+                "ClientRequestToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(64u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_2, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::AssociateFacesRequest {
+            collection_id: member_collection_id?,
+            user_id: member_user_id?,
+            face_ids: member_face_ids?,
+            user_match_threshold: member_user_match_threshold,
+            client_request_token: member_client_request_token,
+        })
+    }
+    pub(super) fn ser_associate_faces_response(
+        input: &super::model::AssociateFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_associate_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_associate_faces_response(
+        input: &super::model::AssociateFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.associated_faces {
+            ser_associated_faces_list(value, object.key("AssociatedFaces"));
+        }
+        if let Some(value) = &input.unsuccessful_face_associations {
+            ser_unsuccessful_face_association_list(
+                value,
+                object.key("UnsuccessfulFaceAssociations"),
+            );
+        }
+        if let Some(value) = &input.user_status {
+            object.key("UserStatus").string(value.as_str());
+        }
+    }
+    pub(super) fn ser_associated_face(
+        input: &super::model::AssociatedFace,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_associated_face(input, &mut object);
+    }
+    pub(super) fn ser_members_associated_face(
+        input: &super::model::AssociatedFace,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_id {
+            object.key("FaceId").string(value);
+        }
+    }
+    pub(super) fn ser_associated_faces_list(
+        input: &[super::model::AssociatedFace],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_associated_face(item, array.item());
+        }
+    }
+    pub(super) fn de_attributes(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<super::model::Attribute>> {
+        rt::json::described_list(value, path, v, rt::Items::new(), rt::json::string_enum)
+    }
+    pub(super) fn ser_beard(input: &super::model::Beard, writer: &mut rt::JsonWriter) {
+        let mut object = writer.object();
+        ser_members_beard(input, &mut object);
+    }
+    pub(super) fn ser_members_beard(
+        input: &super::model::Beard,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_bounding_box(
+        input: &super::model::BoundingBox,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_bounding_box(input, &mut object);
+    }
+    pub(super) fn ser_members_bounding_box(
+        input: &super::model::BoundingBox,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.width {
+            object.key("Width").float(*value);
+        }
+        if let Some(value) = &input.height {
+            object.key("Height").float(*value);
+        }
+        if let Some(value) = &input.left {
+            object.key("Left").float(*value);
+        }
+        if let Some(value) = &input.top {
+            object.key("Top").float(*value);
+        }
+    }
     pub(super) fn ser_collection_id_list(
         input: &[::std::string::String],
         writer: &mut rt::JsonWriter,
@@ -4251,6 +8860,168 @@ mod json {
         let mut array = writer.array();
         for item in input {
             array.item().string(item);
+        }
+    }
+    pub(super) fn ser_compare_faces_match(
+        input: &super::model::CompareFacesMatch,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_compare_faces_match(input, &mut object);
+    }
+    pub(super) fn ser_members_compare_faces_match(
+        input: &super::model::CompareFacesMatch,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.similarity {
+            object.key("Similarity").float(*value);
+        }
+        if let Some(value) = &input.face {
+            ser_compared_face(value, object.key("Face"));
+        }
+    }
+    pub(super) fn ser_compare_faces_match_list(
+        input: &[super::model::CompareFacesMatch],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_compare_faces_match(item, array.item());
+        }
+    }
+    pub(super) fn de_compare_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::CompareFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_source_image = object.required("SourceImage", path, v, de_image);
+        let member_target_image = object.required("TargetImage", path, v, de_image);
+        let member_similarity_threshold = object
+            .optional(
+                "SimilarityThreshold",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(0f64), Some(100f64)),
+                        (Some("0"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_quality_filter = object
+            .optional("QualityFilter", path, v, rt::json::string_enum);
+        Some(super::model::CompareFacesRequest {
+            source_image: member_source_image?,
+            target_image: member_target_image?,
+            similarity_threshold: member_similarity_threshold,
+            quality_filter: member_quality_filter,
+        })
+    }
+    pub(super) fn ser_compare_faces_response(
+        input: &super::model::CompareFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_compare_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_compare_faces_response(
+        input: &super::model::CompareFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.source_image_face {
+            ser_compared_source_image_face(value, object.key("SourceImageFace"));
+        }
+        if let Some(value) = &input.face_matches {
+            ser_compare_faces_match_list(value, object.key("FaceMatches"));
+        }
+        if let Some(value) = &input.unmatched_faces {
+            ser_compare_faces_unmatch_list(value, object.key("UnmatchedFaces"));
+        }
+        if let Some(value) = &input.source_image_orientation_correction {
+            object.key("SourceImageOrientationCorrection").string(value.as_str());
+        }
+        if let Some(value) = &input.target_image_orientation_correction {
+            object.key("TargetImageOrientationCorrection").string(value.as_str());
+        }
+    }
+    pub(super) fn ser_compare_faces_unmatch_list(
+        input: &[super::model::ComparedFace],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_compared_face(item, array.item());
+        }
+    }
+    pub(super) fn ser_compared_face(
+        input: &super::model::ComparedFace,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_compared_face(input, &mut object);
+    }
+    pub(super) fn ser_members_compared_face(
+        input: &super::model::ComparedFace,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.bounding_box {
+            ser_bounding_box(value, object.key("BoundingBox"));
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+        if let Some(value) = &input.landmarks {
+            ser_landmarks(value, object.key("Landmarks"));
+        }
+        if let Some(value) = &input.pose {
+            ser_pose(value, object.key("Pose"));
+        }
+        if let Some(value) = &input.quality {
+            ser_image_quality(value, object.key("Quality"));
+        }
+        if let Some(value) = &input.emotions {
+            ser_emotions(value, object.key("Emotions"));
+        }
+        if let Some(value) = &input.smile {
+            ser_smile(value, object.key("Smile"));
+        }
+    }
+    pub(super) fn ser_compared_source_image_face(
+        input: &super::model::ComparedSourceImageFace,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_compared_source_image_face(input, &mut object);
+    }
+    pub(super) fn ser_members_compared_source_image_face(
+        input: &super::model::ComparedSourceImageFace,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.bounding_box {
+            ser_bounding_box(value, object.key("BoundingBox"));
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_members_conflict_exception(
+        input: &super::error::ConflictException,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.message {
+            object.key("Message").string(value);
+        }
+        if let Some(value) = &input.code {
+            object.key("Code").string(value);
+        }
+        if let Some(value) = &input.logref {
+            object.key("Logref").string(value);
         }
     }
     pub(super) fn de_create_collection_request(
@@ -4338,7 +9109,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -4435,6 +9206,83 @@ mod json {
             object.key("ProjectArn").string(value);
         }
     }
+    pub(super) fn de_create_user_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::CreateUserRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_user_id = object
+            .required(
+                "UserId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(128u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_client_request_token = object
+            .optional(
+                "ClientRequestToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(64u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_2, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::CreateUserRequest {
+            collection_id: member_collection_id?,
+            user_id: member_user_id?,
+            client_request_token: member_client_request_token,
+        })
+    }
+    pub(super) fn ser_create_user_response(
+        input: &super::model::CreateUserResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_create_user_response(input, &mut object);
+    }
+    pub(super) fn ser_members_create_user_response(
+        _input: &super::model::CreateUserResponse,
+        _object: &mut rt::ObjectWriter<'_>,
+    ) {}
     pub(super) fn de_customization_features(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -4576,7 +9424,7 @@ mod json {
                     Some(255u64),
                     Some(&value),
                 );
-                v.pattern(path, &PATTERN_2, &value, Some(&value));
+                v.pattern(path, &PATTERN_4, &value, Some(&value));
                 Some(value)
             },
         )
@@ -4644,7 +9492,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -4740,7 +9588,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -4759,6 +9607,67 @@ mod json {
         _input: &super::model::DeleteDatasetResponse,
         _object: &mut rt::ObjectWriter<'_>,
     ) {}
+    pub(super) fn de_delete_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DeleteFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_face_ids = object
+            .required(
+                "FaceIds",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_face_id_list(value, path, v)?;
+                    v.length(path, value.len(), Some(1u64), Some(4096u64), Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DeleteFacesRequest {
+            collection_id: member_collection_id?,
+            face_ids: member_face_ids?,
+        })
+    }
+    pub(super) fn ser_delete_faces_response(
+        input: &super::model::DeleteFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_delete_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_delete_faces_response(
+        input: &super::model::DeleteFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.deleted_faces {
+            ser_face_id_list(value, object.key("DeletedFaces"));
+        }
+        if let Some(value) = &input.unsuccessful_face_deletions {
+            ser_unsuccessful_face_deletions_list(
+                value,
+                object.key("UnsuccessfulFaceDeletions"),
+            );
+        }
+    }
     pub(super) fn de_delete_project_request(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -4779,7 +9688,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    v.pattern(path, &PATTERN_3, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -4802,6 +9711,83 @@ mod json {
             object.key("Status").string(value.as_str());
         }
     }
+    pub(super) fn de_delete_user_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DeleteUserRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_user_id = object
+            .required(
+                "UserId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(128u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_client_request_token = object
+            .optional(
+                "ClientRequestToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(64u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_2, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DeleteUserRequest {
+            collection_id: member_collection_id?,
+            user_id: member_user_id?,
+            client_request_token: member_client_request_token,
+        })
+    }
+    pub(super) fn ser_delete_user_response(
+        input: &super::model::DeleteUserResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_delete_user_response(input, &mut object);
+    }
+    pub(super) fn ser_members_delete_user_response(
+        _input: &super::model::DeleteUserResponse,
+        _object: &mut rt::ObjectWriter<'_>,
+    ) {}
     pub(super) fn de_describe_collection_request(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -4879,7 +9865,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -4989,6 +9975,163 @@ mod json {
             object.key("NextToken").string(value);
         }
     }
+    pub(super) fn de_detect_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DetectFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_image = object.required("Image", path, v, de_image);
+        let member_attributes = object.optional("Attributes", path, v, de_attributes);
+        Some(super::model::DetectFacesRequest {
+            image: member_image?,
+            attributes: member_attributes,
+        })
+    }
+    pub(super) fn ser_detect_faces_response(
+        input: &super::model::DetectFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_detect_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_detect_faces_response(
+        input: &super::model::DetectFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_details {
+            ser_face_detail_list(value, object.key("FaceDetails"));
+        }
+        if let Some(value) = &input.orientation_correction {
+            object.key("OrientationCorrection").string(value.as_str());
+        }
+    }
+    pub(super) fn de_disassociate_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::DisassociateFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_user_id = object
+            .required(
+                "UserId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(128u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_client_request_token = object
+            .optional(
+                "ClientRequestToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(64u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_2, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_face_ids = object
+            .required(
+                "FaceIds",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_user_face_id_list(value, path, v)?;
+                    v.length(path, value.len(), Some(1u64), Some(100u64), Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::DisassociateFacesRequest {
+            collection_id: member_collection_id?,
+            user_id: member_user_id?,
+            client_request_token: member_client_request_token,
+            face_ids: member_face_ids?,
+        })
+    }
+    pub(super) fn ser_disassociate_faces_response(
+        input: &super::model::DisassociateFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_disassociate_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_disassociate_faces_response(
+        input: &super::model::DisassociateFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.disassociated_faces {
+            ser_disassociated_faces_list(value, object.key("DisassociatedFaces"));
+        }
+        if let Some(value) = &input.unsuccessful_face_disassociations {
+            ser_unsuccessful_face_disassociation_list(
+                value,
+                object.key("UnsuccessfulFaceDisassociations"),
+            );
+        }
+        if let Some(value) = &input.user_status {
+            object.key("UserStatus").string(value.as_str());
+        }
+    }
+    pub(super) fn ser_disassociated_face(
+        input: &super::model::DisassociatedFace,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_disassociated_face(input, &mut object);
+    }
+    pub(super) fn ser_members_disassociated_face(
+        input: &super::model::DisassociatedFace,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_id {
+            object.key("FaceId").string(value);
+        }
+    }
+    pub(super) fn ser_disassociated_faces_list(
+        input: &[super::model::DisassociatedFace],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_disassociated_face(item, array.item());
+        }
+    }
     pub(super) fn de_distribute_dataset(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -5009,7 +10152,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -5056,6 +10199,256 @@ mod json {
     ) -> Option<::std::vec::Vec<super::model::DistributeDataset>> {
         rt::json::list(value, path, v, rt::Items::new(), de_distribute_dataset)
     }
+    pub(super) fn ser_emotion(
+        input: &super::model::Emotion,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_emotion(input, &mut object);
+    }
+    pub(super) fn ser_members_emotion(
+        input: &super::model::Emotion,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.r#type {
+            object.key("Type").string(value.as_str());
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_emotions(
+        input: &[super::model::Emotion],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_emotion(item, array.item());
+        }
+    }
+    pub(super) fn ser_eye_direction(
+        input: &super::model::EyeDirection,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_eye_direction(input, &mut object);
+    }
+    pub(super) fn ser_members_eye_direction(
+        input: &super::model::EyeDirection,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.yaw {
+            object.key("Yaw").float(*value);
+        }
+        if let Some(value) = &input.pitch {
+            object.key("Pitch").float(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_eye_open(
+        input: &super::model::EyeOpen,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_eye_open(input, &mut object);
+    }
+    pub(super) fn ser_members_eye_open(
+        input: &super::model::EyeOpen,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_eyeglasses(
+        input: &super::model::Eyeglasses,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_eyeglasses(input, &mut object);
+    }
+    pub(super) fn ser_members_eyeglasses(
+        input: &super::model::Eyeglasses,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_face(input: &super::model::Face, writer: &mut rt::JsonWriter) {
+        let mut object = writer.object();
+        ser_members_face(input, &mut object);
+    }
+    pub(super) fn ser_members_face(
+        input: &super::model::Face,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_id {
+            object.key("FaceId").string(value);
+        }
+        if let Some(value) = &input.bounding_box {
+            ser_bounding_box(value, object.key("BoundingBox"));
+        }
+        if let Some(value) = &input.image_id {
+            object.key("ImageId").string(value);
+        }
+        if let Some(value) = &input.external_image_id {
+            object.key("ExternalImageId").string(value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+        if let Some(value) = &input.index_faces_model_version {
+            object.key("IndexFacesModelVersion").string(value);
+        }
+        if let Some(value) = &input.user_id {
+            object.key("UserId").string(value);
+        }
+    }
+    pub(super) fn ser_face_detail(
+        input: &super::model::FaceDetail,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_face_detail(input, &mut object);
+    }
+    pub(super) fn ser_members_face_detail(
+        input: &super::model::FaceDetail,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.bounding_box {
+            ser_bounding_box(value, object.key("BoundingBox"));
+        }
+        if let Some(value) = &input.age_range {
+            ser_age_range(value, object.key("AgeRange"));
+        }
+        if let Some(value) = &input.smile {
+            ser_smile(value, object.key("Smile"));
+        }
+        if let Some(value) = &input.eyeglasses {
+            ser_eyeglasses(value, object.key("Eyeglasses"));
+        }
+        if let Some(value) = &input.sunglasses {
+            ser_sunglasses(value, object.key("Sunglasses"));
+        }
+        if let Some(value) = &input.gender {
+            ser_gender(value, object.key("Gender"));
+        }
+        if let Some(value) = &input.beard {
+            ser_beard(value, object.key("Beard"));
+        }
+        if let Some(value) = &input.mustache {
+            ser_mustache(value, object.key("Mustache"));
+        }
+        if let Some(value) = &input.eyes_open {
+            ser_eye_open(value, object.key("EyesOpen"));
+        }
+        if let Some(value) = &input.mouth_open {
+            ser_mouth_open(value, object.key("MouthOpen"));
+        }
+        if let Some(value) = &input.emotions {
+            ser_emotions(value, object.key("Emotions"));
+        }
+        if let Some(value) = &input.landmarks {
+            ser_landmarks(value, object.key("Landmarks"));
+        }
+        if let Some(value) = &input.pose {
+            ser_pose(value, object.key("Pose"));
+        }
+        if let Some(value) = &input.quality {
+            ser_image_quality(value, object.key("Quality"));
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+        if let Some(value) = &input.face_occluded {
+            ser_face_occluded(value, object.key("FaceOccluded"));
+        }
+        if let Some(value) = &input.eye_direction {
+            ser_eye_direction(value, object.key("EyeDirection"));
+        }
+    }
+    pub(super) fn ser_face_detail_list(
+        input: &[super::model::FaceDetail],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_face_detail(item, array.item());
+        }
+    }
+    pub(super) fn de_face_id_list(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.pattern(path, &PATTERN_6, &value, Some(&value));
+                Some(value)
+            },
+        )
+    }
+    pub(super) fn ser_face_id_list(
+        input: &[::std::string::String],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            array.item().string(item);
+        }
+    }
+    pub(super) fn ser_face_list(
+        input: &[super::model::Face],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_face(item, array.item());
+        }
+    }
+    pub(super) fn ser_face_match(
+        input: &super::model::FaceMatch,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_face_match(input, &mut object);
+    }
+    pub(super) fn ser_members_face_match(
+        input: &super::model::FaceMatch,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.similarity {
+            object.key("Similarity").float(*value);
+        }
+        if let Some(value) = &input.face {
+            ser_face(value, object.key("Face"));
+        }
+    }
+    pub(super) fn ser_face_match_list(
+        input: &[super::model::FaceMatch],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_face_match(item, array.item());
+        }
+    }
     pub(super) fn ser_face_model_version_list(
         input: &[::std::string::String],
         writer: &mut rt::JsonWriter,
@@ -5063,6 +10456,67 @@ mod json {
         let mut array = writer.array();
         for item in input {
             array.item().string(item);
+        }
+    }
+    pub(super) fn ser_face_occluded(
+        input: &super::model::FaceOccluded,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_face_occluded(input, &mut object);
+    }
+    pub(super) fn ser_members_face_occluded(
+        input: &super::model::FaceOccluded,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_face_record(
+        input: &super::model::FaceRecord,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_face_record(input, &mut object);
+    }
+    pub(super) fn ser_members_face_record(
+        input: &super::model::FaceRecord,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face {
+            ser_face(value, object.key("Face"));
+        }
+        if let Some(value) = &input.face_detail {
+            ser_face_detail(value, object.key("FaceDetail"));
+        }
+    }
+    pub(super) fn ser_face_record_list(
+        input: &[super::model::FaceRecord],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_face_record(item, array.item());
+        }
+    }
+    pub(super) fn ser_gender(input: &super::model::Gender, writer: &mut rt::JsonWriter) {
+        let mut object = writer.object();
+        ser_members_gender(input, &mut object);
+    }
+    pub(super) fn ser_members_gender(
+        input: &super::model::Gender,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.value {
+            object.key("Value").string(value.as_str());
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
         }
     }
     pub(super) fn de_ground_truth_manifest(
@@ -5076,8 +10530,194 @@ mod json {
             s3_object: member_s3_object,
         })
     }
+    pub(super) fn ser_members_idempotent_parameter_mismatch_exception(
+        input: &super::error::IdempotentParameterMismatchException,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.message {
+            object.key("Message").string(value);
+        }
+        if let Some(value) = &input.code {
+            object.key("Code").string(value);
+        }
+        if let Some(value) = &input.logref {
+            object.key("Logref").string(value);
+        }
+    }
+    pub(super) fn de_image(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::Image> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_bytes = object
+            .optional(
+                "Bytes",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::blob(value, path, v)?;
+                    v.length(
+                        path,
+                        value.len(),
+                        Some(1u64),
+                        Some(5242880u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_s3_object = object.optional("S3Object", path, v, de_s3_object);
+        Some(super::model::Image {
+            bytes: member_bytes,
+            s3_object: member_s3_object,
+        })
+    }
+    pub(super) fn ser_image_quality(
+        input: &super::model::ImageQuality,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_image_quality(input, &mut object);
+    }
+    pub(super) fn ser_members_image_quality(
+        input: &super::model::ImageQuality,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.brightness {
+            object.key("Brightness").float(*value);
+        }
+        if let Some(value) = &input.sharpness {
+            object.key("Sharpness").float(*value);
+        }
+    }
+    pub(super) fn ser_members_image_too_large_exception(
+        input: &super::error::ImageTooLargeException,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.message {
+            object.key("Message").string(value);
+        }
+        if let Some(value) = &input.code {
+            object.key("Code").string(value);
+        }
+        if let Some(value) = &input.logref {
+            object.key("Logref").string(value);
+        }
+    }
+    pub(super) fn de_index_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::IndexFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_image = object.required("Image", path, v, de_image);
+        let member_external_image_id = object
+            .optional(
+                "ExternalImageId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_detection_attributes = object
+            .optional("DetectionAttributes", path, v, de_attributes);
+        let member_max_faces = object
+            .optional(
+                "MaxFaces",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), None),
+                        (Some("1"), None),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_quality_filter = object
+            .optional("QualityFilter", path, v, rt::json::string_enum);
+        Some(super::model::IndexFacesRequest {
+            collection_id: member_collection_id?,
+            image: member_image?,
+            external_image_id: member_external_image_id,
+            detection_attributes: member_detection_attributes,
+            max_faces: member_max_faces,
+            quality_filter: member_quality_filter,
+        })
+    }
+    pub(super) fn ser_index_faces_response(
+        input: &super::model::IndexFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_index_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_index_faces_response(
+        input: &super::model::IndexFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_records {
+            ser_face_record_list(value, object.key("FaceRecords"));
+        }
+        if let Some(value) = &input.orientation_correction {
+            object.key("OrientationCorrection").string(value.as_str());
+        }
+        if let Some(value) = &input.face_model_version {
+            object.key("FaceModelVersion").string(value);
+        }
+        if let Some(value) = &input.unindexed_faces {
+            ser_unindexed_faces(value, object.key("UnindexedFaces"));
+        }
+    }
     pub(super) fn ser_members_internal_server_error(
         input: &super::error::InternalServerError,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.message {
+            object.key("Message").string(value);
+        }
+        if let Some(value) = &input.code {
+            object.key("Code").string(value);
+        }
+        if let Some(value) = &input.logref {
+            object.key("Logref").string(value);
+        }
+    }
+    pub(super) fn ser_members_invalid_image_format_exception(
+        input: &super::error::InvalidImageFormatException,
         object: &mut rt::ObjectWriter<'_>,
     ) {
         if let Some(value) = &input.message {
@@ -5130,6 +10770,36 @@ mod json {
         }
         if let Some(value) = &input.logref {
             object.key("Logref").string(value);
+        }
+    }
+    pub(super) fn ser_landmark(
+        input: &super::model::Landmark,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_landmark(input, &mut object);
+    }
+    pub(super) fn ser_members_landmark(
+        input: &super::model::Landmark,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.r#type {
+            object.key("Type").string(value.as_str());
+        }
+        if let Some(value) = &input.x {
+            object.key("X").float(*value);
+        }
+        if let Some(value) = &input.y {
+            object.key("Y").float(*value);
+        }
+    }
+    pub(super) fn ser_landmarks(
+        input: &[super::model::Landmark],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_landmark(item, array.item());
         }
     }
     pub(super) fn ser_members_limit_exceeded_exception(
@@ -5232,7 +10902,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -5262,7 +10932,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_4, &value, Some(&value));
+                    v.pattern(path, &PATTERN_7, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -5349,7 +11019,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -5414,6 +11084,122 @@ mod json {
             object.key("NextToken").string(value);
         }
     }
+    pub(super) fn de_list_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::ListFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_next_token = object
+            .optional(
+                "NextToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(0u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_results = object
+            .optional(
+                "MaxResults",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(0i128), Some(4096i128)),
+                        (Some("0"), Some("4096")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_user_id = object
+            .optional(
+                "UserId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(128u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_face_ids = object
+            .optional(
+                "FaceIds",
+                path,
+                v,
+                |value, path, v| {
+                    let value = de_face_id_list(value, path, v)?;
+                    v.length(path, value.len(), Some(1u64), Some(4096u64), Some(&value));
+                    Some(value)
+                },
+            );
+        Some(super::model::ListFacesRequest {
+            collection_id: member_collection_id?,
+            next_token: member_next_token,
+            max_results: member_max_results,
+            user_id: member_user_id,
+            face_ids: member_face_ids,
+        })
+    }
+    pub(super) fn ser_list_faces_response(
+        input: &super::model::ListFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_list_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_list_faces_response(
+        input: &super::model::ListFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.faces {
+            ser_face_list(value, object.key("Faces"));
+        }
+        if let Some(value) = &input.next_token {
+            object.key("NextToken").string(value);
+        }
+        if let Some(value) = &input.face_model_version {
+            object.key("FaceModelVersion").string(value);
+        }
+    }
     pub(super) fn de_list_tags_for_resource_request(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -5454,6 +11240,162 @@ mod json {
     ) {
         if let Some(value) = &input.tags {
             ser_tag_map(value, object.key("Tags"));
+        }
+    }
+    pub(super) fn de_list_users_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::ListUsersRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_max_results = object
+            .optional(
+                "MaxResults",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(500i128)),
+                        (Some("1"), Some("500")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_next_token = object
+            .optional(
+                "NextToken",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(0u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        Some(super::model::ListUsersRequest {
+            collection_id: member_collection_id?,
+            max_results: member_max_results,
+            next_token: member_next_token,
+        })
+    }
+    pub(super) fn ser_list_users_response(
+        input: &super::model::ListUsersResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_list_users_response(input, &mut object);
+    }
+    pub(super) fn ser_members_list_users_response(
+        input: &super::model::ListUsersResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.users {
+            ser_user_list(value, object.key("Users"));
+        }
+        if let Some(value) = &input.next_token {
+            object.key("NextToken").string(value);
+        }
+    }
+    pub(super) fn ser_matched_user(
+        input: &super::model::MatchedUser,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_matched_user(input, &mut object);
+    }
+    pub(super) fn ser_members_matched_user(
+        input: &super::model::MatchedUser,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.user_id {
+            object.key("UserId").string(value);
+        }
+        if let Some(value) = &input.user_status {
+            object.key("UserStatus").string(value.as_str());
+        }
+    }
+    pub(super) fn ser_mouth_open(
+        input: &super::model::MouthOpen,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_mouth_open(input, &mut object);
+    }
+    pub(super) fn ser_members_mouth_open(
+        input: &super::model::MouthOpen,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_mustache(
+        input: &super::model::Mustache,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_mustache(input, &mut object);
+    }
+    pub(super) fn ser_members_mustache(
+        input: &super::model::Mustache,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_pose(input: &super::model::Pose, writer: &mut rt::JsonWriter) {
+        let mut object = writer.object();
+        ser_members_pose(input, &mut object);
+    }
+    pub(super) fn ser_members_pose(
+        input: &super::model::Pose,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.roll {
+            object.key("Roll").float(*value);
+        }
+        if let Some(value) = &input.yaw {
+            object.key("Yaw").float(*value);
+        }
+        if let Some(value) = &input.pitch {
+            object.key("Pitch").float(*value);
         }
     }
     pub(super) fn ser_project_description(
@@ -5535,6 +11477,15 @@ mod json {
             object.key("Logref").string(value);
         }
     }
+    pub(super) fn ser_reasons(
+        input: &[super::model::Reason],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            array.item().string(item.as_str());
+        }
+    }
     pub(super) fn ser_members_resource_already_exists_exception(
         input: &super::error::ResourceAlreadyExistsException,
         object: &mut rt::ObjectWriter<'_>,
@@ -5611,7 +11562,7 @@ mod json {
                         Some(255u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_5, &value, Some(&value));
+                    v.pattern(path, &PATTERN_8, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -5655,6 +11606,453 @@ mod json {
             version: member_version,
         })
     }
+    pub(super) fn de_search_faces_by_image_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::SearchFacesByImageRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_image = object.required("Image", path, v, de_image);
+        let member_max_faces = object
+            .optional(
+                "MaxFaces",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(4096i128)),
+                        (Some("1"), Some("4096")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_face_match_threshold = object
+            .optional(
+                "FaceMatchThreshold",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(0f64), Some(100f64)),
+                        (Some("0"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_quality_filter = object
+            .optional("QualityFilter", path, v, rt::json::string_enum);
+        Some(super::model::SearchFacesByImageRequest {
+            collection_id: member_collection_id?,
+            image: member_image?,
+            max_faces: member_max_faces,
+            face_match_threshold: member_face_match_threshold,
+            quality_filter: member_quality_filter,
+        })
+    }
+    pub(super) fn ser_search_faces_by_image_response(
+        input: &super::model::SearchFacesByImageResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_search_faces_by_image_response(input, &mut object);
+    }
+    pub(super) fn ser_members_search_faces_by_image_response(
+        input: &super::model::SearchFacesByImageResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.searched_face_bounding_box {
+            ser_bounding_box(value, object.key("SearchedFaceBoundingBox"));
+        }
+        if let Some(value) = &input.searched_face_confidence {
+            object.key("SearchedFaceConfidence").float(*value);
+        }
+        if let Some(value) = &input.face_matches {
+            ser_face_match_list(value, object.key("FaceMatches"));
+        }
+        if let Some(value) = &input.face_model_version {
+            object.key("FaceModelVersion").string(value);
+        }
+    }
+    pub(super) fn de_search_faces_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::SearchFacesRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_face_id = object
+            .required(
+                "FaceId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.pattern(path, &PATTERN_6, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_max_faces = object
+            .optional(
+                "MaxFaces",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(4096i128)),
+                        (Some("1"), Some("4096")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_face_match_threshold = object
+            .optional(
+                "FaceMatchThreshold",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(0f64), Some(100f64)),
+                        (Some("0"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        Some(super::model::SearchFacesRequest {
+            collection_id: member_collection_id?,
+            face_id: member_face_id?,
+            max_faces: member_max_faces,
+            face_match_threshold: member_face_match_threshold,
+        })
+    }
+    pub(super) fn ser_search_faces_response(
+        input: &super::model::SearchFacesResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_search_faces_response(input, &mut object);
+    }
+    pub(super) fn ser_members_search_faces_response(
+        input: &super::model::SearchFacesResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.searched_face_id {
+            object.key("SearchedFaceId").string(value);
+        }
+        if let Some(value) = &input.face_matches {
+            ser_face_match_list(value, object.key("FaceMatches"));
+        }
+        if let Some(value) = &input.face_model_version {
+            object.key("FaceModelVersion").string(value);
+        }
+    }
+    pub(super) fn de_search_users_by_image_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::SearchUsersByImageRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_image = object.required("Image", path, v, de_image);
+        let member_user_match_threshold = object
+            .optional(
+                "UserMatchThreshold",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(0f64), Some(100f64)),
+                        (Some("0"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_users = object
+            .optional(
+                "MaxUsers",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(500i128)),
+                        (Some("1"), Some("500")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_quality_filter = object
+            .optional("QualityFilter", path, v, rt::json::string_enum);
+        Some(super::model::SearchUsersByImageRequest {
+            collection_id: member_collection_id?,
+            image: member_image?,
+            user_match_threshold: member_user_match_threshold,
+            max_users: member_max_users,
+            quality_filter: member_quality_filter,
+        })
+    }
+    pub(super) fn ser_search_users_by_image_response(
+        input: &super::model::SearchUsersByImageResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_search_users_by_image_response(input, &mut object);
+    }
+    pub(super) fn ser_members_search_users_by_image_response(
+        input: &super::model::SearchUsersByImageResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.user_matches {
+            ser_user_match_list(value, object.key("UserMatches"));
+        }
+        if let Some(value) = &input.face_model_version {
+            object.key("FaceModelVersion").string(value);
+        }
+        if let Some(value) = &input.searched_face {
+            ser_searched_face_details(value, object.key("SearchedFace"));
+        }
+        if let Some(value) = &input.unsearched_faces {
+            ser_unsearched_faces_list(value, object.key("UnsearchedFaces"));
+        }
+    }
+    pub(super) fn de_search_users_request(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<super::model::SearchUsersRequest> {
+        let mut object = rt::Members::read(value, path, v)?;
+        let member_collection_id = object
+            .required(
+                "CollectionId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(255u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_0, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_user_id = object
+            .optional(
+                "UserId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.length(
+                        path,
+                        value.chars().count(),
+                        Some(1u64),
+                        Some(128u64),
+                        Some(&value),
+                    );
+                    v.pattern(path, &PATTERN_1, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_face_id = object
+            .optional(
+                "FaceId",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::string(value, path, v)?;
+                    v.pattern(path, &PATTERN_6, &value, Some(&value));
+                    Some(value)
+                },
+            );
+        let member_user_match_threshold = object
+            .optional(
+                "UserMatchThreshold",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::float(value, path, v)?;
+                    v.range(
+                        path,
+                        f64::from(value),
+                        (Some(0f64), Some(100f64)),
+                        (Some("0"), Some("100")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        let member_max_users = object
+            .optional(
+                "MaxUsers",
+                path,
+                v,
+                |value, path, v| {
+                    let value = rt::json::int(value, path, v)?;
+                    v.range(
+                        path,
+                        i128::from(value),
+                        (Some(1i128), Some(500i128)),
+                        (Some("1"), Some("500")),
+                        Some(&value),
+                    );
+                    Some(value)
+                },
+            );
+        Some(super::model::SearchUsersRequest {
+            collection_id: member_collection_id?,
+            user_id: member_user_id,
+            face_id: member_face_id,
+            user_match_threshold: member_user_match_threshold,
+            max_users: member_max_users,
+        })
+    }
+    pub(super) fn ser_search_users_response(
+        input: &super::model::SearchUsersResponse,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_search_users_response(input, &mut object);
+    }
+    pub(super) fn ser_members_search_users_response(
+        input: &super::model::SearchUsersResponse,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.user_matches {
+            ser_user_match_list(value, object.key("UserMatches"));
+        }
+        if let Some(value) = &input.face_model_version {
+            object.key("FaceModelVersion").string(value);
+        }
+        if let Some(value) = &input.searched_face {
+            ser_searched_face(value, object.key("SearchedFace"));
+        }
+        if let Some(value) = &input.searched_user {
+            ser_searched_user(value, object.key("SearchedUser"));
+        }
+    }
+    pub(super) fn ser_searched_face(
+        input: &super::model::SearchedFace,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_searched_face(input, &mut object);
+    }
+    pub(super) fn ser_members_searched_face(
+        input: &super::model::SearchedFace,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_id {
+            object.key("FaceId").string(value);
+        }
+    }
+    pub(super) fn ser_searched_face_details(
+        input: &super::model::SearchedFaceDetails,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_searched_face_details(input, &mut object);
+    }
+    pub(super) fn ser_members_searched_face_details(
+        input: &super::model::SearchedFaceDetails,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_detail {
+            ser_face_detail(value, object.key("FaceDetail"));
+        }
+    }
+    pub(super) fn ser_searched_user(
+        input: &super::model::SearchedUser,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_searched_user(input, &mut object);
+    }
+    pub(super) fn ser_members_searched_user(
+        input: &super::model::SearchedUser,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.user_id {
+            object.key("UserId").string(value);
+        }
+    }
     pub(super) fn ser_members_service_quota_exceeded_exception(
         input: &super::error::ServiceQuotaExceededException,
         object: &mut rt::ObjectWriter<'_>,
@@ -5667,6 +12065,41 @@ mod json {
         }
         if let Some(value) = &input.logref {
             object.key("Logref").string(value);
+        }
+    }
+    pub(super) fn ser_smile(input: &super::model::Smile, writer: &mut rt::JsonWriter) {
+        let mut object = writer.object();
+        ser_members_smile(input, &mut object);
+    }
+    pub(super) fn ser_members_smile(
+        input: &super::model::Smile,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+    }
+    pub(super) fn ser_sunglasses(
+        input: &super::model::Sunglasses,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_sunglasses(input, &mut object);
+    }
+    pub(super) fn ser_members_sunglasses(
+        input: &super::model::Sunglasses,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        {
+            let value = &input.value;
+            object.key("Value").boolean(*value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
         }
     }
     pub(super) fn de_tag_key_list(
@@ -5688,7 +12121,7 @@ mod json {
                     Some(128u64),
                     Some(&value),
                 );
-                v.pattern(path, &PATTERN_6, &value, Some(&value));
+                v.pattern(path, &PATTERN_9, &value, Some(&value));
                 Some(value)
             },
         )
@@ -5713,7 +12146,7 @@ mod json {
                     Some(128u64),
                     Some(&text),
                 );
-                v.pattern(path, &PATTERN_6, &text, Some(&text));
+                v.pattern(path, &PATTERN_9, &text, Some(&text));
                 Some(text)
             },
             |value, path, v| {
@@ -5725,7 +12158,7 @@ mod json {
                     Some(256u64),
                     Some(&value),
                 );
-                v.pattern(path, &PATTERN_7, &value, Some(&value));
+                v.pattern(path, &PATTERN_10, &value, Some(&value));
                 Some(value)
             },
         )
@@ -5806,6 +12239,189 @@ mod json {
             object.key("Logref").string(value);
         }
     }
+    pub(super) fn ser_unindexed_face(
+        input: &super::model::UnindexedFace,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_unindexed_face(input, &mut object);
+    }
+    pub(super) fn ser_members_unindexed_face(
+        input: &super::model::UnindexedFace,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.reasons {
+            ser_reasons(value, object.key("Reasons"));
+        }
+        if let Some(value) = &input.face_detail {
+            ser_face_detail(value, object.key("FaceDetail"));
+        }
+    }
+    pub(super) fn ser_unindexed_faces(
+        input: &[super::model::UnindexedFace],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_unindexed_face(item, array.item());
+        }
+    }
+    pub(super) fn ser_unsearched_face(
+        input: &super::model::UnsearchedFace,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_unsearched_face(input, &mut object);
+    }
+    pub(super) fn ser_members_unsearched_face(
+        input: &super::model::UnsearchedFace,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_details {
+            ser_face_detail(value, object.key("FaceDetails"));
+        }
+        if let Some(value) = &input.reasons {
+            ser_unsearched_face_reasons(value, object.key("Reasons"));
+        }
+    }
+    pub(super) fn ser_unsearched_face_reasons(
+        input: &[super::model::UnsearchedFaceReason],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            array.item().string(item.as_str());
+        }
+    }
+    pub(super) fn ser_unsearched_faces_list(
+        input: &[super::model::UnsearchedFace],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_unsearched_face(item, array.item());
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_association(
+        input: &super::model::UnsuccessfulFaceAssociation,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_unsuccessful_face_association(input, &mut object);
+    }
+    pub(super) fn ser_members_unsuccessful_face_association(
+        input: &super::model::UnsuccessfulFaceAssociation,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_id {
+            object.key("FaceId").string(value);
+        }
+        if let Some(value) = &input.user_id {
+            object.key("UserId").string(value);
+        }
+        if let Some(value) = &input.confidence {
+            object.key("Confidence").float(*value);
+        }
+        if let Some(value) = &input.reasons {
+            ser_unsuccessful_face_association_reasons(value, object.key("Reasons"));
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_association_list(
+        input: &[super::model::UnsuccessfulFaceAssociation],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_unsuccessful_face_association(item, array.item());
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_association_reasons(
+        input: &[super::model::UnsuccessfulFaceAssociationReason],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            array.item().string(item.as_str());
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_deletion(
+        input: &super::model::UnsuccessfulFaceDeletion,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_unsuccessful_face_deletion(input, &mut object);
+    }
+    pub(super) fn ser_members_unsuccessful_face_deletion(
+        input: &super::model::UnsuccessfulFaceDeletion,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_id {
+            object.key("FaceId").string(value);
+        }
+        if let Some(value) = &input.user_id {
+            object.key("UserId").string(value);
+        }
+        if let Some(value) = &input.reasons {
+            ser_unsuccessful_face_deletion_reasons(value, object.key("Reasons"));
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_deletion_reasons(
+        input: &[super::model::UnsuccessfulFaceDeletionReason],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            array.item().string(item.as_str());
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_deletions_list(
+        input: &[super::model::UnsuccessfulFaceDeletion],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_unsuccessful_face_deletion(item, array.item());
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_disassociation(
+        input: &super::model::UnsuccessfulFaceDisassociation,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_unsuccessful_face_disassociation(input, &mut object);
+    }
+    pub(super) fn ser_members_unsuccessful_face_disassociation(
+        input: &super::model::UnsuccessfulFaceDisassociation,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.face_id {
+            object.key("FaceId").string(value);
+        }
+        if let Some(value) = &input.user_id {
+            object.key("UserId").string(value);
+        }
+        if let Some(value) = &input.reasons {
+            ser_unsuccessful_face_disassociation_reasons(value, object.key("Reasons"));
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_disassociation_list(
+        input: &[super::model::UnsuccessfulFaceDisassociation],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_unsuccessful_face_disassociation(item, array.item());
+        }
+    }
+    pub(super) fn ser_unsuccessful_face_disassociation_reasons(
+        input: &[super::model::UnsuccessfulFaceDisassociationReason],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            array.item().string(item.as_str());
+        }
+    }
     pub(super) fn de_untag_resource_request(
         value: rt::Value,
         path: &rt::Path<'_>,
@@ -5876,7 +12492,7 @@ mod json {
                         Some(2048u64),
                         Some(&value),
                     );
-                    v.pattern(path, &PATTERN_3, &value, Some(&value));
+                    v.pattern(path, &PATTERN_5, &value, Some(&value));
                     Some(value)
                 },
             );
@@ -5897,4 +12513,72 @@ mod json {
         _input: &super::model::UpdateDatasetEntriesResponse,
         _object: &mut rt::ObjectWriter<'_>,
     ) {}
+    pub(super) fn ser_user(input: &super::model::User, writer: &mut rt::JsonWriter) {
+        let mut object = writer.object();
+        ser_members_user(input, &mut object);
+    }
+    pub(super) fn ser_members_user(
+        input: &super::model::User,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.user_id {
+            object.key("UserId").string(value);
+        }
+        if let Some(value) = &input.user_status {
+            object.key("UserStatus").string(value.as_str());
+        }
+    }
+    pub(super) fn de_user_face_id_list(
+        value: rt::Value,
+        path: &rt::Path<'_>,
+        v: &mut rt::Violations,
+    ) -> Option<::std::vec::Vec<::std::string::String>> {
+        rt::json::described_list(
+            value,
+            path,
+            v,
+            rt::Items::new(),
+            |value, path, v| {
+                let value = rt::json::string(value, path, v)?;
+                v.pattern(path, &PATTERN_6, &value, Some(&value));
+                Some(value)
+            },
+        )
+    }
+    pub(super) fn ser_user_list(
+        input: &[super::model::User],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_user(item, array.item());
+        }
+    }
+    pub(super) fn ser_user_match(
+        input: &super::model::UserMatch,
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut object = writer.object();
+        ser_members_user_match(input, &mut object);
+    }
+    pub(super) fn ser_members_user_match(
+        input: &super::model::UserMatch,
+        object: &mut rt::ObjectWriter<'_>,
+    ) {
+        if let Some(value) = &input.similarity {
+            object.key("Similarity").float(*value);
+        }
+        if let Some(value) = &input.user {
+            ser_matched_user(value, object.key("User"));
+        }
+    }
+    pub(super) fn ser_user_match_list(
+        input: &[super::model::UserMatch],
+        writer: &mut rt::JsonWriter,
+    ) {
+        let mut array = writer.array();
+        for item in input {
+            ser_user_match(item, array.item());
+        }
+    }
 }

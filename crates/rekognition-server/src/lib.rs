@@ -9,6 +9,7 @@ pub mod arn;
 pub mod auth;
 pub mod context;
 pub mod entries;
+pub mod faces;
 pub mod manifest;
 pub mod pagination;
 pub mod service;
@@ -58,6 +59,8 @@ pub struct Config {
     pub projects: Vec<String>,
     /// The folder that stands in for S3 (one sub-folder per bucket).
     pub s3_root: PathBuf,
+    /// The declared-results file for face operations, if any (see [`faces::DeclaredFaces`]).
+    pub declared_faces: Option<PathBuf>,
     /// How callers are authenticated.
     pub auth: AuthMode,
     /// The per-account request-rate limit, if any.
@@ -80,6 +83,7 @@ impl Config {
             account_id: "123456789012".to_owned(),
             projects: Vec::new(),
             s3_root,
+            declared_faces: None,
             auth: AuthMode::Development {
                 access_keys: BTreeMap::new(),
             },
@@ -245,7 +249,18 @@ pub async fn start(config: Config) -> Result<Running> {
         AuthMode::Strict(credentials) => Some(Arc::new(credentials.clone())),
         AuthMode::Development { .. } => None,
     };
-    let rekognition = Rekognition::new(Arc::clone(&store), objects, config.quotas, credentials)?;
+    let declared = match &config.declared_faces {
+        Some(path) => faces::DeclaredFaces::load(path)?,
+        None => faces::DeclaredFaces::default(),
+    };
+    let engine = faces::FaceEngine::new(objects.clone(), declared);
+    let rekognition = Rekognition::new(
+        Arc::clone(&store),
+        objects,
+        engine,
+        config.quotas,
+        credentials,
+    )?;
     let mut projects = Vec::new();
     for (spec, scope, name) in provisioned {
         let arn = rekognition.ensure_project(scope, name).await?;

@@ -47,6 +47,10 @@ struct Cli {
     /// Folder standing in for S3, one sub-folder per bucket [default: DATA_DIR/s3].
     #[arg(long, env = "REKOGNITION_S3_ROOT")]
     s3_root: Option<PathBuf>,
+    /// Declared results for face operations: a TOML or JSON file naming images (by SHA-256 or
+    /// s3://bucket/key) with their faces and who each is; those images skip the networks.
+    #[arg(long, env = "REKOGNITION_DECLARED_FACES")]
+    declared_faces: Option<PathBuf>,
     /// Development mode: map an access key id to an account, ACCESS_KEY_ID=ACCOUNT_ID
     /// (repeatable).
     #[arg(
@@ -72,6 +76,23 @@ struct Cli {
     /// Custom Labels projects an account may hold per Region; unlimited when absent.
     #[arg(long, env = "REKOGNITION_MAX_PROJECTS")]
     max_projects: Option<u64>,
+    /// Faces a collection may hold [default: AWS's 20,000,000].
+    #[arg(
+        long,
+        env = "REKOGNITION_MAX_FACES_PER_COLLECTION",
+        default_value_t = 20_000_000
+    )]
+    max_faces_per_collection: u64,
+    /// Users a collection may hold [default: AWS's 10,000,000].
+    #[arg(
+        long,
+        env = "REKOGNITION_MAX_USERS_PER_COLLECTION",
+        default_value_t = 10_000_000
+    )]
+    max_users_per_collection: u64,
+    /// Faces a user may have [default: AWS's 100].
+    #[arg(long, env = "REKOGNITION_MAX_FACES_PER_USER", default_value_t = 100)]
+    max_faces_per_user: u64,
     /// Dataset imports an account may have in progress per Region.
     #[arg(long, env = "REKOGNITION_MAX_CONCURRENT_IMPORTS", default_value_t = 20)]
     max_concurrent_imports: u64,
@@ -158,12 +179,16 @@ fn main() -> Result<()> {
         account_id: cli.account_id,
         projects: cli.projects,
         s3_root: cli.s3_root.unwrap_or_else(|| cli.data_dir.join("s3")),
+        declared_faces: cli.declared_faces,
         auth,
         rate_limit,
         quotas: Quotas {
             max_collections: cli.max_collections,
             max_projects: cli.max_projects,
             max_concurrent_imports: Some(cli.max_concurrent_imports),
+            max_faces_per_collection: Some(cli.max_faces_per_collection),
+            max_users_per_collection: Some(cli.max_users_per_collection),
+            max_faces_per_user: Some(cli.max_faces_per_user),
         },
         http: Settings {
             body_limit: cli.body_limit,

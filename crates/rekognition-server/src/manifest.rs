@@ -1,5 +1,6 @@
-//! Where Ground Truth manifests are read from: an object store rooted at `--s3-root`, one folder
-//! per bucket (the `entries` module reads what they hold).
+//! The S3 stand-in, where Ground Truth manifests and the images of face operations are read
+//! from: an object store rooted at `--s3-root`, one folder per bucket (the `entries` module
+//! reads what manifests hold).
 //!
 //! `s3://Bucket/Name` is the file `<s3-root>/Bucket/Name`; version `V` of it is the file
 //! `<s3-root>/Bucket/Name.versions/V`.
@@ -48,6 +49,15 @@ impl Location {
     }
 }
 
+/// Why an object could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectError {
+    /// There is no such object (or version), or it cannot be read.
+    Missing,
+    /// It is larger than allowed: its size in bytes.
+    TooLarge(u64),
+}
+
 /// The S3 stand-in: a local folder through the `object_store` crate.
 #[derive(Debug, Clone)]
 pub struct Objects {
@@ -70,6 +80,33 @@ impl Objects {
             Some(path) => self.store.head(&path).await.is_ok(),
             None => false,
         }
+    }
+
+    /// The object's bytes, unless it is larger than `max` bytes (checked before it is read).
+    pub async fn read_at_most(
+        &self,
+        location: &Location,
+        max: u64,
+    ) -> Result<Vec<u8>, ObjectError> {
+        let path = location.object_path().ok_or(ObjectError::Missing)?;
+        let meta = self
+            .store
+            .head(&path)
+            .await
+            .map_err(|_| ObjectError::Missing)?;
+        if meta.size > max {
+            return Err(ObjectError::TooLarge(meta.size));
+        }
+        let result = self
+            .store
+            .get(&path)
+            .await
+            .map_err(|_| ObjectError::Missing)?;
+        let bytes = result.bytes().await.map_err(|_| ObjectError::Missing)?;
+        if bytes.len() as u64 > max {
+            return Err(ObjectError::TooLarge(bytes.len() as u64));
+        }
+        Ok(bytes.to_vec())
     }
 
     /// The object's bytes.

@@ -22,7 +22,7 @@ pub const FACE_MODEL_VERSION: &str = "7.0";
 /// The listing of collections, as pagination tokens name it.
 const LISTING: &str = "collections";
 
-fn not_found(id: &str) -> ResourceNotFoundException {
+pub(super) fn not_found(id: &str) -> ResourceNotFoundException {
     ResourceNotFoundException::new(format!("The collection id: {id} does not exist"))
 }
 
@@ -96,13 +96,17 @@ pub(super) async fn describe(
         .collection(&scope, &input.collection_id)
         .map_err(|e| internal(&e))?
         .ok_or_else(|| not_found(&input.collection_id))?;
-    // Faces and users are not modeled here: a collection holds none.
+    let (faces, users) = service
+        .store
+        .face_counts(&scope, &input.collection_id)
+        .map_err(|e| internal(&e))?
+        .ok_or_else(|| not_found(&input.collection_id))?;
     Ok(DescribeCollectionResponse {
-        face_count: Some(0),
+        face_count: Some(faces as i64),
         face_model_version: Some(collection.face_model_version),
         collection_arn: Some(collection.arn),
         creation_timestamp: Some(Timestamp::from_millis(collection.created_millis)),
-        user_count: Some(0),
+        user_count: Some(users as i64),
     })
 }
 

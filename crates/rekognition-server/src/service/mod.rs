@@ -4,41 +4,58 @@
 //! implementation, which hands each operation to its module.
 //!
 //! - `collections`: face collections;
+//! - `faces`: faces in collections (indexing, listing, deleting, searching);
+//! - `users`: users of collections and their faces;
+//! - `compare`: faces in images without a collection (detecting, comparing);
 //! - `projects`: Custom Labels projects;
 //! - `datasets`: datasets, their entries and labels, and the background manifest import;
 //! - `tags`: tags of every taggable resource.
 
 mod collections;
+mod compare;
 mod datasets;
+mod faces;
 mod projects;
 mod tags;
+mod users;
 
 use std::sync::Arc;
 
 use rekognition_server_sdk::error::{
-    AccessDeniedException, CreateCollectionError, CreateDatasetError, CreateProjectError,
-    DeleteCollectionError, DeleteDatasetError, DeleteProjectError, DescribeCollectionError,
-    DescribeDatasetError, DescribeProjectsError, DistributeDatasetEntriesError,
-    InternalServerError, InvalidPaginationTokenException, ListCollectionsError,
-    ListDatasetEntriesError, ListDatasetLabelsError, ListTagsForResourceError, TagResourceError,
-    UntagResourceError, UpdateDatasetEntriesError,
+    AccessDeniedException, AssociateFacesError, CompareFacesError, CreateCollectionError,
+    CreateDatasetError, CreateProjectError, CreateUserError, DeleteCollectionError,
+    DeleteDatasetError, DeleteFacesError, DeleteProjectError, DeleteUserError,
+    DescribeCollectionError, DescribeDatasetError, DescribeProjectsError, DetectFacesError,
+    DisassociateFacesError, DistributeDatasetEntriesError, IndexFacesError, InternalServerError,
+    InvalidPaginationTokenException, ListCollectionsError, ListDatasetEntriesError,
+    ListDatasetLabelsError, ListFacesError, ListTagsForResourceError, ListUsersError,
+    SearchFacesByImageError, SearchFacesError, SearchUsersByImageError, SearchUsersError,
+    TagResourceError, UntagResourceError, UpdateDatasetEntriesError,
 };
 use rekognition_server_sdk::model::{
+    AssociateFacesRequest, AssociateFacesResponse, CompareFacesRequest, CompareFacesResponse,
     CreateCollectionRequest, CreateCollectionResponse, CreateDatasetRequest, CreateDatasetResponse,
-    CreateProjectRequest, CreateProjectResponse, DeleteCollectionRequest, DeleteCollectionResponse,
-    DeleteDatasetRequest, DeleteDatasetResponse, DeleteProjectRequest, DeleteProjectResponse,
-    DescribeCollectionRequest, DescribeCollectionResponse, DescribeDatasetRequest,
-    DescribeDatasetResponse, DescribeProjectsRequest, DescribeProjectsResponse,
-    DistributeDatasetEntriesRequest, DistributeDatasetEntriesResponse, ListCollectionsRequest,
-    ListCollectionsResponse, ListDatasetEntriesRequest, ListDatasetEntriesResponse,
-    ListDatasetLabelsRequest, ListDatasetLabelsResponse, ListTagsForResourceRequest,
-    ListTagsForResourceResponse, TagResourceRequest, TagResourceResponse, UntagResourceRequest,
-    UntagResourceResponse, UpdateDatasetEntriesRequest, UpdateDatasetEntriesResponse,
+    CreateProjectRequest, CreateProjectResponse, CreateUserRequest, CreateUserResponse,
+    DeleteCollectionRequest, DeleteCollectionResponse, DeleteDatasetRequest, DeleteDatasetResponse,
+    DeleteFacesRequest, DeleteFacesResponse, DeleteProjectRequest, DeleteProjectResponse,
+    DeleteUserRequest, DeleteUserResponse, DescribeCollectionRequest, DescribeCollectionResponse,
+    DescribeDatasetRequest, DescribeDatasetResponse, DescribeProjectsRequest,
+    DescribeProjectsResponse, DetectFacesRequest, DetectFacesResponse, DisassociateFacesRequest,
+    DisassociateFacesResponse, DistributeDatasetEntriesRequest, DistributeDatasetEntriesResponse,
+    IndexFacesRequest, IndexFacesResponse, ListCollectionsRequest, ListCollectionsResponse,
+    ListDatasetEntriesRequest, ListDatasetEntriesResponse, ListDatasetLabelsRequest,
+    ListDatasetLabelsResponse, ListFacesRequest, ListFacesResponse, ListTagsForResourceRequest,
+    ListTagsForResourceResponse, ListUsersRequest, ListUsersResponse, SearchFacesByImageRequest,
+    SearchFacesByImageResponse, SearchFacesRequest, SearchFacesResponse, SearchUsersByImageRequest,
+    SearchUsersByImageResponse, SearchUsersRequest, SearchUsersResponse, TagResourceRequest,
+    TagResourceResponse, UntagResourceRequest, UntagResourceResponse, UpdateDatasetEntriesRequest,
+    UpdateDatasetEntriesResponse,
 };
 use rekognition_server_sdk::server::RekognitionService;
 use smithy_server_runtime::RequestContext;
 
 use crate::auth::{ACTION_PREFIX, Credentials};
+use crate::faces::FaceEngine;
 use crate::manifest::Objects;
 use crate::pagination::Tokens;
 use crate::store::{Scope, Store, StoreError};
@@ -62,6 +79,12 @@ pub struct Quotas {
     /// Dataset imports (from a manifest) an account may have in progress at once; one more is
     /// `LimitExceededException`.
     pub max_concurrent_imports: Option<u64>,
+    /// Faces a collection may hold; more is `ServiceQuotaExceededException`.
+    pub max_faces_per_collection: Option<u64>,
+    /// Users a collection may hold; one more is `ServiceQuotaExceededException`.
+    pub max_users_per_collection: Option<u64>,
+    /// Faces a user may have; more is `ServiceQuotaExceededException`. `None` is AWS's 100.
+    pub max_faces_per_user: Option<u64>,
 }
 
 /// The reference implementation.
@@ -70,6 +93,7 @@ pub struct Rekognition {
     store: Arc<dyn Store>,
     tokens: Tokens,
     objects: Objects,
+    faces: FaceEngine,
     quotas: Quotas,
     /// Strict mode's credentials, for the permissions an operation needs beyond its own action
     /// (tagging while creating, reading entries while copying a dataset); `None` allows all.
@@ -101,11 +125,12 @@ fn invalid_token() -> InvalidPaginationTokenException {
 }
 
 impl Rekognition {
-    /// Serves from `store`, reading manifests from `objects`, within `quotas`; `credentials`
-    /// (strict mode) decide the extra permissions some calls need.
+    /// Serves from `store`, reading manifests from `objects`, finding faces with `faces`, within
+    /// `quotas`; `credentials` (strict mode) decide the extra permissions some calls need.
     pub fn new(
         store: Arc<dyn Store>,
         objects: Objects,
+        faces: FaceEngine,
         quotas: Quotas,
         credentials: Option<Arc<Credentials>>,
     ) -> Result<Self, StoreError> {
@@ -114,6 +139,7 @@ impl Rekognition {
             store,
             tokens,
             objects,
+            faces,
             quotas,
             credentials,
         })
@@ -142,12 +168,22 @@ impl Rekognition {
         context: &RequestContext,
         operation: &str,
     ) -> Result<(), AccessDeniedException> {
+        self.require_action(context, &format!("{ACTION_PREFIX}:{operation}"))
+    }
+
+    /// Checks that the caller may perform `action` (`service:Action`, e.g. `s3:GetObject` to
+    /// read an image from S3), as IAM does. Unsigned and development-mode callers may do
+    /// everything.
+    fn require_action(
+        &self,
+        context: &RequestContext,
+        action: &str,
+    ) -> Result<(), AccessDeniedException> {
         let (Some(credentials), Some(key)) = (&self.credentials, &context.caller) else {
             return Ok(());
         };
-        let action = format!("{ACTION_PREFIX}:{operation}");
         match credentials.get(key) {
-            Some(credential) if credential.allows(&action) => Ok(()),
+            Some(credential) if credential.allows(action) => Ok(()),
             Some(credential) => Err(AccessDeniedException::new(format!(
                 "User: {} is not authorized to perform: {action}",
                 credential.principal()
@@ -312,5 +348,117 @@ impl RekognitionService for Rekognition {
         context: RequestContext,
     ) -> Result<ListTagsForResourceResponse, ListTagsForResourceError> {
         tags::list(self, input, context).await
+    }
+
+    async fn index_faces(
+        &self,
+        input: IndexFacesRequest,
+        context: RequestContext,
+    ) -> Result<IndexFacesResponse, IndexFacesError> {
+        faces::index(self, input, context).await
+    }
+
+    async fn list_faces(
+        &self,
+        input: ListFacesRequest,
+        context: RequestContext,
+    ) -> Result<ListFacesResponse, ListFacesError> {
+        faces::list(self, input, context).await
+    }
+
+    async fn delete_faces(
+        &self,
+        input: DeleteFacesRequest,
+        context: RequestContext,
+    ) -> Result<DeleteFacesResponse, DeleteFacesError> {
+        faces::delete(self, input, context).await
+    }
+
+    async fn search_faces(
+        &self,
+        input: SearchFacesRequest,
+        context: RequestContext,
+    ) -> Result<SearchFacesResponse, SearchFacesError> {
+        faces::search(self, input, context).await
+    }
+
+    async fn search_faces_by_image(
+        &self,
+        input: SearchFacesByImageRequest,
+        context: RequestContext,
+    ) -> Result<SearchFacesByImageResponse, SearchFacesByImageError> {
+        faces::search_by_image(self, input, context).await
+    }
+
+    async fn detect_faces(
+        &self,
+        input: DetectFacesRequest,
+        context: RequestContext,
+    ) -> Result<DetectFacesResponse, DetectFacesError> {
+        compare::detect(self, input, context).await
+    }
+
+    async fn compare_faces(
+        &self,
+        input: CompareFacesRequest,
+        context: RequestContext,
+    ) -> Result<CompareFacesResponse, CompareFacesError> {
+        compare::compare(self, input, context).await
+    }
+
+    async fn create_user(
+        &self,
+        input: CreateUserRequest,
+        context: RequestContext,
+    ) -> Result<CreateUserResponse, CreateUserError> {
+        users::create(self, input, context).await
+    }
+
+    async fn delete_user(
+        &self,
+        input: DeleteUserRequest,
+        context: RequestContext,
+    ) -> Result<DeleteUserResponse, DeleteUserError> {
+        users::delete(self, input, context).await
+    }
+
+    async fn list_users(
+        &self,
+        input: ListUsersRequest,
+        context: RequestContext,
+    ) -> Result<ListUsersResponse, ListUsersError> {
+        users::list(self, input, context).await
+    }
+
+    async fn associate_faces(
+        &self,
+        input: AssociateFacesRequest,
+        context: RequestContext,
+    ) -> Result<AssociateFacesResponse, AssociateFacesError> {
+        users::associate(self, input, context).await
+    }
+
+    async fn disassociate_faces(
+        &self,
+        input: DisassociateFacesRequest,
+        context: RequestContext,
+    ) -> Result<DisassociateFacesResponse, DisassociateFacesError> {
+        users::disassociate(self, input, context).await
+    }
+
+    async fn search_users(
+        &self,
+        input: SearchUsersRequest,
+        context: RequestContext,
+    ) -> Result<SearchUsersResponse, SearchUsersError> {
+        users::search(self, input, context).await
+    }
+
+    async fn search_users_by_image(
+        &self,
+        input: SearchUsersByImageRequest,
+        context: RequestContext,
+    ) -> Result<SearchUsersByImageResponse, SearchUsersByImageError> {
+        users::search_by_image(self, input, context).await
     }
 }

@@ -6,6 +6,7 @@ use std::ops::Bound;
 
 use rusqlite::Connection;
 
+use super::face_index::FaceChange;
 use super::{ListedCollection, Scope};
 
 /// Every scope's collections by position (creation order), as committed.
@@ -28,15 +29,18 @@ impl Listed {
     }
 }
 
-/// What a committed write changes in the listing.
+/// What a committed write changes in memory: the collection listing, or a collection's faces
+/// (see [`super::face_index`]).
 #[derive(Debug)]
-pub(super) enum ListingChange {
-    /// Nothing listed changed.
+pub(super) enum Change {
+    /// Nothing kept in memory changed.
     None,
     /// A collection was created.
     Created(Scope, i64, Listed),
     /// The collection at this position was deleted.
     Deleted(Scope, i64),
+    /// A collection's faces changed.
+    Faces(FaceChange),
 }
 
 impl Listing {
@@ -64,16 +68,19 @@ impl Listing {
         Ok(listing)
     }
 
-    /// Applies what one committed write changed.
-    pub(super) fn apply(&mut self, change: ListingChange) {
+    /// Applies what one committed write changed in the listing.
+    pub(super) fn apply(&mut self, change: &Change) {
         match change {
-            ListingChange::None => {}
-            ListingChange::Created(scope, position, listed) => {
-                self.0.entry(scope).or_default().insert(position, listed);
+            Change::None | Change::Faces(_) => {}
+            Change::Created(scope, position, listed) => {
+                self.0
+                    .entry(scope.clone())
+                    .or_default()
+                    .insert(*position, listed.clone());
             }
-            ListingChange::Deleted(scope, position) => {
-                if let Some(collections) = self.0.get_mut(&scope) {
-                    collections.remove(&position);
+            Change::Deleted(scope, position) => {
+                if let Some(collections) = self.0.get_mut(scope) {
+                    collections.remove(position);
                 }
             }
         }

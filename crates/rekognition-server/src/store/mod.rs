@@ -12,10 +12,16 @@
 //!   commit (group commit), each in its own savepoint of one transaction, so one write's failure
 //!   leaves the others intact and one fsync makes them all durable;
 //! - `listing`: the collection listing kept in memory, updated after each commit in commit
-//!   order, so that `ListCollections` never waits for the database.
+//!   order, so that `ListCollections` never waits for the database;
+//! - `faces`, `faces_sql`: the faces and users of collections ([`FaceStore`]) and their SQL;
+//! - `face_index`: each searched collection's faces in memory, updated like the listing, so a
+//!   search reads no table.
 //!
 //! `--in-memory` runs the same engine on a private in-memory database.
 
+mod face_index;
+mod faces;
+mod faces_sql;
 mod listing;
 mod schema;
 mod sqlite;
@@ -28,6 +34,10 @@ use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 
 pub use crate::entries::Entry;
+pub use faces::{
+    Association, FaceChanges, FaceOutcome, FaceQuery, FaceRefusal, FaceStore, FoundFace, Identity,
+    NewFace, Pending, Ratios, RequestToken, SearchLimits, StoredFace, StoredUser,
+};
 pub use sqlite::SqliteStore;
 
 /// Everything stored belongs to one account in one region.
@@ -284,6 +294,8 @@ pub enum StoreError {
     Invalid(String),
     /// A per-account or per-resource limit would be exceeded; the limit.
     LimitReached(u64),
+    /// A request token was used before for another operation or other parameters.
+    TokenReused,
     /// The engine failed.
     Internal(String),
 }
@@ -297,6 +309,9 @@ impl std::fmt::Display for StoreError {
                 f.write_str(why)
             }
             StoreError::LimitReached(limit) => write!(f, "the limit of {limit} is reached"),
+            StoreError::TokenReused => {
+                f.write_str("the request token was used for another request")
+            }
             StoreError::Internal(why) => write!(f, "storage failed: {why}"),
         }
     }
@@ -315,7 +330,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// entries ([`Store::dataset_entries`]), the datasets to resume ([`Store::datasets_in_progress`])
 /// and [`Store::ensure_project`], which waits for a commit. The listing
 /// ([`Store::list_collections`]) is answered from memory.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: FaceStore + Send + Sync + 'static {
     /// A secret for signing pagination tokens, created once and kept.
     fn token_key(&self) -> StoreResult<[u8; 32]>;
     /// Creates a collection; `AlreadyExists` if the id is taken in the scope, `LimitReached` if

@@ -141,8 +141,50 @@ CREATE TABLE dataset_entry_labels (
 CREATE INDEX dataset_labels ON dataset_entry_labels (arn, label);
 ";
 
+/// Faces of collections (their box, confidence, user, and what identifies them: the network's
+/// descriptor as 128 little-endian `f32`, or a declared person), users in creation order, and
+/// the request tokens used on each collection; all go with their collection.
+const FACES_AND_USERS: &str = "
+CREATE TABLE faces (
+    collection INTEGER NOT NULL REFERENCES collections (position) ON DELETE CASCADE,
+    face_id TEXT NOT NULL,
+    image_id TEXT NOT NULL,
+    external_image_id TEXT,
+    box_left REAL NOT NULL,
+    box_top REAL NOT NULL,
+    box_width REAL NOT NULL,
+    box_height REAL NOT NULL,
+    confidence REAL NOT NULL,
+    user_id TEXT,
+    descriptor BLOB,
+    person TEXT,
+    person_similarity REAL,
+    PRIMARY KEY (collection, face_id)
+) WITHOUT ROWID;
+CREATE INDEX faces_of_users ON faces (collection, user_id) WHERE user_id IS NOT NULL;
+CREATE TABLE users (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection INTEGER NOT NULL REFERENCES collections (position) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    UNIQUE (collection, user_id)
+);
+CREATE TABLE request_tokens (
+    collection INTEGER NOT NULL REFERENCES collections (position) ON DELETE CASCADE,
+    token TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    PRIMARY KEY (collection, token)
+);
+";
+
 /// Each migration, in order: migration `n` takes a database from `user_version` `n` to `n + 1`.
-const MIGRATIONS: [fn(&Connection) -> StoreResult<()>; 1] = [projects_tags_and_entries];
+const MIGRATIONS: [fn(&Connection) -> StoreResult<()>; 2] =
+    [projects_tags_and_entries, faces_and_users];
+
+fn faces_and_users(connection: &Connection) -> StoreResult<()> {
+    connection.execute_batch(FACES_AND_USERS)?;
+    Ok(())
+}
 
 fn projects_tags_and_entries(connection: &Connection) -> StoreResult<()> {
     connection.execute_batch(PROJECTS_TAGS_AND_ENTRIES)?;

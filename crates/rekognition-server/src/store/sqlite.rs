@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::listing::{Listed, Listing, ListingChange};
+use super::face_index::FaceIndex;
+use super::listing::{Change, Listed, Listing};
 use super::schema::{
     DATASET_COLUMNS, PROJECT_COLUMNS, dataset_row, insert_entries, insert_labels, prepare,
     project_row, refresh_stats,
@@ -23,7 +24,7 @@ use super::{
 
 /// SQLite, on disk or in memory.
 pub struct SqliteStore {
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     writer: Writer,
     /// Read-only connections of an on-disk database: in WAL mode they read the last commit
     /// while the writer thread writes the next, so reads neither wait for a commit nor for each
@@ -42,6 +43,8 @@ pub(super) struct Shared {
     pub(super) connection: Mutex<Connection>,
     /// Every scope's collections by position, as committed.
     pub(super) listing: RwLock<Listing>,
+    /// The faces of the collections searched so far, as committed.
+    pub(super) faces: RwLock<FaceIndex>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -115,6 +118,7 @@ impl SqliteStore {
         let shared = Arc::new(Shared {
             connection: Mutex::new(connection),
             listing: RwLock::new(listing),
+            faces: RwLock::new(FaceIndex::default()),
         });
         let writer = Writer::start(Arc::clone(&shared))?;
         Ok(Self {
@@ -127,7 +131,10 @@ impl SqliteStore {
 
     /// Runs a read on a free read-only connection (waiting for one if all are busy), or on the
     /// writer's connection when there are none.
-    fn read<T>(&self, work: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+    pub(super) fn read<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         if self.readers.is_empty() {
             return self.with(|connection| work(connection));
         }
@@ -144,7 +151,11 @@ impl SqliteStore {
         work(&reader)
     }
 
-    fn with<T>(&self, work: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+    /// Runs `work` on the writer's connection, between commits.
+    pub(super) fn with<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let mut connection = self
             .shared
             .connection
@@ -154,9 +165,9 @@ impl SqliteStore {
     }
 
     /// Hands `job` to the writer thread for the next group commit.
-    fn write(
+    pub(super) fn write(
         &self,
-        job: impl FnOnce(&Connection) -> StoreResult<ListingChange> + Send + 'static,
+        job: impl FnOnce(&Connection) -> StoreResult<Change> + Send + 'static,
     ) -> Committed {
         self.writer.submit(Box::new(job))
     }
@@ -395,7 +406,7 @@ impl Store for SqliteStore {
             let position = transaction.last_insert_rowid();
             put_tags(transaction, &scope, &collection.arn, &collection.tags)?;
             let listed = Listed::new(&collection.id, &collection.face_model_version);
-            Ok(ListingChange::Created(scope, position, listed))
+            Ok(Change::Created(scope, position, listed))
         })
     }
 
@@ -432,7 +443,7 @@ impl Store for SqliteStore {
                 None => Err(StoreError::NotFound),
                 Some((position, arn)) => {
                     drop_tags(connection, &scope, &arn)?;
-                    Ok(ListingChange::Deleted(scope, position))
+                    Ok(Change::Deleted(scope, position))
                 }
             }
         })
@@ -486,7 +497,7 @@ impl Store for SqliteStore {
                 )
                 .map_err(insert_error)?;
             put_tags(transaction, &scope, &project.arn, &project.tags)?;
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -597,7 +608,7 @@ impl Store for SqliteStore {
                 params![scope.account, scope.region, arn],
             )?;
             drop_tags(connection, &scope, &arn)?;
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -648,7 +659,7 @@ impl Store for SqliteStore {
             put_tags(transaction, &scope, &dataset.arn, &dataset.tags)?;
             insert_entries(transaction, &dataset.arn, 1, &dataset.entries)?;
             refresh_stats(transaction, &dataset.arn)?;
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -750,7 +761,7 @@ impl Store for SqliteStore {
             insert_entries(transaction, &arn, 1, &entries)?;
             refresh_stats(transaction, &arn)?;
             set_status(transaction, &arn, status, &reason, now_millis())?;
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -799,7 +810,7 @@ impl Store for SqliteStore {
                     )?;
                 }
             }
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -855,7 +866,7 @@ impl Store for SqliteStore {
                 for arn in [&train_arn, &test_arn] {
                     set_status(transaction, arn, DatasetStatus::UpdateFailed, &refusal, now)?;
                 }
-                return Ok(ListingChange::None);
+                return Ok(Change::None);
             }
             for (index, line) in moving.iter().enumerate() {
                 let new_line = index as i64 + 1;
@@ -882,7 +893,7 @@ impl Store for SqliteStore {
                 refresh_stats(transaction, arn)?;
                 set_status(transaction, arn, DatasetStatus::UpdateComplete, &done, now)?;
             }
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -906,7 +917,7 @@ impl Store for SqliteStore {
             transaction.execute("DELETE FROM dataset_entries WHERE arn = ?1", params![arn])?;
             transaction.execute("DELETE FROM datasets WHERE arn = ?1", params![arn])?;
             drop_tags(transaction, &scope, &arn)?;
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -967,7 +978,7 @@ impl Store for SqliteStore {
             if count as u64 > max_tags {
                 return Err(StoreError::LimitReached(max_tags));
             }
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 
@@ -983,7 +994,7 @@ impl Store for SqliteStore {
             for key in &keys {
                 statement.execute(params![scope.account, scope.region, arn, key])?;
             }
-            Ok(ListingChange::None)
+            Ok(Change::None)
         })
     }
 }
@@ -1113,12 +1124,12 @@ mod tests {
                  VALUES ('nowhere', 1, 's3://b/k', 'b', 0, 0, '{}')",
                 [],
             )?;
-            Ok(ListingChange::None)
+            Ok(Change::None)
         });
         internal(orphan_tag.wait(), "FOREIGN KEY constraint failed");
         let null_value = store.write(|connection| {
             connection.execute("INSERT INTO meta (key, value) VALUES ('k', NULL)", [])?;
-            Ok(ListingChange::None)
+            Ok(Change::None)
         });
         internal(null_value.wait(), "NOT NULL constraint failed");
         // The collection's own key still means it exists.
@@ -1353,7 +1364,7 @@ mod tests {
         }
 
         let store = SqliteStore::open(&dir).unwrap();
-        assert_eq!(user_version(&store), 1);
+        assert_eq!(user_version(&store), 2);
         assert_eq!(store.token_key().unwrap(), [7u8; 32]);
         let tables: Vec<String> = store
             .with(|c| {
@@ -1490,7 +1501,7 @@ mod tests {
         let state = migrated_state(&store, &scopes, &arns);
         drop(store);
         let store = SqliteStore::open(&dir).unwrap();
-        assert_eq!(user_version(&store), 1);
+        assert_eq!(user_version(&store), 2);
         assert_eq!(migrated_state(&store, &scopes, &arns), state);
 
         // And the migrated data takes new writes.
@@ -1533,11 +1544,11 @@ mod tests {
         drop(SqliteStore::open(&dir).unwrap());
         {
             let connection = Connection::open(dir.join("rekognition.sqlite3")).unwrap();
-            connection.pragma_update(None, "user_version", 2).unwrap();
+            connection.pragma_update(None, "user_version", 3).unwrap();
         }
         match SqliteStore::open(&dir) {
             Err(StoreError::Internal(message)) => {
-                assert!(message.contains("schema version 2"), "{message}")
+                assert!(message.contains("schema version 3"), "{message}")
             }
             other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
         }

@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, mpsc};
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
-use super::listing::ListingChange;
+use super::listing::Change;
 use super::sqlite::Shared;
 use super::{Committed, StoreError, StoreResult, writer_gone};
 
@@ -15,7 +15,7 @@ use super::{Committed, StoreError, StoreResult, writer_gone};
 const MAX_BATCH: usize = 1024;
 
 /// A write's work, run inside its own savepoint.
-pub(super) type WriteJob = Box<dyn FnOnce(&Connection) -> StoreResult<ListingChange> + Send>;
+pub(super) type WriteJob = Box<dyn FnOnce(&Connection) -> StoreResult<Change> + Send>;
 
 /// The writer thread's queue. The thread ends when this is dropped.
 #[derive(Debug)]
@@ -50,7 +50,8 @@ impl Writer {
 }
 
 /// The writer thread: takes every write queued (up to [`MAX_BATCH`]), commits them together,
-/// updates the listing in commit order while still holding the connection, then answers each.
+/// updates the listing and the face index in commit order while still holding the connection,
+/// then answers each.
 /// It ends when the [`Writer`] is dropped.
 fn write_loop(shared: &Shared, queue: &mpsc::Receiver<PendingWrite>) {
     while let Ok(first) = queue.recv() {
@@ -66,8 +67,14 @@ fn write_loop(shared: &Shared, queue: &mpsc::Receiver<PendingWrite>) {
                 .listing
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
+            let mut faces = shared.faces.write().unwrap_or_else(PoisonError::into_inner);
             for change in changes {
-                listing.apply(change);
+                listing.apply(&change);
+                match change {
+                    Change::Faces(change) => faces.apply(change),
+                    Change::Deleted(_, position) => faces.forget(position),
+                    Change::None | Change::Created(..) => {}
+                }
             }
         }
         drop(connection);
@@ -79,7 +86,7 @@ fn write_loop(shared: &Shared, queue: &mpsc::Receiver<PendingWrite>) {
 
 /// What a committed batch changes in the listing, and each write's answer.
 type BatchOutcome = (
-    Vec<ListingChange>,
+    Vec<Change>,
     Vec<(oneshot::Sender<StoreResult<()>>, StoreResult<()>)>,
 );
 
