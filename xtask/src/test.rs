@@ -70,7 +70,7 @@ pub(crate) fn run() -> Result<()> {
     run_command(
         Command::new("cargo")
             .args(["test", "--workspace", "--exclude", "protocol-compliance"])
-            .env("FACE_TEST_IMAGES", face_images),
+            .env("FACE_TEST_IMAGES", &face_images),
     )?;
     user_build()?;
     run_command(Command::new("cargo").args(["build", "-p", "rekognition-server"]))?;
@@ -83,15 +83,21 @@ pub(crate) fn run() -> Result<()> {
         Command::new(venv_bin.join("pytest"))
             .args(["tests/python", "-q"])
             .env("PATH", path)
+            .env("FACE_TEST_IMAGES", &face_images)
             .env(
                 "REKOGNITION_SERVER_BIN",
                 crate::target_dir().join("debug/rekognition-server"),
             ),
     )?;
-    run_command(Command::new("node").args(["--test", "tests/js/"]).env(
-        "REKOGNITION_SERVER_BIN",
-        crate::target_dir().join("debug/rekognition-server"),
-    ))?;
+    run_command(
+        Command::new("node")
+            .args(["--test", "tests/js/"])
+            .env("FACE_TEST_IMAGES", &face_images)
+            .env(
+                "REKOGNITION_SERVER_BIN",
+                crate::target_dir().join("debug/rekognition-server"),
+            ),
+    )?;
     eprintln!("all tests and checks passed");
     Ok(())
 }
