@@ -1,6 +1,7 @@
 //! `cargo xtask bench [--quick]`: builds the reference server and the bench runner in release
-//! mode, runs the criterion micro benches, then the runner (code generation, load against the
-//! machine's ceiling, memory, every target with pass or miss, the chart). The full run writes
+//! mode, runs the criterion micro benches, then the runner (code generation, face inference and
+//! search, load against the machine's ceiling, memory, every target with pass or miss, the
+//! chart). The full run writes
 //! the chart the README shows (`docs/performance.svg`); `--quick` (a few minutes) writes it under
 //! `target/bench/`.
 
@@ -42,7 +43,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         root.join("docs/performance.svg")
     };
     let mut runner = Command::new(crate::target_dir().join("release/bench"));
-    runner.arg("run");
+    runner
+        .arg("run")
+        .env("FACE_TEST_IMAGES", crate::test::face_images()?);
     if quick {
         runner.arg("--quick");
     }

@@ -105,7 +105,7 @@ pub(crate) fn run() -> Result<()> {
 /// The photos the face models are measured on: the test images of face_recognition 1.3.0's
 /// source distribution (PyPI, MIT; three photos of one person, one of another, two partial
 /// faces and an RGBA copy), downloaded once into the target folder with the venv's pip.
-fn face_images() -> Result<std::path::PathBuf> {
+pub(crate) fn face_images() -> Result<std::path::PathBuf> {
     let dir = crate::target_dir().join("face-images");
     let images = dir.join("face_recognition-1.3.0/tests/test_images");
     if images.join("biden.jpg").exists() {

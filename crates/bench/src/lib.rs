@@ -2,11 +2,13 @@
 //! generator ([`load`]), the machine's ceiling ([`ceiling`]), child processes ([`process`]),
 //! the chart ([`chart`]), code-generation timing (of the models of the `synthetic-models` crate
 //! among others), the criterion figures read back ([`micro`]), restJson1 route matching
-//! ([`routes`]) and a restJson1 operation generated and written by hand in axum ([`rest`]).
+//! ([`routes`]), a restJson1 operation generated and written by hand in axum ([`rest`]), and
+//! face inference and search ([`faces`]).
 //! The criterion benches themselves are in `benches/micro.rs`.
 
 pub mod ceiling;
 pub mod chart;
+pub mod faces;
 pub mod load;
 pub mod micro;
 pub mod process;

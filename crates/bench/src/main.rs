@@ -52,6 +52,10 @@ fn main() -> Result<()> {
             print_targets(&route_matching()?);
             Ok(())
         }
+        Some("faces") => {
+            print_targets(&faces(args.get(1).map(String::as_str) == Some("--quick"))?);
+            Ok(())
+        }
         Some("rest-generated") => {
             bench::rest::serve_generated(SocketAddr::from(([127, 0, 0, 1], 0)))
         }
@@ -75,7 +79,7 @@ fn main() -> Result<()> {
         _ => bail!(
             "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
              | bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY] (ListCollections by default, for \
-             profiling) | bench memory | bench idl | bench routes | bench rest [--quick] | bench rest-inproc [COUNT]"
+             profiling) | bench memory | bench idl | bench routes | bench faces [--quick] | bench rest [--quick] | bench rest-inproc [COUNT]"
         ),
     }
 }
@@ -190,6 +194,7 @@ fn run(args: &[String]) -> Result<()> {
     let mut targets = codegen(options.codegen_runs())?;
     targets.extend(idl_loading(options.codegen_runs())?);
     targets.extend(route_matching()?);
+    targets.extend(faces(options.quick)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -209,6 +214,53 @@ fn run(args: &[String]) -> Result<()> {
     }
     servers.stop();
     Ok(())
+}
+
+/// Face inference per image on the photos `FACE_TEST_IMAGES` names (`cargo xtask bench` downloads
+/// them), and searching collections of 10,000 and 100,000 faces; the target is the search at
+/// 100,000 faces.
+fn faces(quick: bool) -> Result<Vec<Target>> {
+    println!("\n## faces");
+    match std::env::var_os("FACE_TEST_IMAGES") {
+        Some(photos) => {
+            let timed = bench::faces::inference(std::path::Path::new(&photos))?;
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            println!(
+                "inference per image (median of {} photos): decode {:.1} ms, detect {:.1} ms, \
+                 descriptor {:.1} ms, expressions {:.1} ms",
+                timed.photos,
+                ms(timed.decode),
+                ms(timed.detect),
+                ms(timed.embed),
+                ms(timed.expressions)
+            );
+        }
+        None => println!("inference: FACE_TEST_IMAGES is not set; skipped"),
+    }
+    let mut targets = Vec::new();
+    let runs = if quick { 50 } else { 200 };
+    for count in [10_000, 100_000] {
+        let searched = bench::faces::search(&scratch_dir("face-search")?, count, runs)?;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "search at {count:>7} faces: {:.2} ms median, {:.2} ms p99 ({runs} runs; first search, \
+             loading the collection, {:.0} ms; storing {:.1} s); {:.0} B in memory and {:.0} B on disk per face",
+            ms(searched.median),
+            ms(searched.p99),
+            ms(searched.first),
+            searched.store.as_secs_f64(),
+            searched.bytes_per_face,
+            searched.disk_per_face
+        );
+        if count == 100_000 {
+            targets.push(Target {
+                name: "face search at 100,000 faces < 20 ms (median)".into(),
+                met: searched.median < Duration::from_millis(20),
+                figure: format!("{:.2} ms", ms(searched.median)),
+            });
+        }
+    }
+    Ok(targets)
 }
 
 fn print_mode(options: &Options, timing: Timing) {

@@ -69,6 +69,12 @@ impl FaceIndex {
         self.0.insert(position, loaded);
     }
 
+    /// Bytes the loaded collections hold on the heap (their arrays at capacity, the strings of
+    /// each face and the id map's slots).
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.0.values().map(CollectionFaces::heap_bytes).sum()
+    }
+
     /// Forgets a deleted collection.
     pub(super) fn forget(&mut self, position: i64) {
         self.0.remove(&position);
@@ -140,6 +146,26 @@ impl CollectionFaces {
                 person,
             });
         }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let strings: usize = self
+            .faces
+            .iter()
+            .map(|f| {
+                f.face_id.len()
+                    + f.image_id.len()
+                    + f.external_image_id.as_ref().map_or(0, |s| s.len())
+                    + f.user_id.as_ref().map_or(0, |s| s.len())
+            })
+            .sum();
+        let slot = std::mem::size_of::<(Box<str>, usize)>() + 1;
+        self.faces.capacity() * std::mem::size_of::<IndexedFace>()
+            + self.descriptors.capacity() * std::mem::size_of::<f32>()
+            // The map's keys are copies of the face ids.
+            + self.slots.capacity() * slot
+            + strings
+            + self.faces.iter().map(|f| f.face_id.len()).sum::<usize>()
     }
 
     /// The face in `slot`, as stored.

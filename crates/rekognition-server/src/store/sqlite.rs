@@ -129,6 +129,15 @@ impl SqliteStore {
         })
     }
 
+    /// Bytes the in-memory face index holds (the faces of every collection searched so far).
+    pub fn face_index_bytes(&self) -> usize {
+        self.shared
+            .faces
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .heap_bytes()
+    }
+
     /// Runs a read on a free read-only connection (waiting for one if all are busy), or on the
     /// writer's connection when there are none.
     pub(super) fn read<T>(
