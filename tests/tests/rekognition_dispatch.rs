@@ -179,6 +179,118 @@ impl RekognitionService for Fixed {
     ) -> Result<model::ListTagsForResourceResponse, error::ListTagsForResourceError> {
         Ok(model::ListTagsForResourceResponse::default())
     }
+
+    async fn associate_faces(
+        &self,
+        _input: model::AssociateFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::AssociateFacesResponse, error::AssociateFacesError> {
+        Ok(model::AssociateFacesResponse::default())
+    }
+
+    async fn compare_faces(
+        &self,
+        _input: model::CompareFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::CompareFacesResponse, error::CompareFacesError> {
+        Ok(model::CompareFacesResponse::default())
+    }
+
+    async fn create_user(
+        &self,
+        _input: model::CreateUserRequest,
+        _context: RequestContext,
+    ) -> Result<model::CreateUserResponse, error::CreateUserError> {
+        Ok(model::CreateUserResponse::default())
+    }
+
+    async fn delete_faces(
+        &self,
+        _input: model::DeleteFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::DeleteFacesResponse, error::DeleteFacesError> {
+        Ok(model::DeleteFacesResponse::default())
+    }
+
+    async fn delete_user(
+        &self,
+        _input: model::DeleteUserRequest,
+        _context: RequestContext,
+    ) -> Result<model::DeleteUserResponse, error::DeleteUserError> {
+        Ok(model::DeleteUserResponse::default())
+    }
+
+    async fn detect_faces(
+        &self,
+        _input: model::DetectFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::DetectFacesResponse, error::DetectFacesError> {
+        Ok(model::DetectFacesResponse::default())
+    }
+
+    async fn disassociate_faces(
+        &self,
+        _input: model::DisassociateFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::DisassociateFacesResponse, error::DisassociateFacesError> {
+        Ok(model::DisassociateFacesResponse::default())
+    }
+
+    async fn index_faces(
+        &self,
+        _input: model::IndexFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::IndexFacesResponse, error::IndexFacesError> {
+        Ok(model::IndexFacesResponse::default())
+    }
+
+    async fn list_faces(
+        &self,
+        _input: model::ListFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::ListFacesResponse, error::ListFacesError> {
+        Ok(model::ListFacesResponse::default())
+    }
+
+    async fn list_users(
+        &self,
+        _input: model::ListUsersRequest,
+        _context: RequestContext,
+    ) -> Result<model::ListUsersResponse, error::ListUsersError> {
+        Ok(model::ListUsersResponse::default())
+    }
+
+    async fn search_faces(
+        &self,
+        _input: model::SearchFacesRequest,
+        _context: RequestContext,
+    ) -> Result<model::SearchFacesResponse, error::SearchFacesError> {
+        Ok(model::SearchFacesResponse::default())
+    }
+
+    async fn search_faces_by_image(
+        &self,
+        _input: model::SearchFacesByImageRequest,
+        _context: RequestContext,
+    ) -> Result<model::SearchFacesByImageResponse, error::SearchFacesByImageError> {
+        Ok(model::SearchFacesByImageResponse::default())
+    }
+
+    async fn search_users(
+        &self,
+        _input: model::SearchUsersRequest,
+        _context: RequestContext,
+    ) -> Result<model::SearchUsersResponse, error::SearchUsersError> {
+        Ok(model::SearchUsersResponse::default())
+    }
+
+    async fn search_users_by_image(
+        &self,
+        _input: model::SearchUsersByImageRequest,
+        _context: RequestContext,
+    ) -> Result<model::SearchUsersByImageResponse, error::SearchUsersByImageError> {
+        Ok(model::SearchUsersByImageResponse::default())
+    }
 }
 
 /// What the service answered.
@@ -231,20 +343,34 @@ fn routes_every_operation_by_target() {
     assert_eq!(
         TARGETS,
         [
+            "RekognitionService.AssociateFaces",
+            "RekognitionService.CompareFaces",
             "RekognitionService.CreateCollection",
             "RekognitionService.CreateDataset",
             "RekognitionService.CreateProject",
+            "RekognitionService.CreateUser",
             "RekognitionService.DeleteCollection",
             "RekognitionService.DeleteDataset",
+            "RekognitionService.DeleteFaces",
             "RekognitionService.DeleteProject",
+            "RekognitionService.DeleteUser",
             "RekognitionService.DescribeCollection",
             "RekognitionService.DescribeDataset",
             "RekognitionService.DescribeProjects",
+            "RekognitionService.DetectFaces",
+            "RekognitionService.DisassociateFaces",
             "RekognitionService.DistributeDatasetEntries",
+            "RekognitionService.IndexFaces",
             "RekognitionService.ListCollections",
             "RekognitionService.ListDatasetEntries",
             "RekognitionService.ListDatasetLabels",
+            "RekognitionService.ListFaces",
             "RekognitionService.ListTagsForResource",
+            "RekognitionService.ListUsers",
+            "RekognitionService.SearchFaces",
+            "RekognitionService.SearchFacesByImage",
+            "RekognitionService.SearchUsers",
+            "RekognitionService.SearchUsersByImage",
             "RekognitionService.TagResource",
             "RekognitionService.UntagResource",
             "RekognitionService.UpdateDatasetEntries",
@@ -318,7 +444,7 @@ fn validation_failures_never_reach_the_service() {
 #[test]
 fn unknown_targets_get_a_json_error() {
     for target in [
-        "RekognitionService.IndexFaces",
+        "RekognitionService.DetectLabels",
         "Other.CreateCollection",
         "",
     ] {

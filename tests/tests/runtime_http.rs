@@ -165,6 +165,118 @@ impl RekognitionService for Quirky {
     ) -> Result<ListTagsForResourceResponse, error::ListTagsForResourceError> {
         Ok(ListTagsForResourceResponse::default())
     }
+
+    async fn associate_faces(
+        &self,
+        _: AssociateFacesRequest,
+        _: RequestContext,
+    ) -> Result<AssociateFacesResponse, error::AssociateFacesError> {
+        Ok(AssociateFacesResponse::default())
+    }
+
+    async fn compare_faces(
+        &self,
+        _: CompareFacesRequest,
+        _: RequestContext,
+    ) -> Result<CompareFacesResponse, error::CompareFacesError> {
+        Ok(CompareFacesResponse::default())
+    }
+
+    async fn create_user(
+        &self,
+        _: CreateUserRequest,
+        _: RequestContext,
+    ) -> Result<CreateUserResponse, error::CreateUserError> {
+        Ok(CreateUserResponse::default())
+    }
+
+    async fn delete_faces(
+        &self,
+        _: DeleteFacesRequest,
+        _: RequestContext,
+    ) -> Result<DeleteFacesResponse, error::DeleteFacesError> {
+        Ok(DeleteFacesResponse::default())
+    }
+
+    async fn delete_user(
+        &self,
+        _: DeleteUserRequest,
+        _: RequestContext,
+    ) -> Result<DeleteUserResponse, error::DeleteUserError> {
+        Ok(DeleteUserResponse::default())
+    }
+
+    async fn detect_faces(
+        &self,
+        _: DetectFacesRequest,
+        _: RequestContext,
+    ) -> Result<DetectFacesResponse, error::DetectFacesError> {
+        Ok(DetectFacesResponse::default())
+    }
+
+    async fn disassociate_faces(
+        &self,
+        _: DisassociateFacesRequest,
+        _: RequestContext,
+    ) -> Result<DisassociateFacesResponse, error::DisassociateFacesError> {
+        Ok(DisassociateFacesResponse::default())
+    }
+
+    async fn index_faces(
+        &self,
+        _: IndexFacesRequest,
+        _: RequestContext,
+    ) -> Result<IndexFacesResponse, error::IndexFacesError> {
+        Ok(IndexFacesResponse::default())
+    }
+
+    async fn list_faces(
+        &self,
+        _: ListFacesRequest,
+        _: RequestContext,
+    ) -> Result<ListFacesResponse, error::ListFacesError> {
+        Ok(ListFacesResponse::default())
+    }
+
+    async fn list_users(
+        &self,
+        _: ListUsersRequest,
+        _: RequestContext,
+    ) -> Result<ListUsersResponse, error::ListUsersError> {
+        Ok(ListUsersResponse::default())
+    }
+
+    async fn search_faces(
+        &self,
+        _: SearchFacesRequest,
+        _: RequestContext,
+    ) -> Result<SearchFacesResponse, error::SearchFacesError> {
+        Ok(SearchFacesResponse::default())
+    }
+
+    async fn search_faces_by_image(
+        &self,
+        _: SearchFacesByImageRequest,
+        _: RequestContext,
+    ) -> Result<SearchFacesByImageResponse, error::SearchFacesByImageError> {
+        Ok(SearchFacesByImageResponse::default())
+    }
+
+    async fn search_users(
+        &self,
+        _: SearchUsersRequest,
+        _: RequestContext,
+    ) -> Result<SearchUsersResponse, error::SearchUsersError> {
+        Ok(SearchUsersResponse::default())
+    }
+
+    async fn search_users_by_image(
+        &self,
+        _: SearchUsersByImageRequest,
+        _: RequestContext,
+    ) -> Result<SearchUsersByImageResponse, error::SearchUsersByImageError> {
+        Ok(SearchUsersByImageResponse::default())
+    }
 }
 
 async fn serve(
