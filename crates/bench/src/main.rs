@@ -226,8 +226,9 @@ fn faces(quick: bool) -> Result<Vec<Target>> {
             let timed = bench::faces::inference(std::path::Path::new(&photos))?;
             let ms = |d: Duration| d.as_secs_f64() * 1000.0;
             println!(
-                "inference per image (median of {} photos): decode {:.1} ms, detect {:.1} ms, \
-                 descriptor {:.1} ms, expressions {:.1} ms",
+                "networks loaded in {:.0} ms; per image (median of {} photos): decode {:.1} ms, \
+                 detect {:.1} ms, descriptor {:.1} ms, expressions {:.1} ms",
+                ms(timed.load),
                 timed.photos,
                 ms(timed.decode),
                 ms(timed.detect),
