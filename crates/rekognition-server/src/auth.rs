@@ -10,6 +10,10 @@ use serde::Deserialize;
 /// The prefix of every action of this service.
 pub const ACTION_PREFIX: &str = "rekognition";
 
+/// The services whose actions a credential may be allowed: this one, and S3, whose
+/// `s3:GetObject` the face operations also ask for when an image is an S3 object.
+const SERVICES: [&str; 2] = [ACTION_PREFIX, "s3"];
+
 /// One issued credential.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -76,7 +80,7 @@ impl Credentials {
     }
 
     /// Parses and checks credentials: every key once, accounts of 12 digits, actions of this
-    /// service.
+    /// service or S3.
     pub fn parse(text: &str) -> Result<Self> {
         let credentials: Credentials = toml::from_str(text)?;
         if credentials.credentials.is_empty() {
@@ -101,9 +105,9 @@ impl Credentials {
             }
             for pattern in &credential.allowed_actions {
                 let service = pattern.split_once(':').map_or(pattern.as_str(), |(s, _)| s);
-                if pattern != "*" && !action_matches(service, ACTION_PREFIX) {
+                if pattern != "*" && !SERVICES.iter().any(|s| action_matches(service, s)) {
                     bail!(
-                        "access key {}: {pattern:?} is not an action of this service (rekognition:<Operation>, with * and ? wildcards)",
+                        "access key {}: {pattern:?} is not an action this server checks (rekognition:<Operation>, or s3:GetObject for images in S3, with * and ? wildcards)",
                         credential.access_key_id
                     );
                 }
@@ -209,10 +213,23 @@ mod tests {
         assert_eq!(alice.principal(), "arn:aws:iam::111122223333:user/alice");
         assert!(alice.allows("rekognition:ListCollections"));
         assert!(!alice.allows("rekognition:DeleteCollection"));
+        assert!(!alice.allows("s3:GetObject"));
+        // S3 images need s3:GetObject, which a credential may be given.
+        let reader = Credentials::parse(
+            r#"
+            [[credential]]
+            access_key_id = "AKIDREADER"
+            secret_access_key = "secret"
+            account_id = "111122223333"
+            allowed_actions = ["rekognition:DetectFaces", "s3:GetObject"]
+            "#,
+        )
+        .unwrap();
+        assert!(reader.get("AKIDREADER").unwrap().allows("s3:GetObject"));
         for bad in [
             "",
             "[[credential]]\naccess_key_id = \"A\"\nsecret_access_key = \"s\"\naccount_id = \"1\"\nallowed_actions = []",
-            "[[credential]]\naccess_key_id = \"A\"\nsecret_access_key = \"s\"\naccount_id = \"111122223333\"\nallowed_actions = [\"s3:*\"]",
+            "[[credential]]\naccess_key_id = \"A\"\nsecret_access_key = \"s\"\naccount_id = \"111122223333\"\nallowed_actions = [\"ec2:*\"]",
             "[[credential]]\naccess_key_id = \"A\"\nsecret_access_key = \"s\"\naccount_id = \"111122223333\"",
             "[[credential]]\naccess_key_id = \"A\"\nsecret_access_key = \"s\"\naccount_id = \"111122223333\"\nallowed_actions = []\nsecret = 1",
         ] {
