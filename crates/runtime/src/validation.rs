@@ -646,7 +646,10 @@ display_text!(
 impl ValueText for crate::Blob {
     fn write_text(&self, out: &mut String) {
         let length = self.len();
-        let _ = write!(out, "java.nio.HeapByteBuffer[pos=0 lim={length} cap={length}]");
+        let _ = write!(
+            out,
+            "java.nio.HeapByteBuffer[pos=0 lim={length} cap={length}]"
+        );
     }
 }
 
