@@ -1070,3 +1070,13 @@ def test_aws_cli(face_server, photos):
     assert missing.returncode != 0
     assert "ResourceNotFoundException" in missing.stderr
     assert "The collection id: cli-faces does not exist" in missing.stderr
+
+
+def test_throttling_of_face_operations(start_server):
+    server = start_server("--rate-limit", "0.01", "--rate-burst", "1")
+    client = server.client()
+    client.detect_faces(Image={"Bytes": GREY})
+    error = error_of(lambda: client.detect_faces(Image={"Bytes": GREY}))
+    assert error["Code"] == "ThrottlingException"
+    error = error_of(lambda: client.search_faces_by_image(CollectionId="c", Image={"Bytes": GREY}))
+    assert error["Code"] == "ThrottlingException"
