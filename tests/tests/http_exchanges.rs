@@ -39,7 +39,7 @@ async fn exchanges() {
         ("create_dataset_exists", post("CreateDataset"), dataset),
         ("malformed_json", post("CreateCollection"), "{\"CollectionId\":".to_owned()),
         ("wrong_type", post("CreateCollection"), r#"{"CollectionId":42}"#.to_owned()),
-        ("unknown_operation", post("IndexFaces"), "{}".to_owned()),
+        ("unknown_operation", post("DetectLabels"), "{}".to_owned()),
         ("wrong_method", "GET / HTTP/1.1".to_owned(), String::new()),
         ("wrong_path", "POST /2016-06-27/collections HTTP/1.1\r\nContent-Type: application/x-amz-json-1.1".to_owned(), "{}".to_owned()),
         ("wrong_content_type", "POST / HTTP/1.1\r\nX-Amz-Target: RekognitionService.ListCollections\r\nContent-Type: text/plain".to_owned(), "{}".to_owned()),

@@ -130,7 +130,7 @@ async fn every_malformed_request_gets_its_error_and_the_server_keeps_serving() {
                 "POST",
                 "/",
                 Some(JSON),
-                Some("RekognitionService.DetectFaces"),
+                Some("RekognitionService.DetectLabels"),
             ),
             b"{}".to_vec(),
             400,
