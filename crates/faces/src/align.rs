@@ -23,6 +23,16 @@ const TEMPLATE: [(f32, f32); 5] = [
     (97.61, 103.02),
 ];
 
+/// Side of the age predictor's chip.
+pub(crate) const AGE_CHIP: usize = 64;
+
+/// Side of the gender classifier's chip.
+pub(crate) const GENDER_CHIP: usize = 32;
+
+/// The channel means the age and gender networks were trained with, subtracted before the
+/// values are divided by 256.
+const ATTRIBUTE_MEANS: [f32; 3] = [122.782, 117.001, 104.298];
+
 fn tensor(planes: Vec<f32>, size: usize) -> Tensor {
     Tensor::f32(vec![1, 3, size, size], planes)
         .unwrap_or_else(|e| panic!("chip of the wrong size: {e}"))
@@ -40,6 +50,43 @@ pub(crate) fn face_chip(image: &Image, landmarks: &Landmarks) -> Tensor {
     let from: Vec<(f32, f32)> = points.iter().map(|p| (p.x, p.y)).collect();
     let to_image = Affine::fit(&from, &TEMPLATE).inverse();
     tensor(image.warped_chip(&to_image, CHIP), CHIP)
+}
+
+/// The face aligned onto a dlib chip of side `size` with `padding` (a share of the face's width
+/// on each side), as the age and gender networks take it: RGB minus their channel means, over
+/// 256. dlib's mean face, placed in `TEMPLATE` for padding 0.25 at 150 pixels, is moved to the
+/// requested padding and size.
+pub(crate) fn attribute_chip(
+    image: &Image,
+    landmarks: &Landmarks,
+    size: usize,
+    padding: f32,
+) -> Tensor {
+    let template: Vec<(f32, f32)> = TEMPLATE
+        .iter()
+        .map(|&(x, y)| {
+            let unpadded = |v: f32| v / CHIP as f32 * 1.5 - 0.25;
+            let placed = |v: f32| (unpadded(v) + padding) / (1.0 + 2.0 * padding) * size as f32;
+            (placed(x), placed(y))
+        })
+        .collect();
+    let points = [
+        landmarks.eye_left,
+        landmarks.eye_right,
+        landmarks.nose,
+        landmarks.mouth_left,
+        landmarks.mouth_right,
+    ];
+    let from: Vec<(f32, f32)> = points.iter().map(|p| (p.x, p.y)).collect();
+    let to_image = Affine::fit(&from, &template).inverse();
+    let mut planes = image.warped_chip(&to_image, size);
+    let plane = size * size;
+    for (channel, mean) in ATTRIBUTE_MEANS.iter().enumerate() {
+        for value in &mut planes[channel * plane..(channel + 1) * plane] {
+            *value = (*value - mean) / 256.0;
+        }
+    }
+    tensor(planes, size)
 }
 
 /// The square around the box's centre whose side is the box's longer side, shrunk to 112×112.

@@ -8,6 +8,8 @@
 //!   dlib's 128-d face descriptor (ResNet-29, 99.38 % on LFW).
 //! - [`similarity`] turns two descriptors into Rekognition's 0–100 similarity.
 //! - [`FaceModels::expressions`] scores seven facial expressions (face-api's classifier).
+//! - [`FaceModels::age`] and [`FaceModels::male_probability`] estimate age and gender (dlib's
+//!   age predictor and gender classifier, by Cydral).
 //! - [`decode`] turns JPEG or PNG bytes into an upright [`Image`] within Rekognition's limits.
 //!
 //! ```no_run
@@ -137,6 +139,19 @@ impl Embedding {
     }
 }
 
+/// An age estimate: the expected age and the standard deviation of the predicted distribution,
+/// in years.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AgeEstimate {
+    /// Expected age.
+    pub years: f32,
+    /// Standard deviation.
+    pub spread: f32,
+}
+
+/// The padding of the age and gender networks' chips, as they were trained.
+const ATTRIBUTE_PADDING: f32 = 0.2;
+
 /// Distance at which [`similarity`] is 50: dlib's own same-person threshold.
 pub const SIMILARITY_MIDPOINT: f32 = 0.6;
 
@@ -185,12 +200,14 @@ const EMOTIONS: [Emotion; 7] = [
     Emotion::Surprised,
 ];
 
-/// The three networks, loaded once from the bytes embedded in the crate.
+/// The five networks, loaded once from the bytes embedded in the crate.
 #[derive(Debug)]
 pub struct FaceModels {
     detector: Model,
     recogniser: Model,
     expression: Model,
+    age: Model,
+    gender: Model,
 }
 
 fn loaded(model: &'static str, bytes: &[u8]) -> Result<Model, Error> {
@@ -214,6 +231,8 @@ impl FaceModels {
             detector: loaded("retinaface_mnet025", models::RETINAFACE)?,
             recogniser: loaded("dlib_resnet29", models::RESNET)?,
             expression: loaded("expression", models::EXPRESSION)?,
+            age: loaded("age", models::AGE)?,
+            gender: loaded("gender", models::GENDER)?,
         };
         let check = |model: &'static str, result: Result<(), OnnxError>| {
             result.map_err(|e| Error::Model {
@@ -242,6 +261,13 @@ impl FaceModels {
             "expression",
             crop.and_then(|c| models.expression.run(vec![c])).map(drop),
         )?;
+        for (name, model, size) in [
+            ("age", &models.age, align::AGE_CHIP),
+            ("gender", &models.gender, align::GENDER_CHIP),
+        ] {
+            let chip = Tensor::f32(vec![1, 3, size, size], vec![0.0; 3 * size * size]);
+            check(name, chip.and_then(|c| model.run(vec![c])).map(drop))?;
+        }
         Ok(models)
     }
 
@@ -260,6 +286,43 @@ impl FaceModels {
         let mut values = [0.0; EMBEDDING_LEN];
         values.copy_from_slice(ran(output[0].as_f32()));
         Embedding(values)
+    }
+
+    /// The face's age as dlib's age predictor sees it: the expected age over its 81 classes
+    /// (0.25, 1, 2, …, 80 years) and the spread of that distribution.
+    pub fn age(&self, image: &Image, face: &DetectedFace) -> AgeEstimate {
+        let chip =
+            align::attribute_chip(image, &face.landmarks, align::AGE_CHIP, ATTRIBUTE_PADDING);
+        let output = ran(self.age.run(vec![chip]));
+        let probabilities = ran(output[0].as_f32());
+        let age_of = |class: usize| if class == 0 { 0.25 } else { class as f32 };
+        let mean: f32 = probabilities
+            .iter()
+            .enumerate()
+            .map(|(c, p)| p * age_of(c))
+            .sum();
+        let variance: f32 = probabilities
+            .iter()
+            .enumerate()
+            .map(|(c, p)| p * (age_of(c) - mean).powi(2))
+            .sum();
+        AgeEstimate {
+            years: mean,
+            spread: variance.sqrt(),
+        }
+    }
+
+    /// The probability that the face is a man's, by dlib's gender classifier (the other class
+    /// is a woman's).
+    pub fn male_probability(&self, image: &Image, face: &DetectedFace) -> f32 {
+        let chip = align::attribute_chip(
+            image,
+            &face.landmarks,
+            align::GENDER_CHIP,
+            ATTRIBUTE_PADDING,
+        );
+        let output = ran(self.gender.run(vec![chip]));
+        ran(output[0].as_f32())[1]
     }
 
     /// Probabilities (summing to 1) of seven expressions on `face`, in [`Emotion`] order.

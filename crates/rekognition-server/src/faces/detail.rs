@@ -4,11 +4,11 @@
 //!
 //! Computed by a network: box, confidence and five landmarks (RetinaFace), emotions (face-api's
 //! expression classifier), and from them smile (the happy score) and mouth open (the surprised
-//! score). Measured: pose (landmark geometry), brightness and sharpness (pixels). Derived: the
-//! other 25 landmarks, placed from the five by the proportions of a mean face. Declared or
-//! documented defaults (no network for them ships): age range 25–35, gender, glasses,
-//! sunglasses, beard, mustache, eyes open, occlusion and eye direction (the head's direction),
-//! each at confidence 50 unless declared.
+//! score), age range and gender (dlib's age predictor and gender classifier). Measured: pose
+//! (landmark geometry), brightness and sharpness (pixels). Derived: the other 25 landmarks,
+//! placed from the five by the proportions of a mean face. Declared or documented defaults (no
+//! network for them ships): glasses, sunglasses, beard, mustache, eyes open, occlusion and eye
+//! direction (the head's direction), each at confidence 50 unless declared.
 
 use rekognition_faces::Emotion as Expression;
 use rekognition_server_sdk::model::{
@@ -39,6 +39,11 @@ impl Attributes {
 
     fn wants(&self, attribute: Attribute) -> bool {
         self.all || self.wanted.contains(&attribute)
+    }
+
+    /// Whether the age and gender networks must run.
+    pub fn needs_age_gender(&self) -> bool {
+        self.wants(Attribute::AgeRange) || self.wants(Attribute::Gender)
     }
 
     /// Whether the expression network must run.
@@ -113,13 +118,9 @@ pub fn face_detail(face: &FoundFace, analysis: &Analysis, attributes: &Attribute
     };
     FaceDetail {
         bounding_box: Some(bounding_box(face.bounding_box)),
-        age_range: attributes.wants(Attribute::AgeRange).then(|| {
-            let [low, high] = declared.age_range.unwrap_or([25, 35]);
-            AgeRange {
-                low: Some(low),
-                high: Some(high),
-            }
-        }),
+        age_range: attributes
+            .wants(Attribute::AgeRange)
+            .then(|| age_range(declared.age_range, face.age_gender.map(|(age, _)| age))),
         smile: from_score(Attribute::Smile, declared.smile, score(Expression::Happy)).map(
             |(value, confidence)| Smile {
                 value,
@@ -138,9 +139,12 @@ pub fn face_detail(face: &FoundFace, analysis: &Analysis, attributes: &Attribute
                 confidence: Some(confidence),
             },
         ),
-        gender: attributes
-            .wants(Attribute::Gender)
-            .then(|| gender(declared.gender.as_deref())),
+        gender: attributes.wants(Attribute::Gender).then(|| {
+            gender(
+                declared.gender.as_deref(),
+                face.age_gender.map(|(_, male)| male),
+            )
+        }),
         beard: flag(Attribute::Beard, declared.beard, false).map(|(value, confidence)| Beard {
             value,
             confidence: Some(confidence),
@@ -189,20 +193,42 @@ pub fn face_detail(face: &FoundFace, analysis: &Analysis, attributes: &Attribute
     }
 }
 
-fn gender(declared: Option<&str>) -> Gender {
-    match declared {
-        Some("Female") => Gender {
-            value: Some(GenderType::Female),
-            confidence: Some(99.0),
-        },
-        Some(_) => Gender {
-            value: Some(GenderType::Male),
-            confidence: Some(99.0),
-        },
-        None => Gender {
-            value: Some(GenderType::Male),
-            confidence: Some(50.0),
-        },
+/// The age range: declared, else the age network's expected age give or take its spread (at
+/// least three years each way), else (no estimate) 25 to 35.
+fn age_range(
+    declared: Option<[i32; 2]>,
+    estimate: Option<rekognition_faces::AgeEstimate>,
+) -> AgeRange {
+    let [low, high] = match (declared, estimate) {
+        (Some(range), _) => range,
+        (None, Some(age)) => {
+            let margin = age.spread.max(3.0);
+            [
+                (age.years - margin).floor().max(0.0) as i32,
+                (age.years + margin).ceil() as i32,
+            ]
+        }
+        (None, None) => [25, 35],
+    };
+    AgeRange {
+        low: Some(low),
+        high: Some(high),
+    }
+}
+
+/// The gender: declared, else the gender network's call with its probability, else `Male` at
+/// confidence 50.
+fn gender(declared: Option<&str>, male: Option<f32>) -> Gender {
+    let (value, confidence) = match (declared, male) {
+        (Some("Female"), _) => (GenderType::Female, 99.0),
+        (Some(_), _) => (GenderType::Male, 99.0),
+        (None, Some(p)) if p >= 0.5 => (GenderType::Male, 100.0 * p),
+        (None, Some(p)) => (GenderType::Female, 100.0 * (1.0 - p)),
+        (None, None) => (GenderType::Male, 50.0),
+    };
+    Gender {
+        value: Some(value),
+        confidence: Some(confidence),
     }
 }
 

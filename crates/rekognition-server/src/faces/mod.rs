@@ -1,7 +1,7 @@
 //! Faces found in a request's image, as the face operations need them: the image fetched from
 //! the request or the S3 stand-in and decoded within Rekognition's limits, then either the
 //! faces the declared-results file gives for it or those the networks find, measured (pose,
-//! quality) and, when asked, identified (descriptor) and read (expressions).
+//! quality) and, when asked, identified (descriptor) and read (expressions, age and gender).
 //!
 //! - `image`: `Image.Bytes` and `Image.S3Object` to bytes, and their errors;
 //! - `declared`: the declared-results file;
@@ -20,7 +20,7 @@ mod measure;
 
 use std::sync::{Arc, OnceLock};
 
-use rekognition_faces::{DecodeLimits, Emotion, FaceModels, Image};
+use rekognition_faces::{AgeEstimate, DecodeLimits, Emotion, FaceModels, Image};
 use rekognition_server_sdk::model::Image as RequestImage;
 use tokio::sync::Semaphore;
 
@@ -55,6 +55,8 @@ pub struct FoundFace {
     pub identity: Option<Identity>,
     /// Expression probabilities (0–1), when asked for.
     pub emotions: Option<[(Emotion, f32); 7]>,
+    /// Age (expected years and spread) and the probability of a man's face, when asked for.
+    pub age_gender: Option<(AgeEstimate, f32)>,
     /// Attributes the declared-results file gives.
     pub declared: Option<DeclaredAttributes>,
 }
@@ -77,6 +79,8 @@ pub struct Needs {
     pub identity: bool,
     /// Expression probabilities.
     pub emotions: bool,
+    /// Age and gender.
+    pub age_gender: bool,
 }
 
 /// Finds faces in request images: the networks (loaded on first use), the declared results,
@@ -186,6 +190,12 @@ impl FaceEngine {
                         .identity
                         .then(|| Identity::Embedding(Box::new(models.embed(picture, face)))),
                     emotions: needs.emotions.then(|| models.expressions(picture, face)),
+                    age_gender: needs.age_gender.then(|| {
+                        (
+                            models.age(picture, face),
+                            models.male_probability(picture, face),
+                        )
+                    }),
                     declared: None,
                 }
             })

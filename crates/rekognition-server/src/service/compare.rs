@@ -24,6 +24,7 @@ pub(super) async fn detect(
     let needs = Needs {
         identity: false,
         emotions: attributes.needs_emotions(),
+        age_gender: attributes.needs_age_gender(),
     };
     let analysis = service
         .faces
@@ -51,7 +52,7 @@ pub(super) async fn compare(
     require_image_access(service, &context, &input.target_image)?;
     let needs = Needs {
         identity: true,
-        emotions: false,
+        ..Needs::default()
     };
     let filter = Filter::new(input.quality_filter, Filter::None);
     let source = service

@@ -139,6 +139,7 @@ pub(super) async fn index(
     let needs = Needs {
         identity: true,
         emotions: attributes.needs_emotions(),
+        age_gender: attributes.needs_age_gender(),
     };
     let analysis = service
         .faces
@@ -375,7 +376,7 @@ pub(super) async fn search_by_image(
     let version = model_version::<SearchFacesByImageError>(service, &scope, &input.collection_id)?;
     let needs = Needs {
         identity: true,
-        emotions: false,
+        ..Needs::default()
     };
     let analysis = service
         .faces

@@ -503,7 +503,7 @@ pub(super) async fn search_by_image(
             input.image,
             Needs {
                 identity: true,
-                emotions: false,
+                ..Needs::default()
             },
         )
         .await
