@@ -66,10 +66,18 @@ impl Value {
     /// Writes this item; floats as doubles, lengths definite.
     pub fn encode(&self, encoder: &mut Encoder<'_>) {
         match self {
-            Self::Unsigned(n) => drop(encoder.u64(*n)),
-            Self::Negative(n) => drop(encoder.negative(*n)),
-            Self::Bytes(bytes) => drop(encoder.bytes(bytes)),
-            Self::Text(text) => drop(encoder.str(text)),
+            Self::Unsigned(n) => {
+                encoder.u64(*n);
+            }
+            Self::Negative(n) => {
+                encoder.negative(*n);
+            }
+            Self::Bytes(bytes) => {
+                encoder.bytes(bytes);
+            }
+            Self::Text(text) => {
+                encoder.str(text);
+            }
             Self::Array(items) => {
                 encoder.array(items.len());
                 items.iter().for_each(|item| item.encode(encoder));
@@ -85,11 +93,21 @@ impl Value {
                 encoder.tag(*tag);
                 item.encode(encoder);
             }
-            Self::Bool(value) => drop(encoder.bool(*value)),
-            Self::Null => drop(encoder.null()),
-            Self::Undefined => drop(encoder.undefined()),
-            Self::Float(value) => drop(encoder.f64(*value)),
-            Self::Simple(value) => drop(encoder.simple(*value)),
+            Self::Bool(value) => {
+                encoder.bool(*value);
+            }
+            Self::Null => {
+                encoder.null();
+            }
+            Self::Undefined => {
+                encoder.undefined();
+            }
+            Self::Float(value) => {
+                encoder.f64(*value);
+            }
+            Self::Simple(value) => {
+                encoder.simple(*value);
+            }
         }
     }
 
