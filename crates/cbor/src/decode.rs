@@ -25,9 +25,11 @@ pub(crate) struct Head {
 /// A pull decoder over a complete CBOR body.
 ///
 /// Each read method consumes one data item (or, for [`array`](Self::array), [`map`](Self::map)
-/// and [`tag`](Self::tag), one head) and fails with a typed [`Error`]. A method that fails with
-/// [`ErrorKind::UnexpectedType`] or [`ErrorKind::UnexpectedBreak`] leaves the decoder where it
-/// was; after any other error the body is malformed and the decoder should be dropped.
+/// and [`tag`](Self::tag), one head) and fails with a typed [`Error`]. A typed read (any method
+/// but [`skip`](Self::skip) and [`value`](Self::value)) that fails with
+/// [`ErrorKind::UnexpectedType`], [`ErrorKind::UnexpectedBreak`] or
+/// [`ErrorKind::UnexpectedTag`] leaves the decoder where it was; after any other error the body
+/// is malformed and the decoder should be dropped.
 ///
 /// Nothing here panics or allocates more than the input could justify: a declared length is
 /// checked against the bytes left before any slice is taken or anything is reserved, and arrays,
@@ -430,7 +432,8 @@ impl<'a> Decoder<'a> {
     }
 
     /// Consumes a `null` or `undefined` and returns `true`, or returns `false` and consumes
-    /// nothing. The protocol reads both as an absent value: a reader skips the member.
+    /// nothing (at the end of the input, fails with [`ErrorKind::Truncated`]: a value must be
+    /// there). The protocol reads both as an absent value: a reader skips the member.
     pub fn try_null(&mut self) -> Result<bool> {
         let null = matches!(self.initial()?, 0xf6 | 0xf7);
         if null {
@@ -562,7 +565,9 @@ impl<'a> Decoder<'a> {
         Ok(more)
     }
 
-    /// Reads a tag's number; the tagged item follows.
+    /// Reads a tag's number; the tagged item follows. A tag adds no nesting level here, as
+    /// there is no end of its item to leave it at: [`Self::skip`] and [`Self::value`] count
+    /// tags, and a reader that recurses through tags itself must bound that recursion.
     pub fn tag(&mut self) -> Result<u64> {
         let head = self.head_of(6, Expected::Tag)?;
         head.arg
@@ -572,15 +577,15 @@ impl<'a> Decoder<'a> {
     /// Reads a Smithy `timestamp`: tag 1 around an integer or a float of any width.
     pub fn timestamp(&mut self) -> Result<Epoch> {
         let start = self.pos;
-        match self.tag()? {
-            1 => {}
-            tag => return Err(Error::new(ErrorKind::UnexpectedTag(tag), start)),
-        }
-        match self.peek()? {
-            kind if kind.is_integer() => self.i64().map(Epoch::Integer),
-            kind if kind.is_float() => self.f64().map(Epoch::Float),
-            _ => Err(self.unexpected(Expected::Number)),
-        }
+        let tag = self.tag()?;
+        let error = match self.peek()? {
+            _ if tag != 1 => Error::new(ErrorKind::UnexpectedTag(tag), start),
+            kind if kind.is_integer() => return self.i64().map(Epoch::Integer),
+            kind if kind.is_float() => return self.f64().map(Epoch::Float),
+            _ => self.unexpected(Expected::Number),
+        };
+        self.pos = start;
+        Err(error)
     }
 
     /// Checks a simple value or float head; the float's bytes are already read.

@@ -394,12 +394,19 @@ fn timestamps_must_be_tag_1_around_a_number() {
         d.timestamp().unwrap_err(),
         Error::new(ErrorKind::UnexpectedTag(0), 0)
     );
+    assert_eq!(
+        d.position(),
+        0,
+        "a refused timestamp leaves the decoder at its tag"
+    );
+    assert_eq!(d.tag(), Ok(0));
     let mut d = Decoder::new(hex("c16161"));
     let found = ErrorKind::UnexpectedType {
         expected: Expected::Number,
         found: Kind::Text,
     };
     assert_eq!(d.timestamp().unwrap_err(), Error::new(found, 1));
+    assert_eq!(d.position(), 0);
     let mut d = Decoder::new(hex("1a514b67b0"));
     let found = ErrorKind::UnexpectedType {
         expected: Expected::Tag,
