@@ -147,7 +147,9 @@ pub enum ErrorKind {
     UnexpectedTag(u64),
     /// Arrays, maps and tags nested deeper than the decoder's limit (the limit is given).
     DepthLimitExceeded(usize),
-    /// A map names the same key twice (reported by readers, with [`crate::SeenMembers`]).
+    /// A map names the same key twice. The decoder does not look at keys: readers report it,
+    /// a structure's with [`crate::SeenMembers`], a Smithy map's when inserting a key its own
+    /// map already holds, at the key's offset ([`Error::new`]).
     DuplicateKey,
 }
 
