@@ -52,6 +52,12 @@ impl Value {
         }
     }
 
+    /// Whether this is `null` or `undefined`: what a reader takes as an absent value (the
+    /// protocol never sends `undefined`, and a reader that meets it treats it as `null`).
+    pub fn is_null(&self) -> bool {
+        matches!(self, Self::Null | Self::Undefined)
+    }
+
     /// The value of the map entry whose key is the text `key`, if this is a map that has one.
     pub fn get(&self, key: &str) -> Option<&Value> {
         let Self::Map(pairs) = self else {
