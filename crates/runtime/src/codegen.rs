@@ -4,6 +4,7 @@ pub use crate::BoxError;
 pub use crate::Document;
 pub use crate::aws_json;
 pub use crate::blob::Blob;
+pub use crate::cbor::{self, CborArrayWriter, CborObjectWriter, CborValue, CborWriter};
 pub use crate::context::{DefaultContext, OperationId, RequestContext, ResolveContext};
 pub use crate::json::{self, Field, IntEnum, Items, Members, Object, StringEnum};
 pub use crate::number::BigNumber;

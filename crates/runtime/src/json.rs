@@ -114,6 +114,11 @@ impl Field {
             sensitive: true,
         }
     }
+
+    /// The member's key.
+    pub(crate) fn name(self) -> &'static str {
+        self.name
+    }
 }
 
 impl From<&'static str> for Field {
@@ -188,7 +193,8 @@ impl From<Object> for Members {
     }
 }
 
-fn member_path<'a>(path: &'a Path<'_>, field: Field) -> Path<'a> {
+/// A member's path under its structure's, marked when the member is `@sensitive`.
+pub(crate) fn member_path<'a>(path: &'a Path<'_>, field: Field) -> Path<'a> {
     let path = path.member(field.name);
     if field.sensitive {
         path.sensitive()
@@ -505,7 +511,13 @@ impl Items {
         }
     }
 
-    fn item_path<'a>(self, path: &'a Path<'_>, index: usize) -> Path<'a> {
+    /// Whether the list's items must be distinct.
+    pub(crate) fn is_unique(self) -> bool {
+        self.unique
+    }
+
+    /// An item's path, marked when items are `@sensitive`.
+    pub(crate) fn item_path<'a>(self, path: &'a Path<'_>, index: usize) -> Path<'a> {
         let path = path.index(index);
         if self.sensitive {
             path.sensitive()
@@ -514,7 +526,8 @@ impl Items {
         }
     }
 
-    fn key_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
+    /// A map key's path, marked when keys are `@sensitive`.
+    pub(crate) fn key_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
         let path = path.key(key);
         if self.sensitive_keys {
             path.sensitive()
@@ -523,7 +536,8 @@ impl Items {
         }
     }
 
-    fn value_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
+    /// A map value's path, marked when values are `@sensitive`.
+    pub(crate) fn value_path<'a>(self, path: &'a Path<'_>, key: &'a str) -> Path<'a> {
         let path = path.value(key);
         if self.sensitive {
             path.sensitive()

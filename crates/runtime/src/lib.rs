@@ -15,6 +15,8 @@ pub mod aws_json;
 #[doc(hidden)]
 pub mod blob;
 #[doc(hidden)]
+pub mod cbor;
+#[doc(hidden)]
 pub mod codegen;
 mod context;
 #[doc(hidden)]
