@@ -347,6 +347,37 @@ pub fn big_decimal(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<
     }
 }
 
+/// A `bigInteger` as rpcv2Json sends it: the number's text in a JSON string (`"42"`), kept
+/// exactly whether or not the `arbitrary-precision` feature is on. A plain JSON number is taken
+/// too, as [`big_integer`] takes it: it is unambiguous, and what a client of the other JSON
+/// protocols sends.
+pub fn big_integer_text(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<BigNumber> {
+    match big_decimal_text(value, path, v) {
+        Some(number) if number.is_integer() => Some(number),
+        Some(number) => {
+            v.malformed(path, format_args!("expected an integer but found {number}"));
+            None
+        }
+        None => None,
+    }
+}
+
+/// A `bigDecimal` as rpcv2Json sends it: the number's text in a JSON string
+/// (`"0.100000000000000000000001"`), kept exactly; a plain JSON number is taken too, as
+/// [`big_integer_text`] says.
+pub fn big_decimal_text(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<BigNumber> {
+    match value {
+        Value::String(text) => match BigNumber::parse(&text) {
+            Some(number) => Some(number),
+            None => {
+                v.malformed(path, "expected a number but found text that is not one");
+                None
+            }
+        },
+        other => big_decimal(other, path, v),
+    }
+}
+
 /// A `blob`: base64 text.
 pub fn blob(value: Value, path: &Path<'_>, v: &mut Violations) -> Option<Blob> {
     let text = string(value, path, v)?;
@@ -459,6 +490,46 @@ mod tests {
             Some(f32::NEG_INFINITY)
         );
         assert!(v.is_empty());
+    }
+
+    #[test]
+    fn rpc_v2_json_big_numbers_are_text() {
+        let root = Path::root();
+        let mut v = Violations::new();
+        let read = |value, v: &mut Violations| big_integer_text(value, &root, v);
+        let exact = read(serde_json::json!("-9223372036854775809"), &mut v).unwrap();
+        assert_eq!(exact.as_str(), "-9223372036854775809");
+        assert_eq!(read(serde_json::json!(42), &mut v).unwrap().as_str(), "42");
+        let decimal = big_decimal_text(
+            serde_json::json!("0.100000000000000000000001"),
+            &root,
+            &mut v,
+        );
+        assert_eq!(decimal.unwrap().as_str(), "0.100000000000000000000001");
+        assert!(v.is_empty());
+        assert_eq!(read(serde_json::json!("1.5"), &mut v), None);
+        assert_eq!(
+            v.malformed_reason(),
+            Some("expected an integer but found 1.5 at '/'")
+        );
+        let mut v = Violations::new();
+        assert_eq!(
+            big_decimal_text(serde_json::json!("1,5"), &root, &mut v),
+            None
+        );
+        assert_eq!(
+            v.malformed_reason(),
+            Some("expected a number but found text that is not one at '/'")
+        );
+        let mut v = Violations::new();
+        assert_eq!(
+            big_decimal_text(serde_json::json!(true), &root, &mut v),
+            None
+        );
+        assert_eq!(
+            v.malformed_reason(),
+            Some("expected a number but found a boolean at '/'")
+        );
     }
 
     #[test]

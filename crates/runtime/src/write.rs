@@ -125,6 +125,12 @@ impl JsonWriter {
         self.out.push_str(value.as_str());
     }
 
+    /// A `bigInteger` or `bigDecimal` as rpcv2Json sends it: its digits in a JSON string, so
+    /// that no client reads it through a double.
+    pub fn big_number_text(&mut self, value: &BigNumber) {
+        self.string(value.as_str());
+    }
+
     /// A `blob`, as base64.
     pub fn blob(&mut self, value: &Blob) {
         self.string(&value.to_base64());
@@ -256,6 +262,13 @@ mod tests {
         let mut w = JsonWriter::new();
         w.float(0.1);
         assert_eq!(String::from_utf8(w.finish()).unwrap(), "0.1");
+    }
+
+    #[test]
+    fn big_numbers_are_written_as_text_for_rpc_v2_json() {
+        let mut w = JsonWriter::new();
+        w.big_number_text(&BigNumber::parse("100000000000000000000001.0").unwrap());
+        assert_eq!(w.finish(), br#""100000000000000000000001.0""#);
     }
 
     #[test]
