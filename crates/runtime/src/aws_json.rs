@@ -70,10 +70,11 @@ impl AwsJson {
 
 impl ServiceProtocol for AwsJson {
     fn name(&self) -> &'static str {
-        match self.protocol {
-            Protocol::AwsJson1_0 => "awsJson1_0",
-            Protocol::AwsJson1_1 | Protocol::RestJson1 => "awsJson1_1",
-        }
+        self.protocol.name()
+    }
+
+    fn wire(&self) -> Protocol {
+        self.protocol
     }
 
     fn route(&self, head: &http::request::Parts) -> Route {

@@ -15,6 +15,7 @@ pub use crate::operation::{
 pub use crate::refusal::Refusal;
 pub use crate::response::{Response, ResponseBody};
 pub use crate::rest_json;
+pub use crate::rpc_v2;
 pub use crate::server::{OperationRequest, Operations, Plugin, Server, Settings, operation};
 pub use crate::timestamp::{Timestamp, TimestampFormat};
 pub use crate::validation::{Path, ValueText, Violations, has_duplicates};

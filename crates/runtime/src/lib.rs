@@ -31,6 +31,8 @@ mod refusal;
 mod response;
 #[doc(hidden)]
 pub mod rest_json;
+#[doc(hidden)]
+pub mod rpc_v2;
 pub mod serve;
 mod server;
 pub mod sigv4;

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::cbor::CborObjectWriter;
 use crate::validation::{Path, Violations};
 use crate::write::{JsonWriter, ObjectWriter};
 
@@ -16,6 +17,10 @@ pub enum Protocol {
     AwsJson1_1,
     /// `aws.protocols#restJson1`.
     RestJson1,
+    /// `smithy.protocols#rpcv2Cbor`.
+    RpcV2Cbor,
+    /// `smithy.protocols#rpcv2Json`.
+    RpcV2Json,
 }
 
 impl Protocol {
@@ -24,15 +29,28 @@ impl Protocol {
         match self {
             Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
-            Protocol::RestJson1 => "application/json",
+            Protocol::RestJson1 | Protocol::RpcV2Json => "application/json",
+            Protocol::RpcV2Cbor => "application/cbor",
         }
     }
 
-    /// The type of a modeled error as sent: the full shape id in awsJson 1.0, the shape name in
-    /// awsJson 1.1 (both as `__type`) and restJson1 (as `X-Amzn-Errortype`).
+    /// The protocol's trait name, for logs (`awsJson1_0`, `rpcv2Cbor`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "awsJson1_0",
+            Protocol::AwsJson1_1 => "awsJson1_1",
+            Protocol::RestJson1 => "restJson1",
+            Protocol::RpcV2Cbor => "rpcv2Cbor",
+            Protocol::RpcV2Json => "rpcv2Json",
+        }
+    }
+
+    /// The type of a modeled error as sent: the full shape id in awsJson 1.0 and both RPC v2
+    /// protocols, the shape name in awsJson 1.1 (all as `__type`) and restJson1 (as
+    /// `X-Amzn-Errortype`).
     pub fn error_type(self, shape_id: &'static str) -> &'static str {
         match self {
-            Protocol::AwsJson1_0 => shape_id,
+            Protocol::AwsJson1_0 | Protocol::RpcV2Cbor | Protocol::RpcV2Json => shape_id,
             Protocol::AwsJson1_1 | Protocol::RestJson1 => {
                 shape_id.rsplit_once('#').map_or(shape_id, |(_, name)| name)
             }
@@ -101,6 +119,10 @@ pub trait ErrorShape: std::error::Error + Send + Sync + 'static {
     /// the generator was told to fill (by default `Logref` with the request id and `Code` with
     /// the error's name) where the handler left them unset.
     fn write_members(&self, object: &mut ObjectWriter<'_>, request_id: &str);
+    /// [`write_members`](Self::write_members) in CBOR, for services that speak rpcv2Cbor
+    /// (generated code overrides it there). Writes nothing by default: the error is sent with
+    /// its `__type` alone.
+    fn write_members_cbor(&self, _object: &mut CborObjectWriter<'_>, _request_id: &str) {}
 
     /// The absolute shape id.
     fn shape_id(&self) -> &'static str {

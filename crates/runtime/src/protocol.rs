@@ -1,8 +1,10 @@
 //! What a wire protocol does for the service shell ([`crate::server`]): route a request head to
 //! an operation, and write a refusal in its own form. Decoding inputs and encoding outputs is
 //! the protocol's too, in the generic body each generated operation calls
-//! ([`crate::aws_json::serve`], [`crate::rest_json::serve`]).
+//! ([`crate::aws_json::serve`], [`crate::rest_json::serve`], [`crate::rpc_v2::serve_cbor`],
+//! [`crate::rpc_v2::serve_json`]).
 
+use crate::operation::Protocol;
 use crate::refusal::Refusal;
 use crate::response::Response;
 
@@ -10,6 +12,8 @@ use crate::response::Response;
 pub trait ServiceProtocol: Send + Sync + 'static {
     /// The protocol's name, for logs (`awsJson1_1`, `restJson1`, ...).
     fn name(&self) -> &'static str;
+    /// Which wire protocol this is.
+    fn wire(&self) -> Protocol;
     /// Which operation a request is for, from its head alone (its body is read after).
     fn route(&self, head: &http::request::Parts) -> Route;
     /// The refusal, written in the protocol's form (a modeled error's members may name the

@@ -6,6 +6,7 @@ use http::Method;
 
 use super::response;
 use super::router::{Match, RouteError, Router};
+use crate::operation::Protocol;
 use crate::protocol::{Route, ServiceProtocol};
 use crate::refusal::Refusal;
 use crate::response::Response;
@@ -65,6 +66,10 @@ impl RestJson {
 impl ServiceProtocol for RestJson {
     fn name(&self) -> &'static str {
         "restJson1"
+    }
+
+    fn wire(&self) -> Protocol {
+        Protocol::RestJson1
     }
 
     fn route(&self, head: &http::request::Parts) -> Route {
