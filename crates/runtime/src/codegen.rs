@@ -12,6 +12,7 @@ pub use crate::operation::{
     DecodeError, ErrorAnswer, ErrorInfo, ErrorShape, Fault, OperationError, Protocol,
     UnknownEnumValue, decode, encode, fmt_error,
 };
+pub use crate::protocol::{Protocols, ServiceProtocol};
 pub use crate::refusal::Refusal;
 pub use crate::response::{Response, ResponseBody};
 pub use crate::rest_json;

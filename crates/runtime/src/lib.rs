@@ -49,7 +49,7 @@ pub use context::{
 };
 pub use number::BigNumber;
 pub use operation::{ErrorAnswer, ErrorShape, OperationError, Protocol};
-pub use protocol::{Route, ServiceProtocol};
+pub use protocol::{Protocols, Route, ServiceProtocol};
 pub use refusal::{Refusal, RefusalForm};
 pub use response::{Response, ResponseBody, to_http, to_http_for};
 pub use server::{

@@ -1,5 +1,6 @@
 //! The one service shell of every protocol: a tower `Service` that routes a request with its
-//! protocol ([`ServiceProtocol`]), reads its body within its operation's limits, resolves its
+//! protocol ([`ServiceProtocol`]; for a service of several, the one [`Protocols`] picks for the
+//! request), reads its body within its operation's limits, resolves its
 //! context (told the operation), and calls the operation's service, which plugins may have
 //! wrapped; with the built-in concerns (access log, health route, panics answered) as layers
 //! and plugins that [`Settings`] turns on. Generated `<Service>Server`s are built on it; mount
@@ -29,7 +30,7 @@ pub use settings::{Limits, OperationLimits, Settings};
 
 use crate::context::{ContextRequest, DefaultContext, OperationId, ResolveContext};
 use crate::layers::{RequestId, Unrouted, health_answer, is_health_request, log_access};
-use crate::protocol::{Route, ServiceProtocol};
+use crate::protocol::{Protocols, Route, ServiceProtocol};
 use crate::refusal::Refusal;
 use crate::response::{Response, ResponseBody, to_http_for};
 
@@ -66,7 +67,7 @@ impl std::fmt::Debug for Operations {
     }
 }
 
-/// A service in one protocol, with its context resolver `C`.
+/// A service in one protocol or several, with its context resolver `C`.
 pub struct Server<C = DefaultContext> {
     shell: Arc<Shell<C>>,
     /// The operations as generated, before plugins.
@@ -87,7 +88,7 @@ impl<C> Clone for Server<C> {
 impl<C> std::fmt::Debug for Server<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
-            .field("protocol", &self.shell.protocol.name())
+            .field("protocols", &self.shell.protocols)
             .field("operations", &self.shell.ids)
             .field("plugins", &self.plugins.len())
             .field("settings", &self.shell.settings)
@@ -96,7 +97,7 @@ impl<C> std::fmt::Debug for Server<C> {
 }
 
 struct Shell<C> {
-    protocol: Arc<dyn ServiceProtocol>,
+    protocols: Protocols,
     ids: &'static [OperationId],
     /// The operations with their plugins (and the built-in ones) around them.
     operations: Vec<OperationService>,
@@ -108,9 +109,15 @@ struct Shell<C> {
 impl Server<DefaultContext> {
     /// Serves `operations` in `protocol`, with the default context and settings.
     pub fn new(protocol: impl ServiceProtocol, operations: Operations) -> Self {
+        Self::with_protocols(Protocols::single(protocol), operations)
+    }
+
+    /// Serves `operations` in each of `protocols` (each request in the one
+    /// [`Protocols::select`] picks), with the default context and settings.
+    pub fn with_protocols(protocols: Protocols, operations: Operations) -> Self {
         let generated: Arc<[OperationService]> = operations.services.into();
         let shell = Shell {
-            protocol: Arc::new(protocol),
+            protocols,
             ids: operations.ids,
             operations: Vec::new(),
             internal_error: operations.internal_error,
@@ -150,7 +157,7 @@ impl<C> Server<C> {
         plugins: Vec<Arc<dyn Plugin>>,
     ) -> Server<D> {
         let shell = Shell {
-            protocol: Arc::clone(&self.shell.protocol),
+            protocols: self.shell.protocols.clone(),
             ids: self.shell.ids,
             operations: Vec::new(),
             internal_error: self.shell.internal_error,
@@ -277,8 +284,9 @@ impl<C: ResolveContext> Shell<C> {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let refuse = |refusal: &Refusal| self.protocol.refuse(refusal, request_id);
-        let (index, labels, unknown) = match self.protocol.route(&head) {
+        let protocol = Arc::clone(self.protocols.select(&head));
+        let refuse = |refusal: &Refusal| protocol.refuse(refusal, request_id);
+        let (index, labels, unknown) = match protocol.route(&head) {
             Route::Operation { index, labels } => (Some(index), labels, None),
             Route::NoRoute(refusal) => return Answered::NoRoute(refuse(&refusal)),
             Route::Refused(refusal) => return Answered::Refused(refuse(&refusal)),
@@ -315,7 +323,7 @@ impl<C: ResolveContext> Shell<C> {
             context,
             operation: id,
             max_json_depth: limits.max_json_depth,
-            protocol: Arc::clone(&self.protocol),
+            protocol: Arc::clone(&protocol),
             internal_error: self.internal_error,
         };
         let service = self.operations[index].clone();

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use tower::util::BoxCloneSyncService;
 
 use crate::context::{OperationId, RequestContext};
+use crate::operation::Protocol;
 use crate::protocol::ServiceProtocol;
 use crate::refusal::Refusal;
 use crate::response::Response;
@@ -38,6 +39,12 @@ impl OperationRequest {
     /// the operation.
     pub fn refuse(&self, refusal: &Refusal) -> Response {
         self.protocol.refuse(refusal, &self.context.request_id)
+    }
+
+    /// The wire protocol the request came in: what the generated operation of a service that
+    /// speaks several dispatches on, to decode and answer it in that protocol.
+    pub fn wire(&self) -> Protocol {
+        self.protocol.wire()
     }
 
     /// The service's answer to a failure of its own: the model's internal error if it has one,
