@@ -73,7 +73,8 @@ fn scalars_of_the_right_type_are_read() {
 
 #[test]
 fn floats_of_any_width_are_read_from_the_wire() {
-    // {"d": 1.5 as a half, "f": 7.625 as a half, "i": 56 in one byte} (RpcV2CborSupportsUpcastingData).
+    // {"d": 1.5 as a half, "f": 7.625 as a half, "i": 56 in one byte}, as in
+    // RpcV2CborSupportsUpcastingData.
     let body = b"\xa3\x61d\xf9\x3e\x00\x61f\xf9\x47\xa0\x61i\x18\x38";
     let mut object = object(
         parse_body(body, 8).unwrap(),
@@ -598,5 +599,44 @@ fn the_protocol_tests_expected_bodies_are_written() {
     assert_eq!(
         error,
         expected("v2ZfX3R5cGV4K3NtaXRoeS5wcm90b2NvbHRlc3RzLnJwY3YyQ2JvciNDb21wbGV4RXJyb3L/")
+    );
+}
+
+/// A union read as the generator reads one in JSON, over a CBOR object: the one member set is
+/// found among the members that are not null.
+#[test]
+fn unions_are_read_as_generated_code_reads_them() {
+    fn read_union(value: CborValue, path: &Path<'_>, v: &mut Violations) -> Option<String> {
+        let mut object = object(value, path, v)?;
+        object.remove("__type");
+        let set: Vec<&str> = object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [name] = set.as_slice() else {
+            v.malformed(path, "a union must have exactly one member set");
+            return None;
+        };
+        let name = (*name).to_owned();
+        let mut object = Members::from(object);
+        match name.as_str() {
+            "text" => object.optional("text", path, v, string),
+            _ => None,
+        }
+    }
+    let union = map(vec![
+        ("__type", text("ignored")),
+        ("blob", CborValue::Null),
+        ("text", text("hi")),
+    ]);
+    assert_eq!(good(read_union, union), "hi");
+    let two = map(vec![
+        ("blob", CborValue::Bytes(vec![])),
+        ("text", text("hi")),
+    ]);
+    assert_eq!(
+        refused(read_union, two),
+        "a union must have exactly one member set at '/n'"
     );
 }

@@ -5,17 +5,23 @@
 //! [`serve_cbor`] and [`serve_json`] the generic bodies every generated operation calls.
 //!
 //! A request is routed on its head alone, and refused (in the protocol's form, with
-//! `Content-Type` and the `smithy-protocol` header, as every answer carries) when:
+//! `Content-Type` and the `smithy-protocol` header, as every answer carries) with:
 //!
-//! | what | status | `__type` | when |
-//! |---|---|---|---|
-//! | the path is not `…/service/{service}/operation/{operation}` for this service (only the last four segments count; `{service}` is the shape name, or the absolute id with `#` written `.`) | 404 | `UnknownOperationException` | before anything else: a route for the health path |
-//! | the method is not `POST` | 405 | `UnknownOperationException` | |
-//! | `X-Amz-Target` or `X-Amzn-Target` is present (the protocol forbids them) | 400 | `UnknownOperationException` | as awsJson answers a request it cannot route by its headers |
-//! | `smithy-protocol` is missing or names another format | 415 | `UnsupportedMediaTypeException` | the header names the wire format, as `Content-Type` does |
-//! | `Content-Type` is present and not the format's (`application/cbor`, `application/json`) | 415 | `UnsupportedMediaTypeException` | as awsJson |
-//! | `Accept` is present and takes neither the format's type, `application/*` nor `*/*` | 406 | `NotAcceptableException` | |
-//! | `{operation}` is no operation's shape name (an absolute id is not taken) | 400 | `UnknownOperationException` | once the body has arrived and the context resolver let the request through, as awsJson's unknown target |
+//! - 404 `UnknownOperationException` when its path is not
+//!   `…/service/{service}/operation/{operation}` for this service (only the last four segments
+//!   count; `{service}` is the shape name, or the absolute id with `#` written `.`): checked
+//!   first, so that the health route answers such requests;
+//! - 405 `UnknownOperationException` when the method is not `POST`;
+//! - 400 `UnknownOperationException` when `X-Amz-Target` or `X-Amzn-Target` is present, which
+//!   the protocol forbids (awsJson answers a request it cannot route by its headers so);
+//! - 415 `UnsupportedMediaTypeException` when `smithy-protocol` is missing or names another
+//!   format (the header names the wire format, as `Content-Type` does), or `Content-Type` is
+//!   present and not the format's (`application/cbor`, `application/json`), as in awsJson;
+//! - 406 `NotAcceptableException` when `Accept` is present and takes neither the format's type,
+//!   `application/*` nor `*/*`;
+//! - 400 `UnknownOperationException` when `{operation}` is no operation's shape name (an
+//!   absolute id is not taken), once the body has arrived and the context resolver has let the
+//!   request through, as awsJson answers an unknown target.
 //!
 //! Then [`serve_cbor`] and [`serve_json`] refuse a body sent without `Content-Type` (415), read
 //! an empty body as an empty map or object (an input without members, or `Unit`, may come with

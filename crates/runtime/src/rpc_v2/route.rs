@@ -158,9 +158,10 @@ impl ServiceProtocol for RpcV2 {
         let Some((_, operation)) = split_path(path)
             .filter(|(named, _)| *named == service || *named == self.service_path_id)
         else {
+            let name = self.protocol.name();
             let message = format!(
-                "No operation at {path}: {} operations are POST /service/{service}/operation/<operation>",
-                self.protocol.name()
+                "No operation at {path}: {name} operations are POST \
+                 /service/{service}/operation/<operation>"
             );
             return Route::NoRoute(Refusal::new(404, "UnknownOperationException", message));
         };

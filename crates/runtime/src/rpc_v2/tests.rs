@@ -288,7 +288,11 @@ fn modeled_errors_carry_their_shape_id_members_and_query_error() {
     let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
     assert_eq!(
         body,
-        serde_json::json!({"__type": "com.example#CustomCodeError", "Message": "Hi", "Logref": "req-3"})
+        serde_json::json!({
+            "__type": "com.example#CustomCodeError",
+            "Message": "Hi",
+            "Logref": "req-3",
+        })
     );
 }
 
