@@ -28,7 +28,7 @@ pub struct OperationRequest {
     pub context: RequestContext,
     /// The operation.
     pub operation: OperationId,
-    /// The deepest nesting of JSON the operation accepts.
+    /// The deepest nesting of JSON (or CBOR) the operation accepts.
     pub max_json_depth: usize,
     pub(crate) protocol: Arc<dyn ServiceProtocol>,
     pub(crate) internal_error: fn() -> Refusal,

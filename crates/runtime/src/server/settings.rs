@@ -11,9 +11,9 @@ pub struct Settings {
     pub body_limit: usize,
     /// How long the whole body may take to arrive; slower ones get a 408.
     pub body_read_timeout: Duration,
-    /// The deepest nesting of JSON arrays and objects accepted; deeper is a
-    /// `SerializationException`. The default, 128, takes what AWS's services take (a DynamoDB
-    /// item nests maps 32 deep, each two JSON levels).
+    /// The deepest nesting of JSON arrays and objects accepted (of CBOR arrays, maps and tags
+    /// in rpcv2Cbor); deeper is a `SerializationException`. The default, 128, takes what AWS's
+    /// services take (a DynamoDB item nests maps 32 deep, each two JSON levels).
     pub max_json_depth: usize,
     /// Limits of single operations, by operation name, over the ones above.
     pub operations: BTreeMap<String, OperationLimits>,
@@ -49,7 +49,7 @@ pub struct OperationLimits {
     pub body_limit: Option<usize>,
     /// How long the whole body may take to arrive.
     pub body_read_timeout: Option<Duration>,
-    /// The deepest nesting of JSON accepted.
+    /// The deepest nesting of JSON (or CBOR) accepted.
     pub max_json_depth: Option<usize>,
 }
 
@@ -60,7 +60,7 @@ pub struct Limits {
     pub body_limit: usize,
     /// How long the whole body may take to arrive.
     pub body_read_timeout: Duration,
-    /// The deepest nesting of JSON accepted.
+    /// The deepest nesting of JSON (or CBOR) accepted.
     pub max_json_depth: usize,
 }
 
