@@ -170,6 +170,10 @@ pub mod traits {
     pub const AWS_JSON_1_1: &str = "aws.protocols#awsJson1_1";
     /// `@aws.protocols#restJson1`.
     pub const REST_JSON_1: &str = "aws.protocols#restJson1";
+    /// `@smithy.protocols#rpcv2Cbor`.
+    pub const RPC_V2_CBOR: &str = "smithy.protocols#rpcv2Cbor";
+    /// `@smithy.protocols#rpcv2Json`.
+    pub const RPC_V2_JSON: &str = "smithy.protocols#rpcv2Json";
     /// `@aws.protocols#awsQueryCompatible`.
     pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
     /// `@aws.protocols#awsQueryError`.

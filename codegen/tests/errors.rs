@@ -64,7 +64,44 @@ fn other_protocols_are_refused() {
     model["shapes"]["ex#S"]["traits"] = serde_json::json!({"aws.protocols#restXml": {}});
     assert_eq!(
         error_of(model),
-        "ex#S: the service speaks none of awsJson1_0, awsJson1_1 and restJson1"
+        "ex#S: the service speaks none of rpcv2Cbor, rpcv2Json, awsJson1_0, awsJson1_1 and restJson1"
+    );
+}
+
+#[test]
+fn rest_json_is_served_alone() {
+    let mut model = service(serde_json::json!({"ex#In": {"type": "structure", "members": {}}}));
+    model["shapes"]["ex#S"]["traits"] =
+        serde_json::json!({"aws.protocols#restJson1": {}, "smithy.protocols#rpcv2Cbor": {}});
+    let message = error_of(model);
+    assert!(
+        message.starts_with("ex#S: it declares smithy.protocols#rpcv2Cbor, aws.protocols#restJson1: restJson1 is served only on its own"),
+        "{message}"
+    );
+}
+
+#[test]
+fn documents_are_refused_in_cbor() {
+    let mut model = service(serde_json::json!({
+        "ex#In": {"type": "structure", "members": {"doc": {"target": "smithy.api#Document"}}}
+    }));
+    model["shapes"]["ex#S"]["traits"] = serde_json::json!({"smithy.protocols#rpcv2Cbor": {}});
+    assert_eq!(
+        error_of(model),
+        "ex#In$doc: targets the document smithy.api#Document, which rpcv2Cbor cannot carry"
+    );
+}
+
+#[test]
+fn aws_json_and_rpc_v2_json_must_agree() {
+    let mut model = service(serde_json::json!({
+        "ex#In": {"type": "structure", "members": {"at": {"target": "smithy.api#Timestamp", "traits": {"smithy.api#timestampFormat": "date-time"}}}}
+    }));
+    model["shapes"]["ex#S"]["traits"] =
+        serde_json::json!({"aws.protocols#awsJson1_0": {}, "smithy.protocols#rpcv2Json": {}});
+    assert_eq!(
+        error_of(model),
+        "ex#S: it is served in awsJson and rpcv2Json, whose JSON differs here: ex#In$at has a @timestampFormat, which rpcv2Json ignores"
     );
 }
 

@@ -90,6 +90,27 @@ impl Emitter<'_> {
                 .or(shape.functions.write_members.as_ref()),
         );
         let write_headers = self.error_headers(&shape.id);
+        let fills: Vec<TokenStream> = fills.collect();
+        let json_members = if self.service.json.is_some() {
+            quote! {
+                fn write_members(&self, object: &mut #rt::ObjectWriter<'_>, #request_id: &str) {
+                    super::json::#write_members(self, object);
+                    #(#fills)*
+                }
+            }
+        } else {
+            quote! {
+                fn write_members(&self, _object: &mut #rt::ObjectWriter<'_>, _request_id: &str) {}
+            }
+        };
+        let cbor_members = self.service.cbor.then(|| {
+            quote! {
+                fn write_members_cbor(&self, object: &mut #rt::CborObjectWriter<'_>, #request_id: &str) {
+                    super::cbor::#write_members(self, object);
+                    #(#fills)*
+                }
+            }
+        });
         let constructor = info.message.as_ref().filter(|m| m.constructible).map(|message| {
             let field = ident(&message.field);
             let value = if message.optional {
@@ -129,10 +150,8 @@ impl Emitter<'_> {
                     const INFO: #rt::ErrorInfo = #info_expr;
                     &INFO
                 }
-                fn write_members(&self, object: &mut #rt::ObjectWriter<'_>, #request_id: &str) {
-                    super::json::#write_members(self, object);
-                    #(#fills)*
-                }
+                #json_members
+                #cbor_members
                 #write_headers
             }
         }

@@ -1,7 +1,9 @@
-//! The private `json` module: the patterns (statics, compiled once on first use), the readers
-//! ([`super::read`]), and for every shape an output or error reaches, a function that writes it.
+//! The private `json` and `cbor` modules, one per wire format the service uses: the patterns
+//! (statics, compiled once on first use), the readers ([`super::read`]), and for every shape an
+//! output or error reaches, a function that writes it. Both modules are the same walk of the IR,
+//! against the runtime's readers and writers of their format, whose APIs mirror each other.
 //!
-//! This module defines nothing but reader and writer functions and `PATTERN_*` statics, so
+//! These modules define nothing but reader and writer functions and `PATTERN_*` statics, so
 //! prelude names (`Some`, `Ok`, `Vec`) cannot be shadowed here and are used bare.
 
 use proc_macro2::TokenStream;
@@ -12,7 +14,7 @@ use crate::ir::{Kind, Location, Member, Shape, Simple, TimestampFormat};
 use smithy_patterns::Engine;
 
 impl Emitter<'_> {
-    pub(super) fn json_module(&self) -> TokenStream {
+    pub(super) fn format_module(&self) -> TokenStream {
         let rt = &self.rt;
         let patterns = self
             .service
@@ -49,8 +51,9 @@ impl Emitter<'_> {
             functions.push(self.writers(shape));
         }
         let runtime = (!functions.iter().all(TokenStream::is_empty)).then_some(&self.runtime_use);
+        let name = self.format_name();
         quote! {
-            mod json {
+            mod #name {
                 #runtime
                 #(#patterns)*
                 #(#functions)*
@@ -93,15 +96,15 @@ impl Emitter<'_> {
             self.members_writer(shape, ser_body, &in_body)
         });
         let all_members = functions.write_members.as_ref().map(|ser_members| {
-            let rt = &self.rt;
             let ty = self.type_path(shape);
             let all: Vec<&Member> = members.iter().collect();
             let writer = self.members_writer(shape, ser_members, &all);
+            let (writer_type, _) = self.writers_of();
             let whole = functions.write.as_ref().map(|ser| {
                 let ser = ident(ser);
                 let ser_members = ident(ser_members);
                 quote! {
-                    pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
+                    pub(super) fn #ser(input: &#ty, writer: &mut #writer_type) {
                         let mut object = writer.object();
                         #ser_members(input, &mut object);
                     }
@@ -120,7 +123,7 @@ impl Emitter<'_> {
 
     /// The function `name` writing `members` of a structure into an open object.
     fn members_writer(&self, shape: &Shape, name: &str, members: &[&Member]) -> TokenStream {
-        let rt = &self.rt;
+        let (_, object_writer) = self.writers_of();
         let ty = self.type_path(shape);
         let name = ident(name);
         let writes = self.member_writes(members);
@@ -130,14 +133,14 @@ impl Emitter<'_> {
             (quote!(input), quote!(object))
         };
         quote! {
-            pub(super) fn #name(#input: &#ty, #object: &mut #rt::ObjectWriter<'_>) {
+            pub(super) fn #name(#input: &#ty, #object: &mut #object_writer<'_>) {
                 #(#writes)*
             }
         }
     }
 
     fn union_writer(&self, shape: &Shape, members: &[Member]) -> TokenStream {
-        let rt = &self.rt;
+        let (writer_type, _) = self.writers_of();
         let ser = Self::function(shape.functions.write.as_ref());
         let ty = self.type_path(shape);
         let arms = members.iter().map(|member| {
@@ -156,7 +159,7 @@ impl Emitter<'_> {
             }
         });
         quote! {
-            pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
+            pub(super) fn #ser(input: &#ty, writer: &mut #writer_type) {
                 let mut object = writer.object();
                 match input {
                     #(#arms)*
@@ -166,7 +169,7 @@ impl Emitter<'_> {
     }
 
     fn list_writer(&self, shape: &Shape, member: &Member, sparse: bool) -> TokenStream {
-        let rt = &self.rt;
+        let (writer_type, _) = self.writers_of();
         let ser = Self::function(shape.functions.write.as_ref());
         let item = self.value_type(&member.target);
         let write = self.write_value(
@@ -189,7 +192,7 @@ impl Emitter<'_> {
             (item, quote!(#write;))
         };
         quote! {
-            pub(super) fn #ser(input: &[#item_type], writer: &mut #rt::JsonWriter) {
+            pub(super) fn #ser(input: &[#item_type], writer: &mut #writer_type) {
                 let mut array = writer.array();
                 for item in input {
                     #body
@@ -199,7 +202,7 @@ impl Emitter<'_> {
     }
 
     fn map_writer(&self, shape: &Shape, key: &Member, value: &Member, sparse: bool) -> TokenStream {
-        let rt = &self.rt;
+        let (writer_type, _) = self.writers_of();
         let ser = Self::function(shape.functions.write.as_ref());
         let ty = self.value_type(&shape.id);
         let key_text = if matches!(self.shape(&key.target).kind, Kind::Enum(_)) {
@@ -224,7 +227,7 @@ impl Emitter<'_> {
             quote!(#write;)
         };
         quote! {
-            pub(super) fn #ser(input: &#ty, writer: &mut #rt::JsonWriter) {
+            pub(super) fn #ser(input: &#ty, writer: &mut #writer_type) {
                 let mut object = writer.object();
                 for (key, item) in input {
                     #body
@@ -280,11 +283,14 @@ impl Emitter<'_> {
                 }
                 Simple::Float => quote!(#writer.float(*#value)),
                 Simple::Double => quote!(#writer.double(*#value)),
+                Simple::BigInteger | Simple::BigDecimal if self.rpc_v2_json() => {
+                    quote!(#writer.big_number_text(#value))
+                }
                 Simple::BigInteger | Simple::BigDecimal => quote!(#writer.big_number(#value)),
                 Simple::Blob => quote!(#writer.blob(#value)),
                 Simple::Document => quote!(#writer.document(#value)),
                 Simple::Timestamp => {
-                    let format = self.timestamp_format(format);
+                    let format = self.timestamp_format(self.wire_format(format));
                     quote!(#writer.timestamp(#value, #format))
                 }
             },

@@ -21,13 +21,21 @@ pub(crate) fn emit(service: &Service, runtime_crate: &str) -> TokenStream {
     let errors = emitter.error_module();
     let operations = emitter.operation_module();
     let server = emitter.server_module();
-    let json = emitter.json_module();
+    let json = service.json.is_some().then(|| emitter.format_module());
+    let cbor = service.cbor.then(|| {
+        Emitter {
+            format: Format::Cbor,
+            ..emitter.clone()
+        }
+        .format_module()
+    });
     quote! {
         #model
         #errors
         #operations
         #server
         #json
+        #cbor
     }
 }
 
@@ -52,8 +60,18 @@ pub fn default_expr(
         .map(|default| emitter.default_value(member, default))
 }
 
+/// The wire format a `json` or `cbor` module reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Cbor,
+}
+
+#[derive(Clone)]
 struct Emitter<'a> {
     service: &'a Service,
+    /// The format of the module being emitted (readers and writers).
+    format: Format,
     /// Path to the runtime's re-export module, as generated code names it.
     rt: TokenStream,
     /// The `use` that brings the runtime's re-export module in as `rt`. Model names are
@@ -98,6 +116,7 @@ impl<'a> Emitter<'a> {
         let krate = ident(runtime_crate);
         Emitter {
             service,
+            format: Format::Json,
             rt: quote!(rt),
             runtime_use: quote!(use ::#krate::codegen as rt;),
             root,
@@ -106,6 +125,56 @@ impl<'a> Emitter<'a> {
 
     fn shape(&self, id: &str) -> &Shape {
         &self.service.shapes[id]
+    }
+
+    /// The generated module of the current format: `json` or `cbor`.
+    fn format_name(&self) -> Ident {
+        match self.format {
+            Format::Json => ident("json"),
+            Format::Cbor => ident("cbor"),
+        }
+    }
+
+    /// The runtime's readers of the current format.
+    fn readers(&self) -> TokenStream {
+        let rt = &self.rt;
+        match self.format {
+            Format::Json => quote!(#rt::json),
+            Format::Cbor => quote!(#rt::cbor),
+        }
+    }
+
+    /// The parsed value the current format's readers take.
+    fn node(&self) -> TokenStream {
+        let rt = &self.rt;
+        match self.format {
+            Format::Json => quote!(#rt::Value),
+            Format::Cbor => quote!(#rt::CborValue),
+        }
+    }
+
+    /// A structure's members being read, in the current format.
+    fn members_reader(&self) -> TokenStream {
+        let rt = &self.rt;
+        match self.format {
+            Format::Json => quote!(#rt::Members),
+            Format::Cbor => quote!(#rt::cbor::Members),
+        }
+    }
+
+    /// The writer of a value, and of an open object's members, in the current format.
+    fn writers_of(&self) -> (TokenStream, TokenStream) {
+        let rt = &self.rt;
+        match self.format {
+            Format::Json => (quote!(#rt::JsonWriter), quote!(#rt::ObjectWriter)),
+            Format::Cbor => (quote!(#rt::CborWriter), quote!(#rt::CborObjectWriter)),
+        }
+    }
+
+    /// Whether JSON is written in rpcv2Json's dialect (timestamps in epoch seconds whatever
+    /// their format, big numbers as strings).
+    fn rpc_v2_json(&self) -> bool {
+        self.format == Format::Json && self.service.json == Some(crate::ir::JsonDialect::RpcV2)
     }
 
     fn is_unit(&self, member: &Member) -> bool {

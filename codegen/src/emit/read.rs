@@ -29,9 +29,10 @@ impl Emitter<'_> {
                 return TokenStream::new();
             }
         };
+        let node = self.node();
         quote! {
             pub(super) fn #name(
-                value: #rt::Value,
+                value: #node,
                 path: &#rt::Path<'_>,
                 v: &mut #rt::Violations,
             ) -> Option<#ty> {
@@ -41,11 +42,11 @@ impl Emitter<'_> {
     }
 
     fn read_structure(&self, shape: &Shape, members: &[Member]) -> TokenStream {
-        let rt = &self.rt;
+        let members_reader = self.members_reader();
         let ty = self.type_path(shape);
         if members.is_empty() {
             return quote! {
-                #rt::Members::read(value, path, v)?;
+                #members_reader::read(value, path, v)?;
                 Some(#ty {})
             };
         }
@@ -81,7 +82,7 @@ impl Emitter<'_> {
             }
         });
         quote! {
-            let mut object = #rt::Members::read(value, path, v)?;
+            let mut object = #members_reader::read(value, path, v)?;
             #(#reads)*
             Some(#ty { #(#fields)* })
         }
@@ -99,7 +100,8 @@ impl Emitter<'_> {
     }
 
     fn read_union(&self, shape: &Shape, members: &[Member]) -> TokenStream {
-        let rt = &self.rt;
+        let readers = self.readers();
+        let members_reader = self.members_reader();
         let ty = self.type_path(shape);
         let arms = members.iter().map(|member| {
             let key = &member.key;
@@ -107,7 +109,7 @@ impl Emitter<'_> {
             let field = self.field_key(member);
             if self.is_unit(member) {
                 quote! {
-                    #key => object.optional(#field, path, v, #rt::json::unit).map(|()| #ty::#variant),
+                    #key => object.optional(#field, path, v, #readers::unit).map(|()| #ty::#variant),
                 }
             } else {
                 let read = self.read_value(member);
@@ -117,8 +119,20 @@ impl Emitter<'_> {
                 }
             }
         });
+        if self.format == super::Format::Cbor {
+            return quote! {
+                let (name, mut object) = #readers::union_member(value, path, v)?;
+                match name.as_str() {
+                    #(#arms)*
+                    _ => {
+                        v.malformed(path, format_args!("unknown union member {name:?}"));
+                        None
+                    }
+                }
+            };
+        }
         quote! {
-            let mut object = #rt::json::object(value, path, v)?;
+            let mut object = #readers::object(value, path, v)?;
             object.remove("__type");
             let set: Vec<&str> = object.iter().filter(|(_, value)| !value.is_null()).map(|(name, _)| name.as_str()).collect();
             let [name] = set.as_slice() else {
@@ -126,7 +140,7 @@ impl Emitter<'_> {
                 return None;
             };
             let name = (*name).to_owned();
-            let mut object = #rt::Members::from(object);
+            let mut object = #members_reader::from(object);
             match name.as_str() {
                 #(#arms)*
                 _ => {
@@ -147,7 +161,6 @@ impl Emitter<'_> {
     }
 
     fn read_list(&self, member: &Member, sparse: bool, unique: bool) -> TokenStream {
-        let rt = &self.rt;
         let read = self.read_value(member);
         let read = if member.boxed {
             quote!(|value, path, v| (#read)(value, path, v).map(::std::boxed::Box::new))
@@ -162,22 +175,24 @@ impl Emitter<'_> {
             (true, true) => quote!(described_sparse_list),
         };
         let items = self.items(unique, false, member.sensitive);
-        quote!(#rt::json::#function(value, path, v, #items, #read))
+        let readers = self.readers();
+        quote!(#readers::#function(value, path, v, #items, #read))
     }
 
     fn read_map(&self, key: &Member, value: &Member, sparse: bool) -> TokenStream {
         let rt = &self.rt;
+        let readers = self.readers();
         let read_key = match &self.shape(&key.target).kind {
             Kind::Enum(_) => {
                 let checks = self.checks(key, quote!(text));
                 quote! {
                     |text: ::std::string::String, path: &#rt::Path<'_>, v: &mut #rt::Violations| {
                         #checks
-                        #rt::json::parse_enum(text, path, v)
+                        #readers::parse_enum(text, path, v)
                     }
                 }
             }
-            _ if key.constraints.is_empty() => quote!(#rt::json::key),
+            _ if key.constraints.is_empty() => quote!(#readers::key),
             _ => {
                 let checks = self.checks(key, quote!(text));
                 quote! {
@@ -197,7 +212,7 @@ impl Emitter<'_> {
             (true, true) => quote!(described_sparse_map),
         };
         let items = self.items(false, key.sensitive, value.sensitive);
-        quote!(#rt::json::#function(value, path, v, #items, #read_key, #read))
+        quote!(#readers::#function(value, path, v, #items, #read_key, #read))
     }
 
     /// Whether a member carries a check on its own value (beyond its type and nesting).
@@ -212,13 +227,13 @@ impl Emitter<'_> {
     /// A reader of one member's value, checking its constraints: a function path, or a closure
     /// `|value, path, v| -> Option<T>` (not boxed; callers box).
     fn read_value(&self, member: &Member) -> TokenStream {
-        let rt = &self.rt;
+        let readers = self.readers();
         let target = self.shape(&member.target);
         let checks = self.checks(member, quote!(value));
         let (base, text) = match &target.kind {
             Kind::Simple(Simple::Timestamp) => {
-                let format = self.timestamp_format(member.timestamp_format);
-                let read = quote!(#rt::json::timestamp(value, #format, path, v));
+                let format = self.timestamp_format(self.wire_format(member.timestamp_format));
+                let read = quote!(#readers::timestamp(value, #format, path, v));
                 if checks.is_empty() {
                     return quote!(|value, path, v| #read);
                 }
@@ -235,27 +250,29 @@ impl Emitter<'_> {
                     Simple::Long => quote!(long),
                     Simple::Float => quote!(float),
                     Simple::Double => quote!(double),
+                    Simple::BigInteger if self.rpc_v2_json() => quote!(big_integer_text),
+                    Simple::BigDecimal if self.rpc_v2_json() => quote!(big_decimal_text),
                     Simple::BigInteger => quote!(big_integer),
                     Simple::BigDecimal => quote!(big_decimal),
                     Simple::Document => quote!(document),
                     Simple::Timestamp => quote!(timestamp),
                 };
                 if checks.is_empty() {
-                    return quote!(#rt::json::#reader);
+                    return quote!(#readers::#reader);
                 }
-                (quote!(#rt::json::#reader(value, path, v)), false)
+                (quote!(#readers::#reader(value, path, v)), false)
             }
             Kind::Enum(_) => {
                 if member.constraints.is_empty() {
-                    return quote!(#rt::json::string_enum);
+                    return quote!(#readers::string_enum);
                 }
-                (quote!(#rt::json::string(value, path, v)), true)
+                (quote!(#readers::string(value, path, v)), true)
             }
             Kind::IntEnum(_) => {
                 if member.constraints.is_empty() {
-                    return quote!(#rt::json::int_enum);
+                    return quote!(#readers::int_enum);
                 }
-                (quote!(#rt::json::int(value, path, v)), false)
+                (quote!(#readers::int(value, path, v)), false)
             }
             Kind::Structure(_) | Kind::Union(_) | Kind::List { .. } | Kind::Map { .. } => {
                 let read = Self::function(target.functions.read.as_ref());
@@ -264,11 +281,11 @@ impl Emitter<'_> {
                 }
                 (quote!(#read(value, path, v)), false)
             }
-            Kind::Unit => return quote!(#rt::json::unit),
+            Kind::Unit => return quote!(#readers::unit),
         };
         let finish = match (&target.kind, text) {
-            (Kind::Enum(_), true) => quote!(#rt::json::parse_enum(value, path, v)),
-            (Kind::IntEnum(_), _) => quote!(#rt::json::parse_int_enum(value, path, v)),
+            (Kind::Enum(_), true) => quote!(#readers::parse_enum(value, path, v)),
+            (Kind::IntEnum(_), _) => quote!(#readers::parse_int_enum(value, path, v)),
             _ => quote!(Some(value)),
         };
         quote! {
@@ -350,6 +367,16 @@ impl Emitter<'_> {
                 let (low, high) = (bound(min), bound(max));
                 quote!(v.range(path, #number, (#low, #high), (#min_text, #max_text), #shown);)
             }
+        }
+    }
+
+    /// The format a timestamp is read and written in: its own, except in rpcv2Json, which
+    /// always uses epoch seconds (CBOR's writer and readers ignore the format).
+    pub(super) fn wire_format(&self, format: TimestampFormat) -> TimestampFormat {
+        if self.rpc_v2_json() {
+            TimestampFormat::EpochSeconds
+        } else {
+            format
         }
     }
 

@@ -39,7 +39,6 @@ impl Emitter<'_> {
     }
 
     fn operation(&self, op: &Operation) -> TokenStream {
-        let rt = &self.rt;
         let name = ident(&op.type_name);
         let doc = docs_or(&op.docs, format!("The `{}` operation.", op.name));
         if let Some(http) = &op.http {
@@ -52,22 +51,53 @@ impl Emitter<'_> {
                 #binding
             };
         }
+        let json = self
+            .service
+            .json
+            .is_some()
+            .then(|| self.rpc_operation(op, super::Format::Json));
+        let cbor = self
+            .service
+            .cbor
+            .then(|| self.rpc_operation(op, super::Format::Cbor));
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Copy, Default)]
+            pub struct #name;
+
+            #json
+            #cbor
+        }
+    }
+
+    /// An RPC operation's trait implementation in one format: awsJson's `Operation` (which
+    /// rpcv2Json shares) for JSON, rpcv2's `CborOperation` for CBOR.
+    fn rpc_operation(&self, op: &Operation, format: super::Format) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&op.type_name);
         let op_name = &op.name;
-        let target = self.target(op);
         let input = self.io_type(op.input.as_ref());
         let output = self.io_type(op.output.as_ref());
         let error = ident(&op.error_name);
+        let (module, readers) = match format {
+            super::Format::Json => (quote!(json), quote!(#rt::json)),
+            super::Format::Cbor => (quote!(cbor), quote!(#rt::cbor)),
+        };
         let read = match &op.input {
             Some(id) => {
                 let read = Self::function(self.shape(id).functions.read.as_ref());
-                quote!(super::json::#read)
+                quote!(super::#module::#read)
             }
-            None => quote!(#rt::json::unit),
+            None => quote!(#readers::unit),
+        };
+        let encoder = match format {
+            super::Format::Json => quote!(#rt::encode),
+            super::Format::Cbor => quote!(#rt::cbor::encode),
         };
         let encode = match &op.output {
             Some(id) => {
                 let write = Self::function(self.shape(id).functions.write.as_ref());
-                quote!(#rt::encode(output, super::json::#write))
+                quote!(#encoder(output, super::#module::#write))
             }
             None => quote! {
                 let () = output;
@@ -81,28 +111,47 @@ impl Emitter<'_> {
                 }
             }
         });
-        quote! {
-            #doc
-            #[derive(Debug, Clone, Copy, Default)]
-            pub struct #name;
+        match format {
+            super::Format::Json => {
+                let target = self.target(op);
+                quote! {
+                    impl #rt::aws_json::Operation for #name {
+                        const NAME: &'static str = #op_name;
+                        const TARGET: &'static str = #target;
+                        type Input = #input;
+                        type Output = #output;
+                        type Error = super::error::#error;
 
-            impl #rt::aws_json::Operation for #name {
-                const NAME: &'static str = #op_name;
-                const TARGET: &'static str = #target;
-                type Input = #input;
-                type Output = #output;
-                type Error = super::error::#error;
+                        fn decode_value(value: #rt::Value) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
+                            #rt::decode(value, #read)
+                        }
 
-                fn decode_value(value: #rt::Value) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
-                    #rt::decode(value, #read)
+                        fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
+                            #encode
+                        }
+
+                        #validation_error
+                    }
                 }
-
-                fn encode_output(output: &Self::Output) -> ::std::vec::Vec<u8> {
-                    #encode
-                }
-
-                #validation_error
             }
+            super::Format::Cbor => quote! {
+                impl #rt::rpc_v2::CborOperation for #name {
+                    const NAME: &'static str = #op_name;
+                    type Input = #input;
+                    type Output = #output;
+                    type Error = super::error::#error;
+
+                    fn decode_cbor(value: #rt::CborValue) -> ::std::result::Result<Self::Input, #rt::DecodeError> {
+                        #rt::cbor::decode(value, #read)
+                    }
+
+                    fn encode_cbor(output: &Self::Output) -> ::std::vec::Vec<u8> {
+                        #encode
+                    }
+
+                    #validation_error
+                }
+            },
         }
     }
 
@@ -112,11 +161,7 @@ impl Emitter<'_> {
         let service = self.service;
         let trait_name = ident(&service.trait_name);
         let service_name = &service.name;
-        let protocol = match service.protocol {
-            Protocol::AwsJson1_0 => quote!(#rt::Protocol::AwsJson1_0),
-            Protocol::AwsJson1_1 => quote!(#rt::Protocol::AwsJson1_1),
-            Protocol::RestJson1 => quote!(#rt::Protocol::RestJson1),
-        };
+        let protocol = self.protocol_value(service.protocol);
         let methods = service.operations.iter().map(|op| self.trait_method(op));
         let validation_exception = service
             .validation_exception
@@ -126,16 +171,7 @@ impl Emitter<'_> {
             &service.docs,
             format!("The `{service_name}` service: implement one method per operation."),
         );
-        let (name_doc, routes) = match service.protocol {
-            Protocol::RestJson1 => (
-                quote!(#[doc = " The service shape's name."]),
-                self.rest_routes(),
-            ),
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => (
-                quote!(#[doc = " The service shape's name, the prefix of every `X-Amz-Target`."]),
-                self.aws_json_targets(),
-            ),
-        };
+        let (name_doc, routes) = self.routes();
         let ids = service.operations.iter().map(|op| {
             let (id, name) = (&op.id, &op.name);
             quote!(#rt::OperationId::new(#id, #name))
@@ -206,6 +242,57 @@ impl Emitter<'_> {
         }
     }
 
+    /// The runtime's name of a protocol.
+    fn protocol_value(&self, protocol: Protocol) -> TokenStream {
+        let rt = &self.rt;
+        match protocol {
+            Protocol::AwsJson1_0 => quote!(#rt::Protocol::AwsJson1_0),
+            Protocol::AwsJson1_1 => quote!(#rt::Protocol::AwsJson1_1),
+            Protocol::RestJson1 => quote!(#rt::Protocol::RestJson1),
+            Protocol::RpcV2Cbor => quote!(#rt::Protocol::RpcV2Cbor),
+            Protocol::RpcV2Json => quote!(#rt::Protocol::RpcV2Json),
+        }
+    }
+
+    /// The service name's documentation, and what each protocol routes on: the `X-Amz-Target`
+    /// of every operation (awsJson), the routes (restJson1), the service's id and every
+    /// operation's name (rpcv2).
+    fn routes(&self) -> (TokenStream, TokenStream) {
+        let protocols = &self.service.protocols;
+        let aws_json = protocols
+            .iter()
+            .any(|p| matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1));
+        let rpc_v2 = protocols
+            .iter()
+            .any(|p| matches!(p, Protocol::RpcV2Cbor | Protocol::RpcV2Json));
+        let name_doc = if aws_json {
+            quote!(#[doc = " The service shape's name, the prefix of every `X-Amz-Target`."])
+        } else {
+            quote!(#[doc = " The service shape's name."])
+        };
+        let mut routes = TokenStream::new();
+        if protocols.contains(&Protocol::RestJson1) {
+            routes.extend(self.rest_routes());
+        }
+        if aws_json {
+            routes.extend(self.aws_json_targets());
+        }
+        if rpc_v2 {
+            let id = &self.service.id;
+            let names = self.service.operations.iter().map(|op| &op.name);
+            routes.extend(quote! {
+                /// The service shape's absolute id, which rpcv2 requests may name instead of its
+                /// name (with `#` written `.`).
+                pub const SERVICE_ID: &str = #id;
+
+                /// The name of every operation, as rpcv2 paths give it, in the order of
+                /// `OPERATIONS`.
+                pub const OPERATION_NAMES: &[&str] = &[#(#names),*];
+            });
+        }
+        (name_doc, routes)
+    }
+
     /// The `X-Amz-Target` of every operation, as an awsJson server module lists them.
     fn aws_json_targets(&self) -> TokenStream {
         let targets: Vec<String> = self
@@ -220,26 +307,89 @@ impl Emitter<'_> {
         }
     }
 
-    /// The service of one operation: its protocol's generic body around the trait's method.
+    /// The service of one operation: its protocol's generic body around the trait's method; in
+    /// a service of several protocols, the body of the protocol the request arrived in.
     fn operation_service(&self, op: &Operation) -> TokenStream {
         let rt = &self.rt;
-        let name = ident(&op.type_name);
-        let method = ident(&op.method);
-        let serve = match self.service.protocol {
-            Protocol::RestJson1 => quote! {
-                #rt::rest_json::serve::<super::operation::#name, _, _>(request, |input, context| service.#method(input, context))
-            },
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => quote! {
-                #rt::aws_json::serve::<super::operation::#name, _, _>(PROTOCOL, request, |input, context| service.#method(input, context))
-            },
+        let protocols = &self.service.protocols;
+        let serve = match protocols.as_slice() {
+            [only] => self.serve(op, *only, true),
+            _ => {
+                let arms = protocols.iter().map(|protocol| {
+                    let value = self.protocol_value(*protocol);
+                    let serve = self.serve(op, *protocol, false);
+                    quote!(#value => #serve.await,)
+                });
+                let first = self.serve(op, self.service.protocol, false);
+                quote! {
+                    match request.wire() {
+                        #(#arms)*
+                        _ => #first.await,
+                    }
+                }
+            }
+        };
+        let serve = match protocols.as_slice() {
+            [_] => quote!(#serve.await),
+            _ => serve,
         };
         quote! {{
             let service = ::std::sync::Arc::clone(&service);
             #rt::operation(move |request| {
                 let service = ::std::sync::Arc::clone(&service);
-                async move { #serve.await }
+                async move { #serve }
             })
         }}
+    }
+
+    /// One protocol's generic body for an operation (`PROTOCOL` names the protocol of a
+    /// single-protocol awsJson service).
+    fn serve(&self, op: &Operation, protocol: Protocol, only: bool) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&op.type_name);
+        let method = ident(&op.method);
+        let handler = quote!(|input, context| service.#method(input, context));
+        match protocol {
+            Protocol::RestJson1 => quote! {
+                #rt::rest_json::serve::<super::operation::#name, _, _>(request, #handler)
+            },
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+                let value = if only {
+                    quote!(PROTOCOL)
+                } else {
+                    self.protocol_value(protocol)
+                };
+                quote! {
+                    #rt::aws_json::serve::<super::operation::#name, _, _>(#value, request, #handler)
+                }
+            }
+            Protocol::RpcV2Cbor => quote! {
+                #rt::rpc_v2::serve_cbor::<super::operation::#name, _, _>(request, #handler)
+            },
+            Protocol::RpcV2Json => quote! {
+                #rt::rpc_v2::serve_json::<super::operation::#name, _, _>(request, #handler)
+            },
+        }
+    }
+
+    /// The runtime's value of one protocol of the service.
+    fn protocol_constructor(&self, protocol: Protocol, only: bool) -> TokenStream {
+        let rt = &self.rt;
+        match protocol {
+            Protocol::RestJson1 => quote!(#rt::rest_json::RestJson::new(ROUTES)),
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+                let value = if only {
+                    quote!(PROTOCOL)
+                } else {
+                    self.protocol_value(protocol)
+                };
+                quote!(#rt::aws_json::AwsJson::new(#value, TARGETS))
+            }
+            Protocol::RpcV2Cbor | Protocol::RpcV2Json => {
+                let value = self.protocol_value(protocol);
+                quote!(#rt::rpc_v2::RpcV2::new(#value, SERVICE_NAME, SERVICE_ID, OPERATION_NAMES))
+            }
+        }
     }
 
     /// `<Service>Server`: the service as a tower `Service`, built from an implementation of the
@@ -249,10 +399,22 @@ impl Emitter<'_> {
         let service = self.service;
         let trait_name = ident(&service.trait_name);
         let server = ident(&service.server_name);
-        let protocol = match service.protocol {
-            Protocol::RestJson1 => quote!(#rt::rest_json::RestJson::new(ROUTES)),
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-                quote!(#rt::aws_json::AwsJson::new(PROTOCOL, TARGETS))
+        let constructor = match service.protocols.as_slice() {
+            [only] => {
+                let protocol = self.protocol_constructor(*only, true);
+                quote!(#rt::Server::new(#protocol, #rt::Operations::new(OPERATIONS, operations, internal_error)))
+            }
+            several => {
+                let protocols = several.iter().map(|p| {
+                    let protocol = self.protocol_constructor(*p, false);
+                    quote!(::std::sync::Arc::new(#protocol))
+                });
+                quote! {
+                    #rt::Server::with_protocols(
+                        #rt::Protocols::new(::std::vec![#(#protocols),*]),
+                        #rt::Operations::new(OPERATIONS, operations, internal_error),
+                    )
+                }
             }
         };
         let operations = service
@@ -283,7 +445,7 @@ impl Emitter<'_> {
                 pub fn new<S: #trait_name>(service: S) -> Self {
                     let service = ::std::sync::Arc::new(service);
                     let operations = ::std::vec::Vec::from([#(#operations),*]);
-                    Self(#rt::Server::new(#protocol, #rt::Operations::new(OPERATIONS, operations, internal_error)))
+                    Self(#constructor)
                 }
             }
 

@@ -25,8 +25,16 @@ pub struct Service {
     pub trait_name: String,
     /// The server type's name (`<Trait>Server`).
     pub server_name: String,
-    /// The awsJson variant.
+    /// The protocol that answers a request no protocol claims (see [`Service::protocols`]).
     pub protocol: Protocol,
+    /// Every protocol the service is served in, [`Service::protocol`] first: those of its
+    /// protocol traits the generator supports, in the order rpcv2Cbor, rpcv2Json, awsJson 1.0,
+    /// awsJson 1.1, restJson1.
+    pub protocols: Vec<Protocol>,
+    /// How JSON bodies are written, when a protocol uses JSON.
+    pub json: Option<JsonDialect>,
+    /// Whether a protocol uses CBOR (rpcv2Cbor).
+    pub cbor: bool,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// Operations, sorted by name.
@@ -99,6 +107,36 @@ pub enum Protocol {
     /// `aws.protocols#restJson1`: operations bound to HTTP methods and URIs, members to labels,
     /// query parameters, headers and the body ([`Operation::http`]).
     RestJson1,
+    /// `smithy.protocols#rpcv2Cbor`: `POST /service/{Service}/operation/{Operation}`, CBOR
+    /// bodies.
+    RpcV2Cbor,
+    /// `smithy.protocols#rpcv2Json`: the same routes, JSON bodies.
+    RpcV2Json,
+}
+
+impl Protocol {
+    /// The protocol's trait.
+    pub fn trait_id(self) -> &'static str {
+        use crate::smithy::traits;
+        match self {
+            Protocol::AwsJson1_0 => traits::AWS_JSON_1_0,
+            Protocol::AwsJson1_1 => traits::AWS_JSON_1_1,
+            Protocol::RestJson1 => traits::REST_JSON_1,
+            Protocol::RpcV2Cbor => traits::RPC_V2_CBOR,
+            Protocol::RpcV2Json => traits::RPC_V2_JSON,
+        }
+    }
+}
+
+/// How a service's JSON bodies are read and written: as awsJson and restJson1 do (timestamps in
+/// their `@timestampFormat`, big numbers as JSON numbers), or as rpcv2Json does (timestamps
+/// always epoch seconds, big numbers as strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonDialect {
+    /// awsJson 1.0 and 1.1, restJson1.
+    Aws,
+    /// rpcv2Json.
+    RpcV2,
 }
 
 /// How an operation reports constraint violations.

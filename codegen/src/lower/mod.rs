@@ -1,10 +1,12 @@
 //! Stage 2, lower: resolves a loaded model into the IR for one service. Applies `apply`
 //! statements and mixins ([`resolve`]), finds the operations and what they reach (here), lowers
 //! each shape with its members' effective traits ([`shapes`]), types every default and constraint
-//! ([`values`]), settles how errors are answered ([`errors`]), and decides every Rust name
-//! ([`names`]). Whatever the generator cannot support is an error naming the shape.
+//! ([`values`]), settles how errors are answered ([`errors`]), checks what each wire format can
+//! carry ([`formats`]), and decides every Rust name ([`names`]). Whatever the generator cannot
+//! support is an error naming the shape.
 
 mod errors;
+mod formats;
 mod http;
 mod names;
 mod resolve;
@@ -32,9 +34,10 @@ pub fn lower(mut shapes: Shapes, settings: &Settings) -> Result<Service> {
     let inherited = resolve::apply_statements(&mut shapes)?;
     resolve::flatten_mixins(&mut shapes, &inherited)?;
     let service_id = resolve::pick_service(&shapes, settings)?;
-    let protocol = protocol(&service_id, &shapes[&service_id], settings)?;
+    let protocols = protocols(&service_id, &shapes[&service_id], settings)?;
     Lowering {
-        protocol,
+        protocol: protocols[0],
+        protocols,
         shapes: &shapes,
         renames: &shapes[&service_id].rename,
         patterns: RefCell::default(),
@@ -53,7 +56,10 @@ struct Operations {
 }
 
 struct Lowering<'a> {
+    /// The first of `protocols`; restJson1 is never served beside another, so whether it is
+    /// restJson1 says how HTTP bindings are treated.
     protocol: Protocol,
+    protocols: Vec<Protocol>,
     shapes: &'a Shapes,
     renames: &'a BTreeMap<String, String>,
     /// Every pattern an input checks, in the order first met; members hold their index.
@@ -134,12 +140,20 @@ impl Lowering<'_> {
         } else {
             None
         };
+        let cbor = self.protocols.contains(&Protocol::RpcV2Cbor);
+        if cbor {
+            formats::refuse_documents(&shapes)?;
+        }
+        let json = formats::json_dialect(id, &self.protocols, &shapes)?;
         Ok(Service {
             id: id.to_owned(),
             trait_name,
             server_name,
             name,
             protocol,
+            protocols: self.protocols.clone(),
+            json,
+            cbor,
             docs: docs(&service.traits),
             operations,
             shapes,
@@ -193,7 +207,10 @@ impl Lowering<'_> {
                     }
                     Some(http)
                 }
-                Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => None,
+                Protocol::AwsJson1_0
+                | Protocol::AwsJson1_1
+                | Protocol::RpcV2Cbor
+                | Protocol::RpcV2Json => None,
             };
             operations.push(Operation {
                 id: op_id.clone(),
@@ -330,7 +347,10 @@ impl Lowering<'_> {
         let mut queue: VecDeque<String> = VecDeque::new();
         let errors = shapes.iter().filter(|(_, shape)| shape.error.is_some());
         match self.protocol {
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+            Protocol::AwsJson1_0
+            | Protocol::AwsJson1_1
+            | Protocol::RpcV2Cbor
+            | Protocol::RpcV2Json => {
                 queue.extend(operations.iter().filter_map(|op| op.output.clone()));
                 for (id, _) in errors {
                     queue.extend(self.member_targets(id));
@@ -394,7 +414,10 @@ impl Lowering<'_> {
             .iter()
             .filter(|id| matches!(shapes.get(*id).map(|s| &s.kind), Some(Kind::Structure(_))));
         match self.protocol {
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => structures.cloned().collect(),
+            Protocol::AwsJson1_0
+            | Protocol::AwsJson1_1
+            | Protocol::RpcV2Cbor
+            | Protocol::RpcV2Json => structures.cloned().collect(),
             Protocol::RestJson1 => {
                 let whole_bodies: BTreeSet<&String> = shapes
                     .iter()
@@ -414,18 +437,46 @@ impl Lowering<'_> {
     }
 }
 
-fn protocol(id: &str, service: &AstShape, settings: &Settings) -> Result<Protocol> {
-    match settings.protocol_override {
-        Some(protocol) => Ok(protocol),
-        None if service.traits.contains_key(traits::AWS_JSON_1_1) => Ok(Protocol::AwsJson1_1),
-        None if service.traits.contains_key(traits::AWS_JSON_1_0) => Ok(Protocol::AwsJson1_0),
-        None if service.traits.contains_key(traits::REST_JSON_1) => Ok(Protocol::RestJson1),
-        None => Err(Error::Unsupported {
-            shape: id.to_owned(),
-            reason: "the service speaks none of awsJson1_0, awsJson1_1 and restJson1".into(),
-        }),
+/// The protocols a service is served in, the one that answers unclaimed requests first: the
+/// override, else each of its protocol traits the generator supports, in the order of
+/// [`SERVED_ORDER`]. restJson1 routes on method and URI, which the other protocols' requests
+/// would collide with, so it is served alone.
+fn protocols(id: &str, service: &AstShape, settings: &Settings) -> Result<Vec<Protocol>> {
+    if let Some(protocol) = settings.protocol_override {
+        return Ok(vec![protocol]);
     }
+    let declared: Vec<Protocol> = SERVED_ORDER
+        .into_iter()
+        .filter(|protocol| service.traits.contains_key(protocol.trait_id()))
+        .collect();
+    if declared.is_empty() {
+        return Err(Error::Unsupported {
+            shape: id.to_owned(),
+            reason: "the service speaks none of rpcv2Cbor, rpcv2Json, awsJson1_0, awsJson1_1 and restJson1".into(),
+        });
+    }
+    if declared.len() > 1 && declared.contains(&Protocol::RestJson1) {
+        let names: Vec<&str> = declared.iter().map(|p| p.trait_id()).collect();
+        return Err(Error::Unsupported {
+            shape: id.to_owned(),
+            reason: format!(
+                "it declares {}: restJson1 is served only on its own, since its routes would take the other protocols' requests",
+                names.join(", ")
+            ),
+        });
+    }
+    Ok(declared)
 }
+
+/// The order in which a service's protocols are listed; the first one declared answers
+/// requests that no protocol claims. AWS's SDKs prefer rpcv2Cbor where a service offers it.
+const SERVED_ORDER: [Protocol; 5] = [
+    Protocol::RpcV2Cbor,
+    Protocol::RpcV2Json,
+    Protocol::AwsJson1_0,
+    Protocol::AwsJson1_1,
+    Protocol::RestJson1,
+];
 
 fn docs(traits: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
     traits

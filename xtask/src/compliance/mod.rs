@@ -121,11 +121,7 @@ impl<'a> CaseBuilder<'a> {
         settings: &'a Settings,
         compliance: &ComplianceSettings,
     ) -> Self {
-        let protocol = match service.protocol {
-            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-            Protocol::RestJson1 => "aws.protocols#restJson1",
-        };
+        let protocol = service.protocol.trait_id();
         let literals = Literals::new(
             service,
             &compliance.sdk_crate,
