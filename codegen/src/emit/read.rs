@@ -119,18 +119,6 @@ impl Emitter<'_> {
                 }
             }
         });
-        if self.format == super::Format::Cbor {
-            return quote! {
-                let (name, mut object) = #readers::union_member(value, path, v)?;
-                match name.as_str() {
-                    #(#arms)*
-                    _ => {
-                        v.malformed(path, format_args!("unknown union member {name:?}"));
-                        None
-                    }
-                }
-            };
-        }
         quote! {
             let mut object = #readers::object(value, path, v)?;
             object.remove("__type");
