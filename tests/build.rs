@@ -1,7 +1,10 @@
-//! Generates the test service `Objects` (`model/objects.smithy`) into `OUT_DIR`.
+//! Generates the test services into `OUT_DIR`: `Objects` (`model/objects.smithy`, restJson1)
+//! and `Forecasts` (`rpcv2-model/forecasts.smithy`, rpcv2Cbor, rpcv2Json and awsJson 1.0).
 
 fn main() {
-    if let Err(error) = smithy_server_codegen::build::compile(&["model"]) {
-        panic!("model/ does not generate:\n{error}");
+    for folder in ["model", "rpcv2-model"] {
+        if let Err(error) = smithy_server_codegen::build::compile(&[folder]) {
+            panic!("{folder}/ does not generate:\n{error}");
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Shared helpers for the end-to-end tests: a blocking executor for in-memory dispatch, a
-//! reference server with an AWS SDK client pointed at it, and the generated test service
-//! [`objects`].
+//! reference server with an AWS SDK client pointed at it, and the generated test services
+//! [`objects`] (restJson1) and [`forecasts`] (rpcv2Cbor, rpcv2Json and awsJson 1.0).
 
+pub mod forecasts;
 pub mod objects;
 
 use std::future::Future;
