@@ -19,6 +19,8 @@ const TARGETS: &[&str] = &[
     "idl_loader",
     "rest_request",
     "image_decode",
+    "cbor_decode",
+    "rpcv2_request",
 ];
 
 /// How long one input may run before libFuzzer reports it as a hang.

@@ -54,6 +54,16 @@ fn sigv4_request_inputs() {
 }
 
 #[test]
+fn cbor_decode_inputs() {
+    replay("cbor_decode", fuzz_checks::cbor_decode);
+}
+
+#[test]
+fn rpcv2_request_inputs() {
+    replay("rpcv2_request", fuzz_checks::rpcv2_request);
+}
+
+#[test]
 fn image_decode_inputs() {
     replay("image_decode", fuzz_checks::image_decode);
 }
