@@ -1,5 +1,6 @@
 //! The harness the generated compliance tests (`tests/*.rs`, from `cargo xtask codegen`) run on.
-//! Every case goes through the runtime's real HTTP service (`Server` with the awsJson protocol):
+//! Every case goes through the runtime's real HTTP service: `Server` with the awsJson protocol
+//! here, with restJson1 in [`rest`], with RPC v2 (rpcv2Cbor, rpcv2Json) in [`rpc_v2`]:
 //!
 //! - a request case sends the case's HTTP request (with the operation's `X-Amz-Target` when the
 //!   case leaves it out); the service must accept it and route it to the case's operation, and
@@ -22,6 +23,7 @@ use smithy_server_runtime::{
 use tower::ServiceExt as _;
 
 pub mod rest;
+pub mod rpc_v2;
 
 /// A case's HTTP request.
 #[derive(Debug, Clone, Copy)]
