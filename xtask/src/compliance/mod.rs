@@ -6,6 +6,7 @@
 
 pub(crate) mod from_source;
 mod literal;
+mod rpc_v2;
 pub(crate) mod runner;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,10 +74,10 @@ pub(crate) fn generate_tests(
     let builder = CaseBuilder::new(&raw, &service, settings, compliance);
     let mut cases = Vec::new();
     for op in &service.operations {
-        cases.extend(if builder.rest {
-            builder.rest_operation_cases(op)?
-        } else {
-            builder.aws_json_operation_cases(op)?
+        cases.extend(match builder.wire {
+            Wire::AwsJson => builder.aws_json_operation_cases(op)?,
+            Wire::RestJson1 => builder.rest_operation_cases(op)?,
+            Wire::RpcV2 { cbor } => builder.rpc_v2_operation_cases(op, cbor)?,
         });
     }
     cases.extend(builder.error_cases(&service)?);
@@ -87,9 +88,14 @@ pub(crate) fn generate_tests(
         " The official protocol tests of `{}` that apply to servers, one per case, run on `{}`.",
         service.id, compliance.harness_crate
     );
+    let preamble = match builder.wire {
+        Wire::RpcV2 { .. } => Some(builder.rpc_v2_service()),
+        Wire::AwsJson | Wire::RestJson1 => None,
+    };
     let tokens = quote! {
         #![doc = #about]
         #![cfg_attr(rustfmt, rustfmt::skip)]
+        #preamble
         #(#tests)*
     };
     let header = render::header(&settings.source, &settings.command, "//");
@@ -100,6 +106,17 @@ pub(crate) fn generate_tests(
     })
 }
 
+/// Which part of the harness runs a service's cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    /// awsJson 1.0 and 1.1: the harness's root.
+    AwsJson,
+    /// restJson1: its `rest` module.
+    RestJson1,
+    /// rpcv2Cbor (`cbor`) or rpcv2Json: its `rpc_v2` module.
+    RpcV2 { cbor: bool },
+}
+
 /// Builds the cases of one service: finds its protocol tests in the model as loaded, writes
 /// their `params` as Rust values of the generated crate's types, and calls the harness.
 struct CaseBuilder<'a> {
@@ -107,8 +124,8 @@ struct CaseBuilder<'a> {
     raw: &'a BTreeMap<String, AstShape>,
     /// The protocol trait's id: cases written for another protocol are left out.
     protocol: &'static str,
-    /// Whether the service is restJson1 (its cases go through the harness's `rest` module).
-    rest: bool,
+    /// The protocol's part of the harness.
+    wire: Wire,
     literals: Literals<'a>,
     sdk: Ident,
     harness: Ident,
@@ -131,7 +148,12 @@ impl<'a> CaseBuilder<'a> {
         Self {
             raw,
             protocol,
-            rest: service.protocol == Protocol::RestJson1,
+            wire: match service.protocol {
+                Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => Wire::AwsJson,
+                Protocol::RestJson1 => Wire::RestJson1,
+                Protocol::RpcV2Cbor => Wire::RpcV2 { cbor: true },
+                Protocol::RpcV2Json => Wire::RpcV2 { cbor: false },
+            },
             literals,
             sdk: format_ident!("{}", compliance.sdk_crate),
             harness: format_ident!("{}", compliance.harness_crate),
@@ -277,14 +299,16 @@ impl<'a> CaseBuilder<'a> {
             };
             cases.extend(self.cases_of(source, &|value, case| {
                 let expected = expected(harness, case);
-                if self.rest {
-                    quote! {
+                match self.wire {
+                    Wire::RestJson1 => quote! {
                         #harness::rest::error_case(&#value, #expected).await;
-                    }
-                } else {
-                    quote! {
+                    },
+                    Wire::AwsJson => quote! {
                         #harness::error_case(#sdk::server::PROTOCOL, &#value, #expected).await;
-                    }
+                    },
+                    Wire::RpcV2 { .. } => quote! {
+                        #harness::rpc_v2::error_case(SERVICE, &#value, #expected).await;
+                    },
                 }
             })?);
         }
