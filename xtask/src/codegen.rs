@@ -9,7 +9,7 @@ use smithy_server_codegen::{CrateSettings, Protocol, Settings};
 
 use crate::files::{Destination, Mode, Outcome, ensure_file_contents};
 use crate::project_root;
-use crate::protocol_tests::{ProtocolTests, Source};
+use crate::protocol_tests::{ProtocolTests, SmithySuite, Source};
 
 const COMMAND: &str = "cargo xtask codegen";
 
@@ -21,6 +21,9 @@ struct Target {
     /// The crate folder, relative to the project root.
     out: &'static str,
     package: &'static str,
+    /// The compliance tests generated from the service's protocol test cases: a file of
+    /// `tests/protocol/compliance/tests/`.
+    tests: Option<&'static str>,
 }
 
 /// Where a target's model comes from.
@@ -29,16 +32,19 @@ enum Model {
     File(&'static str),
     /// The protocol-test suite, from the source asked for (the committed crates: the JSON AST).
     ProtocolTests,
+    /// One of Smithy's own protocol-test suites, which exist only as IDL.
+    Smithy(SmithySuite),
 }
 
 fn targets() -> Vec<Target> {
-    vec![
+    [
         Target {
             model: Model::File("model/rekognition.json"),
             service: Some("com.amazonaws.rekognition#RekognitionService"),
             protocol_override: None,
             out: "crates/rekognition-server-sdk",
             package: "rekognition-server-sdk",
+            tests: None,
         },
         Target {
             model: Model::ProtocolTests,
@@ -46,6 +52,7 @@ fn targets() -> Vec<Target> {
             protocol_override: None,
             out: "tests/protocol/json-protocol-server-sdk",
             package: "json-protocol-server-sdk",
+            tests: Some("json_protocol.rs"),
         },
         Target {
             model: Model::ProtocolTests,
@@ -53,6 +60,7 @@ fn targets() -> Vec<Target> {
             protocol_override: None,
             out: "tests/protocol/json-rpc10-server-sdk",
             package: "json-rpc10-server-sdk",
+            tests: Some("json_rpc10.rs"),
         },
         Target {
             model: Model::ProtocolTests,
@@ -60,6 +68,7 @@ fn targets() -> Vec<Target> {
             protocol_override: None,
             out: "tests/protocol/query-compatible-json-rpc10-server-sdk",
             package: "query-compatible-json-rpc10-server-sdk",
+            tests: Some("query_compatible_json_rpc10.rs"),
         },
         Target {
             model: Model::ProtocolTests,
@@ -67,6 +76,7 @@ fn targets() -> Vec<Target> {
             protocol_override: None,
             out: "tests/protocol/rest-json-server-sdk",
             package: "rest-json-server-sdk",
+            tests: Some("rest_json.rs"),
         },
         Target {
             model: Model::ProtocolTests,
@@ -74,6 +84,7 @@ fn targets() -> Vec<Target> {
             protocol_override: None,
             out: "tests/protocol/rest-json-validation-server-sdk",
             package: "rest-json-validation-server-sdk",
+            tests: Some("rest_json_validation.rs"),
         },
         // The same validation service served as awsJson 1.1: its operations take plain JSON
         // bodies, so every constraint case also checks the awsJson path.
@@ -83,6 +94,49 @@ fn targets() -> Vec<Target> {
             protocol_override: Some(Protocol::AwsJson1_1),
             out: "tests/protocol/aws-json-validation-server-sdk",
             package: "aws-json-validation-server-sdk",
+            tests: None,
+        },
+    ]
+    .into_iter()
+    .chain(rpc_v2_targets())
+    .collect()
+}
+
+/// The RPC v2 services: Smithy's own suites of rpcv2Cbor and rpcv2Json, and the AWS suite's
+/// two rpcv2Cbor services (query-compatible and not).
+fn rpc_v2_targets() -> [Target; 4] {
+    [
+        Target {
+            model: Model::Smithy(SmithySuite::RpcV2Cbor),
+            service: Some("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol"),
+            protocol_override: None,
+            out: "tests/protocol/rpcv2-cbor-server-sdk",
+            package: "rpcv2-cbor-server-sdk",
+            tests: Some("rpcv2_cbor.rs"),
+        },
+        Target {
+            model: Model::Smithy(SmithySuite::RpcV2Json),
+            service: Some("smithy.protocoltests.rpcv2Json#RpcV2JsonProtocol"),
+            protocol_override: None,
+            out: "tests/protocol/rpcv2-json-server-sdk",
+            package: "rpcv2-json-server-sdk",
+            tests: Some("rpcv2_json.rs"),
+        },
+        Target {
+            model: Model::ProtocolTests,
+            service: Some("aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol"),
+            protocol_override: None,
+            out: "tests/protocol/query-compatible-rpcv2-cbor-server-sdk",
+            package: "query-compatible-rpcv2-cbor-server-sdk",
+            tests: Some("query_compatible_rpcv2_cbor.rs"),
+        },
+        Target {
+            model: Model::ProtocolTests,
+            service: Some("aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol"),
+            protocol_override: None,
+            out: "tests/protocol/non-query-compatible-rpcv2-cbor-server-sdk",
+            package: "non-query-compatible-rpcv2-cbor-server-sdk",
+            tests: Some("non_query_compatible_rpcv2_cbor.rs"),
         },
     ]
 }
@@ -189,80 +243,87 @@ fn write_target(
     Ok(stale)
 }
 
-/// The crate folders generated from the protocol-test suite, relative to a destination's root.
+/// The crate folders generated from the protocol-test suites, relative to a destination's root.
 pub(crate) fn protocol_crates() -> Vec<&'static str> {
     targets()
         .into_iter()
-        .filter(|t| matches!(t.model, Model::ProtocolTests))
+        .filter(|t| !matches!(t.model, Model::File(_)))
         .map(|t| t.out)
         .collect()
 }
 
-/// Generates the protocol-test suite's server crates and compliance tests from `suite` under
-/// `destination`. Returns the stale files (check mode).
+/// The models of the protocol-test suites: the AWS suite from its source, and Smithy's own
+/// suites from their IDL, each loaded once.
+struct SuiteModels<'a> {
+    aws: &'a ProtocolTests,
+    smithy: Vec<(SmithySuite, smithy_server_codegen::Model)>,
+}
+
+impl<'a> SuiteModels<'a> {
+    fn load(aws: &'a ProtocolTests) -> Result<Self> {
+        let smithy = [SmithySuite::RpcV2Cbor, SmithySuite::RpcV2Json]
+            .into_iter()
+            .map(|suite| Ok((suite, suite.model()?)))
+            .collect::<Result<_>>()?;
+        Ok(Self { aws, smithy })
+    }
+
+    /// A target's model and how generated headers name it; `None` for a model of its own.
+    fn of(&self, target: &Target) -> Option<(&smithy_server_codegen::Model, String)> {
+        match target.model {
+            Model::File(_) => None,
+            Model::ProtocolTests => Some((&self.aws.model, self.aws.source.label().to_owned())),
+            Model::Smithy(suite) => self
+                .smithy
+                .iter()
+                .find(|(loaded, _)| *loaded == suite)
+                .map(|(_, model)| (model, suite.label())),
+        }
+    }
+}
+
+/// Generates the protocol-test suites' server crates and compliance tests (the AWS suite from
+/// `suite`, Smithy's own from their IDL) under `destination`. Returns the stale files (check
+/// mode).
 pub(crate) fn write_protocol_suite(
     suite: &ProtocolTests,
     destination: &Destination<'_>,
 ) -> Result<Vec<PathBuf>> {
+    let models = SuiteModels::load(suite)?;
     let mut stale = Vec::new();
     for target in targets() {
-        if let Model::ProtocolTests = target.model {
-            stale.extend(write_target(
-                &target,
-                &suite.model,
-                suite.source.label(),
-                destination,
-            )?);
+        if let Some((model, label)) = models.of(&target) {
+            stale.extend(write_target(&target, model, &label, destination)?);
         }
     }
-    stale.extend(compliance_tests(suite, destination)?);
+    stale.extend(compliance_tests(&models, destination)?);
     Ok(stale)
 }
 
-/// The compliance tests generated from the protocol suite's awsJson services, with the
-/// exclusion list (of the harness crate under `destination`) applied. Returns the stale files
-/// (check mode).
-fn compliance_tests(suite: &ProtocolTests, destination: &Destination<'_>) -> Result<Vec<PathBuf>> {
-    let model = &suite.model;
+/// The compliance tests generated from the protocol suites' services, with the exclusion list
+/// (of the harness crate under `destination`) applied. Returns the stale files (check mode).
+fn compliance_tests(
+    models: &SuiteModels<'_>,
+    destination: &Destination<'_>,
+) -> Result<Vec<PathBuf>> {
     let folder = destination.root.join("tests/protocol/compliance");
     let exclusions = read_exclusions(&folder.join("exclusions.txt"))?;
     let mut stale = Vec::new();
     let mut unknown: Option<Vec<String>> = None;
-    for (service, sdk, file) in [
-        (
-            "aws.protocoltests.json#JsonProtocol",
-            "json_protocol_server_sdk",
-            "json_protocol.rs",
-        ),
-        (
-            "aws.protocoltests.json10#JsonRpc10",
-            "json_rpc10_server_sdk",
-            "json_rpc10.rs",
-        ),
-        (
-            "aws.protocoltests.json10#QueryCompatibleJsonRpc10",
-            "query_compatible_json_rpc10_server_sdk",
-            "query_compatible_json_rpc10.rs",
-        ),
-        (
-            "aws.protocoltests.restjson#RestJson",
-            "rest_json_server_sdk",
-            "rest_json.rs",
-        ),
-        (
-            "aws.protocoltests.restjson.validation#RestJsonValidation",
-            "rest_json_validation_server_sdk",
-            "rest_json_validation.rs",
-        ),
-    ] {
+    for target in targets() {
+        let (Some(file), Some(service), Some((model, label))) =
+            (target.tests, target.service, models.of(&target))
+        else {
+            continue;
+        };
         let settings = Settings {
             service: Some(service.to_owned()),
-            source: suite.source.label().to_owned(),
+            source: label,
             command: destination.command.to_owned(),
             ..Settings::default()
         };
         let compliance = crate::compliance::ComplianceSettings {
-            sdk_crate: sdk.to_owned(),
+            sdk_crate: target.package.replace('-', "_"),
             harness_crate: "protocol_compliance".to_owned(),
             exclusions: exclusions.clone(),
         };

@@ -2,7 +2,9 @@
 //! source of the protocol-test model (the published JSON AST, or its Smithy IDL files with the
 //! trait definitions they use) into a scratch workspace under `target/`, compiled and run.
 //!
-//! The scratch workspace (`target/compliance/`) holds the suite's server crates, a copy of the
+//! Smithy's own RPC v2 suites exist only as IDL, so both sources generate them from it.
+//!
+//! The scratch workspace (`target/compliance/`) holds the suites' server crates, a copy of the
 //! compliance harness crate with its generated per-case tests, and the repository's
 //! `Cargo.lock`; it depends on this repository's runtime by path and builds into the
 //! repository's target folder, so it shares every dependency already built there (a target
