@@ -10,10 +10,12 @@ use anyhow::{Result, bail};
 
 use crate::captured;
 
-/// Runs the official protocol suite's cases in the workspace `dir` (the repository, or a scratch
+/// Runs the official protocol suites' cases in the workspace `dir` (the repository, or a scratch
 /// one generated from another source), with `envs` set, and prints how many pass, fail and are
-/// excluded, per protocol: `{label}` for awsJson (with the validation cases served as awsJson)
-/// and `restJson1 {label}` for restJson1 (`label` is `compliance`, or says the source).
+/// excluded, per protocol: `protocol {label}` for awsJson (with the validation cases served as
+/// awsJson), `restJson1 {label}` for restJson1 and `rpcv2 {label}` for rpcv2Cbor and rpcv2Json
+/// (Smithy's suites and the AWS suite's rpcv2Cbor services) (`label` is `compliance`, or says
+/// the source).
 pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr)]) -> Result<()> {
     let cargo = || {
         let mut command = Command::new("cargo");
@@ -76,6 +78,15 @@ pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr
         "restJson1 {label}: {rest_passed} passed, {rest_failed} failed, {rest_excluded} excluded"
     );
     println!("{rest_summary}");
+    let (rpc_passed, rpc_failed, rpc_excluded, rpc_run) = run_generated(&[
+        "rpcv2_cbor",
+        "rpcv2_json",
+        "query_compatible_rpcv2_cbor",
+        "non_query_compatible_rpcv2_cbor",
+    ])?;
+    let rpc_summary =
+        format!("rpcv2 {label}: {rpc_passed} passed, {rpc_failed} failed, {rpc_excluded} excluded");
+    println!("{rpc_summary}");
     if json_failed + malformed_failed > 0
         || !json_run.contains("test result: ok")
         || !malformed_run.contains("test result: ok")
@@ -84,6 +95,9 @@ pub(crate) fn protocol_compliance(label: &str, dir: &Path, envs: &[(&str, &OsStr
     }
     if rest_failed > 0 || !rest_run.contains("test result: ok") {
         bail!("{rest_summary}\n{rest_run}");
+    }
+    if rpc_failed > 0 || !rpc_run.contains("test result: ok") {
+        bail!("{rpc_summary}\n{rpc_run}");
     }
     Ok(())
 }
