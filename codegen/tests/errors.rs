@@ -288,3 +288,15 @@ fn constraints_on_types_they_cannot_apply_to_are_refused() {
         "ex#In$a: @pattern does not apply to integer shapes"
     );
 }
+
+#[test]
+fn http_bindings_are_refused_in_rpc_v2() {
+    let mut model = service(serde_json::json!({
+        "ex#In": {"type": "structure", "members": {"id": {"target": "smithy.api#String", "traits": {"smithy.api#httpHeader": "X-Id"}}}}
+    }));
+    model["shapes"]["ex#S"]["traits"] = serde_json::json!({"smithy.protocols#rpcv2Cbor": {}});
+    assert_eq!(
+        error_of(model),
+        "ex#In$id: carries smithy.api#httpHeader, an HTTP binding, which RPC v2 protocols do not have"
+    );
+}

@@ -25,6 +25,8 @@ pub(crate) struct Options {
     pub(crate) work: PathBuf,
     /// Also run clippy over the workspace and time `cargo check` of the largest crate.
     pub(crate) compile: bool,
+    /// A protocol trait to add to every service shape first (`smithy.protocols#rpcv2Cbor`).
+    pub(crate) add_protocol: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -40,6 +42,11 @@ pub(crate) struct Args {
     /// crate.
     #[arg(long)]
     compile: bool,
+    /// Add this protocol trait to every service shape before generating (as AWS adds
+    /// `smithy.protocols#rpcv2Cbor` to services it moves to CBOR); the edited copies are
+    /// written under the scratch folder's `models/`.
+    #[arg(long, value_name = "TRAIT_ID")]
+    add_protocol: Option<String>,
 }
 
 pub(crate) fn run(args: &Args) -> Result<()> {
@@ -51,7 +58,27 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         dir: args.dir.clone(),
         work,
         compile: args.compile,
+        add_protocol: args.add_protocol.clone(),
     })
+}
+
+/// A copy of `model` under `dir` with the trait `protocol` added to its service shapes.
+fn with_protocol(model: &Path, protocol: &str, dir: &Path) -> Result<PathBuf> {
+    let text =
+        std::fs::read_to_string(model).with_context(|| format!("reading {}", model.display()))?;
+    let mut ast: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", model.display()))?;
+    if let Some(shapes) = ast["shapes"].as_object_mut() {
+        for shape in shapes.values_mut() {
+            if shape["type"] == "service" {
+                shape["traits"][protocol] = serde_json::json!({});
+            }
+        }
+    }
+    std::fs::create_dir_all(dir)?;
+    let copy = dir.join(model.file_name().context("a model file has a name")?);
+    std::fs::write(&copy, serde_json::to_string(&ast)?)?;
+    Ok(copy)
 }
 
 /// One model's crate.
@@ -79,7 +106,12 @@ pub(crate) fn measure(options: &Options) -> Result<()> {
     let crates_dir = work.join("crates");
     let mut measured = Vec::new();
     let mut failed = Vec::new();
-    for model in &models {
+    for original in &models {
+        let edited = match &options.add_protocol {
+            Some(protocol) => Some(with_protocol(original, protocol, &work.join("models"))?),
+            None => None,
+        };
+        let model = edited.as_ref().unwrap_or(original);
         let name = file_stem(model);
         let package = format!("{}-server-sdk", package_name(&name));
         let out = crates_dir.join(&name);

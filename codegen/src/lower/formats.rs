@@ -1,11 +1,13 @@
 //! What each wire format can carry, checked once the shapes are lowered: rpcv2Cbor has no
-//! documents, and a service answering both awsJson and rpcv2Json shares one JSON reader and
-//! writer per shape only where the two dialects agree.
+//! documents, RPC v2 has no HTTP bindings, and a service answering both awsJson and rpcv2Json
+//! shares one JSON reader and writer per shape only where the two dialects agree.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
 use crate::ir::{JsonDialect, Kind, Member, Protocol, Shape, Simple, TimestampFormat};
+use crate::load::AstShape;
+use crate::smithy::traits;
 
 /// The members of a shape: a structure's or union's, a list's member, a map's key and value.
 fn members(kind: &Kind) -> Vec<&Member> {
@@ -31,6 +33,53 @@ pub(super) fn refuse_documents(shapes: &BTreeMap<String, Shape>) -> Result<()> {
                         member.target
                     ),
                 });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The HTTP binding traits, which RPC v2 has no place for: its operations are all `POST` to a
+/// fixed path, and every member travels in the body.
+const HTTP_BINDINGS: [&str; 8] = [
+    traits::HTTP,
+    traits::HTTP_HEADER,
+    traits::HTTP_LABEL,
+    traits::HTTP_PAYLOAD,
+    traits::HTTP_PREFIX_HEADERS,
+    traits::HTTP_QUERY,
+    traits::HTTP_QUERY_PARAMS,
+    traits::HTTP_RESPONSE_CODE,
+];
+
+/// Refuses an HTTP binding trait in a service served only in RPC v2, naming the operation or
+/// member that carries it (a service that also serves awsJson keeps its bindings unread, as
+/// awsJson does).
+pub(super) fn refuse_http_bindings(
+    operations: &[crate::ir::Operation],
+    reached: &BTreeSet<String>,
+    raw: &BTreeMap<String, AstShape>,
+) -> Result<()> {
+    let refused = |shape: String, binding: &str| Error::Unsupported {
+        shape,
+        reason: format!("carries {binding}, an HTTP binding, which RPC v2 protocols do not have"),
+    };
+    for operation in operations {
+        if raw
+            .get(&operation.id)
+            .is_some_and(|op| op.traits.contains_key(traits::HTTP))
+        {
+            return Err(refused(operation.id.clone(), traits::HTTP));
+        }
+    }
+    for id in reached {
+        let Some(shape) = raw.get(id) else { continue };
+        for (name, member) in &shape.members {
+            if let Some(binding) = HTTP_BINDINGS
+                .iter()
+                .find(|b| member.traits.contains_key(**b))
+            {
+                return Err(refused(format!("{id}${name}"), binding));
             }
         }
     }

@@ -144,6 +144,14 @@ impl Lowering<'_> {
         if cbor {
             formats::refuse_documents(&shapes)?;
         }
+        let rpc_v2_only = self
+            .protocols
+            .iter()
+            .all(|p| matches!(p, Protocol::RpcV2Cbor | Protocol::RpcV2Json));
+        if rpc_v2_only {
+            let reached: BTreeSet<String> = in_input.union(&in_output).cloned().collect();
+            formats::refuse_http_bindings(&operations, &reached, self.shapes)?;
+        }
         let json = formats::json_dialect(id, &self.protocols, &shapes)?;
         Ok(Service {
             id: id.to_owned(),
