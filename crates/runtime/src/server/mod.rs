@@ -24,6 +24,8 @@ use http::Request;
 use tower::ServiceExt as _;
 
 pub use body::read_body;
+
+use body::decode_content;
 use operation::panic_message;
 pub use operation::{LayerPlugin, OperationRequest, OperationService, Plugin, operation};
 pub use settings::{Limits, OperationLimits, Settings};
@@ -310,6 +312,10 @@ impl<C: ResolveContext> Shell<C> {
         };
         let context = match self.resolver.resolve(asked).await {
             Ok(context) => context,
+            Err(refusal) => return done(refuse(&refusal)),
+        };
+        let body = match decode_content(&head, body, &limits) {
+            Ok(body) => body,
             Err(refusal) => return done(refuse(&refusal)),
         };
         let (Some(index), Some(id)) = (index, operation) else {
