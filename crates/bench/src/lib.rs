@@ -2,8 +2,9 @@
 //! generator ([`load`]), the machine's ceiling ([`ceiling`]), child processes ([`process`]),
 //! the chart ([`chart`]), code-generation timing (of the models of the `synthetic-models` crate
 //! among others), the criterion figures read back ([`micro`]), restJson1 route matching
-//! ([`routes`]), a restJson1 operation generated and written by hand in axum ([`rest`]), and
-//! face inference and search ([`faces`]).
+//! ([`routes`]), a restJson1 operation generated and written by hand in axum ([`rest`]), one
+//! operation in rpcv2Cbor, rpcv2Json and awsJson ([`rpc`]), and face inference and search
+//! ([`faces`]).
 //! The criterion benches themselves are in `benches/micro.rs`.
 
 pub mod ceiling;
@@ -14,6 +15,7 @@ pub mod micro;
 pub mod process;
 pub mod rest;
 pub mod routes;
+pub mod rpc;
 
 use std::time::{Duration, Instant};
 

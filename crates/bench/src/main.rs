@@ -52,6 +52,14 @@ fn main() -> Result<()> {
             print_targets(&route_matching()?);
             Ok(())
         }
+        Some("rpc-forecasts") => bench::rpc::serve(SocketAddr::from(([127, 0, 0, 1], 0))),
+        Some("rpc") => {
+            let timing = options(&args[1..])?.timing();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            bench::rpc::section(&runtime, timing, &CONNECTIONS)
+        }
         Some("faces") => {
             print_targets(&faces(args.get(1).map(String::as_str) == Some("--quick"))?);
             Ok(())
@@ -79,7 +87,7 @@ fn main() -> Result<()> {
         _ => bail!(
             "usage: bench run [--quick] [--chart FILE] [--criterion DIR] | bench ceiling BODY_FILE \
              | bench load ADDRESS CONNECTIONS SECONDS [OPERATION BODY] (ListCollections by default, for \
-             profiling) | bench memory | bench idl | bench routes | bench faces [--quick] | bench rest [--quick] | bench rest-inproc [COUNT]"
+             profiling) | bench memory | bench idl | bench routes | bench faces [--quick] | bench rpc [--quick] | bench rest [--quick] | bench rest-inproc [COUNT]"
         ),
     }
 }
@@ -202,6 +210,7 @@ fn run(args: &[String]) -> Result<()> {
     let rows = load_table(&servers, &runtime, timing)?;
     targets.extend(load_targets(&rows));
     rest_load(&runtime, timing)?;
+    bench::rpc::section(&runtime, timing, &CONNECTIONS)?;
     let figures = memory(&servers.binary, &runtime)?;
     figures.print();
     targets.push(figures.target());
