@@ -64,53 +64,8 @@ impl Emitter<'_> {
             }
             None => quote!(::std::option::Option::None),
         };
-        let fills = info.fills.iter().map(|fill| {
-            let field = ident(&fill.field);
-            let key = &fill.key;
-            let value = match fill.value {
-                FillValue::RequestId => quote!(request_id),
-                FillValue::ErrorName => quote!(#label),
-            };
-            quote! {
-                if self.#field.is_none() {
-                    object.key(#key).string(#value);
-                }
-            }
-        });
-        let request_id = if info.fills.iter().any(|f| f.value == FillValue::RequestId) {
-            quote!(request_id)
-        } else {
-            quote!(_request_id)
-        };
-        let write_members = Self::function(
-            shape
-                .functions
-                .write_body
-                .as_ref()
-                .or(shape.functions.write_members.as_ref()),
-        );
         let write_headers = self.error_headers(&shape.id);
-        let fills: Vec<TokenStream> = fills.collect();
-        let json_members = if self.service.json.is_some() {
-            quote! {
-                fn write_members(&self, object: &mut #rt::ObjectWriter<'_>, #request_id: &str) {
-                    super::json::#write_members(self, object);
-                    #(#fills)*
-                }
-            }
-        } else {
-            quote! {
-                fn write_members(&self, _object: &mut #rt::ObjectWriter<'_>, _request_id: &str) {}
-            }
-        };
-        let cbor_members = self.service.cbor.then(|| {
-            quote! {
-                fn write_members_cbor(&self, object: &mut #rt::CborObjectWriter<'_>, #request_id: &str) {
-                    super::cbor::#write_members(self, object);
-                    #(#fills)*
-                }
-            }
-        });
+        let member_writers = self.member_writers(shape, info);
         let constructor = info.message.as_ref().filter(|m| m.constructible).map(|message| {
             let field = ident(&message.field);
             let value = if message.optional {
@@ -150,10 +105,66 @@ impl Emitter<'_> {
                     const INFO: #rt::ErrorInfo = #info_expr;
                     &INFO
                 }
-                #json_members
-                #cbor_members
+                #member_writers
                 #write_headers
             }
+        }
+    }
+
+    /// An error's `write_members` (JSON) and `write_members_cbor`, each filling the members the
+    /// generator was told to fill when the handler left them unset.
+    fn member_writers(&self, shape: &Shape, info: &ErrorInfo) -> TokenStream {
+        let rt = &self.rt;
+        let label = &shape.name;
+        let fills = info.fills.iter().map(|fill| {
+            let field = ident(&fill.field);
+            let key = &fill.key;
+            let value = match fill.value {
+                FillValue::RequestId => quote!(request_id),
+                FillValue::ErrorName => quote!(#label),
+            };
+            quote! {
+                if self.#field.is_none() {
+                    object.key(#key).string(#value);
+                }
+            }
+        });
+        let request_id = if info.fills.iter().any(|f| f.value == FillValue::RequestId) {
+            quote!(request_id)
+        } else {
+            quote!(_request_id)
+        };
+        let write_members = Self::function(
+            shape
+                .functions
+                .write_body
+                .as_ref()
+                .or(shape.functions.write_members.as_ref()),
+        );
+        let fills: Vec<TokenStream> = fills.collect();
+        let json_members = if self.service.json.is_some() {
+            quote! {
+                fn write_members(&self, object: &mut #rt::ObjectWriter<'_>, #request_id: &str) {
+                    super::json::#write_members(self, object);
+                    #(#fills)*
+                }
+            }
+        } else {
+            quote! {
+                fn write_members(&self, _object: &mut #rt::ObjectWriter<'_>, _request_id: &str) {}
+            }
+        };
+        let cbor_members = self.service.cbor.then(|| {
+            quote! {
+                fn write_members_cbor(&self, object: &mut #rt::CborObjectWriter<'_>, #request_id: &str) {
+                    super::cbor::#write_members(self, object);
+                    #(#fills)*
+                }
+            }
+        });
+        quote! {
+            #json_members
+            #cbor_members
         }
     }
 

@@ -231,6 +231,15 @@ fn outcome(face_id: &str, refused: Option<FaceRefusal>) -> FaceOutcome {
 }
 
 impl SqliteStore {
+    /// Bytes the in-memory face index holds (the faces of every collection searched so far).
+    pub fn face_index_bytes(&self) -> usize {
+        self.shared
+            .faces
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .heap_bytes()
+    }
+
     /// Hands `job` to the writer thread; its value is reported once the write is committed.
     fn write_reporting<T: Send + 'static>(
         &self,

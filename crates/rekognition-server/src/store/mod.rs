@@ -8,6 +8,7 @@
 //!
 //! - `sqlite`: opening the database, the reads, and the SQL of each write;
 //! - `schema`: the tables, the migrations from earlier versions' databases, and reading rows;
+//! - `sql_errors`: which SQLite failures mean "already exists" and which are internal;
 //! - `writer`: the writer thread every write goes to; writes that arrive together share one
 //!   commit (group commit), each in its own savepoint of one transaction, so one write's failure
 //!   leaves the others intact and one fsync makes them all durable;
@@ -24,6 +25,7 @@ mod faces;
 mod faces_sql;
 mod listing;
 mod schema;
+mod sql_errors;
 mod sqlite;
 mod writer;
 

@@ -15,6 +15,7 @@ use super::schema::{
     DATASET_COLUMNS, PROJECT_COLUMNS, dataset_row, insert_entries, insert_labels, prepare,
     project_row, refresh_stats,
 };
+use super::sql_errors::insert_error;
 use super::writer::Writer;
 use super::{
     Collection, Committed, Dataset, DatasetStatus, Entry, EntryChange, EntryFilter, LabelStats,
@@ -51,35 +52,6 @@ impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteStore").finish_non_exhaustive()
     }
-}
-
-/// Any engine failure is internal, constraint violations included: only an insert knows which
-/// of its keys means "already exists" (see [`insert_error`]).
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
-        StoreError::Internal(error.to_string())
-    }
-}
-
-/// The error of an insert whose UNIQUE and PRIMARY KEY constraints are the identity of what it
-/// creates: a violation of one of those is `AlreadyExists`; anything else (a NOT NULL, CHECK or
-/// foreign key violation, or any other failure) is `Internal`, so that a defect is not answered
-/// as a client error.
-fn insert_error(error: rusqlite::Error) -> StoreError {
-    match &error {
-        rusqlite::Error::SqliteFailure(failure, _) if is_duplicate_key(failure) => {
-            StoreError::AlreadyExists
-        }
-        _ => StoreError::from(error),
-    }
-}
-
-fn is_duplicate_key(failure: &rusqlite::ffi::Error) -> bool {
-    failure.code == rusqlite::ErrorCode::ConstraintViolation
-        && matches!(
-            failure.extended_code,
-            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-        )
 }
 
 impl SqliteStore {
@@ -127,15 +99,6 @@ impl SqliteStore {
             readers: Vec::new(),
             next_reader: AtomicUsize::new(0),
         })
-    }
-
-    /// Bytes the in-memory face index holds (the faces of every collection searched so far).
-    pub fn face_index_bytes(&self) -> usize {
-        self.shared
-            .faces
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .heap_bytes()
     }
 
     /// Runs a read on a free read-only connection (waiting for one if all are busy), or on the
