@@ -73,7 +73,15 @@ pub(crate) fn run() -> Result<()> {
             .env("FACE_TEST_IMAGES", &face_images),
     )?;
     user_build()?;
-    run_command(Command::new("cargo").args(["build", "-p", "rekognition-server"]))?;
+    run_command(Command::new("cargo").args([
+        "build",
+        "-p",
+        "rekognition-server",
+        "-p",
+        "monitoring-example",
+        "-p",
+        "entitlement-example",
+    ]))?;
     let root = project_root();
     let venv_bin = root.join(".venv").join("bin");
     let path = std::env::join_paths(std::iter::once(venv_bin.clone()).chain(
@@ -84,22 +92,27 @@ pub(crate) fn run() -> Result<()> {
             .args(["tests/python", "-q"])
             .env("PATH", path)
             .env("FACE_TEST_IMAGES", &face_images)
-            .env(
-                "REKOGNITION_SERVER_BIN",
-                crate::target_dir().join("debug/rekognition-server"),
-            ),
+            .envs(server_binaries()),
     )?;
     run_command(
         Command::new("node")
             .args(["--test", "tests/js/"])
             .env("FACE_TEST_IMAGES", &face_images)
-            .env(
-                "REKOGNITION_SERVER_BIN",
-                crate::target_dir().join("debug/rekognition-server"),
-            ),
+            .envs(server_binaries()),
     )?;
     eprintln!("all tests and checks passed");
     Ok(())
+}
+
+/// The server binaries the Python and JavaScript tests start, as the variables they read them
+/// from: the Rekognition server and the RPC v2 examples (CloudWatch, Marketplace Entitlement).
+fn server_binaries() -> [(&'static str, std::path::PathBuf); 3] {
+    let debug = crate::target_dir().join("debug");
+    [
+        ("REKOGNITION_SERVER_BIN", debug.join("rekognition-server")),
+        ("MONITORING_SERVER_BIN", debug.join("monitoring-example")),
+        ("ENTITLEMENT_SERVER_BIN", debug.join("entitlement-example")),
+    ]
 }
 
 /// The photos the face models are measured on: the test images of face_recognition 1.3.0's
