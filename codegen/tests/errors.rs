@@ -300,3 +300,24 @@ fn http_bindings_are_refused_in_rpc_v2() {
         "ex#In$id: carries smithy.api#httpHeader, an HTTP binding, which RPC v2 protocols do not have"
     );
 }
+
+/// Beside another protocol, an operation that carries a document is served in that protocol
+/// and left out of rpcv2Cbor, which the generation reports.
+#[test]
+fn documents_leave_an_operation_out_of_cbor_only() {
+    let mut model = service(serde_json::json!({
+        "ex#In": {"type": "structure", "members": {"doc": {"target": "smithy.api#Document"}}}
+    }));
+    model["shapes"]["ex#S"]["traits"] =
+        serde_json::json!({"smithy.protocols#rpcv2Cbor": {}, "aws.protocols#awsJson1_1": {}});
+    let generated = generate(&model.to_string(), &Settings::default()).unwrap();
+    assert_eq!(
+        generated.skipped,
+        [
+            "ex#Op: served in its other protocols but not in rpcv2Cbor: ex#In$doc: targets the document smithy.api#Document, which rpcv2Cbor cannot carry"
+        ]
+    );
+    assert!(!generated.source.contains("CborOperation for Op"));
+    assert!(generated.source.contains("aws_json::Operation for Op"));
+    assert!(generated.source.contains("Op is not served in rpcv2Cbor"));
+}

@@ -154,7 +154,7 @@ impl Emitter<'_> {
                 fn write_members(&self, _object: &mut #rt::ObjectWriter<'_>, _request_id: &str) {}
             }
         };
-        let cbor_members = self.service.cbor.then(|| {
+        let cbor_members = self.service.cbor_written.contains(&shape.id).then(|| {
             quote! {
                 fn write_members_cbor(&self, object: &mut #rt::CborObjectWriter<'_>, #request_id: &str) {
                     super::cbor::#write_members(self, object);

@@ -16,11 +16,21 @@ use smithy_patterns::Engine;
 impl Emitter<'_> {
     pub(super) fn format_module(&self) -> TokenStream {
         let rt = &self.rt;
+        // The cbor module reads and writes only what the operations served in CBOR reach.
+        let json = self.format == super::Format::Json;
+        let read: Vec<&Shape> = self
+            .service
+            .shapes
+            .values()
+            .filter(|shape| json || self.service.cbor_read.contains(&shape.id))
+            .collect();
+        let used = self.patterns_used(&read);
         let patterns = self
             .service
             .patterns
             .iter()
             .enumerate()
+            .filter(|(index, _)| used.contains(index))
             .map(|(index, pattern)| {
                 let name = format_ident!("PATTERN_{index}");
                 let source = &pattern.source;
@@ -45,10 +55,14 @@ impl Emitter<'_> {
             });
         let mut functions = Vec::new();
         for shape in self.service.shapes.values() {
-            if let Some(read) = &shape.functions.read {
-                functions.push(self.reader(shape, read));
+            if let Some(reader) = &shape.functions.read
+                && (json || self.service.cbor_read.contains(&shape.id))
+            {
+                functions.push(self.reader(shape, reader));
             }
-            functions.push(self.writers(shape));
+            if json || self.service.cbor_written.contains(&shape.id) {
+                functions.push(self.writers(shape));
+            }
         }
         let runtime = (!functions.iter().all(TokenStream::is_empty)).then_some(&self.runtime_use);
         let name = self.format_name();
@@ -59,6 +73,26 @@ impl Emitter<'_> {
                 #(#functions)*
             }
         }
+    }
+
+    /// The patterns the readers of `shapes` check (every pattern, in the json module).
+    fn patterns_used(&self, shapes: &[&Shape]) -> std::collections::BTreeSet<usize> {
+        if self.format == super::Format::Json {
+            return (0..self.service.patterns.len()).collect();
+        }
+        shapes
+            .iter()
+            .filter(|shape| shape.functions.read.is_some())
+            .flat_map(|shape| -> Vec<&Member> {
+                match &shape.kind {
+                    Kind::Structure(members) | Kind::Union(members) => members.iter().collect(),
+                    Kind::List { member, .. } => vec![&**member],
+                    Kind::Map { key, value, .. } => vec![&**key, &**value],
+                    _ => Vec::new(),
+                }
+            })
+            .filter_map(|member| member.constraints.pattern)
+            .collect()
     }
 
     // Writing.

@@ -56,10 +56,7 @@ impl Emitter<'_> {
             .json
             .is_some()
             .then(|| self.rpc_operation(op, super::Format::Json));
-        let cbor = self
-            .service
-            .cbor
-            .then(|| self.rpc_operation(op, super::Format::Cbor));
+        let cbor = op.cbor.then(|| self.rpc_operation(op, super::Format::Cbor));
         quote! {
             #doc
             #[derive(Debug, Clone, Copy, Default)]
@@ -320,7 +317,14 @@ impl Emitter<'_> {
                     let serve = self.serve(op, *protocol, false);
                     quote!(#value => #serve.await,)
                 });
-                let first = self.serve(op, self.service.protocol, false);
+                // The first protocol that serves the operation (rpcv2Cbor does not serve one
+                // that carries a document).
+                let first = protocols
+                    .iter()
+                    .copied()
+                    .find(|p| *p != Protocol::RpcV2Cbor || op.cbor)
+                    .unwrap_or(self.service.protocol);
+                let first = self.serve(op, first, false);
                 quote! {
                     match request.wire() {
                         #(#arms)*
@@ -361,6 +365,15 @@ impl Emitter<'_> {
                 };
                 quote! {
                     #rt::aws_json::serve::<super::operation::#name, _, _>(#value, request, #handler)
+                }
+            }
+            Protocol::RpcV2Cbor if !op.cbor => {
+                let message = format!(
+                    "{} is not served in rpcv2Cbor: it carries a document, which CBOR cannot; use another of the service's protocols",
+                    op.name
+                );
+                quote! {
+                    ::std::future::ready(request.refuse(&#rt::Refusal::new(400, "UnknownOperationException", #message)))
                 }
             }
             Protocol::RpcV2Cbor => quote! {

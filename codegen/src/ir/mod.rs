@@ -35,6 +35,11 @@ pub struct Service {
     pub json: Option<JsonDialect>,
     /// Whether a protocol uses CBOR (rpcv2Cbor).
     pub cbor: bool,
+    /// The shapes the inputs of the operations served in rpcv2Cbor reach: those the `cbor`
+    /// module reads.
+    pub cbor_read: std::collections::BTreeSet<String>,
+    /// The shapes their outputs and errors reach: those the `cbor` module writes.
+    pub cbor_written: std::collections::BTreeSet<String>,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// Operations, sorted by name.
@@ -173,6 +178,10 @@ pub struct Operation {
     pub dialect: Dialect,
     /// How the operation is bound to HTTP, for restJson1 services.
     pub http: Option<HttpOperation>,
+    /// Whether it is served in rpcv2Cbor: the service speaks it, and nothing the operation
+    /// reaches is a document, which CBOR cannot carry (the service's other protocols still serve
+    /// such an operation).
+    pub cbor: bool,
     /// Markdown lines.
     pub docs: Vec<String>,
 }

@@ -19,14 +19,17 @@ fn members(kind: &Kind) -> Vec<&Member> {
     }
 }
 
-/// Refuses a document type in a service served in CBOR, naming the first member that targets
-/// one (rpcv2Cbor does not support documents).
-pub(super) fn refuse_documents(shapes: &BTreeMap<String, Shape>) -> Result<()> {
-    for (id, shape) in shapes {
+/// The refusal of a document among `reached` (rpcv2Cbor does not support documents), naming
+/// the first member that targets one.
+pub(super) fn document_in(
+    shapes: &BTreeMap<String, Shape>,
+    reached: &BTreeSet<String>,
+) -> Option<Error> {
+    for (id, shape) in shapes.iter().filter(|(id, _)| reached.contains(*id)) {
         for member in members(&shape.kind) {
             let target = shapes.get(&member.target).map(|t| &t.kind);
             if matches!(target, Some(Kind::Simple(Simple::Document))) {
-                return Err(Error::Unsupported {
+                return Some(Error::Unsupported {
                     shape: format!("{id}${}", member.name),
                     reason: format!(
                         "targets the document {}, which rpcv2Cbor cannot carry",
@@ -36,7 +39,7 @@ pub(super) fn refuse_documents(shapes: &BTreeMap<String, Shape>) -> Result<()> {
             }
         }
     }
-    Ok(())
+    None
 }
 
 /// The HTTP binding traits, which RPC v2 has no place for: its operations are all `POST` to a

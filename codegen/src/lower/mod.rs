@@ -87,7 +87,7 @@ impl Lowering<'_> {
         let protocol = self.protocol;
         let Operations {
             served: mut operations,
-            skipped,
+            mut skipped,
             output_bindings,
         } = self.operations(id, protocol)?;
         let (in_input, in_output) = self.reachable(&operations)?;
@@ -141,8 +141,26 @@ impl Lowering<'_> {
             None
         };
         let cbor = self.protocols.contains(&Protocol::RpcV2Cbor);
+        let (mut cbor_read, mut cbor_written) = (BTreeSet::new(), BTreeSet::new());
         if cbor {
-            formats::refuse_documents(&shapes)?;
+            let only_cbor = self.protocols == [Protocol::RpcV2Cbor];
+            for op in &mut operations {
+                let read = self.closure(op.input.iter().cloned())?;
+                let written = self.closure(op.output.iter().chain(&op.errors).cloned())?;
+                let reached: BTreeSet<String> = read.union(&written).cloned().collect();
+                match formats::document_in(&shapes, &reached) {
+                    Some(refusal) if only_cbor => return Err(refusal),
+                    Some(refusal) => skipped.push(format!(
+                        "{}: served in its other protocols but not in rpcv2Cbor: {refusal}",
+                        op.id
+                    )),
+                    None => {
+                        op.cbor = true;
+                        cbor_read.extend(read);
+                        cbor_written.extend(written);
+                    }
+                }
+            }
         }
         let rpc_v2_only = self
             .protocols
@@ -162,6 +180,8 @@ impl Lowering<'_> {
             protocols: self.protocols.clone(),
             json,
             cbor,
+            cbor_read,
+            cbor_written,
             docs: docs(&service.traits),
             operations,
             shapes,
@@ -237,6 +257,7 @@ impl Lowering<'_> {
                 output,
                 errors: errors.into_iter().collect(),
                 http,
+                cbor: false,
                 docs: docs(&op.traits),
             });
         }
