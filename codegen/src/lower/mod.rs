@@ -141,27 +141,11 @@ impl Lowering<'_> {
             None
         };
         let cbor = self.protocols.contains(&Protocol::RpcV2Cbor);
-        let (mut cbor_read, mut cbor_written) = (BTreeSet::new(), BTreeSet::new());
-        if cbor {
-            let only_cbor = self.protocols == [Protocol::RpcV2Cbor];
-            for op in &mut operations {
-                let read = self.closure(op.input.iter().cloned())?;
-                let written = self.closure(op.output.iter().chain(&op.errors).cloned())?;
-                let reached: BTreeSet<String> = read.union(&written).cloned().collect();
-                match formats::document_in(&shapes, &reached) {
-                    Some(refusal) if only_cbor => return Err(refusal),
-                    Some(refusal) => skipped.push(format!(
-                        "{}: served in its other protocols but not in rpcv2Cbor: {refusal}",
-                        op.id
-                    )),
-                    None => {
-                        op.cbor = true;
-                        cbor_read.extend(read);
-                        cbor_written.extend(written);
-                    }
-                }
-            }
-        }
+        let (cbor_read, cbor_written) = if cbor {
+            self.cbor_operations(&mut operations, &shapes, &mut skipped)?
+        } else {
+            (BTreeSet::new(), BTreeSet::new())
+        };
         let rpc_v2_only = self
             .protocols
             .iter()
@@ -191,6 +175,37 @@ impl Lowering<'_> {
             internal_error,
             validation_exception,
         })
+    }
+
+    /// Marks the operations served in rpcv2Cbor (those that reach no document; in a service
+    /// served only in rpcv2Cbor, a document is refused) and reports the others as left out of
+    /// it; returns what their inputs reach and what their outputs and errors reach.
+    fn cbor_operations(
+        &self,
+        operations: &mut [Operation],
+        shapes: &BTreeMap<String, Shape>,
+        skipped: &mut Vec<String>,
+    ) -> Result<(BTreeSet<String>, BTreeSet<String>)> {
+        let (mut cbor_read, mut cbor_written) = (BTreeSet::new(), BTreeSet::new());
+        let only_cbor = self.protocols == [Protocol::RpcV2Cbor];
+        for op in operations.iter_mut() {
+            let read = self.closure(op.input.iter().cloned())?;
+            let written = self.closure(op.output.iter().chain(&op.errors).cloned())?;
+            let reached: BTreeSet<String> = read.union(&written).cloned().collect();
+            match formats::document_in(shapes, &reached) {
+                Some(refusal) if only_cbor => return Err(refusal),
+                Some(refusal) => skipped.push(format!(
+                    "{}: served in its other protocols but not in rpcv2Cbor: {refusal}",
+                    op.id
+                )),
+                None => {
+                    op.cbor = true;
+                    cbor_read.extend(read);
+                    cbor_written.extend(written);
+                }
+            }
+        }
+        Ok((cbor_read, cbor_written))
     }
 
     /// The service's operations (its own, and its resources'), sorted by name; those left out
